@@ -1,0 +1,55 @@
+/**
+ * The closed table of error codes. Services throw `AppError(code)`; exactly two
+ * places map codes out: Hono `onError` (status + JSON body) and the socket
+ * gateway (`{ ok: false, error }` acks). `retryable` tells clients whether to
+ * keep the payload and try again later (the widget's outbox relies on it).
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, retryable: false, message: 'The request is malformed.' },
+  VALIDATION_FAILED: { status: 400, retryable: false, message: 'The input did not pass validation.' },
+  UNKNOWN_EVENT: { status: 400, retryable: false, message: 'This event is not part of the protocol.' },
+  MESSAGE_TOO_LONG: { status: 413, retryable: false, message: 'The message is longer than the allowed maximum.' },
+  UNAUTHENTICATED: { status: 401, retryable: false, message: 'Authentication is required.' },
+  INVALID_CREDENTIALS: { status: 401, retryable: false, message: 'Email or password is incorrect.' },
+  TOKEN_INVALID: { status: 401, retryable: false, message: 'The token is invalid or expired.' },
+  TOKEN_REVOKED: { status: 401, retryable: false, message: 'The token has been revoked.' },
+  FORBIDDEN: { status: 403, retryable: false, message: 'You are not allowed to do this.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, retryable: false, message: 'This origin is not allowed for the website.' },
+  UNKNOWN_WEBSITE: { status: 404, retryable: false, message: 'No website has this key.' },
+  NOT_FOUND: { status: 404, retryable: false, message: 'Not found.' },
+  CONVERSATION_TAKEN: { status: 409, retryable: false, message: 'Another agent already handles this conversation.' },
+  CONVERSATION_NOT_ACTIVE: { status: 409, retryable: false, message: 'The conversation is not active.' },
+  OFFER_GONE: { status: 409, retryable: false, message: 'The offer has expired or was taken.' },
+  CONFLICT: { status: 409, retryable: false, message: 'The request conflicts with the current state.' },
+  RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; slow down.' },
+  UNAVAILABLE: { status: 503, retryable: true, message: 'The service is temporarily unavailable.' },
+  INTERNAL: { status: 500, retryable: true, message: 'Unexpected server error.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  /** Field-level details, e.g. zod issues flattened to `{ path, message }`. */
+  details?: { path: string; message: string }[];
+}
+
+export function isRetryable(code: ErrorCode): boolean {
+  return ERROR_CODES[code].retryable;
+}
+
+/** Thrown by services and core; mapped to HTTP/ack by the two edge adapters only. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: WireError['details'];
+  constructor(code: ErrorCode, message?: string, details?: WireError['details']) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+  toWire(): WireError {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}

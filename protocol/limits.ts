@@ -1,0 +1,9 @@
+/** Plain constants shared by every side. Kept free of zod so the widget can import them for a few bytes. */
+export const MAX_MESSAGE_LENGTH = 4000;
+/** Most events a single `sync` answer carries; the client asks again while `hasMore`. */
+export const SYNC_PAGE_SIZE = 500;
+/** App-level heartbeat: the widget pings this often and treats a missing ack as a dead socket. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+export const HEARTBEAT_TIMEOUT_MS = 5_000;
+/** Typing indicators expire on the receiving side if no refresh arrives. */
+export const TYPING_TTL_MS = 6_000;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
+
+export const AuthorKind = z.enum(['visitor', 'agent', 'bot', 'system']);
+export type AuthorKind = z.infer<typeof AuthorKind>;
+
+export const Author = z.object({
+  kind: AuthorKind,
+  /** Agent or bot id; the visitor's contact id; null for system. */
+  id: z.string().nullable(),
+  /** Display name as it was when the message was written. */
+  name: z.string().nullable(),
+});
+export type Author = z.infer<typeof Author>;
+
+/** Conversation events every participant sees in the transcript (they take a seq like messages). */
+export const ConversationEventType = z.enum(['agent_joined', 'agent_left', 'conversation_ended', 'conversation_reopened']);
+export type ConversationEventType = z.infer<typeof ConversationEventType>;
+
+const MessageBase = z.object({
+  id: Uuid,
+  conversationId: Uuid,
+  /** Position in the conversation, gap-free from 1; the resume cursor. */
+  seq: Seq.min(1),
+  /** The sender's idempotency key; null for server-generated events. */
+  clientId: ClientId.nullable(),
+  author: Author,
+  createdAt: IsoDate,
+});
+
+export const TextMessage = MessageBase.extend({ kind: z.literal('text'), text: z.string() });
+export const EventMessage = MessageBase.extend({
+  kind: z.literal('event'),
+  event: z.object({ type: ConversationEventType, actorName: z.string().nullable() }),
+});
+
+/** Anything a transcript shows, in seq order. */
+export const Message = z.discriminatedUnion('kind', [TextMessage, EventMessage]);
+export type Message = z.infer<typeof Message>;
+export type TextMessage = z.infer<typeof TextMessage>;
+export type EventMessage = z.infer<typeof EventMessage>;
+
+/** What a sender submits; the server assigns id, seq, author and time. */
+export const SendText = z.object({ clientId: ClientId, text: MessageText });
+export type SendText = z.infer<typeof SendText>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { IsoDate, Locale, Seq, Uuid } from './common.ts';
+import { Author, Message, SendText } from './message.ts';
+import { WebsiteKey } from './rest.ts';
+import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
+
+/** Socket.IO namespace of the widget. */
+export const VISITOR_NAMESPACE = '/visitor';
+
+/** `io(url + '/visitor', { auth })`: no token until the visitor first writes (lazy session). */
+export const VisitorHandshake = z.object({
+  websiteKey: WebsiteKey,
+  token: z.string().min(1).max(2000).optional(),
+  locale: Locale.optional(),
+});
+export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
+
+export const SyncRequest = z.object({ afterSeq: Seq });
+export const SyncResult = z.object({
+  /** Null while the visitor has no conversation yet. */
+  conversationId: Uuid.nullable(),
+  /** Events with seq > afterSeq, ascending, at most SYNC_PAGE_SIZE. */
+  events: z.array(Message),
+  lastSeq: Seq,
+  hasMore: z.boolean(),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
+export const VisitorSendResult = z.object({
+  message: Message,
+  conversationId: Uuid,
+  /** Present when this send created the visitor's session: the widget must store it. */
+  token: z.string().optional(),
+});
+export type VisitorSendResult = z.infer<typeof VisitorSendResult>;
+
+export const TypingInput = z.object({ typing: z.boolean() });
+export const PingResult = z.object({ now: IsoDate });
+const Empty = z.object({}).strict();
+
+export const visitorInbound = {
+  'message:send': { input: SendText, output: VisitorSendResult },
+  sync: { input: SyncRequest, output: SyncResult },
+  typing: { input: TypingInput, output: Empty },
+  ping: { input: Empty, output: PingResult },
+} as const satisfies InboundTable;
+
+export const TypingEvent = z.object({ author: Author, typing: z.boolean() });
+export type TypingEvent = z.infer<typeof TypingEvent>;
+
+export const visitorOutbound = {
+  message: Message,
+  typing: TypingEvent,
+} as const;
+
+export type VisitorClientEvents = ClientToServer<typeof visitorInbound>;
+export type VisitorServerEvents = ServerToClient<typeof visitorOutbound>;

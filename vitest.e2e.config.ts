@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Whole-system tests: a real server process, real database, Debian's Chromium driven by playwright-core.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
