@@ -7,7 +7,21 @@ import esbuild from 'rollup-plugin-esbuild';
 
 const production = process.env.NODE_ENV !== 'development';
 
+/**
+ * engine.io-client (under socket.io-client) maps its `*.node.js` transports to browser
+ * files through package.json "browser", which node-resolve ignores for packages with
+ * "exports": without this the bundles would ship the Node `ws`/XHR transports.
+ */
+const engineIoBrowser = () => ({
+  name: 'engine-io-browser',
+  resolveId(source, importer) {
+    if (!importer?.includes('/engine.io-client/') || !source.endsWith('.node.js')) return null;
+    return this.resolve(source.replace(/\.node\.js$/, '.js'), importer, { skipSelf: true });
+  },
+});
+
 const plugins = () => [
+  engineIoBrowser(),
   nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.js', '.mjs'], exportConditions: ['browser', 'module', 'import', 'default'] }),
   esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', minify: false, tsconfig: 'tsconfig.json' }),
   production && terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),

@@ -1,0 +1,94 @@
+import type { WidgetConfig } from '../../protocol/rest.ts';
+import { createTranslate, loadCatalogue, resolveLocale } from '../i18n/index.ts';
+import { MessengerClient } from '../transport/messenger-client.ts';
+import { socketIoLinkFactory } from '../transport/socket-io-link.ts';
+import { createStore, type KeyValueStore } from '../transport/storage.ts';
+import type { LinkFactory } from '../transport/visitor-socket.ts';
+import { ELEMENT_NAME, MessengerElement } from './messenger-element.ts';
+
+/**
+ * Entry of dist/widget/app.js. The handshake with the loader (they never import
+ * each other): the loader does `const app = await import(new URL('app.js', loaderSrc))`,
+ * then `const handle = await app.mount(options)`, removes its own launcher, and
+ * forwards every queued and later `Messenger(...)` call to `handle.command(name, args)`.
+ */
+export interface MountOptions {
+  websiteKey: string;
+  /** Origin of the server (the loader's script origin by default). */
+  serverUrl: string;
+  locale?: string | null;
+  /** The answer of GET /api/v1/widget/config, when the loader got it. */
+  config?: WidgetConfig | null;
+  /** Test seams: a fake socket and a chosen storage. */
+  linkFactory?: LinkFactory;
+  store?: KeyValueStore;
+  heartbeat?: false;
+}
+
+export interface MessengerHandle {
+  element: MessengerElement;
+  client: MessengerClient;
+  /** Runs one API command; unknown commands reject with a clear message. */
+  command(name: string, args?: unknown[]): Promise<unknown>;
+  destroy(): void;
+}
+
+let mounted: Promise<MessengerHandle> | null = null;
+
+/** Idempotent: a second call (double injection, two loaders) returns the same widget. */
+export function mount(options: MountOptions): Promise<MessengerHandle> {
+  mounted ??= create(options).catch((error: unknown) => {
+    mounted = null;
+    throw error;
+  });
+  return mounted;
+}
+
+async function create(options: MountOptions): Promise<MessengerHandle> {
+  const locale = resolveLocale(options.locale, options.config?.locale ?? 'en');
+  const t = createTranslate(await loadCatalogue(locale));
+  const store = options.store ?? createStore(options.websiteKey);
+  const client = new MessengerClient({
+    websiteKey: options.websiteKey,
+    locale,
+    store,
+    linkFactory: options.linkFactory ?? socketIoLinkFactory(options.serverUrl),
+    ...(options.heartbeat === false ? { heartbeat: false as const } : {}),
+  });
+  const element = document.createElement(ELEMENT_NAME);
+  element.client = client;
+  element.store = store;
+  element.t = t;
+  element.siteName = options.config?.name ?? '';
+  element.lang = locale;
+  if (options.config?.theme.primaryColor) element.style.setProperty('--parley-primary', options.config.theme.primaryColor);
+  document.body.append(element);
+  client.start();
+
+  const handle: MessengerHandle = {
+    element,
+    client,
+    async command(name, _args = []) {
+      switch (name) {
+        case 'boot':
+          return undefined;
+        case 'open':
+          return element.setOpen(true);
+        case 'close':
+          return element.setOpen(false);
+        case 'toggle':
+          return element.setOpen(!element.open);
+        default:
+          throw new Error(`Messenger: unknown command "${name}". Known commands: boot, open, close, toggle.`);
+      }
+    },
+    destroy() {
+      client.stop();
+      element.remove();
+      mounted = null;
+    },
+  };
+  return handle;
+}
+
+export { MessengerElement, MessengerClient, createStore };

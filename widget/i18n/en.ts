@@ -1,0 +1,40 @@
+/** English catalogue (the reference: every other locale must have exactly these keys). */
+const en = {
+  'launcher.open': 'Open chat',
+  'launcher.close': 'Close chat',
+  'launcher.unread.one': '1 unread message',
+  'launcher.unread.other': '{count} unread messages',
+  'panel.title': 'Chat with {name}',
+  'panel.defaultName': 'us',
+  'panel.close': 'Close',
+  'connection.connecting': 'Connecting…',
+  'connection.online': 'Online',
+  'connection.reconnecting': 'Reconnecting…',
+  'connection.offline': 'Offline',
+  'transcript.label': 'Conversation',
+  'transcript.empty': 'Ask us anything, we usually answer within a few minutes.',
+  'author.you': 'You',
+  'author.agent': 'Agent',
+  'author.bot': 'Bot',
+  'message.sending': 'Sending…',
+  'message.failed': 'Not sent: {error}',
+  'message.discard': 'Remove',
+  'event.agent_joined': '{name} joined the conversation',
+  'event.agent_left': '{name} left the conversation',
+  'event.conversation_ended': 'The conversation was closed',
+  'event.conversation_reopened': 'The conversation was reopened',
+  'event.someone': 'An agent',
+  'typing.named': '{name} is typing…',
+  'typing.anonymous': 'An agent is typing…',
+  'composer.label': 'Your message',
+  'composer.placeholder': 'Write a message…',
+  'composer.send': 'Send',
+  'composer.count': '{count} / {max}',
+  'error.MESSAGE_TOO_LONG': 'Your message is too long ({count} characters, {max} at most).',
+  'error.VALIDATION_FAILED': 'This message cannot be sent.',
+  'error.generic': 'The message could not be sent ({code}).',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Catalogue = Record<MessageKey, string>;
+export default en satisfies Catalogue;

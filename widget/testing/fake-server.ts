@@ -1,0 +1,141 @@
+import type { ErrorCode } from '../../protocol/errors.ts';
+import type { Message, TextMessage } from '../../protocol/message.ts';
+import type { Ack } from '../../protocol/result.ts';
+import type { VisitorHandshake } from '../../protocol/visitor-events.ts';
+import { NO_ANSWER, type LinkFactory, type LinkStatus, type VisitorLink } from '../transport/visitor-socket.ts';
+
+const CONVERSATION = '6f1d7c2e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
+
+/**
+ * An in-memory stand-in for the server's /visitor namespace, for browser tests of
+ * the widget: idempotent sends by clientId, per-conversation seq, paged sync,
+ * live pushes, and switches to make it unreachable, drop acks or reject sends.
+ */
+export class FakeServer {
+  readonly messages: Message[] = [];
+  /** Every `message:send` payload received, duplicates included. */
+  readonly sends: { clientId: string; text: string }[] = [];
+  readonly links: FakeLink[] = [];
+  readonly handshakes: VisitorHandshake[] = [];
+  reachable = true;
+  dropAcks = 0;
+  pageSize = 500;
+  rejectWith: ErrorCode | null = null;
+  token = 'visitor-token-1';
+
+  readonly factory: LinkFactory = (auth) => {
+    const link = new FakeLink(this, auth);
+    this.links.push(link);
+    return link;
+  };
+
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+    for (const link of this.links) reachable ? link.tryConnect() : link.drop();
+  }
+
+  add(author: Message['author'], text: string, clientId: string | null = null): TextMessage {
+    const message: TextMessage = {
+      kind: 'text', id: crypto.randomUUID(), conversationId: CONVERSATION, seq: this.messages.length + 1,
+      clientId, author, text, createdAt: new Date().toISOString(),
+    };
+    this.messages.push(message);
+    return message;
+  }
+
+  /** An agent writes: stored, then pushed to connected visitors. */
+  agentSays(text: string, push = true): TextMessage {
+    const message = this.add({ kind: 'agent', id: 'agent-1', name: 'Ada' }, text);
+    if (push) this.push(message);
+    return message;
+  }
+
+  push(message: Message): void {
+    for (const link of this.links) if (link.connected) link.emit('message', message);
+  }
+
+  handle(event: string, payload: any): Ack<unknown> {
+    if (event === 'ping') return { ok: true, data: { now: new Date().toISOString() } };
+    if (event === 'typing') return { ok: true, data: {} };
+    if (event === 'sync') {
+      const events = this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, this.pageSize);
+      const last = events.at(-1)?.seq ?? payload.afterSeq;
+      return { ok: true, data: { conversationId: CONVERSATION, events, lastSeq: last, hasMore: last < this.messages.length } };
+    }
+    // message:send
+    this.sends.push(payload);
+    if (this.rejectWith) return { ok: false, error: { code: this.rejectWith, message: 'rejected by fake server' } };
+    const existing = this.messages.find((m) => m.clientId === payload.clientId);
+    const message = existing ?? this.add({ kind: 'visitor', id: 'contact-1', name: null }, payload.text, payload.clientId);
+    return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
+  }
+}
+
+export class FakeLink implements VisitorLink {
+  connected = false;
+  wantsConnection = false;
+  forcedReconnects = 0;
+  private handlers = new Map<string, (payload: never) => void>();
+  private statusHandlers: ((s: LinkStatus) => void)[] = [];
+
+  constructor(private readonly server: FakeServer, private readonly auth: () => VisitorHandshake) {}
+
+  request(event: string, payload: unknown, timeoutMs: number): Promise<never> {
+    return new Promise((resolve) => {
+      if (!this.connected) return setTimeout(() => resolve({ ok: false, error: { code: 'UNAVAILABLE', message: NO_ANSWER } } as never), timeoutMs);
+      const answer = this.server.handle(event, payload);
+      if (event === 'message:send' && this.server.dropAcks > 0) {
+        this.server.dropAcks--;
+        return setTimeout(() => resolve({ ok: false, error: { code: 'UNAVAILABLE', message: NO_ANSWER } } as never), timeoutMs);
+      }
+      setTimeout(() => resolve(answer as never), 0);
+    });
+  }
+  on(event: string, handler: (payload: never) => void): void {
+    this.handlers.set(event, handler);
+  }
+  onStatus(handler: (s: LinkStatus) => void): void {
+    this.statusHandlers.push(handler);
+  }
+  emit(event: string, payload: unknown): void {
+    setTimeout(() => this.handlers.get(event)?.(payload as never), 0);
+  }
+  connect(): void {
+    this.wantsConnection = true;
+    this.tryConnect();
+  }
+  tryConnect(): void {
+    if (!this.wantsConnection || this.connected || !this.server.reachable) return;
+    setTimeout(() => {
+      if (this.connected || !this.server.reachable || !this.wantsConnection) return;
+      this.server.handshakes.push(this.auth());
+      this.connected = true;
+      this.statusHandlers.forEach((h) => h({ type: 'connect' }));
+    }, 0);
+  }
+  drop(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.statusHandlers.forEach((h) => h({ type: 'disconnect' }));
+  }
+  forceReconnect(): void {
+    this.forcedReconnects++;
+    this.drop();
+    this.tryConnect();
+  }
+  close(): void {
+    this.wantsConnection = false;
+    this.drop();
+  }
+}
+
+/** Polls until `check` passes (UI and socket work are asynchronous). */
+export async function waitFor<T>(check: () => T | null | undefined | false, what = 'condition', timeoutMs = 3000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

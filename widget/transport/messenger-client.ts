@@ -1,0 +1,296 @@
+import { isRetryable, type ErrorCode, type WireError } from '../../protocol/errors.ts';
+import { MAX_MESSAGE_LENGTH, TYPING_TTL_MS } from '../../protocol/limits.ts';
+import type { Locale } from '../../protocol/common.ts';
+import type { Message } from '../../protocol/message.ts';
+import { isMessage, isTypingEvent } from './guards.ts';
+import { startHeartbeat, type HeartbeatOptions } from './heartbeat.ts';
+import { Outbox, type OutboxEntry } from './outbox.ts';
+import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
+import { Transcript } from './transcript.ts';
+import { TypingThrottle } from './typing-throttle.ts';
+import type { LinkFactory, LinkStatus, VisitorLink } from './visitor-socket.ts';
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+/** One transcript line: a message the server holds, or an outbox entry not yet acknowledged. */
+export type Row = { type: 'message'; message: Message } | { type: 'outbox'; entry: OutboxEntry };
+
+export interface MessengerState {
+  connection: ConnectionState;
+  rows: Row[];
+  unread: number;
+  /** Name of the agent currently typing ('' when unnamed), null when nobody is. */
+  agentTyping: string | null;
+}
+
+export type SendResult = { ok: true } | { ok: false; error: WireError };
+
+export interface MessengerClientOptions {
+  websiteKey: string;
+  locale?: Locale;
+  store: KeyValueStore;
+  linkFactory: LinkFactory;
+  heartbeat?: HeartbeatOptions | false;
+  ackTimeoutMs?: number;
+  /** Backoff of retryable send errors while connected (base doubles up to max, with jitter). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+const TOKEN_ERRORS: readonly ErrorCode[] = ['TOKEN_INVALID', 'TOKEN_REVOKED'];
+
+/**
+ * The widget's brain, free of any UI: connection, outbox, resume cursor, unread
+ * count, typing. The UI subscribes and re-renders from `state`.
+ */
+export class MessengerClient {
+  readonly outbox: Outbox;
+  readonly transcript: Transcript;
+  private readonly listeners = new Set<() => void>();
+  private readonly failureListeners = new Set<(entry: OutboxEntry) => void>();
+  private link: VisitorLink | null = null;
+  private stopHeartbeat: (() => void) | null = null;
+  private connection: ConnectionState = 'connecting';
+  private visible = false;
+  private agentTyping: string | null = null;
+  private typingExpiry: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelay: number;
+  private flushing = false;
+  private syncing = false;
+  private syncAgain = false;
+  private readonly typing = new TypingThrottle((typing) => {
+    if (this.token && this.link?.connected) void this.link.request('typing', { typing }, this.ackTimeout);
+  });
+
+  constructor(private readonly options: MessengerClientOptions) {
+    this.outbox = new Outbox(options.store);
+    this.transcript = new Transcript(options.store);
+    this.retryDelay = options.retryBaseMs ?? 1_000;
+  }
+
+  get token(): string | null {
+    return this.options.store.get<string>(STORAGE_KEYS.token);
+  }
+
+  get state(): MessengerState {
+    const rows: Row[] = this.transcript.messages.map((message) => ({ type: 'message', message }));
+    for (const entry of this.outbox.list()) {
+      if (!this.transcript.hasClientId(entry.clientId)) rows.push({ type: 'outbox', entry });
+    }
+    const unread = this.options.store.get<number>(STORAGE_KEYS.unread) ?? 0;
+    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called when a non-retryable error rejects a message (the UI puts the text back in the composer). */
+  onFailure(listener: (entry: OutboxEntry) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.link) return;
+    const link = this.options.linkFactory(() => ({
+      websiteKey: this.options.websiteKey,
+      ...(this.token ? { token: this.token } : {}),
+      ...(this.options.locale ? { locale: this.options.locale } : {}),
+    }));
+    this.link = link;
+    link.on('message', (message) => {
+      if (isMessage(message)) this.applyEvents([message]);
+    });
+    link.on('typing', (event) => {
+      if (isTypingEvent(event) && event.author.kind !== 'visitor') this.setAgentTyping(event.typing ? (event.author.name ?? '') : null);
+    });
+    link.onStatus((status) => this.onStatus(status));
+    if (this.options.heartbeat !== false) this.stopHeartbeat = startHeartbeat(link, this.options.heartbeat || {});
+    link.connect();
+  }
+
+  stop(): void {
+    this.stopHeartbeat?.();
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.typingExpiry);
+    this.typing.stop();
+    this.link?.close();
+    this.link = null;
+  }
+
+  /** Queues a message: validated, written to the outbox first, then sent when possible. */
+  send(raw: string): SendResult {
+    const text = raw.trim();
+    if (!text) return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'The message is empty.' } };
+    if (text.length > MAX_MESSAGE_LENGTH) {
+      return { ok: false, error: { code: 'MESSAGE_TOO_LONG', message: `The message is longer than ${MAX_MESSAGE_LENGTH} characters.` } };
+    }
+    this.outbox.add(text);
+    this.typing.stop();
+    this.emit();
+    void this.flush();
+    return { ok: true };
+  }
+
+  /** Removes a failed entry the visitor chose to drop. */
+  discard(clientId: string): void {
+    if (this.outbox.remove(clientId)) this.emit();
+  }
+
+  keystroke(): void {
+    this.typing.keystroke();
+  }
+
+  /** The panel is open and the page is visible: agent messages count as read. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.state.unread > 0) {
+      this.options.store.remove(STORAGE_KEYS.unread);
+      this.emit();
+    }
+  }
+
+  private get ackTimeout(): number {
+    return this.options.ackTimeoutMs ?? 10_000;
+  }
+
+  private onStatus(status: LinkStatus): void {
+    if (status.type === 'connect') {
+      this.connection = 'online';
+      this.retryDelay = this.options.retryBaseMs ?? 1_000;
+      this.emit();
+      void this.syncAll().then(() => this.flush());
+      return;
+    }
+    if (status.type === 'disconnect') {
+      this.connection = navigator.onLine === false ? 'offline' : 'reconnecting';
+      this.setAgentTyping(null);
+      return this.emit();
+    }
+    if (status.code && TOKEN_ERRORS.includes(status.code)) {
+      this.forgetSession();
+      this.link?.connect();
+      return;
+    }
+    if (status.code && !isRetryable(status.code)) {
+      // Origin not allowed, unknown website…: retrying cannot help.
+      console.error(`[parley] The messenger cannot connect: ${status.code} (${status.message})`);
+      this.connection = 'offline';
+      return this.emit();
+    }
+    this.connection = navigator.onLine === false ? 'offline' : 'reconnecting';
+    if (!status.willRetry) this.scheduleRetry(() => this.link?.connect());
+    this.emit();
+  }
+
+  /** Pages through `sync` from the last applied seq until the server has nothing more. */
+  private async syncAll(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    if (!this.token || !this.link) return;
+    this.syncing = true;
+    try {
+      do {
+        this.syncAgain = false;
+        for (;;) {
+          const before = this.transcript.lastSeq;
+          const answer = await this.link.request('sync', { afterSeq: before }, this.ackTimeout);
+          if (!answer.ok) return this.onRequestError(answer.error);
+          this.applyEvents(answer.data.events.filter(isMessage), false);
+          if (!answer.data.hasMore || this.transcript.lastSeq === before) break;
+        }
+      } while (this.syncAgain);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** Sends pending outbox entries one at a time, in order (the first one may create the session). */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let next = this.outbox.pending()[0]; next && this.link?.connected; next = this.outbox.pending()[0]) {
+        if (this.transcript.hasClientId(next.clientId)) {
+          this.outbox.remove(next.clientId);
+          continue;
+        }
+        const answer = await this.link.request('message:send', { clientId: next.clientId, text: next.text }, this.ackTimeout);
+        if (answer.ok) {
+          if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
+          this.outbox.remove(next.clientId);
+          if (isMessage(answer.data.message)) this.applyEvents([answer.data.message]);
+          this.emit();
+        } else if (isRetryable(answer.error.code) || TOKEN_ERRORS.includes(answer.error.code)) {
+          this.onRequestError(answer.error);
+          break;
+        } else {
+          this.outbox.fail(next.clientId, answer.error);
+          this.emit();
+          const failed = this.outbox.list().find((e) => e.clientId === next?.clientId);
+          if (failed) this.failureListeners.forEach((fn) => fn(failed));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private onRequestError(error: WireError): void {
+    if (TOKEN_ERRORS.includes(error.code)) {
+      // The server no longer knows this visitor: start anonymous; pending messages open a new session.
+      this.forgetSession();
+      this.link?.forceReconnect();
+    } else if (isRetryable(error.code)) {
+      this.scheduleRetry(() => void this.syncAll().then(() => this.flush()));
+    }
+  }
+
+  private applyEvents(events: Message[], syncOnGap = true): void {
+    const { applied, gap } = this.transcript.apply(events);
+    let unread = 0;
+    for (const message of applied) {
+      if (message.clientId) this.outbox.remove(message.clientId);
+      if (message.author.kind === 'agent' || message.author.kind === 'bot') {
+        this.setAgentTyping(null, false);
+        if (message.kind === 'text' && !this.visible) unread++;
+      }
+    }
+    if (unread > 0) this.options.store.set(STORAGE_KEYS.unread, this.state.unread + unread);
+    if (gap && syncOnGap) void this.syncAll();
+    if (applied.length > 0) this.emit();
+  }
+
+  private setAgentTyping(name: string | null, notify = true): void {
+    clearTimeout(this.typingExpiry);
+    this.agentTyping = name;
+    // A lost "stopped typing" must not leave the indicator on forever.
+    if (name !== null) this.typingExpiry = setTimeout(() => this.setAgentTyping(null), TYPING_TTL_MS);
+    if (notify) this.emit();
+  }
+
+  private scheduleRetry(action: () => void): void {
+    clearTimeout(this.retryTimer);
+    const max = this.options.retryMaxMs ?? 30_000;
+    const delay = this.retryDelay * (0.5 + Math.random() * 0.5);
+    this.retryDelay = Math.min(this.retryDelay * 2, max);
+    this.retryTimer = setTimeout(action, delay);
+  }
+
+  private forgetSession(): void {
+    const { store } = this.options;
+    store.remove(STORAGE_KEYS.token);
+    store.remove(STORAGE_KEYS.unread);
+    this.transcript.reset();
+    this.emit();
+  }
+
+  private emit(): void {
+    this.listeners.forEach((fn) => fn());
+  }
+}

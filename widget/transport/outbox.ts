@@ -1,0 +1,52 @@
+import type { WireError } from '../../protocol/errors.ts';
+import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
+
+/**
+ * Messages written but not yet acknowledged. An entry is stored BEFORE it is sent
+ * and leaves only on a positive ack (or when a sync shows its clientId delivered),
+ * so a reload, a crash or a dead socket never loses what the visitor typed.
+ */
+export interface OutboxEntry {
+  clientId: string;
+  text: string;
+  createdAt: string;
+  status: 'pending' | 'failed';
+  error?: WireError;
+}
+
+export class Outbox {
+  constructor(private readonly store: KeyValueStore) {}
+
+  /** Read from storage each time, so entries written by another tab are seen too. */
+  list(): OutboxEntry[] {
+    const entries = this.store.get<OutboxEntry[]>(STORAGE_KEYS.outbox);
+    return Array.isArray(entries) ? entries.filter((e) => e && typeof e.clientId === 'string' && typeof e.text === 'string') : [];
+  }
+
+  pending(): OutboxEntry[] {
+    return this.list().filter((e) => e.status === 'pending');
+  }
+
+  add(text: string, clientId: string = crypto.randomUUID()): OutboxEntry {
+    const entry: OutboxEntry = { clientId, text, createdAt: new Date().toISOString(), status: 'pending' };
+    this.save([...this.list(), entry]);
+    return entry;
+  }
+
+  remove(clientId: string): boolean {
+    const entries = this.list();
+    const rest = entries.filter((e) => e.clientId !== clientId);
+    if (rest.length === entries.length) return false;
+    this.save(rest);
+    return true;
+  }
+
+  fail(clientId: string, error: WireError): void {
+    this.save(this.list().map((e) => (e.clientId === clientId ? { ...e, status: 'failed' as const, error } : e)));
+  }
+
+  private save(entries: OutboxEntry[]): void {
+    if (entries.length === 0) this.store.remove(STORAGE_KEYS.outbox);
+    else this.store.set(STORAGE_KEYS.outbox, entries);
+  }
+}
