@@ -46,6 +46,23 @@ describe('MessengerClient (fake socket)', () => {
     expect(texts(c.state.rows)).to.deep.equal(['are you there?']);
   });
 
+  it('drops the socket when the browser goes offline and delivers what was typed, once, when it is back online', async () => {
+    const server = new FakeServer();
+    const c = start(client(server, freshStore()));
+    await waitFor(() => c.state.connection === 'online', 'online');
+    window.dispatchEvent(new Event('offline'));
+    expect(c.state.connection).to.equal('offline');
+    c.send('typed while offline');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.messages).to.have.length(0);
+    expect(texts(c.state.rows)).to.deep.equal(['pending:typed while offline']);
+
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => c.state.rows[0]?.type === 'message', 'delivered after online');
+    expect(c.state.connection).to.equal('online');
+    expect(server.messages).to.have.length(1);
+  });
+
   it('sends the outbox in order, one at a time, so only the first send creates the session', async () => {
     const server = new FakeServer();
     server.reachable = false;

@@ -59,6 +59,7 @@ export class MessengerClient {
   private flushing = false;
   private syncing = false;
   private syncAgain = false;
+  private unwatchNetwork: (() => void) | null = null;
   private readonly typing = new TypingThrottle((typing) => {
     if (this.token && this.link?.connected) void this.link.request('typing', { typing }, this.ackTimeout);
   });
@@ -109,11 +110,39 @@ export class MessengerClient {
     });
     link.onStatus((status) => this.onStatus(status));
     if (this.options.heartbeat !== false) this.stopHeartbeat = startHeartbeat(link, this.options.heartbeat || {});
+    this.unwatchNetwork = this.watchNetwork(link);
     link.connect();
+  }
+
+  /**
+   * Browsers keep an open WebSocket alive for a while after the network goes away
+   * (and emulated offline never cuts it), so follow the browser's own verdict:
+   * offline → drop the socket and keep writing to the outbox; online → reconnect,
+   * sync and flush at once instead of waiting for the backoff.
+   */
+  private watchNetwork(link: VisitorLink): () => void {
+    const offline = () => {
+      link.close();
+      this.connection = 'offline';
+      this.setAgentTyping(null);
+      this.emit();
+    };
+    const online = () => {
+      this.connection = 'reconnecting';
+      this.emit();
+      link.connect();
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+    };
   }
 
   stop(): void {
     this.stopHeartbeat?.();
+    this.unwatchNetwork?.();
     clearTimeout(this.retryTimer);
     clearTimeout(this.typingExpiry);
     this.typing.stop();
