@@ -1,0 +1,20 @@
+import type { Author, ContactRef, EventMessage } from '../../protocol/index.ts';
+import { t } from '../i18n/index.ts';
+
+/** The contact's name, or "Visitor 1a2b3c" when the visitor never gave one. */
+export function contactLabel(contact: ContactRef): string {
+  const name = contact.name?.trim();
+  return name ? name : t('contact.visitor', { id: contact.id.replace(/-/g, '').slice(0, 6) });
+}
+
+export function authorLabel(author: Author, meId: string | null, visitorName?: string): string {
+  if (author.kind === 'agent' && author.id !== null && author.id === meId) return t('author.you');
+  const name = author.name?.trim();
+  if (name) return name;
+  return author.kind === 'visitor' && visitorName ? visitorName : t(`author.${author.kind}`);
+}
+
+export function eventLabel(message: EventMessage): string {
+  const name = message.event.actorName ?? message.author.name ?? t('event.someone');
+  return t(`event.${message.event.type}`, { name });
+}

@@ -1,0 +1,68 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Message } from '../../protocol/index.ts';
+import { formatTime, t } from '../i18n/index.ts';
+import type { PendingMessage } from '../state/transcript-state.ts';
+import { authorLabel, eventLabel } from './labels.ts';
+
+interface TranscriptProps {
+  messages: readonly Message[];
+  pending: readonly PendingMessage[];
+  meId: string | null;
+  label: string;
+  /** How to call a visitor who never gave a name (the contact's label). */
+  visitorName?: string;
+}
+
+/**
+ * The conversation as a log. Text is rendered as a text node (never as HTML),
+ * with `white-space: pre-wrap` for line breaks. Pending sends come last.
+ */
+export function Transcript({ messages, pending, meId, label, visitorName }: TranscriptProps) {
+  const list = useRef<HTMLDivElement>(null);
+  const count = messages.length + pending.length;
+
+  useEffect(() => {
+    // Follow new messages to the bottom.
+    const element = list.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [count]);
+
+  return (
+    <div class="transcript" ref={list} role="log" aria-live="polite" aria-label={label} tabIndex={0} data-testid="transcript">
+      <ol class="transcript-rows">
+      {count === 0 && <li class="transcript-empty">{t('conversation.empty')}</li>}
+      {messages.map((message) =>
+        message.kind === 'event' ? (
+          <li key={message.seq} class="row event" data-testid="transcript-row" data-author-kind={message.author.kind} data-seq={message.seq}>
+            <span>{eventLabel(message)}</span>
+            <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+          </li>
+        ) : (
+          <li
+            key={message.seq}
+            class={`row text from-${message.author.kind}${message.author.id === meId ? ' mine' : ''}`}
+            data-testid="transcript-row"
+            data-author-kind={message.author.kind}
+            data-seq={message.seq}
+          >
+            <div class="meta">
+              <span class="author">{authorLabel(message.author, meId, visitorName)}</span>
+              <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+            </div>
+            <p class="bubble">{message.text}</p>
+          </li>
+        ),
+      )}
+      {pending.map((item) => (
+        <li key={item.clientId} class="row text from-agent mine pending" data-testid="transcript-row" data-author-kind="agent" data-pending="true">
+          <div class="meta">
+            <span class="author">{t('author.you')}</span>
+            <span class="status">{t('message.pending')}</span>
+          </div>
+          <p class="bubble">{item.text}</p>
+        </li>
+      ))}
+      </ol>
+    </div>
+  );
+}

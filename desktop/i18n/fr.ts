@@ -1,0 +1,88 @@
+import type { MessageKey } from './en.ts';
+
+/** French catalogue: the type forces exactly the keys of `en`. */
+export const fr: Record<MessageKey, string> = {
+  'app.title': 'Parley — poste agent',
+  'app.loading': 'Chargement…',
+  'locale.label': 'Langue',
+  'locale.en': 'English',
+  'locale.fr': 'Français',
+
+  'login.title': 'Connexion au poste agent',
+  'login.email': 'E-mail',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.submitting': 'Connexion…',
+  'login.hint': 'Compte de démonstration : agent@demo.shop / parley-demo',
+  'session.logout': 'Se déconnecter',
+  'session.signedInAs': 'Connecté en tant que {name}',
+
+  'connection.label': 'Connexion',
+  'connection.connecting': 'Connexion…',
+  'connection.connected': 'Connecté',
+  'connection.reconnecting': 'Reconnexion…',
+  'connection.offline': 'Hors ligne',
+
+  'lists.waiting': 'En attente',
+  'lists.mine': 'Mes conversations',
+  'lists.emptyWaiting': 'Personne n’attend.',
+  'lists.emptyMine': 'Vous n’avez encore aucune conversation.',
+  'lists.take': 'Prendre',
+  'lists.taking': 'Prise en charge…',
+  'lists.noMessage': 'Pas encore de message',
+
+  'contact.visitor': 'Visiteur {id}',
+
+  'conversation.none': 'Choisissez une conversation à gauche.',
+  'conversation.loading': 'Chargement de la conversation…',
+  'conversation.transcript': 'Conversation avec {name}',
+  'conversation.empty': 'Aucun message pour l’instant.',
+  'conversation.status.waiting': 'En attente',
+  'conversation.status.active': 'En cours',
+  'conversation.status.ended': 'Terminée',
+  'conversation.handledBy': 'Prise en charge par {name}',
+  'conversation.takeToReply': 'Prenez cette conversation pour répondre.',
+
+  'author.you': 'Vous',
+  'author.visitor': 'Visiteur',
+  'author.agent': 'Agent',
+  'author.bot': 'Robot',
+  'author.system': 'Système',
+
+  'event.agent_joined': '{name} a rejoint la conversation',
+  'event.agent_left': '{name} a quitté la conversation',
+  'event.conversation_ended': 'Conversation terminée',
+  'event.conversation_reopened': 'Conversation rouverte',
+  'event.someone': 'Un agent',
+
+  'message.pending': 'Envoi…',
+  'message.failed': 'Non envoyé',
+
+  'composer.label': 'Réponse',
+  'composer.placeholder': 'Écrivez une réponse… (Entrée pour envoyer, Maj+Entrée pour aller à la ligne)',
+  'composer.send': 'Envoyer',
+  'composer.tooLong': 'Le message fait {count} caractères ; le maximum est {max}.',
+
+  'typing.visitor': '{name} écrit…',
+
+  'error.generic': 'Une erreur est survenue. Veuillez réessayer.',
+  'error.BAD_REQUEST': 'La requête est mal formée.',
+  'error.VALIDATION_FAILED': 'Vérifiez les champs et réessayez.',
+  'error.UNKNOWN_EVENT': 'Cette action n’est pas prise en charge par le serveur.',
+  'error.MESSAGE_TOO_LONG': 'Le message est trop long.',
+  'error.UNAUTHENTICATED': 'Votre session a expiré. Veuillez vous reconnecter.',
+  'error.INVALID_CREDENTIALS': 'E-mail ou mot de passe incorrect.',
+  'error.TOKEN_INVALID': 'Le jeton est invalide ou expiré.',
+  'error.TOKEN_REVOKED': 'Le jeton a été révoqué.',
+  'error.FORBIDDEN': 'Vous n’avez pas le droit de faire cela.',
+  'error.ORIGIN_NOT_ALLOWED': 'Cette origine n’est pas autorisée.',
+  'error.UNKNOWN_WEBSITE': 'Site inconnu.',
+  'error.NOT_FOUND': 'Introuvable.',
+  'error.CONVERSATION_TAKEN': 'Un autre agent traite déjà cette conversation.',
+  'error.CONVERSATION_NOT_ACTIVE': 'La conversation n’est pas active.',
+  'error.OFFER_GONE': 'L’offre a expiré ou a été prise.',
+  'error.CONFLICT': 'Conflit avec l’état actuel ; la vue a été actualisée.',
+  'error.RATE_LIMITED': 'Trop de requêtes ; veuillez ralentir.',
+  'error.UNAVAILABLE': 'Le serveur est injoignable. Veuillez réessayer.',
+  'error.INTERNAL': 'Erreur inattendue du serveur.',
+};

@@ -1,0 +1,72 @@
+import { signal } from '@preact/signals';
+import type { ErrorCode, Locale } from '../../protocol/index.ts';
+import { en, type MessageKey } from './en.ts';
+import { fr } from './fr.ts';
+
+export type { MessageKey };
+export const LOCALES = ['en', 'fr'] as const satisfies readonly Locale[];
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, fr };
+
+// Every protocol error code must have a localized message (compile-time check).
+type ErrorKeys = `error.${ErrorCode}`;
+const _everyCodeHasAMessage: ErrorKeys extends MessageKey ? true : never = true;
+void _everyCodeHasAMessage;
+
+const STORAGE_KEY = 'parley:desktop:locale';
+
+function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** The stored choice wins; otherwise the browser's language; English by default. */
+export function detectLocale(): Locale {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (isLocale(stored)) return stored;
+  } catch {
+    // Storage may be blocked; fall through to the browser language.
+  }
+  const lang = (typeof navigator !== 'undefined' ? navigator.language : 'en').toLowerCase();
+  return lang.startsWith('fr') ? 'fr' : 'en';
+}
+
+export const locale = signal<Locale>(detectLocale());
+
+export function setLocale(next: Locale): void {
+  locale.value = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not persisted when storage is blocked; the choice still applies now.
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+/** Translate `key` in the current locale, filling `{name}` placeholders from params. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const template = catalogues[locale.value][key] ?? en[key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Localized text for a protocol error code, falling back to the server's message. */
+export function errorText(code: string | undefined, serverMessage?: string): string {
+  const key = `error.${code ?? ''}`;
+  if (key in en) return t(key as MessageKey);
+  return serverMessage || t('error.generic');
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** Short time (and date when not today) in the current locale. */
+export function formatTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const sameDay = date.toDateString() === now.toDateString();
+  const id = `${locale.value}:${sameDay ? 't' : 'dt'}`;
+  let format = timeFormats.get(id);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale.value, sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+    timeFormats.set(id, format);
+  }
+  return format.format(date);
+}

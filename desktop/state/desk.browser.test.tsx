@@ -1,0 +1,147 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { render } from 'preact';
+import { Transcript } from '../components/transcript.tsx';
+import { setLocale } from '../i18n/index.ts';
+import { ApiError } from '../api/api-error.ts';
+import { CONVERSATION_ID, FakeAgentClient, ME, agentMessage, deferred, settle, summary, textMessage } from '../testing/fakes.ts';
+import { createDesk, type Desk } from './desk.ts';
+
+/** A desk on a fake socket, connected, with the conversation open and one visitor message. */
+async function openDesk(client: FakeAgentClient, ids: string[] = []): Promise<Desk> {
+  client
+    .respond('conversations:list', async () => ({ waiting: [], mine: [summary()] }))
+    .respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Hello, my order is late')], hasMore: false }))
+    .respond('typing', async () => ({}));
+  const desk = createDesk(client, ME, { newId: () => ids.shift() ?? crypto.randomUUID() });
+  client.setState('connected');
+  await desk.open(CONVERSATION_ID);
+  return desk;
+}
+
+describe('desk state', () => {
+  let container: HTMLElement;
+  let desk: Desk | null = null;
+  beforeEach(() => {
+    setLocale('en');
+    container = document.createElement('div');
+    document.body.append(container);
+  });
+  afterEach(() => {
+    render(null, container);
+    container.remove();
+    desk?.dispose();
+    desk = null;
+  });
+
+  const show = (d: Desk) => {
+    const transcript = d.transcripts.get(CONVERSATION_ID);
+    render(<Transcript messages={transcript.messages} pending={transcript.pending} meId={ME.id} label="t" />, container);
+    return [...container.querySelectorAll<HTMLElement>('[data-testid="transcript-row"]')];
+  };
+
+  it('shows a reply as pending, then exactly once when the live event and the ack both arrive', async () => {
+    const client = new FakeAgentClient();
+    const clientId = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+    desk = await openDesk(client, [clientId]);
+    const ack = deferred<{ message: ReturnType<typeof agentMessage> }>();
+    client.respond('message:send', () => ack.promise);
+
+    desk.editDraft(CONVERSATION_ID, 'Let me check that for you');
+    const sending = desk.sendDraft(CONVERSATION_ID);
+    let rows = show(desk);
+    expect(rows.at(-1)!.dataset.pending).to.equal('true');
+    expect(desk.drafts.value[CONVERSATION_ID]).to.equal('');
+
+    // The server broadcasts before our ack comes back.
+    const stored = agentMessage(2, 'Let me check that for you', clientId);
+    client.push('message', stored);
+    ack.resolve({ message: stored });
+    await sending;
+    client.push('message', stored); // a duplicate delivery changes nothing
+
+    rows = show(desk);
+    const replies = rows.filter((row) => row.textContent!.includes('Let me check that for you'));
+    expect(replies).to.have.length(1);
+    expect(replies[0]!.dataset.pending).to.equal(undefined);
+    expect(rows.map((row) => row.dataset.seq)).to.deep.equal(['1', '2']);
+    expect(client.callsOf('message:send')).to.deep.equal([{ conversationId: CONVERSATION_ID, clientId, text: 'Let me check that for you' }]);
+  });
+
+  it('keeps the text and shows the error when a send fails, and retries with the same clientId', async () => {
+    const client = new FakeAgentClient();
+    desk = await openDesk(client, ['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc']);
+    client.respond('message:send', async () => {
+      throw new ApiError('CONVERSATION_NOT_ACTIVE');
+    });
+    desk.editDraft(CONVERSATION_ID, 'Are you still there?');
+    await desk.sendDraft(CONVERSATION_ID);
+
+    expect(desk.drafts.value[CONVERSATION_ID]).to.equal('Are you still there?');
+    expect(desk.sendErrors.value[CONVERSATION_ID]).to.equal('The conversation is not active.');
+    expect(show(desk).some((row) => row.dataset.pending === 'true')).to.equal(false);
+
+    client.respond('message:send', async (payload) => ({ message: agentMessage(2, payload.text, payload.clientId) }));
+    await desk.sendDraft(CONVERSATION_ID);
+    const sends = client.callsOf('message:send') as { clientId: string }[];
+    expect(sends.map((send) => send.clientId)).to.deep.equal(['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb']);
+    expect(desk.sendErrors.value[CONVERSATION_ID]).to.equal(null);
+    expect(show(desk).filter((row) => row.textContent!.includes('Are you still there?'))).to.have.length(1);
+  });
+
+  it('refuses a reply over the length limit without sending it', async () => {
+    const client = new FakeAgentClient();
+    desk = await openDesk(client);
+    desk.editDraft(CONVERSATION_ID, 'x'.repeat(4001));
+    await desk.sendDraft(CONVERSATION_ID);
+    expect(client.callsOf('message:send')).to.have.length(0);
+    expect(desk.drafts.value[CONVERSATION_ID]).to.have.length(4001);
+    expect(desk.sendErrors.value[CONVERSATION_ID]).to.contain('4001');
+  });
+
+  it('on reconnect re-lists and syncs the open conversation from its last seq', async () => {
+    const client = new FakeAgentClient();
+    desk = await openDesk(client);
+    client.push('message', textMessage(2, 'Anyone?'));
+    client.push('message', textMessage(2, 'Anyone?')); // same seq twice: shown once
+    client.respond('sync', async ({ afterSeq }) => ({
+      conversationId: CONVERSATION_ID,
+      events: afterSeq < 3 ? [textMessage(3, 'Hello?'), textMessage(4, 'I will wait')].filter((m) => m.seq > afterSeq) : [],
+      lastSeq: 4,
+      hasMore: false,
+    }));
+    const listsBefore = client.callsOf('conversations:list').length;
+
+    client.setState('reconnecting');
+    client.setState('connected');
+    await settle();
+
+    expect(client.callsOf('conversations:list')).to.have.length(listsBefore + 1);
+    expect(client.callsOf('conversation:open')).to.have.length(2); // rejoins the conversation's room
+    expect(client.callsOf('sync')).to.deep.equal([{ conversationId: CONVERSATION_ID, afterSeq: 2 }]);
+    expect(show(desk).map((row) => row.querySelector('.bubble')!.textContent)).to.deep.equal(['Hello, my order is late', 'Anyone?', 'Hello?', 'I will wait']);
+  });
+
+  it('moves a taken conversation from Waiting to Mine and shows the visitor typing', async () => {
+    const client = new FakeAgentClient();
+    const waiting = summary({ status: 'waiting', agent: null });
+    client
+      .respond('conversations:list', async () => ({ waiting: [waiting], mine: [] }))
+      .respond('conversation:take', async () => ({ conversation: summary() }))
+      .respond('conversation:open', async () => ({ conversation: summary(), messages: [], hasMore: false }));
+    desk = createDesk(client, ME);
+    client.setState('connected');
+    await settle();
+    expect(desk.waiting.value.map((c) => c.id)).to.deep.equal([CONVERSATION_ID]);
+
+    await desk.take(CONVERSATION_ID);
+    expect(desk.waiting.value).to.have.length(0);
+    expect(desk.mine.value.map((c) => c.id)).to.deep.equal([CONVERSATION_ID]);
+    expect(desk.openId.value).to.equal(CONVERSATION_ID);
+
+    client.push('typing', { conversationId: CONVERSATION_ID, author: { kind: 'visitor', id: null, name: 'Marie' }, typing: true });
+    expect(desk.visitorTyping.value[CONVERSATION_ID]).to.deep.equal({ name: 'Marie' });
+    client.push('message', textMessage(1, 'ok'));
+    expect(desk.visitorTyping.value[CONVERSATION_ID]).to.equal(undefined);
+  });
+});

@@ -1,0 +1,183 @@
+import { computed, signal } from '@preact/signals';
+import type { AgentProfile, ConversationSummary, Message } from '../../protocol/index.ts';
+import type { AgentClient, ConnectionState } from '../api/agent-client.ts';
+import { toApiError, type ApiError } from '../api/api-error.ts';
+import { errorText } from '../i18n/index.ts';
+import { createComposerState } from './composer-state.ts';
+import { createConversationLists } from './conversation-lists.ts';
+import { hasGapBefore } from './transcript-state.ts';
+import { createTranscripts } from './transcripts.ts';
+import { createTypingSender, createTypingStore } from './typing.ts';
+
+/**
+ * The logged-in workspace: wires the agent socket to the stores. On every
+ * (re)connect it re-lists and syncs the open conversation from its last seq, so
+ * nothing missed while offline is lost and nothing is shown twice.
+ */
+export function createDesk(client: AgentClient, me: AgentProfile, options: { newId?: () => string } = {}) {
+  const connection = signal<ConnectionState>('connecting');
+  const connectionError = signal<ApiError | null>(null);
+  const lists = createConversationLists(me.id);
+  const transcripts = createTranscripts();
+  const visitorTyping = createTypingStore();
+  const composer = createComposerState(client, transcripts, options.newId);
+  const typingSender = createTypingSender((conversationId, typing) => {
+    client.request('typing', { conversationId, typing }).catch(() => undefined); // best effort
+  });
+
+  const openId = signal<string | null>(null);
+  const openDetail = signal<ConversationSummary | null>(null);
+  const openLoading = signal(false);
+  const notice = signal<string | null>(null);
+  const taking = signal<ReadonlySet<string>>(new Set());
+  const openConversation = computed(() => {
+    const id = openId.value;
+    return id ? (lists.find(id) ?? (openDetail.value?.id === id ? openDetail.value : null)) : null;
+  });
+
+  const report = (cause: unknown) => {
+    const error = toApiError(cause);
+    notice.value = errorText(error.code, error.message);
+    return error;
+  };
+
+  async function refreshLists(): Promise<void> {
+    try {
+      lists.replace(await client.request('conversations:list', {}));
+    } catch (cause) {
+      report(cause);
+    }
+  }
+
+  /** Pulls every event after our cursor, page by page. */
+  async function sync(conversationId: string): Promise<void> {
+    for (let page = 0; page < 1000; page += 1) {
+      const before = transcripts.get(conversationId).lastSeq;
+      const result = await client.request('sync', { conversationId, afterSeq: before });
+      transcripts.merge(conversationId, result.events);
+      if (!result.hasMore || transcripts.get(conversationId).lastSeq === before) return;
+    }
+  }
+
+  async function open(conversationId: string): Promise<void> {
+    openId.value = conversationId;
+    notice.value = null;
+    openLoading.value = !transcripts.has(conversationId);
+    try {
+      const detail = await client.request('conversation:open', { conversationId });
+      if (openId.value !== conversationId) return; // the agent moved on meanwhile
+      openDetail.value = detail.conversation;
+      transcripts.merge(conversationId, detail.messages);
+      if (detail.hasMore) await sync(conversationId);
+    } catch (cause) {
+      if (openId.value === conversationId) report(cause);
+    } finally {
+      if (openId.value === conversationId) openLoading.value = false;
+    }
+  }
+
+  /**
+   * After a reconnect: re-open (the server puts a fresh socket back in the
+   * conversation's room and we get the current summary), then sync from our cursor.
+   */
+  async function resume(conversationId: string): Promise<void> {
+    try {
+      const detail = await client.request('conversation:open', { conversationId });
+      if (openId.value === conversationId) openDetail.value = detail.conversation;
+      transcripts.merge(conversationId, detail.messages);
+      await sync(conversationId);
+    } catch (cause) {
+      report(cause);
+    }
+  }
+
+  async function take(conversationId: string): Promise<void> {
+    taking.value = new Set([...taking.value, conversationId]);
+    try {
+      const { conversation } = await client.request('conversation:take', { conversationId });
+      lists.upsert(conversation);
+      await open(conversationId);
+    } catch (cause) {
+      const error = report(cause);
+      if (error.code === 'CONVERSATION_TAKEN' || error.code === 'CONVERSATION_NOT_ACTIVE') await refreshLists();
+    } finally {
+      const next = new Set(taking.value);
+      next.delete(conversationId);
+      taking.value = next;
+    }
+  }
+
+  function onMessage(message: Message): void {
+    const id = message.conversationId;
+    if (message.author.kind === 'visitor') visitorTyping.clear(id);
+    if (!transcripts.has(id)) return; // not loaded: the list preview comes via conversation:updated
+    const gap = hasGapBefore(transcripts.get(id), message);
+    transcripts.merge(id, [message]);
+    if (gap) sync(id).catch(report);
+  }
+
+  function onUpdated(summary: ConversationSummary): void {
+    lists.upsert(summary);
+    if (openDetail.value?.id === summary.id) openDetail.value = summary;
+  }
+
+  const unsubscribe = [
+    client.on('message', onMessage),
+    client.on('conversation:updated', onUpdated),
+    client.on('typing', (event) => {
+      if (event.author.kind === 'visitor') visitorTyping.set(event.conversationId, event.typing, event.author.name);
+    }),
+    client.onState((state, error) => {
+      connection.value = state;
+      connectionError.value = error ?? null;
+      if (state !== 'connected') return;
+      notice.value = null;
+      void refreshLists();
+      const id = openId.value;
+      if (id) void resume(id);
+    }),
+  ];
+
+  function sendDraft(conversationId: string): Promise<void> {
+    typingSender.stop(conversationId);
+    return composer.sendDraft(conversationId);
+  }
+
+  function editDraft(conversationId: string, text: string): void {
+    composer.setDraft(conversationId, text);
+    if (text) typingSender.keystroke(conversationId);
+    else typingSender.stop(conversationId);
+  }
+
+  function dispose(): void {
+    unsubscribe.forEach((off) => off());
+    visitorTyping.dispose();
+    typingSender.dispose();
+    client.close();
+  }
+
+  return {
+    me,
+    connection,
+    connectionError,
+    waiting: lists.waiting,
+    mine: lists.mine,
+    transcripts,
+    visitorTyping: visitorTyping.typing,
+    drafts: composer.drafts,
+    sendErrors: composer.errors,
+    openId,
+    openConversation,
+    openLoading,
+    notice,
+    taking,
+    refreshLists,
+    open,
+    take,
+    sendDraft,
+    editDraft,
+    dispose,
+  };
+}
+
+export type Desk = ReturnType<typeof createDesk>;

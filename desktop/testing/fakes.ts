@@ -1,0 +1,109 @@
+import type { AgentProfile, ConversationSummary, InboundInput, InboundOutput, Message } from '../../protocol/index.ts';
+import type { AgentClient, AgentPush, AgentRequest, AgentRequests, ConnectionState, PushPayload } from '../api/agent-client.ts';
+import { ApiError } from '../api/api-error.ts';
+
+/** Test doubles for browser tests: an in-memory agent client and protocol-shaped fixtures. */
+
+type Responder<K extends AgentRequest> = (payload: InboundInput<AgentRequests, K>) => Promise<InboundOutput<AgentRequests, K>>;
+
+export class FakeAgentClient implements AgentClient {
+  readonly calls: { event: AgentRequest; payload: unknown }[] = [];
+  private readonly responders: { [K in AgentRequest]?: Responder<K> } = {};
+  private readonly pushHandlers = new Map<string, Set<(payload: never) => void>>();
+  private readonly stateHandlers = new Set<(state: ConnectionState, error?: ApiError) => void>();
+  closed = false;
+
+  respond<K extends AgentRequest>(event: K, responder: Responder<K>): this {
+    (this.responders as Record<string, unknown>)[event] = responder;
+    return this;
+  }
+
+  request<K extends AgentRequest>(event: K, payload: InboundInput<AgentRequests, K>): Promise<InboundOutput<AgentRequests, K>> {
+    this.calls.push({ event, payload });
+    const responder = this.responders[event] as Responder<K> | undefined;
+    return responder ? responder(payload) : Promise.reject(new ApiError('UNKNOWN_EVENT'));
+  }
+
+  on<K extends AgentPush>(event: K, handler: (payload: PushPayload<K>) => void): () => void {
+    const set = this.pushHandlers.get(event) ?? new Set();
+    set.add(handler as (payload: never) => void);
+    this.pushHandlers.set(event, set);
+    return () => set.delete(handler as (payload: never) => void);
+  }
+
+  onState(handler: (state: ConnectionState, error?: ApiError) => void): () => void {
+    this.stateHandlers.add(handler);
+    return () => this.stateHandlers.delete(handler);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  push<K extends AgentPush>(event: K, payload: PushPayload<K>): void {
+    for (const handler of this.pushHandlers.get(event) ?? []) (handler as (p: PushPayload<K>) => void)(payload);
+  }
+
+  setState(state: ConnectionState, error?: ApiError): void {
+    for (const handler of this.stateHandlers) handler(state, error);
+  }
+
+  callsOf(event: AgentRequest): unknown[] {
+    return this.calls.filter((call) => call.event === event).map((call) => call.payload);
+  }
+}
+
+export const ME: AgentProfile = { id: '00000000-0000-4000-8000-00000000a6e1', email: 'agent@demo.shop', name: 'Ada Lovelace', role: 'admin' };
+export const CONVERSATION_ID = '11111111-1111-4111-8111-111111111111';
+const CONTACT_ID = '22222222-2222-4222-8222-222222222222';
+const WEBSITE_ID = '33333333-3333-4333-8333-333333333333';
+
+export function summary(overrides: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id: CONVERSATION_ID,
+    websiteId: WEBSITE_ID,
+    status: 'active',
+    contact: { id: CONTACT_ID, name: null, email: null },
+    agent: { id: ME.id, name: ME.name },
+    lastSeq: 0,
+    lastMessage: null,
+    createdAt: '2025-01-01T10:00:00.000Z',
+    updatedAt: '2025-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+let counter = 0;
+/** A text message; the author defaults to the visitor. */
+export function textMessage(seq: number, text: string, overrides: Partial<Extract<Message, { kind: 'text' }>> = {}): Message {
+  counter += 1;
+  return {
+    kind: 'text',
+    id: `44444444-4444-4444-8444-${String(counter).padStart(12, '0')}`,
+    conversationId: CONVERSATION_ID,
+    seq,
+    clientId: null,
+    author: { kind: 'visitor', id: CONTACT_ID, name: null },
+    createdAt: new Date(Date.UTC(2025, 0, 1, 10, seq)).toISOString(),
+    text,
+    ...overrides,
+  };
+}
+
+export function agentMessage(seq: number, text: string, clientId: string): Message {
+  return textMessage(seq, text, { clientId, author: { kind: 'agent', id: ME.id, name: ME.name } });
+}
+
+/** A promise plus its resolvers, to hold an ack back while a live event arrives. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending promise callbacks and signal-driven renders run. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
