@@ -21,6 +21,8 @@ export class FakeServer {
   dropAcks = 0;
   pageSize = 500;
   rejectWith: ErrorCode | null = null;
+  /** Socket up but storage down (a database outage): every stored-data request answers UNAVAILABLE. */
+  storageDown = false;
   token = 'visitor-token-1';
 
   readonly factory: LinkFactory = (auth) => {
@@ -57,6 +59,7 @@ export class FakeServer {
   handle(event: string, payload: any): Ack<unknown> {
     if (event === 'ping') return { ok: true, data: { now: new Date().toISOString() } };
     if (event === 'typing') return { ok: true, data: {} };
+    if (this.storageDown) return { ok: false, error: { code: 'UNAVAILABLE', message: 'database down' } };
     if (event === 'sync') {
       const events = this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, this.pageSize);
       const last = events.at(-1)?.seq ?? payload.afterSeq;

@@ -63,6 +63,21 @@ describe('MessengerClient (fake socket)', () => {
     expect(server.messages).to.have.length(1);
   });
 
+  it('shows reconnecting while the server cannot store, keeps the message, and delivers it once storage is back', async () => {
+    const server = new FakeServer();
+    const c = start(client(server, freshStore()));
+    await waitFor(() => c.state.connection === 'online', 'online');
+    server.storageDown = true;
+    c.send('during the outage');
+    await waitFor(() => c.state.connection === 'reconnecting', 'reconnecting');
+    expect(texts(c.state.rows)).to.deep.equal(['pending:during the outage']);
+
+    server.storageDown = false;
+    await waitFor(() => c.state.rows[0]?.type === 'message', 'delivered after the outage');
+    expect(c.state.connection).to.equal('online');
+    expect(server.messages).to.have.length(1);
+  });
+
   it('sends the outbox in order, one at a time, so only the first send creates the session', async () => {
     const server = new FakeServer();
     server.reachable = false;

@@ -230,6 +230,7 @@ export class MessengerClient {
           const before = this.transcript.lastSeq;
           const answer = await this.link.request('sync', { afterSeq: before }, this.ackTimeout);
           if (!answer.ok) return this.onRequestError(answer.error);
+          this.markServing();
           this.applyEvents(answer.data.events.filter(isMessage), false);
           if (!answer.data.hasMore || this.transcript.lastSeq === before) break;
         }
@@ -251,6 +252,7 @@ export class MessengerClient {
         }
         const answer = await this.link.request('message:send', { clientId: next.clientId, text: next.text }, this.ackTimeout);
         if (answer.ok) {
+          this.markServing();
           if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
           this.outbox.remove(next.clientId);
           if (isMessage(answer.data.message)) this.applyEvents([answer.data.message]);
@@ -276,7 +278,22 @@ export class MessengerClient {
       this.forgetSession();
       this.link?.forceReconnect();
     } else if (isRetryable(error.code)) {
+      // Connected but the server cannot store (database down…): for the visitor that is
+      // the same as a lost connection, and the outbox keeps everything until it is back.
+      if (this.connection === 'online') {
+        this.connection = 'reconnecting';
+        this.emit();
+      }
       this.scheduleRetry(() => void this.syncAll().then(() => this.flush()));
+    }
+  }
+
+  /** A request succeeded: the server is serving again. */
+  private markServing(): void {
+    if (this.connection === 'reconnecting' && this.link?.connected) {
+      this.connection = 'online';
+      this.retryDelay = this.options.retryBaseMs ?? 1_000;
+      this.emit();
     }
   }
 
