@@ -1,0 +1,27 @@
+/**
+ * `npm run dev`: rollup in watch mode (development build, unminified) and the
+ * server restarted by tsx on change. Ctrl-C stops both.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const children: ChildProcess[] = [
+  spawn('npx', ['rollup', '-c', '--watch', '--silent'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'development' } }),
+  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/main.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'development', SEED_DEMO: process.env.SEED_DEMO ?? 'true' },
+  }),
+];
+
+let stopping = false;
+function stop(code = 0): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+}
+for (const child of children) child.on('exit', (code) => stop(code ?? 0));
+process.once('SIGINT', () => stop(0));
+process.once('SIGTERM', () => stop(0));

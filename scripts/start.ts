@@ -1,0 +1,39 @@
+/**
+ * `npm start`: build the front-end bundles when missing or older than their
+ * sources, then run the server (migrations + demo seed happen at start).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const outputs = ['dist/widget/loader.js', 'dist/widget/app.js', 'dist/desktop/main.js', 'dist/desktop/index.html'];
+const sources = ['widget', 'desktop', 'protocol', 'rollup.config.mjs'];
+
+function newestMtime(path: string): number {
+  const full = join(root, path);
+  if (!existsSync(full)) return 0;
+  const stat = statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(full).map((name) => newestMtime(join(path, name))));
+}
+
+function needsBuild(): boolean {
+  const built = outputs.map((o) => (existsSync(join(root, o)) ? statSync(join(root, o)).mtimeMs : 0));
+  if (built.some((t) => t === 0)) return true;
+  return Math.max(...sources.map(newestMtime)) > Math.min(...built);
+}
+
+if (needsBuild()) {
+  process.stdout.write('Building the widget and the desktop (rollup)…\n');
+  const result = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) {
+    process.stderr.write('The front-end build failed; the server starts anyway, but /widget and /desktop may be missing.\n');
+  }
+}
+
+// The demo shop needs its website and agent; an explicit SEED_DEMO=false still wins.
+process.env.SEED_DEMO ??= 'true';
+const { runMain } = await import('../server/main.ts');
+await runMain();

@@ -1,0 +1,142 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { AgentRole, AuthorKind, ConversationStatus, Locale } from '../../protocol/index.ts';
+
+/**
+ * First cut of the data model (DESIGN.md). Enums come from protocol/, never the
+ * reverse. Issue 3 adds channels, sessions, session_events, queues, offers and
+ * agent_presence beside these tables; conversations stay the one long thread.
+ */
+export const authorKind = pgEnum('author_kind', AuthorKind.options as [string, ...string[]]);
+export const conversationStatus = pgEnum('conversation_status', ConversationStatus.options as [string, ...string[]]);
+export const agentRole = pgEnum('agent_role', AgentRole.options as [string, ...string[]]);
+export const messageKind = pgEnum('message_kind', ['text', 'event']);
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export interface WebsiteTheme {
+  primaryColor: string;
+}
+
+export const websites = pgTable('websites', {
+  id: id(),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+  /** HS256 secret of the site's identity JWTs (issue 4); null until configured. */
+  identitySecret: text('identity_secret'),
+  defaultLocale: text('default_locale').$type<Locale>().notNull().default('en'),
+  theme: jsonb('theme').$type<WebsiteTheme>().notNull().default({ primaryColor: '#4f46e5' }),
+  createdAt: createdAt(),
+});
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    email: text('email'),
+    /** Set only by a verified identity or by an agent by hand; a typed email never merges histories. */
+    verified: boolean('verified').notNull().default(false),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('contacts_website_idx').on(t.websiteId)],
+);
+
+export const visitors = pgTable(
+  'visitors',
+  {
+    id: id(),
+    websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    /** Bumped to revoke every token issued so far (tokens carry the version they were signed with). */
+    tokenVersion: integer('token_version').notNull().default(1),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('visitors_contact_idx').on(t.contactId)],
+);
+
+export const agents = pgTable('agents', {
+  id: id(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: agentRole('role').$type<AgentRole>().notNull().default('agent'),
+  passwordHash: text('password_hash').notNull(),
+  maxConcurrent: integer('max_concurrent').notNull().default(5),
+  createdAt: createdAt(),
+});
+
+/** Login sessions of the desktop; the cookie holds a random token, the row only its SHA-256. */
+export const agentSessions = pgTable(
+  'agent_sessions',
+  {
+    id: id(),
+    agentId: uuid('agent_id').notNull().references(() => agents.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('agent_sessions_agent_idx').on(t.agentId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    status: conversationStatus('status').$type<ConversationStatus>().notNull().default('waiting'),
+    assignedAgentId: uuid('assigned_agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    /** Highest seq handed out; the next event gets last_seq + 1 under a row lock. */
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    // Denormalised preview so the agent list needs no join on messages.
+    lastMessageText: text('last_message_text'),
+    lastMessageAuthorKind: authorKind('last_message_author_kind').$type<AuthorKind>(),
+    lastMessageAt: ts('last_message_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('conversations_contact_idx').on(t.contactId, t.createdAt),
+    index('conversations_status_idx').on(t.status, t.updatedAt),
+    index('conversations_agent_idx').on(t.assignedAgentId, t.status),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    /** The sender's idempotency key; null for server-generated events. */
+    clientId: uuid('client_id'),
+    authorKind: authorKind('author_kind').$type<AuthorKind>().notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    kind: messageKind('kind').$type<'text' | 'event'>().notNull(),
+    body: text('body'),
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_client_uq').on(t.conversationId, t.clientId),
+    uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
+    // Lets a retried first send (no token yet) find the conversation it already created.
+    index('messages_client_idx').on(t.clientId),
+  ],
+);
+
+export type WebsiteRow = typeof websites.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;
+export type VisitorRow = typeof visitors.$inferSelect;
+export type AgentRow = typeof agents.$inferSelect;
+export type AgentSessionRow = typeof agentSessions.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;

@@ -1,0 +1,50 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { AgentProfile, AgentRole } from '../../../protocol/index.ts';
+import type { Tx } from '../client.ts';
+import { agentSessions, agents, type AgentRow } from '../schema.ts';
+
+export function toAgentProfile(row: AgentRow): AgentProfile {
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+export async function agentByEmail(tx: Tx, email: string): Promise<AgentRow | null> {
+  const [row] = await tx.select().from(agents).where(eq(agents.email, email.trim().toLowerCase()));
+  return row ?? null;
+}
+
+export async function agentById(tx: Tx, id: string): Promise<AgentRow | null> {
+  const [row] = await tx.select().from(agents).where(eq(agents.id, id));
+  return row ?? null;
+}
+
+export interface AgentInput {
+  email: string;
+  name: string;
+  role: AgentRole;
+  passwordHash: string;
+}
+
+/** Inserts the agent unless the email exists; returns the stored row either way. */
+export async function ensureAgent(tx: Tx, input: AgentInput): Promise<AgentRow> {
+  const email = input.email.trim().toLowerCase();
+  await tx.insert(agents).values({ ...input, email }).onConflictDoNothing({ target: agents.email });
+  return (await agentByEmail(tx, email))!;
+}
+
+export async function createAgentSession(tx: Tx, input: { agentId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+  await tx.insert(agentSessions).values(input);
+}
+
+/** The agent behind a live (unrevoked, unexpired) session. */
+export async function agentBySessionHash(tx: Tx, tokenHash: string, now: Date): Promise<AgentRow | null> {
+  const [row] = await tx
+    .select({ agent: agents })
+    .from(agentSessions)
+    .innerJoin(agents, eq(agents.id, agentSessions.agentId))
+    .where(and(eq(agentSessions.tokenHash, tokenHash), isNull(agentSessions.revokedAt), gt(agentSessions.expiresAt, now)));
+  return row?.agent ?? null;
+}
+
+export async function revokeAgentSession(tx: Tx, tokenHash: string, now: Date): Promise<void> {
+  await tx.update(agentSessions).set({ revokedAt: now }).where(eq(agentSessions.tokenHash, tokenHash));
+}

@@ -1,0 +1,79 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import type { ConversationSummary } from '../../../protocol/index.ts';
+import type { Tx } from '../client.ts';
+import { agents, contacts, conversations, type ConversationRow } from '../schema.ts';
+
+/** Conversations and their agent-facing summaries (rows ⇄ protocol mapping). */
+
+export async function createConversation(tx: Tx, input: { websiteId: string; contactId: string }): Promise<ConversationRow> {
+  const [row] = await tx.insert(conversations).values(input).returning();
+  return row!;
+}
+
+export async function conversationById(tx: Tx, id: string): Promise<ConversationRow | null> {
+  const [row] = await tx.select().from(conversations).where(eq(conversations.id, id));
+  return row ?? null;
+}
+
+/** The contact's one long thread on this website (the latest, should several exist). */
+export async function conversationOfContact(tx: Tx, websiteId: string, contactId: string): Promise<ConversationRow | null> {
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.websiteId, websiteId), eq(conversations.contactId, contactId)))
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+const summaryColumns = {
+  c: conversations,
+  contactName: contacts.name,
+  contactEmail: contacts.email,
+  agentName: agents.name,
+};
+type SummaryRow = { c: ConversationRow; contactName: string | null; contactEmail: string | null; agentName: string | null };
+
+function toSummary(r: SummaryRow): ConversationSummary {
+  const { c } = r;
+  return {
+    id: c.id,
+    websiteId: c.websiteId,
+    status: c.status,
+    contact: { id: c.contactId, name: r.contactName, email: r.contactEmail },
+    agent: c.assignedAgentId ? { id: c.assignedAgentId, name: r.agentName ?? '' } : null,
+    lastSeq: c.lastSeq,
+    lastMessage:
+      c.lastMessageText !== null && c.lastMessageAuthorKind && c.lastMessageAt
+        ? { text: c.lastMessageText, authorKind: c.lastMessageAuthorKind, createdAt: c.lastMessageAt.toISOString() }
+        : null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+async function summaries(tx: Tx, where: SQL | undefined, limit: number): Promise<ConversationSummary[]> {
+  const rows = await tx
+    .select(summaryColumns)
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(agents, eq(agents.id, conversations.assignedAgentId))
+    .where(where)
+    .orderBy(desc(conversations.updatedAt))
+    .limit(limit);
+  return rows.map(toSummary);
+}
+
+export async function conversationSummary(tx: Tx, id: string): Promise<ConversationSummary | null> {
+  const [row] = await summaries(tx, eq(conversations.id, id), 1);
+  return row ?? null;
+}
+
+/** Issue 2 has one default queue: every waiting conversation, and the ones this agent holds. */
+export async function listForAgent(tx: Tx, agentId: string, limit = 200): Promise<{ waiting: ConversationSummary[]; mine: ConversationSummary[] }> {
+  const [waiting, mine] = await Promise.all([
+    summaries(tx, eq(conversations.status, 'waiting'), limit),
+    summaries(tx, and(eq(conversations.assignedAgentId, agentId), eq(conversations.status, 'active')), limit),
+  ]);
+  return { waiting, mine };
+}

@@ -1,0 +1,134 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { AuthorKind, ConversationEventType, Message } from '../../../protocol/index.ts';
+import type { Db, Tx } from '../client.ts';
+import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
+
+/**
+ * The message log: gap-free seq per conversation, idempotent by client id.
+ * Every write goes through `insertEvents` on a conversation row locked with
+ * SELECT … FOR UPDATE, so concurrent senders queue on the row instead of racing for seq.
+ */
+
+export type MessageDraft =
+  | { kind: 'text'; text: string; clientId: string | null; author: DraftAuthor }
+  | { kind: 'event'; type: ConversationEventType; actorName: string | null; author: DraftAuthor };
+export interface DraftAuthor {
+  kind: AuthorKind;
+  id: string | null;
+  name: string | null;
+}
+
+/** Conversation columns a use case may change together with the events it appends. */
+export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignedAgentId'>>;
+
+export function toMessage(row: MessageRow): Message {
+  const base = {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    clientId: row.clientId,
+    author: { kind: row.authorKind, id: row.authorId, name: row.authorName },
+    createdAt: row.createdAt.toISOString(),
+  };
+  if (row.kind === 'event') {
+    const p = (row.payload ?? {}) as { type?: ConversationEventType; actorName?: string | null };
+    return { ...base, kind: 'event', event: { type: p.type ?? 'agent_joined', actorName: p.actorName ?? null } };
+  }
+  return { ...base, kind: 'text', text: row.body ?? '' };
+}
+
+export async function lockConversation(tx: Tx, conversationId: string): Promise<ConversationRow | null> {
+  const [row] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+  return row ?? null;
+}
+
+export async function findByClientId(tx: Tx, conversationId: string, clientId: string): Promise<MessageRow | null> {
+  const [row] = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
+  return row ?? null;
+}
+
+/** Appends drafts after `locked.lastSeq` and moves the conversation's cursor; the caller holds the row lock. */
+export async function insertEvents(tx: Tx, locked: ConversationRow, drafts: MessageDraft[], patch: ConversationPatch = {}): Promise<MessageRow[]> {
+  if (drafts.length === 0 && Object.keys(patch).length === 0) return [];
+  const values = drafts.map((d, i) => ({
+    conversationId: locked.id,
+    seq: locked.lastSeq + i + 1,
+    clientId: d.kind === 'text' ? d.clientId : null,
+    authorKind: d.author.kind,
+    authorId: d.author.id,
+    authorName: d.author.name,
+    kind: d.kind,
+    body: d.kind === 'text' ? d.text : null,
+    payload: d.kind === 'event' ? { type: d.type, actorName: d.actorName } : null,
+  }));
+  const rows = values.length ? await tx.insert(messages).values(values).returning() : [];
+  rows.sort((a, b) => a.seq - b.seq);
+  const lastText = [...drafts].reverse().find((d) => d.kind === 'text');
+  const lastRow = rows[rows.length - 1];
+  await tx
+    .update(conversations)
+    .set({
+      ...patch,
+      lastSeq: locked.lastSeq + drafts.length,
+      updatedAt: sql`now()`,
+      ...(lastText && lastRow
+        ? { lastMessageText: lastText.text, lastMessageAuthorKind: lastText.author.kind, lastMessageAt: lastRow.createdAt }
+        : {}),
+    })
+    .where(eq(conversations.id, locked.id));
+  return rows;
+}
+
+export interface AppendResult {
+  message: Message;
+  /** False when this client id was already stored: nothing written, no seq consumed. */
+  created: boolean;
+}
+
+/** One transaction: lock, dedupe by client id, assign seq, insert. Resolves after commit. */
+export async function appendMessage(db: Db, conversationId: string, draft: MessageDraft): Promise<AppendResult> {
+  return db.transaction(async (tx) => {
+    const locked = await lockConversation(tx, conversationId);
+    if (!locked) throw new Error(`conversation ${conversationId} not found`);
+    if (draft.kind === 'text' && draft.clientId) {
+      const existing = await findByClientId(tx, conversationId, draft.clientId);
+      if (existing) return { message: toMessage(existing), created: false };
+    }
+    const [row] = await insertEvents(tx, locked, [draft]);
+    return { message: toMessage(row!), created: true };
+  });
+}
+
+export interface Page {
+  events: Message[];
+  /** The conversation's cursor, so a client can tell whether it is up to date. */
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+/** Replay: events with seq > afterSeq, ascending, at most `limit`. */
+export async function messagesAfter(db: Tx, conversationId: string, afterSeq: number, limit: number): Promise<Page> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, afterSeq)))
+    .orderBy(asc(messages.seq))
+    .limit(limit + 1);
+  const [conv] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId));
+  const hasMore = rows.length > limit;
+  return { events: rows.slice(0, limit).map(toMessage), lastSeq: conv?.lastSeq ?? 0, hasMore };
+}
+
+/** A first send retried before its ack arrived (no token yet): find what it already created. */
+export async function findFirstVisitorMessage(db: Tx, websiteId: string, clientId: string): Promise<MessageRow | null> {
+  const [row] = await db
+    .select({ m: messages })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.clientId, clientId), eq(messages.seq, 1), eq(conversations.websiteId, websiteId), eq(messages.authorKind, 'visitor')))
+    .limit(1);
+  return row?.m ?? null;
+}

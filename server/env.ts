@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The environment, parsed once. This module is the only reader of process.env. */
+const boolish = z
+  .union([z.boolean(), z.string()])
+  .transform((v) => (typeof v === 'boolean' ? v : !['0', 'false', 'no', 'off', ''].includes(v.trim().toLowerCase())));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: boolish.optional(),
+});
+
+export interface Env {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Explicit PUBLIC_URL, or null to derive it from the bound port. */
+  publicUrl: string | null;
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Explicit SECRET, or null to use/generate DATA_DIR/secret (refused in production). */
+  secret: string | null;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  seedDemo: boolean;
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SECRET) throw new Error('Invalid environment:\n  SECRET: required in production');
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: resolve(e.DATA_DIR),
+    secret: e.SECRET ?? null,
+    logLevel: e.LOG_LEVEL,
+    // A known demo password must never appear in production unless asked for.
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+  };
+}
+
+/** The signing secret: SECRET, else one generated into DATA_DIR/secret on first start and reused. */
+export function resolveSecret(env: Pick<Env, 'secret' | 'dataDir' | 'nodeEnv'>): string {
+  if (env.secret) return env.secret;
+  if (env.nodeEnv === 'production') throw new Error('SECRET is required in production');
+  const file = join(env.dataDir, 'secret');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 16) return stored;
+  }
+  mkdirSync(env.dataDir, { recursive: true });
+  const generated = randomBytes(32).toString('base64url');
+  writeFileSync(file, generated + '\n', { mode: 0o600 });
+  return generated;
+}
+
+/** PUBLIC_URL, else http://localhost:<port actually bound>. */
+export function publicUrlFor(env: Pick<Env, 'publicUrl'>, boundPort: number): string {
+  return env.publicUrl ?? `http://localhost:${boundPort}`;
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { AppError } from '../../protocol/index.ts';
+import type { Db } from '../db/client.ts';
+import type { Services } from '../services/index.ts';
+import { createErrorHandler } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { widgetRoutes } from './routes/widget.ts';
+import { mountStatic, type StaticPaths } from './static.ts';
+
+export interface AppDeps {
+  db: Db;
+  services: Services;
+  logger: Logger;
+  staticPaths: StaticPaths;
+  /** Secure cookies when served over https (PUBLIC_URL). */
+  secureCookies: boolean;
+}
+
+/** The HTTP side: JSON API under /api/v1, health, and the static bundles. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(createErrorHandler(deps.logger));
+
+  app.route('/', healthRoutes(deps.db));
+  app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
+  app.route('/api/v1/widget', widgetRoutes(deps.db));
+  app.all('/api/*', () => {
+    throw new AppError('NOT_FOUND', 'No such API route.');
+  });
+  mountStatic(app, deps.staticPaths);
+  return app;
+}

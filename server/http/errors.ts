@@ -1,0 +1,36 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError, ERROR_CODES } from '../../protocol/index.ts';
+import { appErrorFromZod, toAppError } from '../services/errors.ts';
+
+export { appErrorFromZod };
+
+/** The one HTTP error mapper: AppError code → status + `{ error }`; unknown → INTERNAL, logged, no stack out. */
+export function createErrorHandler(logger: Logger) {
+  return (err: Error, c: Context) => {
+    let appError: AppError;
+    if (err instanceof z.ZodError) appError = appErrorFromZod(err);
+    else if (err instanceof HTTPException && !(err instanceof AppError)) {
+      // Hono's own (e.g. malformed JSON body) keep their status with a generic code.
+      appError = new AppError(err.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', err.message || undefined);
+    } else appError = toAppError(err);
+    if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') logger.error({ err, path: c.req.path }, 'request failed');
+    return c.json({ error: appError.toWire() }, ERROR_CODES[appError.code].status as ContentfulStatusCode);
+  };
+}
+
+/** Reads and validates a JSON body; bad JSON is BAD_REQUEST, bad shape VALIDATION_FAILED. */
+export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new AppError('BAD_REQUEST', 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw appErrorFromZod(parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import { cors } from 'hono/cors';
+
+export interface StaticPaths {
+  /** dist/widget: loader.js, app.js, chunks. */
+  widget: string;
+  /** dist/desktop: index.html, main.js, css. */
+  desktop: string;
+  /** demo/: the demo shop's pages. */
+  demo: string;
+}
+
+const strip = (prefix: string) => (path: string) => path.slice(prefix.length) || '/';
+
+/** /widget (CORS *, any site embeds it), /desktop (SPA fallback), /demo, and / → /demo/. */
+export function mountStatic(app: Hono, paths: StaticPaths): void {
+  app.use('/widget/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
+  app.use('/widget/*', serveStatic({ root: paths.widget, rewriteRequestPath: strip('/widget') }));
+
+  app.get('/desktop', (c) => c.redirect('/desktop/', 301));
+  app.use('/desktop/*', serveStatic({ root: paths.desktop, rewriteRequestPath: strip('/desktop') }));
+  // Client-side routes (e.g. /desktop/conversations/…) get the app shell; missing assets still 404.
+  app.get('/desktop/*', async (c, next) => {
+    const index = join(paths.desktop, 'index.html');
+    if (/\.[a-z0-9]+$/i.test(c.req.path) || !existsSync(index)) return next();
+    return serveStatic({ path: index })(c, next);
+  });
+
+  app.get('/demo', (c) => c.redirect('/demo/', 301));
+  app.use('/demo/*', serveStatic({ root: paths.demo, rewriteRequestPath: strip('/demo') }));
+
+  app.get('/', (c) => c.redirect('/demo/', 302));
+}

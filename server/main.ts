@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { pino } from 'pino';
+import { systemClock, type Clock } from './core/clock.ts';
+import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
+import { loadEnv, publicUrlFor, resolveSecret, type Env } from './env.ts';
+import { createApp } from './http/app.ts';
+import type { StaticPaths } from './http/static.ts';
+import { createGateway } from './realtime/gateway.ts';
+import { createServices, type Services } from './services/index.ts';
+import { createLatePublisher } from './services/publisher.ts';
+import { DEMO, seedDemo } from './services/seed-demo.ts';
+import { createVisitorTokens } from './services/visitor-tokens.ts';
+
+/** Composition root: env → db → migrate → services → Hono app + Socket.IO gateway → listen → seed. */
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export interface StartOptions {
+  /** Overrides of the parsed environment (e.g. `{ port: 0, seedDemo: true, logLevel: 'silent' }`). */
+  env?: Partial<Env>;
+  /** An open, migrated database to use instead of the env's; left open by `close()`. */
+  database?: Database;
+  clock?: Clock;
+  staticPaths?: Partial<StaticPaths>;
+  /** Print the URLs/credentials banner (default: true unless LOG_LEVEL is silent). */
+  banner?: boolean;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://localhost:41234 (PUBLIC_URL when set). */
+  url: string;
+  port: number;
+  database: Database;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const env: Env = { ...loadEnv(), ...options.env };
+  const logger = pino({ level: env.logLevel, base: { app: 'parley' } });
+  const clock = options.clock ?? systemClock;
+  // A borrowed test database gets a throw-away secret unless one is given; otherwise DATA_DIR/secret.
+  const secret = env.secret ?? (options.database ? randomBytes(32).toString('base64url') : resolveSecret(env));
+
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase(targetFromEnv(env)));
+  try {
+    if (ownsDatabase) await database.migrate();
+    const publisher = createLatePublisher();
+    const services = createServices({ db: database.db, clock, tokens: createVisitorTokens(secret, clock), publisher, logger });
+    const staticPaths: StaticPaths = {
+      widget: `${ROOT}dist/widget`,
+      desktop: `${ROOT}dist/desktop`,
+      demo: `${ROOT}demo`,
+      ...options.staticPaths,
+    };
+    const secureCookies = (env.publicUrl ?? '').startsWith('https://');
+    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies });
+
+    const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(env.port, env.host, () => resolve());
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const url = publicUrlFor(env, port);
+    const { io, publisher: socketPublisher } = createGateway(httpServer, services, logger, { publicUrl: url });
+    publisher.attach(socketPublisher);
+
+    if (env.seedDemo) await seedDemo(database.db, { publicUrl: url, port });
+    if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, env.seedDemo);
+
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          io.close(() => resolve()); // also closes the HTTP server
+          httpServer.closeAllConnections();
+        });
+        if (ownsDatabase) await database.close();
+      })());
+    return { url, port, database, services, close };
+  } catch (err) {
+    if (ownsDatabase) await database.close().catch(() => {});
+    throw err;
+  }
+}
+
+function printBanner(url: string, env: Env, database: Database, seeded: boolean): void {
+  const where = database.kind === 'pglite' ? `embedded PGlite in ${env.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
+  const lines = [
+    '',
+    `  Parley is running on ${url}`,
+    '',
+    `  Demo shop:      ${url}/demo/`,
+    `  Agent desktop:  ${url}/desktop/`,
+    ...(seeded ? [`  Demo agent:     ${DEMO.agentEmail} / ${DEMO.agentPassword}`] : []),
+    `  Database:       ${where}`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** `tsx server/main.ts` (and `npm start`): start, and close gracefully on SIGINT/SIGTERM. */
+export async function runMain(options: StartOptions = {}): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer(options);
+  } catch (err) {
+    process.stderr.write(`Parley failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    process.stdout.write(`\n${signal} received, closing…\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runMain();

@@ -1,0 +1,72 @@
+import type { Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import { AppError, fail, ok, type Ack, type InboundInput, type InboundOutput, type InboundTable } from '../../protocol/index.ts';
+import { appErrorFromZod, toAppError } from '../services/errors.ts';
+
+/**
+ * Binds a namespace's inbound table to handlers. Every event is parsed with its
+ * protocol schema and acked exactly once with `Ack<T>`: data after the handler
+ * resolved (so after commit), or a typed error. Unknown events and malformed
+ * payloads get an error ack; a throwing handler never takes the process down.
+ */
+export type Handlers<T extends InboundTable> = {
+  [K in keyof T]: (input: InboundInput<T, K>) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
+};
+
+type AnyAck = (result: Ack<unknown>) => void;
+
+/** Socket.IO passes the ack callback last; a client that sent none gets nothing back. */
+function splitArgs(args: unknown[]): { payload: unknown; ack: AnyAck } {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as AnyAck) : () => {};
+  const rest = typeof last === 'function' ? args.slice(0, -1) : args;
+  // `emit('ping', ack)` carries no payload; treat it as an empty object.
+  return { payload: rest.length === 0 ? {} : rest[0], ack };
+}
+
+function safeAck(ack: AnyAck, result: Ack<unknown>, logger: Logger): void {
+  try {
+    ack(result);
+  } catch (err) {
+    logger.warn({ err }, 'ack failed');
+  }
+}
+
+export function register<T extends InboundTable>(socket: Socket, table: T, handlers: Handlers<T>, logger: Logger): void {
+  const loose = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void };
+  for (const event of Object.keys(table) as (keyof T & string)[]) {
+    const spec = table[event]!;
+    loose.on(event, async (...args: unknown[]) => {
+      const { payload, ack } = splitArgs(args);
+      const parsed = spec.input.safeParse(payload);
+      if (!parsed.success) {
+        safeAck(ack, fail(appErrorFromZod(parsed.error).toWire()), logger);
+        return;
+      }
+      try {
+        const data = await handlers[event](parsed.data as InboundInput<T, typeof event>);
+        safeAck(ack, ok(data), logger);
+      } catch (err) {
+        const appError = toAppError(err);
+        if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
+          logger.error({ err, event, nsp: socket.nsp.name }, 'socket handler failed');
+        }
+        safeAck(ack, fail(appError.toWire()), logger);
+      }
+    });
+  }
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && Object.hasOwn(table, event)) return;
+    const { ack } = splitArgs(args);
+    safeAck(ack, fail(new AppError('UNKNOWN_EVENT', `Unknown event "${String(event).slice(0, 64)}".`).toWire()), logger);
+  });
+}
+
+/** A handshake refusal whose `data` the client reads from `connect_error`. */
+export function handshakeError(err: unknown): Error & { data: ReturnType<AppError['toWire']> } {
+  const appError = toAppError(err);
+  const error = new Error(appError.message) as Error & { data: ReturnType<AppError['toWire']> };
+  error.data = appError.toWire();
+  return error;
+}

@@ -1,0 +1,55 @@
+import type { Namespace } from 'socket.io';
+import type { Logger } from 'pino';
+import { VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
+import { appErrorFromZod } from '../services/errors.ts';
+import type { Services } from '../services/index.ts';
+import type { VisitorContext } from '../services/visitor-service.ts';
+import { handshakeError, register } from './register.ts';
+import { conversationRoom } from './rooms.ts';
+
+export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, { ctx: VisitorContext }>;
+
+/**
+ * /visitor: the handshake checks website, Origin and token (refusals carry a
+ * code in `connect_error.data`); a socket only ever joins its own conversation's room.
+ */
+export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, logger: Logger): void {
+  nsp.use(async (socket, next) => {
+    try {
+      const handshake = VisitorHandshake.safeParse(socket.handshake.auth ?? {});
+      if (!handshake.success) throw appErrorFromZod(handshake.error);
+      const { websiteKey, token } = handshake.data;
+      socket.data.ctx = await services.visitor.resolve(websiteKey, token, socket.handshake.headers.origin);
+      next();
+    } catch (err) {
+      next(handshakeError(err));
+    }
+  });
+
+  nsp.on('connection', (socket) => {
+    const ctx = socket.data.ctx;
+    const joinConversation = () => {
+      if (ctx.conversationId) void socket.join(conversationRoom(ctx.conversationId));
+    };
+    joinConversation();
+
+    register(
+      socket,
+      visitorInbound,
+      {
+        'message:send': async (input) => {
+          const result = await services.visitor.send(ctx, input);
+          joinConversation(); // the first send created the conversation this socket now belongs to
+          return result;
+        },
+        sync: (input) => services.visitor.sync(ctx, input.afterSeq),
+        typing: (input) => {
+          services.visitor.typing(ctx, input.typing);
+          return {};
+        },
+        ping: () => ({ now: new Date().toISOString() }),
+      },
+      logger,
+    );
+  });
+}

@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError, type AgentProfile, type LoginBody } from '../../protocol/index.ts';
+import { agentByEmail, agentBySessionHash, createAgentSession, revokeAgentSession, toAgentProfile } from '../db/stores/agents-store.ts';
+import type { AgentRow } from '../db/schema.ts';
+import type { ServiceDeps } from './deps.ts';
+import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+
+/** Agent login sessions: a random token in the HttpOnly cookie, only its SHA-256 in the database. */
+export const SESSION_COOKIE = 'parley_session';
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createAuthService({ db, clock }: ServiceDeps) {
+  async function login(body: LoginBody): Promise<{ token: string; agent: AgentProfile; expiresAt: Date }> {
+    const agent = await agentByEmail(db, body.email);
+    // Same scrypt cost whether or not the email exists, so timing does not reveal accounts.
+    const valid = await verifyPassword(body.password, agent?.passwordHash ?? DUMMY_HASH);
+    if (!agent || !valid) throw new AppError('INVALID_CREDENTIALS');
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(clock.now().getTime() + SESSION_TTL_MS);
+    await createAgentSession(db, { agentId: agent.id, tokenHash: hashToken(token), expiresAt });
+    return { token, agent: toAgentProfile(agent), expiresAt };
+  }
+
+  async function logout(token: string | undefined): Promise<void> {
+    if (token) await revokeAgentSession(db, hashToken(token), clock.now());
+  }
+
+  /** The agent behind a session cookie value, or UNAUTHENTICATED. */
+  async function authenticate(token: string | undefined | null): Promise<AgentRow> {
+    if (!token) throw new AppError('UNAUTHENTICATED');
+    const agent = await agentBySessionHash(db, hashToken(token), clock.now());
+    if (!agent) throw new AppError('UNAUTHENTICATED', 'The session has expired or was revoked.');
+    return agent;
+  }
+
+  return { login, logout, authenticate };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,125 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../../protocol/index.ts';
+import type { Database } from '../db/client.ts';
+import { startServer, type RunningServer } from '../main.ts';
+import { DEMO } from '../services/seed-demo.ts';
+
+/** Helpers for integration tests: a real server on port 0 and real socket.io-client sockets. */
+
+export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+
+export function startTestServer(database: Database): Promise<RunningServer> {
+  return startServer({
+    database,
+    env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, logLevel: 'silent', secret: 'integration-test-secret-0123456789' },
+    banner: false,
+  });
+}
+
+const sockets = new Set<Socket>();
+/** Disconnects every socket a test opened. */
+export function closeSockets(): void {
+  for (const s of sockets) s.disconnect();
+  sockets.clear();
+}
+
+function open<S extends Socket>(socket: S): Promise<S> {
+  sockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.disconnect();
+      reject(err);
+    });
+  });
+}
+
+export interface VisitorOptions {
+  websiteKey?: string;
+  token?: string;
+  /** Browser Origin header; defaults to the server's own origin (allowed for the demo site). */
+  origin?: string | null;
+}
+
+export function visitorSocket(server: RunningServer, opts: VisitorOptions = {}): VisitorSocket {
+  const origin = opts.origin === undefined ? new URL(server.url).origin : opts.origin;
+  return io(`${server.url}/visitor`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { websiteKey: opts.websiteKey ?? DEMO.websiteKey, ...(opts.token ? { token: opts.token } : {}) },
+    extraHeaders: origin ? { origin } : {},
+  });
+}
+
+export const connectVisitor = (server: RunningServer, opts: VisitorOptions = {}) => open(visitorSocket(server, opts));
+
+/** The refusal a handshake gets: `connect_error` with `data.code`. */
+export async function handshakeRefusal(socket: Socket): Promise<string | undefined> {
+  sockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('handshake unexpectedly accepted')));
+    socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code));
+  });
+}
+
+export async function loginCookie(server: RunningServer, email: string = DEMO.agentEmail, password: string = DEMO.agentPassword): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return cookie.split(';')[0]!;
+}
+
+export function agentSocket(server: RunningServer, cookie?: string): AgentSocket {
+  return io(`${server.url}/agent`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: cookie ? { cookie } : {},
+  });
+}
+
+export const connectAgent = async (server: RunningServer, email?: string, password?: string) =>
+  open(agentSocket(server, await loginCookie(server, email, password)));
+
+/** Emits an event (typed or not) and resolves with its ack. */
+export function call<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<Ack<T>> {
+  return new Promise((resolve) => (socket as unknown as { emit(e: string, ...a: unknown[]): void }).emit(event, ...args, resolve));
+}
+
+/** Unwraps a positive ack or fails with the error code. */
+export async function expectOk<T>(ack: Promise<Ack<T>>): Promise<T> {
+  const result = await ack;
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+/** Resolves with the next `count` payloads of an event. */
+export function nextEvents<T>(socket: Socket, event: string, count = 1): Promise<T[]> {
+  const got: T[] = [];
+  return new Promise((resolve) => {
+    const on = (payload: T) => {
+      got.push(payload);
+      if (got.length === count) {
+        (socket as unknown as { off(e: string, f: unknown): void }).off(event, on);
+        resolve(got);
+      }
+    };
+    (socket as unknown as { on(e: string, f: unknown): void }).on(event, on);
+  });
+}
+
+/** Collects every payload of an event from now on, to assert later that nothing arrived. */
+export function collect<T>(socket: Socket, event: string): T[] {
+  const got: T[] = [];
+  (socket as unknown as { on(e: string, f: (p: T) => void): void }).on(event, (p) => got.push(p));
+  return got;
+}
+
+/** Lets in-flight socket frames land (used only to assert that something did NOT arrive). */
+export const settle = () => new Promise((r) => setTimeout(r, 150));
