@@ -4,6 +4,7 @@ import { ConversationSummary } from './conversation.ts';
 import { Author, Message, SendText } from './message.ts';
 import { ConversationListResponse } from './rest.ts';
 import { PingResult, SyncResult, TypingInput } from './visitor-events.ts';
+import { ChannelPresence, Directory, MediaChannel, Offer, OfferRevoked, SessionCard, SessionState, SetPresenceInput, TransferTarget, WrapUpInput } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
 
 /** Socket.IO namespace of the agent desktop; authenticated by the session cookie. */
@@ -20,6 +21,23 @@ export const ConversationDetail = z.object({
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
+const OfferTarget = z.object({ offerId: Uuid });
+
+export const AgentState = z.object({
+  presence: z.array(ChannelPresence),
+  channels: z.array(MediaChannel),
+  maxConcurrent: z.number().int().min(1).max(12),
+  offers: z.array(Offer),
+});
+export type AgentState = z.infer<typeof AgentState>;
+
+export const SessionCardsQuery = z.object({
+  queueId: Uuid.optional(),
+  states: z.array(SessionState).optional(),
+  /** Cards of sessions that started after this time (default: the last 24 hours). */
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+
 export const agentInbound = {
   'conversations:list': { input: Empty, output: ConversationListResponse },
   'conversation:open': { input: ConversationTarget, output: ConversationDetail },
@@ -28,6 +46,16 @@ export const agentInbound = {
   sync: { input: ConversationTarget.extend({ afterSeq: Seq }), output: SyncResult },
   typing: { input: TypingInput.extend({ conversationId: Uuid }), output: Empty },
   ping: { input: Empty, output: PingResult },
+  /** Everything a (re)connecting desktop needs to reconcile: own presence and pending offers. */
+  'agent:state': { input: Empty, output: AgentState },
+  'presence:set': { input: SetPresenceInput, output: z.object({ presence: z.array(ChannelPresence) }) },
+  'offer:accept': { input: OfferTarget, output: ConversationDetail },
+  'offer:reject': { input: OfferTarget, output: Empty },
+  'session:transfer': { input: ConversationTarget.extend({ target: TransferTarget }), output: Empty },
+  'session:end': { input: ConversationTarget, output: z.object({ session: SessionCard }) },
+  'session:wrap-up': { input: WrapUpInput, output: z.object({ session: SessionCard }) },
+  'directory:get': { input: Empty, output: Directory },
+  'sessions:cards': { input: SessionCardsQuery, output: z.object({ cards: z.array(SessionCard) }) },
 } as const satisfies InboundTable;
 
 export const AgentTypingEvent = z.object({ conversationId: Uuid, author: Author, typing: z.boolean() });
@@ -37,6 +65,13 @@ export const agentOutbound = {
   message: Message,
   typing: AgentTypingEvent,
   'conversation:updated': ConversationSummary,
+  /** A conversation left this agent's desk (transferred, taken elsewhere, closed). */
+  'conversation:removed': z.object({ conversationId: Uuid, reason: z.enum(['transferred', 'closed', 'taken']) }),
+  offer: Offer,
+  'offer:revoked': OfferRevoked,
+  /** Own presence changed (also by the system: Refused); supervisors get everyone's. */
+  presence: z.object({ agentId: Uuid, presence: z.array(ChannelPresence) }),
+  'session:card': SessionCard,
 } as const;
 
 export type AgentClientEvents = ClientToServer<typeof agentInbound>;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { IsoDate, Seq, Uuid } from './common.ts';
 import { AuthorKind } from './message.ts';
+import { EndedBy, SessionState } from './routing.ts';
 
 /**
- * Where the conversation's current interaction stands. Issue 3 refines this into
- * full session states (offered, wrap-up…); `waiting` means queued without an agent.
+ * Coarse view of where the conversation stands, for the widget: `waiting` = with a
+ * bot or in a queue (bot, waiting, offered), `active` = an agent is connected,
+ * `ended` = no open interaction. The desktop reads the fine-grained `session`.
  */
 export const ConversationStatus = z.enum(['waiting', 'active', 'ended']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
@@ -21,6 +23,10 @@ export const ConversationSummary = z.object({
   status: ConversationStatus,
   contact: ContactRef,
   agent: AgentRef.nullable(),
+  /** The current (or last) session of the conversation. */
+  session: z
+    .object({ id: Uuid, state: SessionState, queue: z.object({ id: Uuid, name: z.string() }).nullable(), endedBy: EndedBy.nullable() })
+    .nullable(),
   lastSeq: Seq,
   lastMessage: z
     .object({ text: z.string(), authorKind: AuthorKind, createdAt: IsoDate })

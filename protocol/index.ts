@@ -5,6 +5,8 @@ export * from './common.ts';
 export * from './message.ts';
 export * from './conversation.ts';
 export * from './agent.ts';
+export * from './routing.ts';
+export * from './webhooks.ts';
 export * from './rest.ts';
 export * from './event-map.ts';
 export * from './visitor-events.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoDate, Locale, Seq, Uuid } from './common.ts';
 import { Author, Message, SendText } from './message.ts';
 import { WebsiteKey } from './rest.ts';
+import { QueueStatus } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
 
 /** Socket.IO namespace of the widget. */
@@ -43,6 +44,12 @@ export const visitorInbound = {
   sync: { input: SyncRequest, output: SyncResult },
   typing: { input: TypingInput, output: Empty },
   ping: { input: Empty, output: PingResult },
+  /** Where the visitor stands: queue position, estimated wait, agent availability. */
+  'queue:status': { input: Empty, output: QueueStatus },
+  /** The visitor ends the current interaction (after a confirmation in the widget). */
+  'conversation:end': { input: Empty, output: QueueStatus },
+  /** An email for follow-up when nobody is available; kept unverified, never merges histories. */
+  'followup:email': { input: z.object({ email: z.email().max(254) }), output: QueueStatus },
 } as const satisfies InboundTable;
 
 export const TypingEvent = z.object({ author: Author, typing: z.boolean() });
@@ -51,6 +58,8 @@ export type TypingEvent = z.infer<typeof TypingEvent>;
 export const visitorOutbound = {
   message: Message,
   typing: TypingEvent,
+  /** Pushed whenever the visitor's queue position, wait or agent changes. */
+  queue: QueueStatus,
 } as const;
 
 export type VisitorClientEvents = ClientToServer<typeof visitorInbound>;
