@@ -3,6 +3,7 @@ import type { Translate } from '../i18n/index.ts';
 import type { MessengerClient, MessengerState } from '../transport/messenger-client.ts';
 import { STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { styles } from './styles.ts';
+import { awayNotice, endConfirm, queueStatus } from './session-views.ts';
 import { composer, errorText, header, launcher, transcript, typing } from './views.ts';
 
 export const ELEMENT_NAME = 'parley-messenger';
@@ -19,6 +20,13 @@ export class MessengerElement extends LitElement {
     snapshot: { state: true },
     draft: { state: true },
     composerError: { state: true },
+    confirmingEnd: { state: true },
+    endBusy: { state: true },
+    endError: { state: true },
+    emailDraft: { state: true },
+    emailError: { state: true },
+    emailBusy: { state: true },
+    editingEmail: { state: true },
   };
   static override styles = styles;
 
@@ -27,6 +35,13 @@ export class MessengerElement extends LitElement {
   declare snapshot: MessengerState | null;
   declare draft: string;
   declare composerError: string | null;
+  declare confirmingEnd: boolean;
+  declare endBusy: boolean;
+  declare endError: string | null;
+  declare emailDraft: string;
+  declare emailError: string | null;
+  declare emailBusy: boolean;
+  declare editingEmail: boolean;
 
   client!: MessengerClient;
   store!: KeyValueStore;
@@ -41,6 +56,9 @@ export class MessengerElement extends LitElement {
     this.snapshot = null;
     this.draft = '';
     this.composerError = null;
+    this.confirmingEnd = this.endBusy = this.emailBusy = this.editingEmail = false;
+    this.endError = this.emailError = null;
+    this.emailDraft = '';
   }
 
   override connectedCallback(): void {
@@ -76,6 +94,44 @@ export class MessengerElement extends LitElement {
     return this.renderRoot.querySelector('textarea');
   }
 
+  /** Moves focus once the next render is on screen (confirmation step, back to the header…). */
+  private focusLater(testid: string): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-testid="${testid}"]`)?.focus());
+  }
+
+  private askEnd(confirming: boolean): void {
+    this.confirmingEnd = confirming;
+    this.endError = null;
+    this.focusLater(confirming ? 'end-cancel' : 'end-conversation');
+  }
+
+  private async confirmEnd(): Promise<void> {
+    this.endBusy = true;
+    const result = await this.client.session.end();
+    this.endBusy = false;
+    if (!result.ok) {
+      this.endError = this.t('end.error', { code: result.error.code });
+      return;
+    }
+    this.confirmingEnd = false;
+    this.focusLater('composer');
+  }
+
+  private async saveEmail(): Promise<void> {
+    if (this.emailBusy) return;
+    this.emailBusy = true;
+    const result = await this.client.session.followUp(this.emailDraft);
+    this.emailBusy = false;
+    if (!result.ok) {
+      this.emailError = this.t(result.error.code === 'VALIDATION_FAILED' ? 'followup.invalid' : 'followup.error', { code: result.error.code });
+      this.focusLater('followup-email');
+      return;
+    }
+    this.editingEmail = false;
+    this.emailError = null;
+    this.focusLater('followup-change');
+  }
+
   private syncVisibility(): void {
     this.client.setVisible(this.open && document.visibilityState !== 'hidden');
   }
@@ -101,7 +157,41 @@ export class MessengerElement extends LitElement {
     return html`<div class="root" part="root">
       ${this.open
         ? html`<section class="panel" id="parley-panel" part="panel" data-testid="panel" role="dialog" aria-labelledby="parley-title">
-            ${header(t, this.siteName, state.connection, () => this.setOpen(false))}
+            ${header(t, {
+              siteName: this.siteName,
+              connection: state.connection,
+              agent: state.queue?.state === 'active' ? (state.queue.agent?.name ?? null) : null,
+              canEnd: state.canEnd && !this.confirmingEnd,
+              onEnd: () => this.askEnd(true),
+              onClose: () => this.setOpen(false),
+            })}
+            ${this.confirmingEnd && state.canEnd
+              ? endConfirm(t, { busy: this.endBusy, error: this.endError, onConfirm: () => void this.confirmEnd(), onCancel: () => this.askEnd(false) })
+              : nothing}
+            ${queueStatus(t, state.queue)}
+            ${state.away && state.queue
+              ? awayNotice(t, {
+                  queue: state.queue,
+                  hasSession: !!this.client.token,
+                  editing: this.editingEmail,
+                  draft: this.emailDraft,
+                  error: this.emailError,
+                  busy: this.emailBusy,
+                  onInput: (e) => {
+                    this.emailDraft = (e.target as HTMLInputElement).value;
+                    this.emailError = null;
+                  },
+                  onSubmit: (e) => {
+                    e.preventDefault();
+                    void this.saveEmail();
+                  },
+                  onChange: () => {
+                    this.editingEmail = true;
+                    this.emailDraft = state.queue?.followUpEmail ?? '';
+                    this.focusLater('followup-email');
+                  },
+                })
+              : nothing}
             ${transcript(t, state.rows, (id) => this.client.discard(id))}
             ${typing(t, state.agentTyping)}
             ${composer(t, {
@@ -127,6 +217,11 @@ export class MessengerElement extends LitElement {
         : nothing}
       ${launcher(t, this.open, state.unread, () => this.setOpen(!this.open))}
     </div>`;
+  }
+
+  protected override willUpdate(): void {
+    // The session ended elsewhere (agent, another tab) while asking: drop the question.
+    if (this.confirmingEnd && this.snapshot && !this.snapshot.canEnd) this.confirmingEnd = false;
   }
 
   protected override updated(): void {

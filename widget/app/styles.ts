@@ -29,7 +29,7 @@ export const styles = css`
     box-shadow: 0 4px 14px rgba(0, 0, 0, 0.25);
   }
   .launcher svg { display: block; width: 26px; height: 26px; fill: currentColor; }
-  .launcher:focus-visible, .panel button:focus-visible, textarea:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+  .launcher:focus-visible, .panel button:focus-visible, textarea:focus-visible, input:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
   .badge {
     display: flex; align-items: center; justify-content: center; position: absolute; top: -4px; right: -4px;
     min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px; background: #d92d20; color: #fff;
@@ -40,8 +40,26 @@ export const styles = css`
     height: 520px; max-height: calc(100vh - 110px); margin-bottom: 14px; background: #fff;
     border-radius: 14px; box-shadow: 0 8px 30px rgba(0, 0, 0, 0.25); overflow: hidden;
   }
-  .header { display: flex; align-items: center; gap: 8px; padding: 12px 14px; background: var(--parley-primary); color: #fff; }
+  .header { display: flex; flex-direction: column; gap: 4px; padding: 10px 14px; background: var(--parley-primary); color: #fff; }
+  .top, .sub { display: flex; align-items: center; gap: 8px; }
   .title { display: block; flex: 1; font-weight: 600; }
+  .agent { display: inline; font-size: 12px; font-weight: 600; }
+  .agent::before { content: '·'; margin-right: 6px; font-weight: 400; }
+  .end { display: inline-block; margin-left: auto; padding: 2px 8px; border: 1px solid rgba(255, 255, 255, 0.7); border-radius: 6px; color: #fff; font-size: 12px; }
+  .notice { display: block; padding: 8px 14px; font-size: 13px; background: #eef2ff; border-bottom: 1px solid #d8def5; }
+  .notice p { display: block; }
+  .strong { font-weight: 600; }
+  .away { background: #fff8e6; border-color: #f1dfb0; }
+  .confirm { background: #fff; }
+  .actions, .followup .line, .saved { display: flex; gap: 8px; align-items: center; margin-top: 6px; flex-wrap: wrap; }
+  .followup { display: block; margin-top: 6px; }
+  .followup label { display: block; font-size: 12px; }
+  .followup input { display: block; flex: 1; min-width: 0; height: 32px; padding: 0 8px; font: inherit; border: 1px solid #cfd4df; border-radius: 8px; background: #fff; color: inherit; }
+  .small { display: inline-flex; align-items: center; height: 32px; padding: 0 12px; border-radius: 8px; border: 1px solid #cfd4df; background: #fff; }
+  .small[type='submit'], .danger { background: var(--parley-primary); color: #fff; border-color: transparent; }
+  .danger { background: #b42318; }
+  .link { display: inline; text-decoration: underline; font-size: 12px; }
+  button:disabled { opacity: 0.6; cursor: default; }
   .state { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; }
   .state::before { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #f5a623; }
   .state[data-state='online']::before { background: #3ddc84; }
@@ -52,7 +70,10 @@ export const styles = css`
   .row { display: flex; flex-direction: column; max-width: 80%; }
   .row[data-author='visitor'] { align-self: flex-end; align-items: flex-end; }
   .row[data-author='agent'], .row[data-author='bot'] { align-self: flex-start; }
-  .row.event { display: block; align-self: center; max-width: 100%; color: #5b6475; font-size: 12px; text-align: center; }
+  .row.event {
+    display: block; align-self: center; max-width: 100%; padding: 3px 10px; border-radius: 999px;
+    background: #e9ecf4; color: #414a5c; font-size: 12px; font-style: italic; text-align: center;
+  }
   .author { display: block; font-size: 11px; color: #5b6475; margin-bottom: 2px; }
   .bubble { display: block; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; background: #fff; border: 1px solid #e3e6ee; }
   .row[data-author='visitor'] .bubble { background: var(--parley-primary); color: #fff; border-color: transparent; }

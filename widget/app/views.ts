@@ -24,11 +24,27 @@ export function launcher(t: Translate, open: boolean, unread: number, onClick: (
   </button>`;
 }
 
-export function header(t: Translate, siteName: string, connection: ConnectionState, onClose: () => void): TemplateResult {
+export interface HeaderProps {
+  siteName: string;
+  connection: ConnectionState;
+  /** The connected agent's name while a session is active. */
+  agent: string | null;
+  canEnd: boolean;
+  onEnd: () => void;
+  onClose: () => void;
+}
+
+export function header(t: Translate, p: HeaderProps): TemplateResult {
   return html`<div class="header" part="header">
-    <span class="title" id="parley-title">${t('panel.title', { name: siteName || t('panel.defaultName') })}</span>
-    <span class="state" part="connection" data-testid="connection" data-state=${connection} role="status">${t(`connection.${connection}`)}</span>
-    <button class="close" type="button" data-testid="close" aria-label=${t('panel.close')} @click=${onClose}>${CLOSE_ICON}</button>
+    <div class="top">
+      <span class="title" id="parley-title">${t('panel.title', { name: p.siteName || t('panel.defaultName') })}</span>
+      <button class="close" type="button" data-testid="close" aria-label=${t('panel.close')} @click=${p.onClose}>${CLOSE_ICON}</button>
+    </div>
+    <div class="sub">
+      <span class="state" part="connection" data-testid="connection" data-state=${p.connection} role="status">${t(`connection.${p.connection}`)}</span>
+      ${p.agent ? html`<span class="agent"><span class="sr-only">${t('header.agent')}</span> <span data-testid="agent-name">${p.agent}</span></span>` : nothing}
+      ${p.canEnd ? html`<button class="end" type="button" part="end-conversation" data-testid="end-conversation" @click=${p.onEnd}>${t('end.button')}</button>` : nothing}
+    </div>
   </div>`;
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../protocol/errors.ts';
-import type { Message, TextMessage } from '../../protocol/message.ts';
+import type { ConversationEventType, EventMessage, Message, TextMessage } from '../../protocol/message.ts';
+import type { QueueStatus } from '../../protocol/routing.ts';
 import type { Ack } from '../../protocol/result.ts';
 import type { VisitorHandshake } from '../../protocol/visitor-events.ts';
 import { NO_ANSWER, type LinkFactory, type LinkStatus, type VisitorLink } from '../transport/visitor-socket.ts';
@@ -24,6 +25,10 @@ export class FakeServer {
   /** Socket up but storage down (a database outage): every stored-data request answers UNAVAILABLE. */
   storageDown = false;
   token = 'visitor-token-1';
+  /** Every request other than ping/typing/sync/message:send, in order (queue:status, conversation:end, followup:email). */
+  readonly requests: { event: string; payload: unknown }[] = [];
+  /** What `queue:status` answers; null = the server does not know the visitor (answers NOT_FOUND). */
+  queue: QueueStatus | null = null;
 
   readonly factory: LinkFactory = (auth) => {
     const link = new FakeLink(this, auth);
@@ -52,6 +57,23 @@ export class FakeServer {
     return message;
   }
 
+  /** A transcript event (joined, left, ended…), stored and pushed. */
+  event(type: ConversationEventType, actorName: string | null = 'Ada', push = true): EventMessage {
+    const message: EventMessage = {
+      kind: 'event', id: crypto.randomUUID(), conversationId: CONVERSATION, seq: this.messages.length + 1, clientId: null,
+      author: { kind: 'system', id: null, name: null }, event: { type, actorName }, createdAt: new Date().toISOString(),
+    };
+    this.messages.push(message);
+    if (push) this.push(message);
+    return message;
+  }
+
+  /** Changes the queue status and pushes it as the server does (`queue`). */
+  setQueue(patch: Partial<QueueStatus>, push = true): void {
+    this.queue = { ...waitingStatus(), ...this.queue, ...patch };
+    if (push) for (const link of this.links) if (link.connected) link.emit('queue', this.queue);
+  }
+
   push(message: Message): void {
     for (const link of this.links) if (link.connected) link.emit('message', message);
   }
@@ -60,6 +82,7 @@ export class FakeServer {
     if (event === 'ping') return { ok: true, data: { now: new Date().toISOString() } };
     if (event === 'typing') return { ok: true, data: {} };
     if (this.storageDown) return { ok: false, error: { code: 'UNAVAILABLE', message: 'database down' } };
+    if (event === 'queue:status' || event === 'conversation:end' || event === 'followup:email') return this.session(event, payload);
     if (event === 'sync') {
       const events = this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, this.pageSize);
       const last = events.at(-1)?.seq ?? payload.afterSeq;
@@ -72,7 +95,28 @@ export class FakeServer {
     const message = existing ?? this.add({ kind: 'visitor', id: 'contact-1', name: null }, payload.text, payload.clientId);
     return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
   }
+
+  /** Issue 3's visitor requests, with the server's semantics: ending while waiting abandons. */
+  private session(event: string, payload: any): Ack<unknown> {
+    this.requests.push({ event, payload });
+    if (!this.queue) return { ok: false, error: { code: 'NOT_FOUND', message: 'no session' } };
+    if (event === 'followup:email') {
+      if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(payload.email ?? '')) return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'bad email' } };
+      this.queue = { ...this.queue, followUpEmail: payload.email };
+    }
+    if (event === 'conversation:end') {
+      const state = this.queue.state === 'active' ? 'wrap_up' : 'abandoned';
+      this.queue = { ...this.queue, state, position: null, estimatedWaitSec: null, agent: null };
+      this.event('conversation_ended', null);
+    }
+    return { ok: true, data: this.queue };
+  }
 }
+
+/** A session waiting first in line with agents available (what tests start from). */
+export const waitingStatus = (): QueueStatus => ({
+  state: 'waiting', position: 1, estimatedWaitSec: 60, agentsAvailable: true, withinBusinessHours: true, agent: null, followUpEmail: null,
+});
 
 export class FakeLink implements VisitorLink {
   connected = false;

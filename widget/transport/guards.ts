@@ -1,4 +1,5 @@
 import type { Message } from '../../protocol/message.ts';
+import type { QueueStatus } from '../../protocol/routing.ts';
 import type { TypingEvent } from '../../protocol/visitor-events.ts';
 
 /**
@@ -16,4 +17,18 @@ export function isMessage(x: unknown): x is Message {
 
 export function isTypingEvent(x: unknown): x is TypingEvent {
   return isObject(x) && isObject(x.author) && typeof x.typing === 'boolean';
+}
+
+/** The fields of QueueStatus the UI reads; anything else is ignored. */
+export function isQueueStatus(x: unknown): x is QueueStatus {
+  if (!isObject(x) || typeof x.agentsAvailable !== 'boolean' || typeof x.withinBusinessHours !== 'boolean') return false;
+  // `== null`: a server that omits a nullable field is read as null, not rejected.
+  const nullableInt = (v: unknown) => v == null || (Number.isInteger(v) && (v as number) >= 0);
+  return (
+    (x.state == null || typeof x.state === 'string') &&
+    nullableInt(x.position) &&
+    nullableInt(x.estimatedWaitSec) &&
+    (x.agent == null || (isObject(x.agent) && typeof x.agent.name === 'string')) &&
+    (x.followUpEmail == null || typeof x.followUpEmail === 'string')
+  );
 }

@@ -212,4 +212,35 @@ describe('MessengerClient (fake socket)', () => {
     await waitFor(() => link.forcedReconnects === 1, 'forced reconnect');
     await waitFor(() => c.state.connection === 'online', 'online again');
   });
+
+  it('asks for the queue status after connecting, keeps the latest push and ignores malformed ones', async () => {
+    const server = new FakeServer();
+    server.setQueue({ position: 4, estimatedWaitSec: 240 }, false);
+    const store = freshStore();
+    store.set(STORAGE_KEYS.token, server.token);
+    const c = start(client(server, store));
+    await waitFor(() => c.state.queue?.position === 4, 'status after connect');
+    expect(server.requests.map((r) => r.event)).to.include('queue:status');
+    expect(c.state.canEnd).to.equal(true);
+
+    server.links[0]!.emit('queue', { position: 'first' }); // not a QueueStatus: dropped
+    server.setQueue({ position: 3 });
+    await waitFor(() => c.state.queue?.position === 3, 'pushed status');
+    server.setQueue({ agentsAvailable: false, estimatedWaitSec: null });
+    await waitFor(() => c.state.away, 'away');
+    expect(c.state.queue?.position).to.equal(3);
+  });
+
+  it('ends a waiting session as abandoned and applies the ended row', async () => {
+    const server = new FakeServer();
+    server.setQueue({}, false);
+    const store = freshStore();
+    store.set(STORAGE_KEYS.token, server.token);
+    const c = start(client(server, store));
+    await waitFor(() => c.state.queue, 'status');
+    expect((await c.session.end()).ok).to.equal(true);
+    await waitFor(() => texts(c.state.rows).includes('conversation_ended'), 'ended row');
+    expect(c.state.queue?.state).to.equal('abandoned');
+    expect(c.state.canEnd).to.equal(false);
+  });
 });

@@ -2,9 +2,11 @@ import { isRetryable, type ErrorCode, type WireError } from '../../protocol/erro
 import { MAX_MESSAGE_LENGTH, TYPING_TTL_MS } from '../../protocol/limits.ts';
 import type { Locale } from '../../protocol/common.ts';
 import type { Message } from '../../protocol/message.ts';
+import type { QueueStatus } from '../../protocol/routing.ts';
 import { isMessage, isTypingEvent } from './guards.ts';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
+import { SessionControls } from './session-controls.ts';
 import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 import { Transcript } from './transcript.ts';
 import { TypingThrottle } from './typing-throttle.ts';
@@ -21,6 +23,12 @@ export interface MessengerState {
   unread: number;
   /** Name of the agent currently typing ('' when unnamed), null when nobody is. */
   agentTyping: string | null;
+  /** Latest queue status (position, wait, agent, availability); null until the server said. */
+  queue: QueueStatus | null;
+  /** Nobody can answer now (no agent Ready or outside business hours). */
+  away: boolean;
+  /** There is a session the visitor may end. */
+  canEnd: boolean;
 }
 
 export type SendResult = { ok: true } | { ok: false; error: WireError };
@@ -46,6 +54,8 @@ const TOKEN_ERRORS: readonly ErrorCode[] = ['TOKEN_INVALID', 'TOKEN_REVOKED'];
 export class MessengerClient {
   readonly outbox: Outbox;
   readonly transcript: Transcript;
+  /** Queue status, end of conversation, follow-up email (issue 3). */
+  readonly session: SessionControls;
   private readonly listeners = new Set<() => void>();
   private readonly failureListeners = new Set<(entry: OutboxEntry) => void>();
   private link: VisitorLink | null = null;
@@ -68,6 +78,12 @@ export class MessengerClient {
     this.outbox = new Outbox(options.store);
     this.transcript = new Transcript(options.store);
     this.retryDelay = options.retryBaseMs ?? 1_000;
+    this.session = new SessionControls({
+      link: () => this.link,
+      timeoutMs: () => this.ackTimeout,
+      onChange: () => this.emit(),
+      afterEnd: () => void this.syncAll(),
+    });
   }
 
   get token(): string | null {
@@ -80,7 +96,9 @@ export class MessengerClient {
       if (!this.transcript.hasClientId(entry.clientId)) rows.push({ type: 'outbox', entry });
     }
     const unread = this.options.store.get<number>(STORAGE_KEYS.unread) ?? 0;
-    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping };
+    const { session } = this;
+    const canEnd = session.canEnd(!!this.token, this.transcript.messages);
+    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping, queue: session.status, away: session.away, canEnd };
   }
 
   subscribe(listener: () => void): () => void {
@@ -108,6 +126,7 @@ export class MessengerClient {
     link.on('typing', (event) => {
       if (isTypingEvent(event) && event.author.kind !== 'visitor') this.setAgentTyping(event.typing ? (event.author.name ?? '') : null);
     });
+    link.on('queue', (status) => this.session.accept(status));
     link.onStatus((status) => this.onStatus(status));
     if (this.options.heartbeat !== false) this.stopHeartbeat = startHeartbeat(link, this.options.heartbeat || {});
     this.unwatchNetwork = this.watchNetwork(link);
@@ -191,7 +210,10 @@ export class MessengerClient {
       this.connection = 'online';
       this.retryDelay = this.options.retryBaseMs ?? 1_000;
       this.emit();
-      void this.syncAll().then(() => this.flush());
+      void this.syncAll().then(() => {
+        void this.session.refresh();
+        return this.flush();
+      });
       return;
     }
     if (status.type === 'disconnect') {
@@ -244,6 +266,7 @@ export class MessengerClient {
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
+    let sent = false;
     try {
       for (let next = this.outbox.pending()[0]; next && this.link?.connected; next = this.outbox.pending()[0]) {
         if (this.transcript.hasClientId(next.clientId)) {
@@ -255,6 +278,7 @@ export class MessengerClient {
           this.markServing();
           if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
           this.outbox.remove(next.clientId);
+          sent = true;
           if (isMessage(answer.data.message)) this.applyEvents([answer.data.message]);
           this.emit();
         } else if (isRetryable(answer.error.code) || TOKEN_ERRORS.includes(answer.error.code)) {
@@ -270,6 +294,8 @@ export class MessengerClient {
     } finally {
       this.flushing = false;
     }
+    // A first message (or the first after an end) starts a session: learn its place in the queue.
+    if (sent && this.session.status?.state !== 'active') void this.session.refresh();
   }
 
   private onRequestError(error: WireError): void {
@@ -300,6 +326,8 @@ export class MessengerClient {
   private applyEvents(events: Message[], syncOnGap = true): void {
     const { applied, gap } = this.transcript.apply(events);
     let unread = 0;
+    // Joined, left, ended, reopened: the agent or the queue changed, ask where we stand.
+    if (applied.some((m) => m.kind === 'event')) void this.session.refresh();
     for (const message of applied) {
       if (message.clientId) this.outbox.remove(message.clientId);
       if (message.author.kind === 'agent' || message.author.kind === 'bot') {
@@ -333,7 +361,7 @@ export class MessengerClient {
     store.remove(STORAGE_KEYS.token);
     store.remove(STORAGE_KEYS.unread);
     this.transcript.reset();
-    this.emit();
+    this.session.reset();
   }
 
   private emit(): void {
