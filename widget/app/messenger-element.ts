@@ -90,6 +90,12 @@ export class MessengerElement extends LitElement {
     if (open) void this.updateComplete.then(() => this.composerElement()?.focus());
   }
 
+  /** Escape closes the panel and gives focus back to the launcher, as for any dialog. */
+  private closeFromKeyboard(): void {
+    this.setOpen(false);
+    this.focusLater('launcher');
+  }
+
   composerElement(): HTMLTextAreaElement | null {
     return this.renderRoot.querySelector('textarea');
   }
@@ -156,7 +162,8 @@ export class MessengerElement extends LitElement {
     const t = this.t;
     return html`<div class="root" part="root">
       ${this.open
-        ? html`<section class="panel" id="parley-panel" part="panel" data-testid="panel" role="dialog" aria-labelledby="parley-title">
+        ? html`<section class="panel" id="parley-panel" part="panel" data-testid="panel" role="dialog" aria-labelledby="parley-title"
+            @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.closeFromKeyboard()}>
             ${header(t, {
               siteName: this.siteName,
               connection: state.connection,

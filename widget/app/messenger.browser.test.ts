@@ -128,6 +128,15 @@ describe('<parley-messenger>', () => {
     expect(composer(h).value).to.equal('');
   });
 
+  it('closes on Escape and gives focus back to the launcher', async () => {
+    const h = await mountWith(new FakeServer(), createStore(freshKey()));
+    await openPanel(h);
+    await waitFor(() => h.element.shadowRoot!.activeElement === composer(h), 'composer focused on open');
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !$(h, 'panel'), 'panel closed');
+    await waitFor(() => h.element.shadowRoot!.activeElement === $(h, 'launcher'), 'launcher focused');
+  });
+
   it('shows the unread badge for agent messages while closed and clears it on open', async () => {
     const server = new FakeServer();
     const store = createStore(freshKey());
