@@ -1,12 +1,17 @@
+import { useState } from 'preact/hooks';
 import type { Desk } from '../state/desk.ts';
 import { t } from '../i18n/index.ts';
 import { Composer } from './composer.tsx';
+import { EndChatButton } from './end-chat-button.tsx';
 import { contactLabel } from './labels.ts';
 import { Transcript } from './transcript.tsx';
+import { TransferDialog } from './transfer-dialog.tsx';
 import { TypingIndicator } from './typing-indicator.tsx';
+import { WrapUpForm } from './wrap-up-form.tsx';
 
-/** The right side: the open conversation's header, transcript, typing indicator and composer. */
+/** The right side: the open conversation's header (with chat actions), transcript, typing indicator and composer or wrap-up. */
 export function ConversationPane({ desk }: { desk: Desk }) {
+  const [transferring, setTransferring] = useState(false);
   const id = desk.openId.value;
   const conversation = desk.openConversation.value;
   if (!id) {
@@ -20,7 +25,6 @@ export function ConversationPane({ desk }: { desk: Desk }) {
     return (
       <section class="pane pane-empty" aria-busy="true">
         <p>{t('conversation.loading')}</p>
-        {desk.notice.value && <p class="form-error" role="alert">{desk.notice.value}</p>}
       </section>
     );
   }
@@ -29,31 +33,58 @@ export function ConversationPane({ desk }: { desk: Desk }) {
   const transcript = desk.transcripts.get(id);
   const typing = desk.visitorTyping.value[id];
   const isMine = conversation.agent?.id === desk.me.id;
+  const sessionState = conversation.session?.state ?? null;
+  const inWrapUp = isMine && sessionState === 'wrap_up';
+  const canAct = isMine && (sessionState === 'active' || (sessionState === null && conversation.status === 'active'));
   const takingNow = desk.taking.value.has(id);
+  const busy = desk.actions.busy.value.has(id);
+  const endError = desk.actions.endErrors.value[id] ?? null;
 
   return (
-    <section class="pane" aria-labelledby="pane-title" data-testid="conversation-pane" data-conversation-id={id}>
+    <section class="pane" aria-labelledby="pane-title" data-testid="conversation-pane" data-conversation-id={id} data-session-state={sessionState ?? ''}>
       <header class="pane-head">
         <div>
           <h2 id="pane-title">{name}</h2>
           <p class="pane-sub">
-            <span class={`pill pill-${conversation.status}`}>{t(`conversation.status.${conversation.status}`)}</span>
+            {sessionState ? (
+              <span class={`pill pill-${conversation.status} pill-session-${sessionState}`}>{t(`session.state.${sessionState}`)}</span>
+            ) : (
+              <span class={`pill pill-${conversation.status}`}>{t(`conversation.status.${conversation.status}`)}</span>
+            )}
+            {conversation.session?.endedBy === 'customer' && <span>{t('session.endedByCustomer')}</span>}
+            {conversation.session?.queue && <span>{t('offer.queue', { queue: conversation.session.queue.name })}</span>}
             {conversation.contact.email && <span>{conversation.contact.email}</span>}
             {conversation.agent && !isMine && <span>{t('conversation.handledBy', { name: conversation.agent.name })}</span>}
           </p>
         </div>
+        {canAct && (
+          <div class="chat-actions" role="toolbar" aria-label={t('chat.actions')}>
+            <button type="button" class="button" disabled={busy} onClick={() => setTransferring(true)} data-testid="transfer-button">
+              {t('transfer.button')}
+            </button>
+            <EndChatButton busy={busy} onEnd={() => void desk.actions.end(id)} />
+          </div>
+        )}
       </header>
-      {desk.notice.value && (
-        <p class="notice" role="alert" data-testid="desk-notice">
-          {desk.notice.value}
+      {endError && (
+        <p class="notice" role="alert" data-testid="end-chat-error">
+          {endError}
         </p>
       )}
       <Transcript messages={transcript.messages} pending={transcript.pending} meId={desk.me.id} label={t('conversation.transcript', { name })} visitorName={name} />
       <TypingIndicator name={typing ? (typing.name?.trim() || name) : null} />
-      {isMine ? (
+      {inWrapUp ? (
+        <WrapUpForm
+          key={id}
+          busy={busy}
+          error={desk.actions.wrapUpErrors.value[id] ?? null}
+          onSave={(input) => void desk.actions.wrapUp(id, input)}
+        />
+      ) : isMine ? (
         <Composer
           value={desk.drafts.value[id] ?? ''}
           error={desk.sendErrors.value[id] ?? null}
+          disabled={!canAct}
           onInput={(text) => desk.editDraft(id, text)}
           onSend={() => void desk.sendDraft(id)}
         />
@@ -67,6 +98,7 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           )}
         </div>
       )}
+      {transferring && <TransferDialog key={id} conversationId={id} contactName={name} meId={desk.me.id} actions={desk.actions} onClose={() => setTransferring(false)} />}
     </section>
   );
 }

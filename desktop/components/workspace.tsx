@@ -6,7 +6,12 @@ import { createDesk, type Desk } from '../state/desk.ts';
 import { ConnectionBadge } from './connection-badge.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationPane } from './conversation-pane.tsx';
+import { DeskNotice } from './desk-notice.tsx';
 import { LocaleSelect } from './locale-select.tsx';
+import { OfferStack } from './offer-stack.tsx';
+import { PresenceSelector } from './presence-selector.tsx';
+import { SessionsView } from './sessions-view.tsx';
+import { ViewTabs } from './view-tabs.tsx';
 
 interface WorkspaceProps {
   agent: AgentProfile;
@@ -16,10 +21,16 @@ interface WorkspaceProps {
   onOffline: () => void;
 }
 
-/** The logged-in screen: top bar, the two lists on the left, the open conversation on the right. */
+/** The logged-in screen: top bar with status and tabs, offers, and the Chats or Sessions view. */
 export function Workspace({ agent, connect, onLogout, onOffline }: WorkspaceProps) {
   const [desk] = useState<Desk>(() => createDesk(connect(), agent));
   useEffect(() => () => desk.dispose(), [desk]);
+  return <DeskScreen desk={desk} onLogout={onLogout} onOffline={onOffline} />;
+}
+
+/** The workspace for a given desk (tests render it on a fake client). */
+export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout: () => void; onOffline: () => void }) {
+  const agent = desk.me;
 
   const state = desk.connection.value;
   useEffect(() => {
@@ -33,6 +44,8 @@ export function Workspace({ agent, connect, onLogout, onOffline }: WorkspaceProp
           <span class="brand-mark" aria-hidden="true">P</span>
           <span>{t('app.title')}</span>
         </h1>
+        <ViewTabs view={desk.view.value} onSelect={(view) => (desk.view.value = view)} />
+        <PresenceSelector presence={desk.presence} />
         <div class="topbar-right">
           <ConnectionBadge state={state} />
           <LocaleSelect />
@@ -44,7 +57,14 @@ export function Workspace({ agent, connect, onLogout, onOffline }: WorkspaceProp
           </button>
         </div>
       </header>
-      <div class="columns">
+      <DeskNotice text={desk.notice.value} onDismiss={desk.dismissNotice} />
+      <OfferStack offers={desk.offers} />
+      {desk.view.value === 'sessions' ? (
+        <div id="panel-sessions" role="tabpanel" aria-labelledby="tab-sessions" class="panel">
+          <SessionsView desk={desk} />
+        </div>
+      ) : (
+      <div id="panel-desk" role="tabpanel" aria-labelledby="tab-desk" class="columns panel">
         <nav class="sidebar" aria-label={`${t('lists.waiting')} / ${t('lists.mine')}`}>
           <ConversationList
             kind="waiting"
@@ -69,6 +89,7 @@ export function Workspace({ agent, connect, onLogout, onOffline }: WorkspaceProp
           <ConversationPane desk={desk} />
         </main>
       </div>
+      )}
     </div>
   );
 }

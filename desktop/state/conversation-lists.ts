@@ -1,10 +1,22 @@
 import { signal } from '@preact/signals';
 import type { ConversationListResponse, ConversationSummary } from '../../protocol/index.ts';
 
+/** A chat on the agent's desk: their session is connected or in after-contact work. */
+export function isOnDesk(summary: ConversationSummary, meId: string): boolean {
+  if (summary.agent?.id !== meId) return false;
+  const state = summary.session?.state;
+  return state ? state === 'active' || state === 'wrap_up' : summary.status === 'active';
+}
+
+/** In the queue overview: waiting for an agent (bot, queued or being offered). */
+export function isWaiting(summary: ConversationSummary): boolean {
+  return summary.status === 'waiting' && summary.agent === null;
+}
+
 /**
  * The two lists of the left column. `conversation:updated` pushes move a
- * conversation between them: waiting without an agent → Waiting; assigned to
- * me → Mine; assigned to someone else → gone from both.
+ * conversation between them: waiting without an agent → Waiting (the queue
+ * overview); my active or wrap-up session → Mine; anything else → gone from both.
  */
 export function createConversationLists(meId: string) {
   const waiting = signal<ConversationSummary[]>([]);
@@ -15,23 +27,28 @@ export function createConversationLists(meId: string) {
   const byUpdatedDesc = (a: ConversationSummary, b: ConversationSummary) => b.updatedAt.localeCompare(a.updatedAt);
 
   function replace(lists: ConversationListResponse): void {
-    waiting.value = [...lists.waiting].sort(byCreated);
-    mine.value = [...lists.mine].sort(byUpdatedDesc);
+    waiting.value = lists.waiting.filter(isWaiting).sort(byCreated);
+    mine.value = lists.mine.filter((item) => isOnDesk(item, meId)).sort(byUpdatedDesc);
   }
 
   function upsert(summary: ConversationSummary): void {
     const others = (list: ConversationSummary[]) => list.filter((item) => item.id !== summary.id);
-    const isWaiting = summary.status === 'waiting' && summary.agent === null;
-    const isMine = !isWaiting && summary.agent?.id === meId;
-    waiting.value = isWaiting ? [...others(waiting.value), summary].sort(byCreated) : others(waiting.value);
-    mine.value = isMine ? [...others(mine.value), summary].sort(byUpdatedDesc) : others(mine.value);
+    const toWaiting = isWaiting(summary);
+    const toMine = !toWaiting && isOnDesk(summary, meId);
+    waiting.value = toWaiting ? [...others(waiting.value), summary].sort(byCreated) : others(waiting.value);
+    mine.value = toMine ? [...others(mine.value), summary].sort(byUpdatedDesc) : others(mine.value);
+  }
+
+  function remove(id: string): void {
+    waiting.value = waiting.value.filter((item) => item.id !== id);
+    mine.value = mine.value.filter((item) => item.id !== id);
   }
 
   function find(id: string): ConversationSummary | undefined {
     return waiting.value.find((item) => item.id === id) ?? mine.value.find((item) => item.id === id);
   }
 
-  return { waiting, mine, replace, upsert, find };
+  return { waiting, mine, replace, upsert, remove, find };
 }
 
 export type ConversationLists = ReturnType<typeof createConversationLists>;

@@ -1,20 +1,36 @@
 import { computed, signal } from '@preact/signals';
-import type { AgentProfile, ConversationSummary, Message } from '../../protocol/index.ts';
+import type { AgentProfile, ConversationDetail, ConversationSummary, Message } from '../../protocol/index.ts';
 import type { AgentClient, ConnectionState } from '../api/agent-client.ts';
 import { toApiError, type ApiError } from '../api/api-error.ts';
-import { errorText } from '../i18n/index.ts';
+import { contactLabel } from '../components/labels.ts';
+import { errorText, t } from '../i18n/index.ts';
+import { createTicker, systemClock, type Clock } from './clock.ts';
 import { createComposerState } from './composer-state.ts';
 import { createConversationLists } from './conversation-lists.ts';
+import { browserOfferAlert, type OfferAlert } from './offer-alert.ts';
+import { createOffers } from './offers.ts';
+import { createPresence } from './presence.ts';
+import { createSessionActions } from './session-actions.ts';
+import { createSessionCards } from './session-cards.ts';
 import { hasGapBefore } from './transcript-state.ts';
 import { createTranscripts } from './transcripts.ts';
 import { createTypingSender, createTypingStore } from './typing.ts';
 
+export interface DeskOptions {
+  newId?: () => string;
+  clock?: Clock;
+  alert?: OfferAlert;
+}
+
+export type DeskView = 'desk' | 'sessions';
+
 /**
  * The logged-in workspace: wires the agent socket to the stores. On every
- * (re)connect it re-lists and syncs the open conversation from its last seq, so
- * nothing missed while offline is lost and nothing is shown twice.
+ * (re)connect it re-lists, reloads presence and offers (`agent:state`), drops
+ * what left the desk meanwhile with a notice, and syncs the open conversation
+ * from its last seq, so nothing missed while offline is lost or shown twice.
  */
-export function createDesk(client: AgentClient, me: AgentProfile, options: { newId?: () => string } = {}) {
+export function createDesk(client: AgentClient, me: AgentProfile, options: DeskOptions = {}) {
   const connection = signal<ConnectionState>('connecting');
   const connectionError = signal<ApiError | null>(null);
   const lists = createConversationLists(me.id);
@@ -30,10 +46,20 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: { new
   const openLoading = signal(false);
   const notice = signal<string | null>(null);
   const taking = signal<ReadonlySet<string>>(new Set());
+  const view = signal<DeskView>('desk');
+  const findSummary = (id: string) => lists.find(id) ?? (openDetail.value?.id === id ? openDetail.value : null);
   const openConversation = computed(() => {
     const id = openId.value;
-    return id ? (lists.find(id) ?? (openDetail.value?.id === id ? openDetail.value : null)) : null;
+    return id ? findSummary(id) : null;
   });
+  const ticker = createTicker(options.clock ?? systemClock);
+  const presence = createPresence(client, me.id);
+  const say = (text: string) => {
+    notice.value = text;
+  };
+  const offers = createOffers({ client, now: ticker.now, onTick: ticker.onTick, alert: options.alert ?? browserOfferAlert, onAccepted: adopt, notify: say });
+  const actions = createSessionActions({ client, find: findSummary, update: onUpdated, leave });
+  const cards = createSessionCards(client);
 
   const report = (cause: unknown) => {
     const error = toApiError(cause);
@@ -107,6 +133,64 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: { new
     }
   }
 
+  /** An accepted offer: the chat lands on the desk, open, with its whole transcript. */
+  function adopt(detail: ConversationDetail): void {
+    const id = detail.conversation.id;
+    lists.upsert(detail.conversation);
+    transcripts.merge(id, detail.messages);
+    openDetail.value = detail.conversation;
+    openId.value = id;
+    openLoading.value = false;
+    notice.value = null;
+    view.value = 'desk';
+    if (detail.hasMore) sync(id).catch(report);
+  }
+
+  /** A chat leaves the desk (transferred, closed, taken elsewhere); says why unless `quiet`. */
+  function leave(conversationId: string, reason: 'transferred' | 'closed' | 'taken', quiet = false): void {
+    const summary = findSummary(conversationId);
+    const wasOpen = openId.value === conversationId;
+    if (!summary && !wasOpen) return; // already gone (our own action's echo)
+    lists.remove(conversationId);
+    if (wasOpen) {
+      openId.value = null;
+      openDetail.value = null;
+    }
+    if (!quiet) notice.value = t(`desk.removed.${reason}`, { name: summary ? contactLabel(summary.contact) : '' });
+  }
+
+  /** Presence and pending offers; returns how many shown offers were gone meanwhile. */
+  async function loadAgentState(): Promise<number> {
+    try {
+      const state = await client.request('agent:state', {});
+      presence.load(state);
+      return offers.replace(state.offers);
+    } catch (cause) {
+      report(cause);
+      return 0;
+    }
+  }
+
+  /** After a (re)connect: what left the desk while we were away goes, with a notice. */
+  async function reconcile(): Promise<void> {
+    const before = lists.mine.value.map((item) => item.id);
+    const wasOpen = openId.value; // opened later = freshly loaded by open()
+    await refreshLists();
+    const gone = before.filter((id) => !lists.mine.value.some((item) => item.id === id));
+    if (gone.length > 0) {
+      if (openId.value && gone.includes(openId.value)) {
+        openId.value = null;
+        openDetail.value = null;
+      }
+    }
+    const offersGone = await loadAgentState();
+    // Say why things vanished while we were away (both reasons when both happened).
+    const why = [gone.length > 0 ? t('desk.removed.whileAway', { count: gone.length }) : '', offersGone > 0 ? t('offer.goneWhileAway') : ''].filter(Boolean);
+    if (why.length > 0) notice.value = why.join(' ');
+    if (wasOpen && openId.value === wasOpen) await resume(wasOpen);
+    await cards.refresh();
+  }
+
   function onMessage(message: Message): void {
     const id = message.conversationId;
     if (message.author.kind === 'visitor') visitorTyping.clear(id);
@@ -127,15 +211,18 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: { new
     client.on('typing', (event) => {
       if (event.author.kind === 'visitor') visitorTyping.set(event.conversationId, event.typing, event.author.name);
     }),
+    client.on('conversation:removed', ({ conversationId, reason }) => leave(conversationId, reason)),
     client.onState((state, error) => {
       connection.value = state;
       connectionError.value = error ?? null;
       if (state !== 'connected') return;
       notice.value = null;
-      void refreshLists();
-      const id = openId.value;
-      if (id) void resume(id);
+      void reconcile();
     }),
+    presence.dispose,
+    offers.dispose,
+    cards.dispose,
+    ticker.dispose,
   ];
 
   function sendDraft(conversationId: string): Promise<void> {
@@ -171,12 +258,19 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: { new
     openLoading,
     notice,
     taking,
+    view,
+    now: ticker.now,
+    presence,
+    offers,
+    actions,
+    cards,
     refreshLists,
     open,
     take,
     sendDraft,
     editDraft,
     dispose,
+    dismissNotice: () => void (notice.value = null),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AgentProfile, ConversationSummary, InboundInput, InboundOutput, Message } from '../../protocol/index.ts';
+import type { AgentProfile, ConversationSummary, Directory, InboundInput, InboundOutput, Message, Offer, SessionCard } from '../../protocol/index.ts';
 import type { AgentClient, AgentPush, AgentRequest, AgentRequests, ConnectionState, PushPayload } from '../api/agent-client.ts';
 import { ApiError } from '../api/api-error.ts';
 
@@ -57,6 +57,11 @@ export const ME: AgentProfile = { id: '00000000-0000-4000-8000-00000000a6e1', em
 export const CONVERSATION_ID = '11111111-1111-4111-8111-111111111111';
 const CONTACT_ID = '22222222-2222-4222-8222-222222222222';
 const WEBSITE_ID = '33333333-3333-4333-8333-333333333333';
+export const SESSION_ID = '55555555-5555-4555-8555-555555555555';
+export const GENERAL = { id: '66666666-6666-4666-8666-666666666661', name: 'General' };
+export const BILLING = { id: '66666666-6666-4666-8666-666666666662', name: 'Billing' };
+export const GRACE = { id: '00000000-0000-4000-8000-0000000067ac', name: 'Grace Hopper' };
+export const SUPPORT_TEAM = { id: '77777777-7777-4777-8777-777777777777', name: 'Support' };
 
 export function summary(overrides: Partial<ConversationSummary> = {}): ConversationSummary {
   return {
@@ -65,6 +70,7 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
     status: 'active',
     contact: { id: CONTACT_ID, name: null, email: null },
     agent: { id: ME.id, name: ME.name },
+    session: { id: SESSION_ID, state: 'active', queue: GENERAL, endedBy: null },
     lastSeq: 0,
     lastMessage: null,
     createdAt: '2025-01-01T10:00:00.000Z',
@@ -107,3 +113,108 @@ export function deferred<T>() {
 
 /** Lets pending promise callbacks and signal-driven renders run. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A clock the test moves by hand; `advance` fires the desk's once-a-second ticks. */
+export class FakeClock {
+  private time: number;
+  private readonly ticks = new Set<() => void>();
+  constructor(start: string | number = '2025-01-01T10:00:00.000Z') {
+    this.time = typeof start === 'number' ? start : Date.parse(start);
+  }
+  now(): number {
+    return this.time;
+  }
+  every(_ms: number, tick: () => void): () => void {
+    this.ticks.add(tick);
+    return () => void this.ticks.delete(tick);
+  }
+  /** Moves time forward, ticking once per whole second passed. */
+  advance(ms: number): void {
+    for (let left = ms; left > 0; left -= 1000) {
+      this.time += Math.min(1000, left);
+      this.ticks.forEach((tick) => tick());
+    }
+  }
+  iso(offsetMs = 0): string {
+    return new Date(this.time + offsetMs).toISOString();
+  }
+}
+
+/** Records what the offer alert was asked to do, silently. */
+export class RecordingAlert {
+  chimes = 0;
+  counts: number[] = [];
+  chime(): void {
+    this.chimes += 1;
+  }
+  setCount(count: number): void {
+    this.counts.push(count);
+  }
+}
+
+export const OFFER_ID = '88888888-8888-4888-8888-888888888881';
+
+export function offer(clock: FakeClock, overrides: Partial<Offer> = {}): Offer {
+  return {
+    id: OFFER_ID,
+    sessionId: SESSION_ID,
+    conversationId: CONVERSATION_ID,
+    queue: GENERAL,
+    contact: { id: CONTACT_ID, name: 'Marie Curie' },
+    preview: 'Where is my parcel?',
+    transferredBy: null,
+    offeredAt: clock.iso(),
+    expiresAt: clock.iso(45_000),
+    ...overrides,
+  };
+}
+
+export function card(overrides: Partial<SessionCard> = {}): SessionCard {
+  return {
+    sessionId: SESSION_ID,
+    conversationId: CONVERSATION_ID,
+    contact: { id: CONTACT_ID, name: 'Marie Curie' },
+    channel: 'chat',
+    state: 'active',
+    endedBy: null,
+    colour: 'blue',
+    queue: GENERAL,
+    agent: { id: ME.id, name: ME.name },
+    wrapUpCode: null,
+    startedAt: '2025-01-01T09:58:00.000Z',
+    endedAt: null,
+    durations: { waitMs: 5000, handleMs: null, afterContactWorkMs: null },
+    ...overrides,
+  };
+}
+
+const queueEntry = (queue: { id: string; name: string }, isDefault: boolean) => ({
+  ...queue,
+  channel: 'chat' as const,
+  policy: 'longest_idle' as const,
+  offerTimeoutSec: 45,
+  businessHours: null,
+  wrapUpRequired: false,
+  isDefault,
+  waiting: 0,
+  readyAgents: 1,
+});
+
+/** The demo address book: Ada (me), Grace, the Support team, General and Billing. */
+export function directory(): Directory {
+  const presence = (state: 'ready' | 'not_ready') => [{ channel: 'chat' as const, state, reason: null, since: '2025-01-01T09:00:00.000Z' }];
+  const agent = (who: { id: string; name: string }, state: 'ready' | 'not_ready', load: number, max: number) => ({
+    ...who,
+    maxConcurrent: max,
+    channels: ['chat' as const],
+    queueIds: [GENERAL.id, BILLING.id],
+    teamIds: [SUPPORT_TEAM.id],
+    presence: presence(state),
+    load,
+  });
+  return {
+    agents: [agent(ME, 'ready', 1, 5), agent(GRACE, 'not_ready', 2, 3)],
+    teams: [{ ...SUPPORT_TEAM, memberIds: [ME.id, GRACE.id] }],
+    queues: [queueEntry(GENERAL, true), queueEntry(BILLING, false)],
+  };
+}

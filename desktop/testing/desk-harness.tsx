@@ -1,0 +1,68 @@
+import { render } from 'preact';
+import type { AgentState } from '../../protocol/index.ts';
+import { DeskScreen } from '../components/workspace.tsx';
+import { setLocale } from '../i18n/index.ts';
+import { createDesk, type Desk } from '../state/desk.ts';
+import { CONVERSATION_ID, FakeAgentClient, FakeClock, ME, RecordingAlert, settle, summary, textMessage } from './fakes.ts';
+
+export const READY_CHAT: AgentState['presence'][number] = { channel: 'chat', state: 'ready', reason: null, since: '2025-01-01T09:00:00.000Z' };
+
+/** A whole workspace on a fake socket and clock, rendered into the page, connected. */
+export async function mountDesk(options: { state?: Partial<AgentState>; mine?: ReturnType<typeof summary>[] } = {}) {
+  setLocale('en');
+  const client = new FakeAgentClient();
+  const clock = new FakeClock();
+  const alert = new RecordingAlert();
+  const mine = options.mine ?? [];
+  client
+    .respond('conversations:list', async () => ({ waiting: [], mine }))
+    .respond('agent:state', async () => ({ presence: [READY_CHAT], channels: ['chat'], maxConcurrent: 5, offers: [], ...options.state }))
+    .respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Hello, my order is late')], hasMore: false }))
+    .respond('typing', async () => ({}));
+  const desk: Desk = createDesk(client, ME, { clock, alert });
+  const container = document.createElement('div');
+  document.body.append(container);
+  render(<DeskScreen desk={desk} onLogout={() => undefined} onOffline={() => undefined} />, container);
+  client.setState('connected');
+  await settle();
+  await settle();
+
+  const $ = <E extends Element = HTMLElement>(testid: string) => container.querySelector<E & HTMLElement>(`[data-testid="${testid}"]`);
+  const $$ = (testid: string) => [...container.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+  return {
+    client,
+    clock,
+    alert,
+    desk,
+    container,
+    $,
+    $$,
+    /** Opens the default conversation (mine, active). */
+    openChat: async () => {
+      await desk.open(CONVERSATION_ID);
+      await settle();
+    },
+    unmount: () => {
+      render(null, container);
+      container.remove();
+      desk.dispose();
+    },
+  };
+}
+
+export type MountedDesk = Awaited<ReturnType<typeof mountDesk>>;
+
+/** Lets signal updates re-render (Preact batches renders on a microtask/timeout). */
+export const rerender = async () => {
+  await settle();
+  await settle();
+};
+
+/** Polls until `check` holds (effects run after paint, so a fixed number of ticks is not enough). */
+export async function until(check: () => boolean, what = 'condition', timeoutMs = 2000): Promise<void> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
