@@ -12,7 +12,7 @@ const database = await openDatabase(targetFromEnv(env));
 try {
   await database.migrate();
   await seedDemo(database.db, { publicUrl: publicUrlFor(env, env.port), port: env.port });
-  process.stdout.write(`Seeded website "${DEMO.websiteKey}" and agent ${DEMO.agentEmail} / ${DEMO.agentPassword}\n`);
+  process.stdout.write(`Seeded website "${DEMO.websiteKey}", queues General + Billing, team Support, agents ${DEMO.agentEmail} and ${DEMO.agent2Email} / ${DEMO.agentPassword}\n`);
 } finally {
   await database.close();
 }

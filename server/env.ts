@@ -18,6 +18,11 @@ const EnvSchema = z.object({
   SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: boolish.optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  /** How often this node's sweeper claims due timers (offer expiry, presence lapse). */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Grace period after an agent's last desktop disconnects before they become Offline. */
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 export interface Env {
@@ -32,6 +37,10 @@ export interface Env {
   secret: string | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   seedDemo: boolean;
+  /** Redis for multi-node Socket.IO fan-out; null = single node. */
+  redisUrl: string | null;
+  sweepIntervalMs: number;
+  presenceGraceMs: number;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -55,6 +64,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     // A known demo password must never appear in production unless asked for.
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    redisUrl: e.REDIS_URL ?? null,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
   };
 }
 

@@ -10,10 +10,12 @@ import { loadEnv, publicUrlFor, resolveSecret, type Env } from './env.ts';
 import { createApp } from './http/app.ts';
 import type { StaticPaths } from './http/static.ts';
 import { createGateway } from './realtime/gateway.ts';
+import { startSweeper } from './services/sweeper.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createLatePublisher } from './services/publisher.ts';
 import { DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
+import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 
 /** Composition root: env → db → migrate → services → Hono app + Socket.IO gateway → listen → seed. */
 
@@ -28,6 +30,8 @@ export interface StartOptions {
   staticPaths?: Partial<StaticPaths>;
   /** Print the URLs/credentials banner (default: true unless LOG_LEVEL is silent). */
   banner?: boolean;
+  /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
+  webhooks?: Omit<DispatcherOptions, 'db' | 'clock' | 'logger'> | false;
 }
 
 export interface RunningServer {
@@ -51,7 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     if (ownsDatabase) await database.migrate();
     const publisher = createLatePublisher();
-    const services = createServices({ db: database.db, clock, tokens: createVisitorTokens(secret, clock), publisher, logger });
+    const services = createServices({ db: database.db, clock, tokens: createVisitorTokens(secret, clock), publisher, logger }, { presenceGraceMs: env.presenceGraceMs });
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
       desktop: `${ROOT}dist/desktop`,
@@ -68,11 +72,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
     const port = (httpServer.address() as AddressInfo).port;
     const url = publicUrlFor(env, port);
-    const { io, publisher: socketPublisher } = createGateway(httpServer, services, logger, { publicUrl: url });
+    const { io, publisher: socketPublisher, closeAdapter } = createGateway(httpServer, services, logger, { publicUrl: url, redisUrl: env.redisUrl });
     publisher.attach(socketPublisher);
+    const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
     if (env.seedDemo) await seedDemo(database.db, { publicUrl: url, port });
     if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, env.seedDemo);
+    // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
+    const webhookDispatcher = options.webhooks === false ? null : createWebhookDispatcher({ db: database.db, clock, logger, ...options.webhooks });
+    webhookDispatcher?.start();
 
     let closing: Promise<void> | null = null;
     const close = () =>
@@ -81,6 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           io.close(() => resolve()); // also closes the HTTP server
           httpServer.closeAllConnections();
         });
+        await webhookDispatcher?.stop();
         if (ownsDatabase) await database.close();
       })());
     return { url, port, database, services, close };
@@ -98,7 +107,7 @@ function printBanner(url: string, env: Env, database: Database, seeded: boolean)
     '',
     `  Demo shop:      ${url}/demo/`,
     `  Agent desktop:  ${url}/desktop/`,
-    ...(seeded ? [`  Demo agent:     ${DEMO.agentEmail} / ${DEMO.agentPassword}`] : []),
+    ...(seeded ? [`  Demo agents:    ${DEMO.agentEmail} / ${DEMO.agentPassword} (admin), ${DEMO.agent2Email} / ${DEMO.agentPassword}`] : []),
     `  Database:       ${where}`,
     '',
   ];

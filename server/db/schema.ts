@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { AgentRole, AuthorKind, ConversationStatus, Locale } from '../../protocol/index.ts';
+import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { AgentRole, AuthorKind, ConversationStatus, Locale, type MediaChannel } from '../../protocol/index.ts';
 
 /**
  * First cut of the data model (DESIGN.md). Enums come from protocol/, never the
@@ -61,15 +61,21 @@ export const visitors = pgTable(
   (t) => [index('visitors_contact_idx').on(t.contactId)],
 );
 
-export const agents = pgTable('agents', {
-  id: id(),
-  email: text('email').notNull().unique(),
-  name: text('name').notNull(),
-  role: agentRole('role').$type<AgentRole>().notNull().default('agent'),
-  passwordHash: text('password_hash').notNull(),
-  maxConcurrent: integer('max_concurrent').notNull().default(5),
-  createdAt: createdAt(),
-});
+export const agents = pgTable(
+  'agents',
+  {
+    id: id(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: agentRole('role').$type<AgentRole>().notNull().default('agent'),
+    passwordHash: text('password_hash').notNull(),
+    maxConcurrent: integer('max_concurrent').notNull().default(5),
+    /** Media channels the agent may be Ready on (seeds 000/002). */
+    channels: text('channels').array().$type<MediaChannel[]>().notNull().default(sql`'{chat}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [check('agents_max_concurrent_range', sql`${t.maxConcurrent} between 1 and 12`)],
+);
 
 /** Login sessions of the desktop; the cookie holds a random token, the row only its SHA-256. */
 export const agentSessions = pgTable(
@@ -93,6 +99,8 @@ export const conversations = pgTable(
     contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
     status: conversationStatus('status').$type<ConversationStatus>().notNull().default('waiting'),
     assignedAgentId: uuid('assigned_agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    /** The open (or last) session; no FK to keep the two tables' creation order free. */
+    currentSessionId: uuid('current_session_id'),
     /** Highest seq handed out; the next event gets last_seq + 1 under a row lock. */
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
     // Denormalised preview so the agent list needs no join on messages.
@@ -140,3 +148,6 @@ export type AgentRow = typeof agents.$inferSelect;
 export type AgentSessionRow = typeof agentSessions.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
+
+export * from './routing-schema.ts';
+export * from './webhooks-schema.ts';

@@ -6,6 +6,8 @@ import type { Services } from '../services/index.ts';
 import { createErrorHandler } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { routingRoutes } from './routes/routing.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
@@ -26,6 +28,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps.db));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
+  app.route('/api/v1', routingRoutes(deps.db, deps.services));
+  app.route('/api/v1/webhooks', webhookRoutes(deps));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });

@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from '../services/auth-service.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
 import { handshakeError, register } from './register.ts';
-import { AGENTS_ROOM, conversationRoom } from './rooms.ts';
+import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom } from './rooms.ts';
 
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentIdentity }>;
 
@@ -28,7 +28,7 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
       if (origin && !isSameOrigin(origin, host, opts.publicUrl)) throw new AppError('ORIGIN_NOT_ALLOWED');
       const cookies = parseCookies(socket.handshake.headers.cookie ?? '', SESSION_COOKIE);
       const agent = await services.auth.authenticate(cookies[SESSION_COOKIE]);
-      socket.data.agent = { id: agent.id, name: agent.name };
+      socket.data.agent = { id: agent.id, name: agent.name, role: agent.role };
       next();
     } catch (err) {
       next(handshakeError(err));
@@ -37,7 +37,18 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
 
   nsp.on('connection', (socket) => {
     const agent = socket.data.agent;
-    void socket.join(AGENTS_ROOM);
+    void socket.join([AGENTS_ROOM, agentRoom(agent.id)]);
+    if (agent.role === 'supervisor' || agent.role === 'admin') void socket.join(SUPERVISORS_ROOM);
+    // A desktop is here: cancel a pending Offline lapse; Offline becomes Not Ready.
+    services.routing.agentConnected(agent.id).catch((err) => logger.warn({ err }, 'presence on connect failed'));
+    socket.on('disconnect', () => {
+      // Counted across nodes (the Redis adapter asks the others); the last one starts the grace period.
+      nsp
+        .in(agentRoom(agent.id))
+        .fetchSockets()
+        .then((left) => (left.length === 0 ? services.routing.agentDisconnected(agent.id) : undefined))
+        .catch((err) => logger.warn({ err }, 'presence on disconnect failed'));
+    });
     // Watching a conversation = being in its room: live messages and visitor typing.
     const watch = (conversationId: string) => void socket.join(conversationRoom(conversationId));
 
@@ -67,6 +78,26 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
           return {};
         },
         ping: () => ({ now: new Date().toISOString() }),
+        'agent:state': () => services.routing.agentState(agent.id),
+        'presence:set': (input) => services.routing.setPresence(agent.id, input),
+        'offer:accept': async ({ offerId }) => {
+          const detail = await services.sessions.accept(agent, offerId);
+          watch(detail.conversation.id);
+          return detail;
+        },
+        'offer:reject': ({ offerId }) => services.routing.reject(agent.id, offerId),
+        'session:transfer': async ({ conversationId, target }) => {
+          const result = await services.sessions.transfer(agent, conversationId, target);
+          void socket.leave(conversationRoom(conversationId));
+          return result;
+        },
+        'session:end': ({ conversationId }) => services.sessions.end(agent, conversationId),
+        'session:wrap-up': (input) => services.sessions.wrapUp(agent, input),
+        'directory:get': () => services.directory.get(),
+        'sessions:cards': (query) => {
+          // Agents see their own cards; supervisors and admins see everyone's.
+          return services.directory.cards(query, agent.role === 'agent' ? agent.id : null);
+        },
       },
       logger,
     );

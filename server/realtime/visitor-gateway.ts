@@ -48,6 +48,9 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
           return {};
         },
         ping: () => ({ now: new Date().toISOString() }),
+        'queue:status': () => services.visitor.queueStatus(ctx),
+        'conversation:end': () => services.visitor.end(ctx),
+        'followup:email': ({ email }) => services.visitor.followUp(ctx, email),
       },
       logger,
     );

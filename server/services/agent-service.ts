@@ -9,30 +9,21 @@ import {
   type SendText,
   type SyncResult,
 } from '../../protocol/index.ts';
-import { agentWrites, take as takeTransition, type LifecycleEffect } from '../core/conversation-lifecycle.ts';
 import { conversationSummary, listForAgent } from '../db/stores/conversations-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
-import type { AgentRow, MessageRow } from '../db/schema.ts';
+import type { AgentRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import type { RoutingService } from './routing-service.ts';
+import type { SessionService } from './session-service.ts';
 
-/** The agent desktop's use cases (issue 2: one default queue, any agent may take). */
-export type AgentIdentity = Pick<AgentRow, 'id' | 'name'>;
-
+/** The agent desktop's conversation use cases; routing decisions go through the session service. */
+export type AgentIdentity = Pick<AgentRow, 'id' | 'name'> & Partial<Pick<AgentRow, 'role'>>;
 const agentAuthor = (agent: AgentIdentity): Author => ({ kind: 'agent', id: agent.id, name: agent.name });
-const eventDrafts = (effect: LifecycleEffect, agent: AgentIdentity): MessageDraft[] =>
-  effect.events.map((e) => ({ kind: 'event', ...e, author: agentAuthor(agent) }));
 
-export function createAgentService({ db, publisher }: ServiceDeps) {
+export function createAgentService({ db, publisher }: ServiceDeps, routing: RoutingService, sessions: () => SessionService) {
   async function summaryOrThrow(conversationId: string): Promise<ConversationSummary> {
     const summary = await conversationSummary(db, conversationId);
     if (!summary) throw new AppError('NOT_FOUND', 'No such conversation.');
-    return summary;
-  }
-
-  async function publishCommitted(conversationId: string, rows: MessageRow[]): Promise<ConversationSummary> {
-    if (rows.length) publisher.messages(conversationId, rows.map(toMessage));
-    const summary = await summaryOrThrow(conversationId);
-    if (rows.length) publisher.conversationUpdated(summary);
     return summary;
   }
 
@@ -46,29 +37,27 @@ export function createAgentService({ db, publisher }: ServiceDeps) {
     return { conversation, messages: page.events, hasMore: page.hasMore };
   }
 
+  /** Pick from the queue: respects capacity (CAPACITY_REACHED) and a held session (CONVERSATION_TAKEN). */
   async function take(agent: AgentIdentity, conversationId: string): Promise<{ conversation: ConversationSummary }> {
-    const rows = await db.transaction(async (tx) => {
-      const locked = await lockConversation(tx, conversationId);
-      if (!locked) throw new AppError('NOT_FOUND', 'No such conversation.');
-      const effect = takeTransition(locked, agent);
-      return insertEvents(tx, locked, eventDrafts(effect, agent), effect.patch);
-    });
-    return { conversation: await publishCommitted(conversationId, rows) };
+    await sessions().take(agent, conversationId);
+    return { conversation: await summaryOrThrow(conversationId) };
   }
 
+  /** Replying to a waiting conversation takes it (capacity permitting); another agent's stays theirs. */
   async function send(agent: AgentIdentity, input: SendText & { conversationId: string }): Promise<{ message: Message }> {
     const { conversationId } = input;
-    const outcome = await db.transaction(async (tx) => {
+    const outcome = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'No such conversation.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
       if (existing) return { rows: [existing], created: false };
-      // Replying to an unheld conversation takes it; another agent's stays theirs.
-      const effect = agentWrites(locked, agent);
+      const events = await sessions().takeInTx(tx, agent, locked, notes);
       const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: agentAuthor(agent) };
-      return { rows: await insertEvents(tx, locked, [...eventDrafts(effect, agent), text], effect.patch), created: true };
+      const patch = events.length ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId } : {};
+      const rows = await insertEvents(tx, locked, [...events, text], patch);
+      notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId });
+      return { rows, created: true };
     });
-    if (outcome.created) await publishCommitted(conversationId, outcome.rows);
     return { message: toMessage(outcome.rows[outcome.rows.length - 1]!) };
   }
 
@@ -83,5 +72,4 @@ export function createAgentService({ db, publisher }: ServiceDeps) {
 
   return { list, open, take, send, sync, typing, summary: summaryOrThrow };
 }
-
 export type AgentService = ReturnType<typeof createAgentService>;

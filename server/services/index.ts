@@ -1,13 +1,32 @@
 import { createAgentService } from './agent-service.ts';
 import { createAuthService } from './auth-service.ts';
 import type { ServiceDeps } from './deps.ts';
+import { createDirectoryService } from './directory-service.ts';
+import { createQueueStatusReader } from './queue-status.ts';
+import { createNotePublisher, type PublishNotes } from './routing-notes.ts';
+import { createRoutingService, type RoutingOptions } from './routing-service.ts';
+import { createSessionService, type SessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
 
-export function createServices(deps: ServiceDeps) {
+export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
+
+export function createServices(deps: ServiceDeps, routingOptions: RoutingOptions = DEFAULT_ROUTING) {
+  const publishRef: { publish: PublishNotes } = { publish: async () => {} };
+  const routing = createRoutingService(deps, routingOptions, publishRef);
+  const status = createQueueStatusReader(deps);
+  publishRef.publish = createNotePublisher(deps, status, () => void routing.dispatch());
+  let sessions: SessionService | null = null;
+  const sessionsRef = () => sessions!;
+  const agent = createAgentService(deps, routing, sessionsRef);
+  sessions = createSessionService(deps, routing, agent.open);
   return {
-    visitor: createVisitorService(deps),
-    agent: createAgentService(deps),
+    visitor: createVisitorService(deps, routing, sessionsRef, status),
+    agent,
     auth: createAuthService(deps),
+    routing,
+    sessions,
+    queueStatus: status,
+    directory: createDirectoryService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

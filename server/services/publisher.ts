@@ -1,9 +1,9 @@
-import type { Author, ConversationSummary, Message } from '../../protocol/index.ts';
+import type { AgentServerEvents, Author, ConversationSummary, Message, QueueStatus } from '../../protocol/index.ts';
 
 /**
  * How services announce committed changes. The realtime gateway implements it
- * (rooms per conversation in /visitor and /agent); with a Socket.IO adapter
- * (Redis, issue 6) the same calls fan out across nodes.
+ * (rooms per conversation, per agent and for supervisors in /visitor and /agent);
+ * with the Redis adapter the same calls fan out across nodes.
  */
 export interface Publisher {
   /** Committed transcript events, in seq order, to everyone in the conversation. */
@@ -14,6 +14,12 @@ export interface Publisher {
   visitorTyping(conversationId: string, author: Author, typing: boolean): void;
   /** An agent types: to the visitor's tabs and the other agents watching. */
   agentTyping(conversationId: string, author: Author, typing: boolean, exceptSocketId?: string): void;
+  /** To every desktop of one agent, on any node. */
+  toAgent<E extends keyof AgentServerEvents>(agentId: string, event: E, payload: Parameters<AgentServerEvents[E]>[0]): void;
+  /** To supervisors' and admins' desktops. */
+  toSupervisors<E extends keyof AgentServerEvents>(event: E, payload: Parameters<AgentServerEvents[E]>[0]): void;
+  /** The visitor's queue status (`queue` push) to the conversation's widget tabs. */
+  visitorQueue(conversationId: string, status: QueueStatus): void;
 }
 
 /** Lets services be built before the gateway exists; calls before `attach` are dropped. */
@@ -27,5 +33,8 @@ export function createLatePublisher(): Publisher & { attach(target: Publisher): 
     conversationUpdated: (s) => target?.conversationUpdated(s),
     visitorTyping: (c, a, t) => target?.visitorTyping(c, a, t),
     agentTyping: (c, a, t, e) => target?.agentTyping(c, a, t, e),
+    toAgent: (a, e, p) => target?.toAgent(a, e, p),
+    toSupervisors: (e, p) => target?.toSupervisors(e, p),
+    visitorQueue: (c, s) => target?.visitorQueue(c, s),
   };
 }

@@ -1,6 +1,8 @@
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { agentByEmail, ensureAgent } from '../db/stores/agents-store.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
+import { agentQueues, agents, queues, teamMembers, teams } from '../db/schema.ts';
 import { hashPassword } from './passwords.ts';
 
 /** The demo the README promises; idempotent, re-run at every start (origins follow the port). */
@@ -10,6 +12,8 @@ export const DEMO = {
   agentEmail: 'agent@demo.shop',
   agentPassword: 'parley-demo',
   agentName: 'Ada Lovelace',
+  agent2Email: 'agent2@demo.shop',
+  agent2Name: 'Grace Hopper',
 } as const;
 
 export function demoOrigins(publicUrl: string, port: number): string[] {
@@ -17,15 +21,44 @@ export function demoOrigins(publicUrl: string, port: number): string[] {
   return [...new Set(origins)];
 }
 
+async function ensureQueue(db: Db, websiteId: string, name: string, isDefault: boolean) {
+  await db.insert(queues).values({ websiteId, name, isDefault, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45 }).onConflictDoNothing();
+  const [row] = await db.select().from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.name, name)));
+  return row!;
+}
+
+/**
+ * Website demo-shop; queues General (default) and Billing; team Support; Ada
+ * (admin, 5 chats, chat + twitter) and Grace (agent, 3 chats, chat), both in
+ * both queues and the team. Settings an admin changed later are left alone.
+ */
 export async function seedDemo(db: Db, opts: { publicUrl: string; port: number }): Promise<void> {
-  await upsertWebsite(db, {
+  const site = await upsertWebsite(db, {
     key: DEMO.websiteKey,
     name: DEMO.websiteName,
     allowedOrigins: demoOrigins(opts.publicUrl, opts.port),
     defaultLocale: 'en',
     theme: { primaryColor: '#4f46e5' },
   });
-  // Only hashed when missing: scrypt is deliberately slow and the agent may have changed it.
-  if (await agentByEmail(db, DEMO.agentEmail)) return;
-  await ensureAgent(db, { email: DEMO.agentEmail, name: DEMO.agentName, role: 'admin', passwordHash: await hashPassword(DEMO.agentPassword) });
+  const general = await ensureQueue(db, site.id, 'General', true);
+  const billing = await ensureQueue(db, site.id, 'Billing', false);
+  await db.insert(teams).values({ name: 'Support' }).onConflictDoNothing();
+  const [support] = await db.select().from(teams).where(eq(teams.name, 'Support'));
+
+  const people = [
+    { email: DEMO.agentEmail, name: DEMO.agentName, role: 'admin' as const, maxConcurrent: 5, channels: ['chat', 'twitter'] as ('chat' | 'twitter')[] },
+    { email: DEMO.agent2Email, name: DEMO.agent2Name, role: 'agent' as const, maxConcurrent: 3, channels: ['chat'] as ('chat' | 'twitter')[] },
+  ];
+  for (const p of people) {
+    // Only hashed when missing: scrypt is deliberately slow and the agent may have changed it.
+    let agent = await agentByEmail(db, p.email);
+    // New agents, and agents of a database seeded before routing existed (no queue yet), get the demo routing setup.
+    const routed = agent ? (await db.select().from(agentQueues).where(eq(agentQueues.agentId, agent.id)).limit(1)).length > 0 : false;
+    if (!routed) {
+      agent ??= await ensureAgent(db, { email: p.email, name: p.name, role: p.role, passwordHash: await hashPassword(DEMO.agentPassword) });
+      await db.update(agents).set({ maxConcurrent: p.maxConcurrent, channels: p.channels }).where(eq(agents.id, agent.id));
+      await db.insert(agentQueues).values([general, billing].map((q) => ({ agentId: agent!.id, queueId: q.id }))).onConflictDoNothing();
+      await db.insert(teamMembers).values({ teamId: support!.id, agentId: agent.id }).onConflictDoNothing();
+    }
+  }
 }

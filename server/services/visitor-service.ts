@@ -1,18 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { AppError, SYNC_PAGE_SIZE, type Author, type SendText, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
-import { visitorWrites } from '../core/conversation-lifecycle.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type SendText, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
 import { isOriginAllowed } from '../core/origin.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
-import { conversationOfContact, conversationSummary, createConversation } from '../db/stores/conversations-store.ts';
-import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage } from '../db/stores/messages-store.ts';
+import { conversationOfContact, createConversation } from '../db/stores/conversations-store.ts';
+import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { createVisitorWithContact, touchVisitor, visitorById, visitorOfContact } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
-import type { ContactRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
+import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
+import type { Tx } from '../db/client.ts';
 import type { ServiceDeps } from './deps.ts';
+import type { QueueStatusReader } from './queue-status.ts';
+import type { Note } from './routing-notes.ts';
+import type { RoutingService } from './routing-service.ts';
+import type { SessionService } from './session-service.ts';
 
 /**
  * The visitor's use cases. A context starts anonymous (no row: lazy session) and
  * gains a visitor and conversation on the first send; the gateway keeps it per socket.
+ * A message with no open session opens one, waiting in the website's default queue.
  */
 export interface VisitorContext {
   website: WebsiteRow;
@@ -26,12 +31,20 @@ const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | n
   name: contact?.name ?? null,
 });
 
-export function createVisitorService({ db, clock, tokens, publisher }: ServiceDeps) {
-  async function publishCommitted(conversationId: string, rows: Parameters<typeof toMessage>[0][]) {
-    if (rows.length === 0) return;
-    publisher.messages(conversationId, rows.map(toMessage));
-    const summary = await conversationSummary(db, conversationId);
-    if (summary) publisher.conversationUpdated(summary);
+export function createVisitorService(
+  { db, clock, tokens, publisher }: ServiceDeps,
+  routing: RoutingService,
+  sessions: () => SessionService,
+  status: QueueStatusReader,
+) {
+  /** Appends the visitor's text, opening a session first when none is open (reopened marker if it had ended). */
+  async function appendWithSession(tx: Tx, locked: ConversationRow, text: MessageDraft, notes: Note[]) {
+    const patch = await sessions().openSessionForVisitor(tx, locked, notes);
+    const reopened: MessageDraft[] =
+      patch && locked.currentSessionId ? [{ kind: 'event', type: 'conversation_reopened', actorName: null, author: { kind: 'system', id: null, name: null } }] : [];
+    const rows = await insertEvents(tx, locked, [...reopened, text], patch ?? {});
+    notes.push({ kind: 'messages', conversationId: locked.id, rows }, { kind: 'conversation', conversationId: locked.id });
+    return rows;
   }
 
   /**
@@ -51,26 +64,26 @@ export function createVisitorService({ db, clock, tokens, publisher }: ServiceDe
     return { website, visitor, conversationId: conversation?.id ?? null };
   }
 
-  /** First send: contact + visitor + conversation + message in one transaction; a retry finds them again. */
+  /** First send: contact + visitor + conversation + session + message in one transaction; a retry finds them again. */
   async function firstSend(ctx: VisitorContext, input: SendText): Promise<VisitorSendResult> {
-    const outcome = await db.transaction(async (tx) => {
+    const outcome = await routing.run(async (tx, notes) => {
       // Two racing retries of the same first message serialise here instead of creating two visitors.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.website.id}:${input.clientId}`}, 0))`);
       const existing = await findFirstVisitorMessage(tx, ctx.website.id, input.clientId);
       if (existing) {
         const conv = (await lockConversation(tx, existing.conversationId))!;
-        return { visitor: (await visitorOfContact(tx, conv.contactId))!, conversationId: conv.id, rows: [existing], created: false };
+        return { visitor: (await visitorOfContact(tx, conv.contactId))!, conversationId: conv.id, rows: [existing] };
       }
       const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id);
       const conv = await createConversation(tx, { websiteId: ctx.website.id, contactId: contact.id });
       const locked = (await lockConversation(tx, conv.id))!;
-      const rows = await insertEvents(tx, locked, [{ kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) }]);
-      return { visitor, conversationId: conv.id, rows, created: true };
+      const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) };
+      return { visitor, conversationId: conv.id, rows: await appendWithSession(tx, locked, text, notes) };
     });
     ctx.visitor = outcome.visitor;
     ctx.conversationId = outcome.conversationId;
-    if (outcome.created) await publishCommitted(outcome.conversationId, outcome.rows);
-    return { message: toMessage(outcome.rows[0]!), conversationId: outcome.conversationId, token: await tokens.sign(outcome.visitor) };
+    const message = toMessage(outcome.rows[outcome.rows.length - 1]!);
+    return { message, conversationId: outcome.conversationId, token: await tokens.sign(outcome.visitor) };
   }
 
   async function send(ctx: VisitorContext, input: SendText): Promise<VisitorSendResult> {
@@ -81,26 +94,15 @@ export function createVisitorService({ db, clock, tokens, publisher }: ServiceDe
       ctx.conversationId = (await createConversation(db, { websiteId: ctx.website.id, contactId: visitor.contactId })).id;
     }
     const conversationId = ctx.conversationId;
-    const outcome = await db.transaction(async (tx) => {
+    const rows = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'The conversation no longer exists.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
-      if (existing) return { rows: [existing], created: false };
-      const effect = visitorWrites(locked);
-      const rows = await insertEvents(
-        tx,
-        locked,
-        [
-          ...effect.events.map((e) => ({ kind: 'event' as const, ...e, author: { kind: 'system' as const, id: null, name: null } })),
-          { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(visitor.contactId) },
-        ],
-        effect.patch,
-      );
-      return { rows, created: true };
+      if (existing) return [existing];
+      const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(visitor.contactId) };
+      return appendWithSession(tx, locked, text, notes);
     });
-    if (outcome.created) await publishCommitted(conversationId, outcome.rows);
-    const message = toMessage(outcome.rows[outcome.rows.length - 1]!);
-    return { message, conversationId };
+    return { message: toMessage(rows[rows.length - 1]!), conversationId };
   }
 
   async function sync(ctx: VisitorContext, afterSeq: number): Promise<SyncResult> {
@@ -114,7 +116,27 @@ export function createVisitorService({ db, clock, tokens, publisher }: ServiceDe
     publisher.visitorTyping(ctx.conversationId, visitorAuthor(ctx.visitor.contactId), isTyping);
   }
 
-  return { resolve, send, sync, typing };
-}
+  /** Before the first message: availability of the website's default queue, no position. */
+  async function queueStatus(ctx: VisitorContext): Promise<QueueStatus> {
+    if (ctx.conversationId) return status.forConversation(ctx.conversationId);
+    const { ensureDefaultQueue, readyCount } = await import('../db/stores/routing-store.ts');
+    const { isOpenAt } = await import('../core/routing/business-hours.ts');
+    const queue = await ensureDefaultQueue(db, ctx.website.id);
+    const ready = await readyCount(db, queue.id, queue.channel);
+    return { state: null, position: null, estimatedWaitSec: null, agentsAvailable: ready > 0, withinBusinessHours: isOpenAt(queue.businessHours ?? null, clock.now()), agent: null, followUpEmail: null };
+  }
 
+  async function end(ctx: VisitorContext): Promise<QueueStatus> {
+    if (ctx.conversationId) await sessions().endByCustomer(ctx.conversationId);
+    return queueStatus(ctx);
+  }
+
+  async function followUp(ctx: VisitorContext, email: string): Promise<QueueStatus> {
+    if (!ctx.conversationId) throw new AppError('CONVERSATION_NOT_ACTIVE', 'Write a message first.');
+    await sessions().followUpEmail(ctx.conversationId, email);
+    return queueStatus(ctx);
+  }
+
+  return { resolve, send, sync, typing, queueStatus, end, followUp };
+}
 export type VisitorService = ReturnType<typeof createVisitorService>;

@@ -1,7 +1,7 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, or, type SQL } from 'drizzle-orm';
 import type { ConversationSummary } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
-import { agents, contacts, conversations, type ConversationRow } from '../schema.ts';
+import { agents, contacts, conversations, queues, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
 
 /** Conversations and their agent-facing summaries (rows ⇄ protocol mapping). */
 
@@ -31,8 +31,10 @@ const summaryColumns = {
   contactName: contacts.name,
   contactEmail: contacts.email,
   agentName: agents.name,
+  s: sessions,
+  queueName: queues.name,
 };
-type SummaryRow = { c: ConversationRow; contactName: string | null; contactEmail: string | null; agentName: string | null };
+type SummaryRow = { c: ConversationRow; contactName: string | null; contactEmail: string | null; agentName: string | null; s: SessionRow | null; queueName: string | null };
 
 function toSummary(r: SummaryRow): ConversationSummary {
   const { c } = r;
@@ -42,6 +44,9 @@ function toSummary(r: SummaryRow): ConversationSummary {
     status: c.status,
     contact: { id: c.contactId, name: r.contactName, email: r.contactEmail },
     agent: c.assignedAgentId ? { id: c.assignedAgentId, name: r.agentName ?? '' } : null,
+    session: r.s
+      ? { id: r.s.id, state: r.s.state, queue: r.s.queueId && r.queueName !== null ? { id: r.s.queueId, name: r.queueName } : null, endedBy: r.s.endedBy }
+      : null,
     lastSeq: c.lastSeq,
     lastMessage:
       c.lastMessageText !== null && c.lastMessageAuthorKind && c.lastMessageAt
@@ -58,6 +63,8 @@ async function summaries(tx: Tx, where: SQL | undefined, limit: number): Promise
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(agents, eq(agents.id, conversations.assignedAgentId))
+    .leftJoin(sessions, eq(sessions.id, conversations.currentSessionId))
+    .leftJoin(queues, eq(queues.id, sessions.queueId))
     .where(where)
     .orderBy(desc(conversations.updatedAt))
     .limit(limit);
@@ -69,11 +76,11 @@ export async function conversationSummary(tx: Tx, id: string): Promise<Conversat
   return row ?? null;
 }
 
-/** Issue 2 has one default queue: every waiting conversation, and the ones this agent holds. */
+/** Waiting = queued or offered (any queue); mine = held by this agent (active or in wrap-up). */
 export async function listForAgent(tx: Tx, agentId: string, limit = 200): Promise<{ waiting: ConversationSummary[]; mine: ConversationSummary[] }> {
   const [waiting, mine] = await Promise.all([
     summaries(tx, eq(conversations.status, 'waiting'), limit),
-    summaries(tx, and(eq(conversations.assignedAgentId, agentId), eq(conversations.status, 'active')), limit),
+    summaries(tx, and(eq(conversations.assignedAgentId, agentId), or(eq(conversations.status, 'active'), eq(sessions.state, 'wrap_up'))), limit),
   ]);
   return { waiting, mine };
 }

@@ -19,7 +19,7 @@ export interface DraftAuthor {
 }
 
 /** Conversation columns a use case may change together with the events it appends. */
-export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignedAgentId'>>;
+export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignedAgentId' | 'currentSessionId'>>;
 
 export function toMessage(row: MessageRow): Message {
   const base = {

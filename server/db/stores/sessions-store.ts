@@ -1,0 +1,130 @@
+import { and, asc, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SessionCard, SessionEvent, SessionState } from '../../../protocol/index.ts';
+import { cardColour, durations } from '../../core/routing/session-card.ts';
+import type { EventDraft, Transition } from '../../core/routing/session-machine.ts';
+import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
+import type { Tx } from '../client.ts';
+import { agents, contacts, conversations, queues, sessionEvents, sessions, type SessionEventRow, type SessionRow } from '../schema.ts';
+
+/** Sessions, their events and cards (rows ⇄ protocol mapping). */
+
+export async function lockSession(tx: Tx, id: string): Promise<SessionRow | null> {
+  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function sessionById(tx: Tx, id: string): Promise<SessionRow | null> {
+  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id));
+  return row ?? null;
+}
+
+/** The conversation's open session (at most one, by a partial unique index), locked. */
+export async function lockOpenSession(tx: Tx, conversationId: string): Promise<SessionRow | null> {
+  const [row] = await tx
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.conversationId, conversationId), inArray(sessions.state, ['bot', 'waiting', 'offered', 'active', 'wrap_up'])))
+    .for('update');
+  return row ?? null;
+}
+
+export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert): Promise<SessionRow> {
+  const [row] = await tx.insert(sessions).values(values).returning();
+  return row!;
+}
+
+const cardColumns = { s: sessions, contactName: contacts.name, queueName: queues.name, agentName: agents.name };
+type CardRow = { s: SessionRow; contactName: string | null; queueName: string | null; agentName: string | null };
+
+function toCard(r: CardRow, contactId: string): SessionCard {
+  const { s } = r;
+  return {
+    sessionId: s.id,
+    conversationId: s.conversationId,
+    contact: { id: contactId, name: r.contactName },
+    channel: s.channel,
+    state: s.state,
+    endedBy: s.endedBy,
+    colour: cardColour(s.state),
+    queue: s.queueId && r.queueName !== null ? { id: s.queueId, name: r.queueName } : null,
+    agent: s.agentId && r.agentName !== null ? { id: s.agentId, name: r.agentName } : null,
+    wrapUpCode: s.wrapUpCode,
+    startedAt: s.queuedAt.toISOString(),
+    endedAt: s.endedAt?.toISOString() ?? null,
+    durations: durations(s),
+  };
+}
+
+export interface CardFilter {
+  queueId?: string;
+  states?: SessionState[];
+  since?: Date;
+  ids?: string[];
+  limit?: number;
+}
+
+export async function sessionCards(tx: Tx, f: CardFilter): Promise<SessionCard[]> {
+  const where: SQL[] = [];
+  if (f.queueId) where.push(eq(sessions.queueId, f.queueId));
+  if (f.states?.length) where.push(inArray(sessions.state, f.states));
+  if (f.since) where.push(gte(sessions.createdAt, f.since));
+  if (f.ids) where.push(inArray(sessions.id, f.ids.length ? f.ids : ['00000000-0000-0000-0000-000000000000']));
+  const rows = await tx
+    .select({ ...cardColumns, contactId: conversations.contactId })
+    .from(sessions)
+    .innerJoin(conversations, eq(conversations.id, sessions.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(queues, eq(queues.id, sessions.queueId))
+    .leftJoin(agents, eq(agents.id, sessions.agentId))
+    .where(and(...where))
+    .orderBy(desc(sessions.createdAt))
+    .limit(f.limit ?? 500);
+  return rows.map((r) => toCard(r, r.contactId));
+}
+
+export async function sessionCard(tx: Tx, id: string): Promise<SessionCard | null> {
+  const [card] = await sessionCards(tx, { ids: [id], limit: 1 });
+  return card ?? null;
+}
+
+export function toSessionEvent(row: SessionEventRow): SessionEvent {
+  return { id: row.id, sessionId: row.sessionId, type: row.type, at: row.at.toISOString(), agentId: row.agentId, queueId: row.queueId, data: row.data };
+}
+
+export async function eventsOfSession(tx: Tx, sessionId: string): Promise<SessionEvent[]> {
+  const rows = await tx.select().from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId)).orderBy(asc(sessionEvents.at), asc(sql`ctid`));
+  return rows.map(toSessionEvent);
+}
+
+/**
+ * THE one way a session event is recorded: the row, and in the same transaction
+ * the webhook outbox entry (so a committed event is never lost to integrations).
+ */
+export async function recordSessionEvent(tx: Tx, session: SessionRow, draft: EventDraft): Promise<SessionEvent> {
+  const [row] = await tx
+    .insert(sessionEvents)
+    .values({ sessionId: session.id, type: draft.type, at: draft.at, agentId: draft.agentId, queueId: draft.queueId, data: draft.data })
+    .returning();
+  const event = toSessionEvent(row!);
+  const card = await sessionCard(tx, session.id);
+  if (card) await enqueueWebhookEvent(tx, { websiteId: session.websiteId, event, card });
+  return event;
+}
+
+/** Writes a core transition (columns, then its events) to a session the caller has locked. */
+export async function applyTransition(tx: Tx, session: SessionRow, t: Transition): Promise<SessionRow> {
+  const [row] = Object.keys(t.patch).length ? await tx.update(sessions).set(t.patch).where(eq(sessions.id, session.id)).returning() : [session];
+  for (const e of t.events) await recordSessionEvent(tx, row!, e);
+  return row!;
+}
+
+/** Recent wait durations of a queue (for the estimated wait). */
+export async function recentWaitsMs(tx: Tx, queueId: string, limit = 20): Promise<number[]> {
+  const rows = await tx
+    .select({ q: sessions.queuedAt, c: sessions.connectedAt })
+    .from(sessions)
+    .where(and(eq(sessions.queueId, queueId), sql`${sessions.connectedAt} is not null`))
+    .orderBy(desc(sessions.connectedAt))
+    .limit(limit);
+  return rows.map((r) => r.c!.getTime() - r.q.getTime());
+}

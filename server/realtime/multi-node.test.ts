@@ -1,0 +1,148 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Offer } from '../../protocol/index.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { agentQueues, agents, offers, queues, sessions, websites } from '../db/schema.ts';
+import { startServer, type RunningServer } from '../main.ts';
+import { hashPassword } from '../services/passwords.ts';
+import { call, closeSockets, connectAgent, connectVisitor, expectOk, type AgentSocket } from '../testing/test-kit.ts';
+
+/**
+ * Two server instances in this process (separate connection pools, separate
+ * Socket.IO servers and sweepers) on one fresh Postgres database, fanning out
+ * through Redis. 50 visitors, 6 agents with limits 1..12 split across the nodes,
+ * random accept / reject / no answer with 1 s offer timeouts.
+ */
+const databaseUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LIMITS = [1, 2, 3, 5, 8, 12];
+const VISITORS = 50;
+
+describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
+  const dbName = `parley_multi_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const dbs: Database[] = [];
+  const nodes: RunningServer[] = [];
+  const admin = () => {
+    const url = new URL(databaseUrl!);
+    url.pathname = '/postgres';
+    return postgres(url.toString(), { max: 1, onnotice: () => {} });
+  };
+
+  beforeAll(async () => {
+    const a = admin();
+    await a.unsafe(`CREATE DATABASE "${dbName}"`);
+    await a.end();
+    const url = new URL(databaseUrl!);
+    url.pathname = `/${dbName}`;
+    for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: url.toString(), max: 8 }));
+    await dbs[0]!.migrate();
+    for (const [i, database] of dbs.entries()) {
+      nodes.push(
+        await startServer({
+          database,
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
+          banner: false,
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    closeSockets();
+    for (const n of nodes) await n.close();
+    for (const d of dbs) await d.close();
+    const a = admin();
+    await a.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await a.end();
+  });
+
+  it('never offers a session twice at once, never exceeds a limit, loses no session', { timeout: 60_000 }, async () => {
+    const db = dbs[0]!.db;
+    await db.update(websites).set({ allowedOrigins: nodes.map((n) => new URL(n.url).origin) }).where(eq(websites.key, 'demo-shop'));
+    const [general] = await db.update(queues).set({ offerTimeoutSec: 1 }).where(eq(queues.name, 'General')).returning();
+    const hash = await hashPassword('load-test-pw');
+    const people: { email: string; limit: number; id: string }[] = [];
+    for (const [i, limit] of LIMITS.entries()) {
+      const [row] = await db.insert(agents).values({ email: `load${i}@test.dev`, name: `Load ${i}`, passwordHash: hash, maxConcurrent: limit, channels: ['chat'] }).returning();
+      await db.insert(agentQueues).values({ agentId: row!.id, queueId: general!.id });
+      people.push({ email: row!.email, limit, id: row!.id });
+    }
+
+    let calm = false;
+    const sockets: AgentSocket[] = [];
+    for (const [i, p] of people.entries()) {
+      const socket = await connectAgent(nodes[i % 2]!, p.email, 'load-test-pw');
+      sockets.push(socket);
+      // Random accept / reject / no answer while the chaos lasts; accept everything once calm.
+      socket.on('offer', (offer: Offer) => {
+        const roll = Math.random();
+        if (calm || roll < 0.5) void call(socket, 'offer:accept', { offerId: offer.id });
+        else if (roll < 0.75) void call(socket, 'offer:reject', { offerId: offer.id });
+      });
+      socket.on('presence', ({ presence }) => {
+        if (presence.some((c) => c.state === 'refused')) setTimeout(() => void call(socket, 'presence:set', { channel: 'chat', state: 'ready' }), 150);
+      });
+      await expectOk(call(socket, 'presence:set', { channel: 'chat', state: 'ready' }));
+    }
+
+    const violations: string[] = [];
+    const sampler = setInterval(() => {
+      void (async () => {
+        const loads = await db.execute(
+          sql`select a.email, a.max_concurrent as max, count(s.id)::int as load from agents a left join sessions s on s.agent_id = a.id and s.state in ('offered','active','wrap_up') group by a.id having count(s.id) > a.max_concurrent`,
+        );
+        for (const r of loads as unknown as { email: string; max: number; load: number }[]) violations.push(`${r.email} at ${r.load}/${r.max}`);
+        const doubles = await db.execute(sql`select session_id from offers where outcome = 'pending' group by session_id having count(*) > 1`);
+        if ((doubles as unknown as unknown[]).length) violations.push('two pending offers for one session');
+      })().catch(() => {});
+    }, 100);
+
+    const conversations: string[] = [];
+    await Promise.all(
+      Array.from({ length: VISITORS }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 40));
+        const v = await connectVisitor(nodes[i % 2]!);
+        const sent = await expectOk(call<{ conversationId: string }>(v, 'message:send', { clientId: randomUUID(), text: `visitor ${i}` }));
+        conversations.push(sent.conversationId);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 8_000));
+    calm = true;
+    for (const s of sockets) void call(s, 'presence:set', { channel: 'chat', state: 'ready' });
+
+    const capacity = LIMITS.reduce((a, b) => a + b, 0);
+    const deadline = Date.now() + 25_000;
+    let states: { state: string }[] = [];
+    while (Date.now() < deadline) {
+      states = await db.select({ state: sessions.state }).from(sessions);
+      const active = states.filter((s) => s.state === 'active').length;
+      const pending = await db.select().from(offers).where(eq(offers.outcome, 'pending'));
+      if (active === Math.min(VISITORS, capacity) && pending.length === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    clearInterval(sampler);
+
+    expect(violations).toEqual([]);
+    // None lost, none doubled: one session per conversation, each connected or still waiting.
+    const all = await db.select().from(sessions);
+    expect(all).toHaveLength(VISITORS);
+    expect(new Set(all.map((s) => s.conversationId))).toEqual(new Set(conversations));
+    expect(all.every((s) => s.state === 'active' || s.state === 'waiting')).toBe(true);
+    expect(all.filter((s) => s.state === 'active')).toHaveLength(Math.min(VISITORS, capacity));
+    for (const p of people) expect(all.filter((s) => s.agentId === p.id && s.state === 'active').length).toBeLessThanOrEqual(p.limit);
+    // Offers of one session never overlap in time: each was decided before the next was made.
+    const history = await db.select().from(offers).orderBy(offers.sessionId, offers.offeredAt);
+    for (let i = 1; i < history.length; i++) {
+      const prev = history[i - 1]!;
+      const cur = history[i]!;
+      if (prev.sessionId !== cur.sessionId) continue;
+      expect(prev.decidedAt, 'an earlier offer was still open').not.toBeNull();
+      expect(prev.decidedAt!.getTime()).toBeLessThanOrEqual(cur.offeredAt.getTime());
+    }
+    // The chaos really happened: offers were rejected and expired along the way.
+    expect(history.some((o) => o.outcome === 'rejected')).toBe(true);
+    expect(history.some((o) => o.outcome === 'expired')).toBe(true);
+  });
+});

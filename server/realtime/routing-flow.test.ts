@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentState, ConversationDetail, Message, Offer, QueueStatus, SessionCard, VisitorSendResult } from '../../protocol/index.ts';
+import type { Database } from '../db/client.ts';
+import { agents, queues, sessions, teams } from '../db/schema.ts';
+import { backends } from '../db/test-backends.ts';
+import type { RunningServer } from '../main.ts';
+import { DEMO } from '../services/seed-demo.ts';
+import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, settle, startTestServer, type AgentSocket } from '../testing/test-kit.ts';
+
+/** Polls until the value satisfies the predicate (routing continues after an ack, asynchronously). */
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The next push of an event that satisfies the predicate. */
+function nextMatching<T>(socket: { on(e: string, f: (p: T) => void): unknown; off(e: string, f: (p: T) => void): unknown }, event: string, ok: (p: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (p: T) => {
+      if (!ok(p)) return;
+      socket.off(event, on);
+      resolve(p);
+    };
+    socket.on(event, on);
+  });
+}
+
+describe.each(backends)('routing over sockets on $name', (backend) => {
+  let database: Database;
+  let server: RunningServer;
+
+  beforeEach(async () => {
+    database = await backend.open();
+    server = await startTestServer(database);
+  });
+  afterEach(async () => {
+    closeSockets();
+    await server?.close();
+    await database?.close();
+  });
+
+  const ada = () => connectAgent(server);
+  const grace = () => connectAgent(server, DEMO.agent2Email, DEMO.agentPassword);
+  const ready = (s: AgentSocket) => expectOk(call(s, 'presence:set', { channel: 'chat', state: 'ready' }));
+  const sessionOf = async (conversationId: string) => (await database.db.select().from(sessions).where(eq(sessions.conversationId, conversationId)))[0]!;
+  const queueNamed = async (name: string) => (await database.db.select().from(queues).where(eq(queues.name, name)))[0]!;
+
+  async function visitorWrites(text = 'Hello?') {
+    const socket = await connectVisitor(server);
+    const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text }));
+    return { socket, conversationId: sent.conversationId };
+  }
+
+  /** A visitor connected to Ada through an accepted offer. */
+  async function connected() {
+    const agent = await ada();
+    const v = await visitorWrites();
+    const offer = nextEvents<Offer>(agent, 'offer');
+    await ready(agent);
+    const [o] = await offer;
+    await expectOk(call<ConversationDetail>(agent, 'offer:accept', { offerId: o!.id }));
+    return { agent, ...v, offer: o! };
+  }
+
+  it('offers a waiting visitor to the Ready agent; accept connects and the visitor sees position then "joined"', async () => {
+    const agent = await ada();
+    expect((await expectOk(call<AgentState>(agent, 'agent:state', {}))).presence.map((p) => [p.channel, p.state])).toEqual([
+      ['chat', 'not_ready'],
+      ['twitter', 'not_ready'],
+    ]);
+    const { socket, conversationId } = await visitorWrites('I need help');
+    const status = await expectOk(call<QueueStatus>(socket, 'queue:status', {}));
+    expect(status).toMatchObject({ state: 'waiting', position: 1, agentsAvailable: false, estimatedWaitSec: null, withinBusinessHours: true });
+
+    const offered = nextEvents<Offer>(agent, 'offer');
+    await ready(agent);
+    const [offer] = await offered;
+    expect(offer).toMatchObject({ conversationId, queue: { name: 'General' }, preview: 'I need help', transferredBy: null });
+    expect((await expectOk(call<AgentState>(agent, 'agent:state', {}))).offers.map((o) => o.id)).toEqual([offer!.id]);
+
+    const joinedLive = nextEvents<Message>(socket, 'message');
+    const pushed = nextMatching<QueueStatus>(socket as never, 'queue', (q) => q.state === 'active');
+    const detail = await expectOk(call<ConversationDetail>(agent, 'offer:accept', { offerId: offer!.id }));
+    expect(detail.conversation).toMatchObject({ status: 'active', agent: { name: 'Ada Lovelace' }, session: { state: 'active', queue: { name: 'General' } } });
+    expect((await joinedLive)[0]).toMatchObject({ kind: 'event', event: { type: 'agent_joined', actorName: 'Ada Lovelace' } });
+    expect(await pushed).toMatchObject({ state: 'active', agent: { name: 'Ada Lovelace' }, position: null });
+    // A second accept of the same offer changes nothing.
+    expect(await call(agent, 'offer:accept', { offerId: offer!.id })).toMatchObject({ ok: false, error: { code: 'OFFER_GONE' } });
+    expect((await sessionOf(conversationId)).state).toBe('active');
+  });
+
+  it('an unanswered offer expires: Refused, back to the front of the queue, offered to the next Ready agent', async () => {
+    await database.db.update(queues).set({ offerTimeoutSec: 1 }).where(eq(queues.name, 'General'));
+    await database.db.update(agents).set({ maxConcurrent: 1 }); // one offer at a time each
+    const a = await ada();
+    const first = await visitorWrites('first');
+    const second = await visitorWrites('second');
+    const offered = nextEvents<Offer>(a, 'offer');
+    await ready(a);
+    const [offer] = await offered;
+    expect(offer!.conversationId).toBe(first.conversationId);
+    const revoked = nextEvents<{ offerId: string; reason: string }>(a, 'offer:revoked');
+    const presence = nextMatching<{ presence: { channel: string; state: string }[] }>(a as never, 'presence', (p) => p.presence.some((c) => c.state === 'refused'));
+    expect((await revoked)[0]).toEqual({ offerId: offer!.id, reason: 'expired' });
+    expect((await presence).presence.find((p) => p.channel === 'chat')?.state).toBe('refused');
+    expect(await call(a, 'offer:accept', { offerId: offer!.id })).toMatchObject({ ok: false, error: { code: 'OFFER_GONE' } });
+    const s = await sessionOf(first.conversationId);
+    expect(s).toMatchObject({ state: 'waiting', agentId: null });
+    expect(await expectOk(call<QueueStatus>(first.socket, 'queue:status', {}))).toMatchObject({ position: 1 });
+    expect(await expectOk(call<QueueStatus>(second.socket, 'queue:status', {}))).toMatchObject({ position: 2 });
+
+    // Refused: no more offers to Ada. Grace, Ready now, gets the session that was at the front.
+    const g = await grace();
+    const toGrace = nextEvents<Offer>(g, 'offer');
+    const adaOffers = collect<Offer>(a, 'offer');
+    await ready(g);
+    expect((await toGrace)[0]!.conversationId).toBe(first.conversationId);
+    await settle();
+    expect(adaOffers).toEqual([]);
+    // Ready again (Grace is full at 1): offers resume for Ada with the second visitor.
+    const again = nextEvents<Offer>(a, 'offer');
+    await ready(a);
+    expect((await again)[0]!.conversationId).toBe(second.conversationId);
+  });
+
+  it('reject puts the session back and sets Refused; CHANNEL_NOT_ALLOWED for a channel the agent lacks', async () => {
+    const g = await grace();
+    expect(await call(g, 'presence:set', { channel: 'twitter', state: 'ready' })).toMatchObject({ ok: false, error: { code: 'CHANNEL_NOT_ALLOWED' } });
+    const { conversationId } = await visitorWrites();
+    const offered = nextEvents<Offer>(g, 'offer');
+    await ready(g);
+    const [offer] = await offered;
+    const presence = nextMatching<{ presence: { state: string }[] }>(g as never, 'presence', (p) => p.presence[0]?.state === 'refused');
+    await expectOk(call(g, 'offer:reject', { offerId: offer!.id }));
+    expect((await presence).presence[0]!.state).toBe('refused');
+    expect(await sessionOf(conversationId)).toMatchObject({ state: 'waiting', agentId: null });
+  });
+
+  it('refuses an unknown or empty transfer target and leaves the session as it was; transfer to a queue frees the agent', async () => {
+    const { agent, conversationId, socket } = await connected();
+    const before = await sessionOf(conversationId);
+    await database.db.insert(teams).values({ name: 'Empty' });
+    const [empty] = await database.db.select().from(teams).where(eq(teams.name, 'Empty'));
+    for (const target of [
+      { kind: 'agent', id: randomUUID() },
+      { kind: 'queue', id: randomUUID() },
+      { kind: 'team', id: empty!.id },
+    ]) {
+      expect(await call(agent, 'session:transfer', { conversationId, target })).toMatchObject({ ok: false, error: { code: 'TRANSFER_TARGET_INVALID' } });
+    }
+    expect(await sessionOf(conversationId)).toEqual(before);
+
+    const billing = await queueNamed('Billing');
+    const removed = nextEvents<{ conversationId: string; reason: string }>(agent, 'conversation:removed');
+    const left = nextEvents<Message>(socket, 'message');
+    const adaOffers = collect<Offer>(agent, 'offer');
+    await expectOk(call(agent, 'session:transfer', { conversationId, target: { kind: 'queue', id: billing.id } }));
+    expect((await removed)[0]).toEqual({ conversationId, reason: 'transferred' });
+    expect((await left)[0]).toMatchObject({ kind: 'event', event: { type: 'agent_left', actorName: 'Ada Lovelace' } });
+    expect(await sessionOf(conversationId)).toMatchObject({ state: 'waiting', agentId: null, queueId: billing.id, queuedAt: before.queuedAt });
+    // Grace gets it from Billing with the whole transcript; Ada, who passed it on, is not offered it back.
+    const g = await grace();
+    const toGrace = nextEvents<Offer>(g, 'offer');
+    await ready(g);
+    const [offer] = await toGrace;
+    expect(offer).toMatchObject({ conversationId, queue: { name: 'Billing' }, transferredBy: 'Ada Lovelace' });
+    const detail = await expectOk(call<ConversationDetail>(g, 'offer:accept', { offerId: offer!.id }));
+    expect(detail.messages.map((m) => (m.kind === 'text' ? m.text : m.event.type))).toEqual(['Hello?', 'agent_joined', 'agent_left', 'agent_joined']);
+    expect(adaOffers).toEqual([]);
+  });
+
+  it('transfers to a Ready agent by a direct offer', async () => {
+    const { agent, conversationId } = await connected();
+    const g = await grace();
+    await ready(g);
+    const profiles = await expectOk(call<{ agents: { id: string; name: string }[] }>(agent, 'directory:get', {}));
+    const graceId = profiles.agents.find((a) => a.name === 'Grace Hopper')!.id;
+    const toGrace = nextEvents<Offer>(g, 'offer');
+    await expectOk(call(agent, 'session:transfer', { conversationId, target: { kind: 'agent', id: graceId } }));
+    expect((await toGrace)[0]).toMatchObject({ conversationId, transferredBy: 'Ada Lovelace' });
+    expect(await sessionOf(conversationId)).toMatchObject({ state: 'offered', agentId: graceId });
+  });
+
+  it('end → wrap-up (code required when the queue says so) → closed grey card with durations', async () => {
+    await database.db.update(queues).set({ wrapUpRequired: true }).where(eq(queues.name, 'General'));
+    const { agent, conversationId, socket } = await connected();
+    const ended = nextEvents<Message>(socket, 'message');
+    const { session } = await expectOk(call<{ session: SessionCard }>(agent, 'session:end', { conversationId }));
+    expect(session).toMatchObject({ state: 'wrap_up', endedBy: 'agent', colour: 'blue' });
+    expect((await ended)[0]).toMatchObject({ kind: 'event', event: { type: 'conversation_ended', actorName: 'Ada Lovelace' } });
+    expect(await call(agent, 'session:wrap-up', { sessionId: session.sessionId })).toMatchObject({ ok: false, error: { code: 'WRAP_UP_REQUIRED' } });
+    expect((await sessionOf(conversationId)).state).toBe('wrap_up');
+    const closed = await expectOk(call<{ session: SessionCard }>(agent, 'session:wrap-up', { sessionId: session.sessionId, code: 'Resolved', tags: ['vip'] }));
+    expect(closed.session).toMatchObject({ state: 'closed', colour: 'grey', wrapUpCode: 'Resolved' });
+    expect(closed.session.durations).toEqual({ waitMs: expect.any(Number), handleMs: expect.any(Number), afterContactWorkMs: expect.any(Number) });
+    // A new message opens a new session.
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'One more thing' }));
+    const status = await until(() => expectOk(call<QueueStatus>(socket, 'queue:status', {})), (q) => q.state === 'offered');
+    expect(status).toMatchObject({ state: 'offered', position: null });
+  });
+
+  it('a visitor ending while waiting abandons (white card); while offered the offer is revoked', async () => {
+    const { socket, conversationId } = await visitorWrites();
+    expect(await expectOk(call<QueueStatus>(socket, 'conversation:end', {}))).toMatchObject({ state: 'abandoned', position: null });
+    const card = await expectOk(call<{ cards: SessionCard[] }>(await ada(), 'sessions:cards', {}));
+    expect(card.cards.find((c) => c.conversationId === conversationId)).toMatchObject({ colour: 'white', state: 'abandoned', endedBy: 'customer' });
+
+    const a = await ada();
+    const v2 = await visitorWrites();
+    const offered = nextEvents<Offer>(a, 'offer');
+    await ready(a);
+    const [offer] = await offered;
+    const revoked = nextEvents<{ reason: string }>(a, 'offer:revoked');
+    await expectOk(call(v2.socket, 'conversation:end', {}));
+    expect((await revoked)[0]).toMatchObject({ offerId: offer!.id, reason: 'abandoned' });
+    expect(await call(a, 'offer:accept', { offerId: offer!.id })).toMatchObject({ ok: false, error: { code: 'OFFER_GONE' } });
+    expect(await expectOk(call<QueueStatus>(v2.socket, 'followup:email', { email: 'me@example.com' }))).toMatchObject({ followUpEmail: 'me@example.com' });
+  });
+
+  it('conversation:take picks from the queue within capacity, else CAPACITY_REACHED', async () => {
+    const { agent } = await connected();
+    await database.db.update(agents).set({ maxConcurrent: 1 }).where(eq(agents.email, DEMO.agentEmail));
+    const { conversationId } = await visitorWrites('me too');
+    expect(await call(agent, 'conversation:take', { conversationId })).toMatchObject({ ok: false, error: { code: 'CAPACITY_REACHED' } });
+    const g = await grace();
+    const taken = await expectOk(call<{ conversation: { status: string } }>(g, 'conversation:take', { conversationId }));
+    expect(taken.conversation.status).toBe('active');
+    expect(await call(agent, 'conversation:take', { conversationId })).toMatchObject({ ok: false, error: { code: 'CONVERSATION_TAKEN' } });
+  });
+});

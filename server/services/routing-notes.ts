@@ -1,0 +1,130 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { AgentServerEvents, Offer } from '../../protocol/index.ts';
+import type { Tx } from '../db/client.ts';
+import { conversationSummary } from '../db/stores/conversations-store.ts';
+import { toMessage } from '../db/stores/messages-store.ts';
+import { presenceRows, toChannelPresence } from '../db/stores/routing-store.ts';
+import { sessionCard } from '../db/stores/sessions-store.ts';
+import { agents, contacts, conversations, offers, queues, sessions, type MessageRow } from '../db/schema.ts';
+import type { ServiceDeps } from './deps.ts';
+import type { QueueStatusReader } from './queue-status.ts';
+
+/**
+ * What a committed routing transaction tells the world. Use cases collect notes
+ * inside the transaction and publish them after commit (so nobody hears of a
+ * change that rolled back); publishing re-reads the committed rows.
+ */
+export type Note =
+  | { kind: 'offer'; agentId: string; offerId: string }
+  | { kind: 'revoked'; agentId: string; offerId: string; reason: 'expired' | 'taken' | 'abandoned' | 'cancelled' }
+  | { kind: 'presence'; agentId: string }
+  | { kind: 'card'; sessionId: string }
+  | { kind: 'messages'; conversationId: string; rows: MessageRow[] }
+  | { kind: 'conversation'; conversationId: string }
+  | { kind: 'removed'; agentId: string; conversationId: string; reason: 'transferred' | 'closed' | 'taken' }
+  | { kind: 'queue'; queueId: string }
+  | { kind: 'visitor'; conversationId: string }
+  | { kind: 'dispatch' };
+
+export async function offerPayload(tx: Tx, offerId: string): Promise<Offer | null> {
+  const [r] = await tx
+    .select({ o: offers, s: sessions, queueName: queues.name, contactId: contacts.id, contactName: contacts.name, preview: conversations.lastMessageText })
+    .from(offers)
+    .innerJoin(sessions, eq(sessions.id, offers.sessionId))
+    .innerJoin(conversations, eq(conversations.id, sessions.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(queues, eq(queues.id, sessions.queueId))
+    .where(eq(offers.id, offerId));
+  if (!r) return null;
+  return {
+    id: r.o.id,
+    sessionId: r.s.id,
+    conversationId: r.s.conversationId,
+    queue: { id: r.s.queueId ?? r.s.id, name: r.queueName ?? '' },
+    contact: { id: r.contactId, name: r.contactName },
+    preview: r.preview,
+    transferredBy: r.s.transferredBy,
+    offeredAt: r.o.offeredAt.toISOString(),
+    expiresAt: r.o.expiresAt.toISOString(),
+  };
+}
+
+export async function pendingOffersOf(tx: Tx, agentId: string): Promise<Offer[]> {
+  const rows = await tx.select({ id: offers.id }).from(offers).where(and(eq(offers.agentId, agentId), eq(offers.outcome, 'pending'))).orderBy(asc(offers.offeredAt));
+  const out: Offer[] = [];
+  for (const r of rows) {
+    const o = await offerPayload(tx, r.id);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+export function createNotePublisher({ db, publisher, logger }: ServiceDeps, status: QueueStatusReader, dispatch: () => void) {
+  const emitAgent = <E extends keyof AgentServerEvents>(agentId: string, event: E, payload: Parameters<AgentServerEvents[E]>[0]) =>
+    publisher.toAgent(agentId, event, payload);
+
+  async function one(n: Note): Promise<void> {
+    switch (n.kind) {
+      case 'offer': {
+        const payload = await offerPayload(db, n.offerId);
+        if (payload) emitAgent(n.agentId, 'offer', payload);
+        return;
+      }
+      case 'revoked':
+        return emitAgent(n.agentId, 'offer:revoked', { offerId: n.offerId, reason: n.reason });
+      case 'presence': {
+        const [agent] = await db.select({ channels: agents.channels }).from(agents).where(eq(agents.id, n.agentId));
+        const presence = (await presenceRows(db, n.agentId)).filter((p) => agent?.channels.includes(p.channel)).map(toChannelPresence);
+        emitAgent(n.agentId, 'presence', { agentId: n.agentId, presence });
+        publisher.toSupervisors('presence', { agentId: n.agentId, presence });
+        return;
+      }
+      case 'card': {
+        const card = await sessionCard(db, n.sessionId);
+        if (!card) return;
+        publisher.toSupervisors('session:card', card);
+        if (card.agent) emitAgent(card.agent.id, 'session:card', card);
+        return;
+      }
+      case 'messages':
+        if (n.rows.length) publisher.messages(n.conversationId, n.rows.map(toMessage));
+        return;
+      case 'conversation': {
+        const summary = await conversationSummary(db, n.conversationId);
+        if (summary) publisher.conversationUpdated(summary);
+        return;
+      }
+      case 'removed':
+        return emitAgent(n.agentId, 'conversation:removed', { conversationId: n.conversationId, reason: n.reason });
+      case 'queue': {
+        const open = await db
+          .select({ c: sessions.conversationId })
+          .from(sessions)
+          .where(and(eq(sessions.queueId, n.queueId), inArray(sessions.state, ['waiting', 'offered'])))
+          .limit(200);
+        for (const { c } of open) publisher.visitorQueue(c, await status.forConversation(c));
+        return;
+      }
+      case 'visitor':
+        return publisher.visitorQueue(n.conversationId, await status.forConversation(n.conversationId));
+      case 'dispatch':
+        return dispatch();
+    }
+  }
+
+  /** Publishes after commit; a failure to notify is logged, never undoes the committed change. */
+  return async function publish(notes: Note[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const n of notes) {
+      const key = n.kind === 'messages' ? `${n.kind}:${n.rows.map((r) => r.id).join(',')}` : JSON.stringify(n);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        await one(n);
+      } catch (err) {
+        logger.warn({ err, note: n.kind }, 'publishing a routing note failed');
+      }
+    }
+  };
+}
+export type PublishNotes = ReturnType<typeof createNotePublisher>;
