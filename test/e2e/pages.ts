@@ -3,6 +3,11 @@ import { expect } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO_AGENT } from './system.ts';
 
+export interface AgentCredentials {
+  email: string;
+  password: string;
+}
+
 /** Polls until `check` passes; Playwright's own expect is not used with vitest. */
 export async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -84,11 +89,11 @@ export class VisitorPage {
 export class AgentDesk {
   constructor(readonly page: Page) {}
 
-  static async login(context: BrowserContext, url: string): Promise<AgentDesk> {
+  static async login(context: BrowserContext, url: string, who: AgentCredentials = DEMO_AGENT): Promise<AgentDesk> {
     const page = await context.newPage();
     await page.goto(`${url}/desktop/`);
-    await page.getByTestId('login-email').fill(DEMO_AGENT.email);
-    await page.getByTestId('login-password').fill(DEMO_AGENT.password);
+    await page.getByTestId('login-email').fill(who.email);
+    await page.getByTestId('login-password').fill(who.password);
     await page.getByTestId('login-submit').click();
     await page.locator('[data-testid=connection-state][data-state=connected]').waitFor();
     return new AgentDesk(page);
@@ -112,5 +117,31 @@ export class AgentDesk {
 
   async transcriptCount(text: string): Promise<number> {
     return this.page.getByTestId('transcript-row').filter({ hasText: text }).count();
+  }
+
+  presence(channel = 'chat'): Locator {
+    return this.page.locator(`[data-testid=presence-select][data-channel=${channel}]`);
+  }
+
+  async setPresence(state: 'ready' | 'not_ready' | 'away', channel = 'chat'): Promise<void> {
+    await this.presence(channel).selectOption(state);
+    await eventually(async () => expect(await this.presence(channel).getAttribute('data-state')).toBe(state), `presence ${state}`);
+  }
+
+  offer(): Locator {
+    return this.page.getByTestId('offer');
+  }
+
+  async acceptOffer(): Promise<void> {
+    await this.offer().first().getByTestId('offer-accept').click();
+    await this.page.getByTestId('composer-input').waitFor();
+  }
+
+  async transferTo(kind: 'agent' | 'team' | 'queue', name: string): Promise<void> {
+    await this.page.getByTestId('transfer-button').click();
+    await this.page.getByTestId('transfer-search').fill(name);
+    await this.page.locator(`[data-testid=transfer-target][data-kind=${kind}]`).filter({ hasText: name }).first().click();
+    await this.page.getByTestId('transfer-confirm').click();
+    await this.page.getByTestId('transfer-dialog').waitFor({ state: 'hidden' });
   }
 }

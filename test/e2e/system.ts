@@ -19,6 +19,7 @@ export interface RunningSystem {
 }
 
 export const DEMO_AGENT = { email: 'agent@demo.shop', password: 'parley-demo', name: 'Ada Lovelace' };
+export const SECOND_AGENT = { email: 'agent2@demo.shop', password: 'parley-demo', name: 'Grace Hopper' };
 export const DEMO_WEBSITE_KEY = 'demo-shop';
 
 async function freePort(): Promise<number> {
