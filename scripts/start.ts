@@ -37,3 +37,10 @@ if (needsBuild()) {
 process.env.SEED_DEMO ??= 'true';
 const { runMain } = await import('../server/main.ts');
 await runMain();
+
+// `npm start` runs us under `sh -c`, which does not pass on a SIGTERM sent to npm
+// alone: when whoever started us is gone (we were re-parented), shut down too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+}, 1_000).unref();

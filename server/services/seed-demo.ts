@@ -8,7 +8,7 @@ import { hashPassword } from './passwords.ts';
 /** The demo the README promises; idempotent, re-run at every start (origins follow the port). */
 export const DEMO = {
   websiteKey: 'demo-shop',
-  websiteName: 'Demo Shop',
+  websiteName: 'Kettle & Leaf',
   agentEmail: 'agent@demo.shop',
   agentPassword: 'parley-demo',
   agentName: 'Ada Lovelace',
@@ -38,7 +38,7 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number }
     name: DEMO.websiteName,
     allowedOrigins: demoOrigins(opts.publicUrl, opts.port),
     defaultLocale: 'en',
-    theme: { primaryColor: '#4f46e5' },
+    theme: { primaryColor: '#2f6b45' },
   });
   const general = await ensureQueue(db, site.id, 'General', true);
   const billing = await ensureQueue(db, site.id, 'Billing', false);
