@@ -67,49 +67,84 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-export async function startSystem(): Promise<RunningSystem> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+export interface SystemOptions {
+  /** Server processes sharing the database (several need Postgres and Redis). */
+  nodes?: number;
+  /** Extra environment for every node. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningCluster extends RunningSystem {
+  /** Every node's URL; `url` is the first one. */
+  urls: string[];
+  /** The origin all nodes are published under (PUBLIC_URL), as behind a reverse proxy. */
+  publicUrl: string;
+}
+
+function spawnNode(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RunningCluster> {
+  const nodes = options.nodes ?? 1;
+  if (nodes > 1 && !process.env.DATABASE_URL) throw new Error('several nodes need DATABASE_URL (and Redis)');
+  const ports = [];
+  for (let i = 0; i < nodes; i++) ports.push(await freePort());
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+  // One node: its own URL is public. Several: a shared public origin, as behind a proxy.
+  const publicUrl = nodes === 1 ? urls[0]! : 'http://parley.localhost';
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
   const db = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PORT: String(port),
     HOST: '127.0.0.1',
-    PUBLIC_URL: url,
+    PUBLIC_URL: publicUrl,
     DATA_DIR: dataDir,
     SEED_DEMO: 'true',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     NODE_ENV: 'test',
+    SECRET: 'e2e-secret-shared-by-every-node',
+    ...options.env,
   };
   if (db) env.DATABASE_URL = db.url;
   else delete env.DATABASE_URL;
 
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await waitForHealth(url, child, () => output);
+  // Nodes start one after the other: the first one migrates and seeds alone.
+  const children: ChildProcess[] = [];
+  for (const [i, port] of ports.entries()) {
+    const node = spawnNode(port, env);
+    children.push(node.child);
+    await waitForHealth(urls[i]!, node.child, node.output);
+  }
 
   return {
-    url,
-    port,
+    url: urls[0]!,
+    urls,
+    publicUrl,
+    port: ports[0]!,
     database: db ? { name: db.name, adminUrl: db.adminUrl } : undefined,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            child.kill('SIGKILL');
-            resolve();
-          }, 5_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+      await Promise.all(children.map(stopChild));
       if (db) await dropDatabase(db.adminUrl, db.name);
       rmSync(dataDir, { recursive: true, force: true });
     },
