@@ -29,6 +29,9 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
       const cookies = parseCookies(socket.handshake.headers.cookie ?? '', SESSION_COOKIE);
       const agent = await services.auth.authenticate(cookies[SESSION_COOKIE]);
       socket.data.agent = { id: agent.id, name: agent.name, role: agent.role };
+      // A desktop is here: cancel a pending Offline lapse; Offline becomes Not Ready. Done before
+      // the connection is accepted so the first `agent:state` already sees it.
+      await services.routing.agentConnected(agent.id);
       next();
     } catch (err) {
       next(handshakeError(err));
@@ -39,8 +42,6 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
     const agent = socket.data.agent;
     void socket.join([AGENTS_ROOM, agentRoom(agent.id)]);
     if (agent.role === 'supervisor' || agent.role === 'admin') void socket.join(SUPERVISORS_ROOM);
-    // A desktop is here: cancel a pending Offline lapse; Offline becomes Not Ready.
-    services.routing.agentConnected(agent.id).catch((err) => logger.warn({ err }, 'presence on connect failed'));
     socket.on('disconnect', () => {
       // Counted across nodes (the Redis adapter asks the others); the last one starts the grace period.
       nsp
