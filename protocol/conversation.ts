@@ -25,7 +25,15 @@ export const ConversationSummary = z.object({
   agent: AgentRef.nullable(),
   /** The current (or last) session of the conversation. */
   session: z
-    .object({ id: Uuid, state: SessionState, queue: z.object({ id: Uuid, name: z.string() }).nullable(), endedBy: EndedBy.nullable() })
+    .object({
+      id: Uuid,
+      state: SessionState,
+      queue: z.object({ id: Uuid, name: z.string() }).nullable(),
+      endedBy: EndedBy.nullable(),
+      /** For the desk's timers: handle time from connectedAt, after-contact work from endedAt. */
+      connectedAt: IsoDate.nullable().optional(),
+      endedAt: IsoDate.nullable().optional(),
+    })
     .nullable(),
   lastSeq: Seq,
   lastMessage: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Attachment } from './attachments.ts';
 import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
 
 export const AuthorKind = z.enum(['visitor', 'agent', 'bot', 'system']);
@@ -26,6 +27,8 @@ const MessageBase = z.object({
   clientId: ClientId.nullable(),
   author: Author,
   createdAt: IsoDate,
+  /** The session (interaction) it belongs to; null/absent outside any session (e.g. an asynchronous follow-up). */
+  sessionId: Uuid.nullable().optional(),
 });
 
 export const TextMessage = MessageBase.extend({ kind: z.literal('text'), text: z.string() });
@@ -34,12 +37,24 @@ export const EventMessage = MessageBase.extend({
   event: z.object({ type: ConversationEventType, actorName: z.string().nullable() }),
 });
 
+/** An image with an optional caption. */
+export const ImageMessage = MessageBase.extend({ kind: z.literal('image'), text: z.string(), attachment: Attachment });
+
 /** Anything a transcript shows, in seq order. */
-export const Message = z.discriminatedUnion('kind', [TextMessage, EventMessage]);
+export const Message = z.discriminatedUnion('kind', [TextMessage, EventMessage, ImageMessage]);
 export type Message = z.infer<typeof Message>;
 export type TextMessage = z.infer<typeof TextMessage>;
 export type EventMessage = z.infer<typeof EventMessage>;
+export type ImageMessage = z.infer<typeof ImageMessage>;
 
 /** What a sender submits; the server assigns id, seq, author and time. */
 export const SendText = z.object({ clientId: ClientId, text: MessageText });
 export type SendText = z.infer<typeof SendText>;
+
+/** Text, or an uploaded image (`attachmentId` from `POST /api/v1/attachments`) with an optional caption. */
+export const SendMessage = z.union([
+  // The image branch first: a captioned image would also satisfy SendText (zod strips unknown keys).
+  z.object({ clientId: ClientId, attachmentId: Uuid, text: z.string().trim().max(4000).default('') }),
+  SendText,
+]);
+export type SendMessage = z.infer<typeof SendMessage>;

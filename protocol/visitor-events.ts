@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate, Locale, Seq, Uuid } from './common.ts';
-import { Author, Message, SendText } from './message.ts';
+import { Author, Message, SendMessage } from './message.ts';
+import { ReceiptEvent } from './contacts.ts';
 import { WebsiteKey } from './rest.ts';
 import { QueueStatus } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
@@ -40,7 +41,9 @@ export const PingResult = z.object({ now: IsoDate });
 const Empty = z.object({}).strict();
 
 export const visitorInbound = {
-  'message:send': { input: SendText, output: VisitorSendResult },
+  'message:send': { input: SendMessage, output: VisitorSendResult },
+  /** The visitor has seen the conversation up to `seq` (panel open, page visible). */
+  read: { input: z.object({ seq: Seq }), output: Empty },
   sync: { input: SyncRequest, output: SyncResult },
   typing: { input: TypingInput, output: Empty },
   ping: { input: Empty, output: PingResult },
@@ -60,6 +63,8 @@ export const visitorOutbound = {
   typing: TypingEvent,
   /** Pushed whenever the visitor's queue position, wait or agent changes. */
   queue: QueueStatus,
+  /** Read receipts: the agent's side has read up to agentReadSeq. */
+  receipt: ReceiptEvent,
 } as const;
 
 export type VisitorClientEvents = ClientToServer<typeof visitorInbound>;

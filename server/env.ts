@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Where uploaded attachments are stored (default DATA_DIR/uploads). */
+  UPLOAD_DIR: z.string().min(1).optional(),
   SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: boolish.optional(),
@@ -33,6 +35,8 @@ export interface Env {
   publicUrl: string | null;
   databaseUrl: string | null;
   dataDir: string;
+  /** UPLOAD_DIR, or null for DATA_DIR/uploads. */
+  uploadDir: string | null;
   /** Explicit SECRET, or null to use/generate DATA_DIR/secret (refused in production). */
   secret: string | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -60,6 +64,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: resolve(e.DATA_DIR),
+    uploadDir: e.UPLOAD_DIR ? resolve(e.UPLOAD_DIR) : null,
     secret: e.SECRET ?? null,
     logLevel: e.LOG_LEVEL,
     // A known demo password must never appear in production unless asked for.

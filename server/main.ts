@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { pino } from 'pino';
@@ -55,7 +56,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     if (ownsDatabase) await database.migrate();
     const publisher = createLatePublisher();
-    const services = createServices({ db: database.db, clock, tokens: createVisitorTokens(secret, clock), publisher, logger }, { presenceGraceMs: env.presenceGraceMs });
+    const tokens = createVisitorTokens(secret, clock);
+    let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
+    const services = createServices({ db: database.db, clock, tokens, publisher, logger }, { presenceGraceMs: env.presenceGraceMs }, { publicUrl: () => publicUrl });
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
       desktop: `${ROOT}dist/desktop`,
@@ -63,7 +66,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...options.staticPaths,
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies });
+    const attachments = { uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads'), tokens, clock };
+    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, attachments });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
     await new Promise<void>((resolve, reject) => {
@@ -72,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
     const port = (httpServer.address() as AddressInfo).port;
     const url = publicUrlFor(env, port);
+    publicUrl = url;
     const { io, publisher: socketPublisher, closeAdapter } = createGateway(httpServer, services, logger, { publicUrl: url, redisUrl: env.redisUrl });
     publisher.attach(socketPublisher);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);

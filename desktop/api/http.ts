@@ -5,7 +5,8 @@ import { ApiError } from './api-error.ts';
 /** Same-origin JSON calls to `/api/v1`; the session lives in the HttpOnly cookie. */
 const BASE = '/api/v1';
 
-async function request<S extends z.ZodType>(method: string, path: string, schema: S | null, body?: unknown): Promise<z.output<S>> {
+/** One JSON call: `{ error }` bodies become ApiError; answers are parsed with the protocol schema. */
+export async function apiRequest<S extends z.ZodType>(method: string, path: string, schema: S | null, body?: unknown): Promise<z.output<S>> {
   let response: Response;
   try {
     response = await fetch(`${BASE}${path}`, {
@@ -17,7 +18,7 @@ async function request<S extends z.ZodType>(method: string, path: string, schema
   } catch (error) {
     throw new ApiError('UNAVAILABLE', error instanceof Error ? error.message : undefined);
   }
-  const payload: unknown = await response.json().catch(() => null);
+  const payload: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const wire = payload && typeof payload === 'object' && 'error' in payload ? payload.error : null;
     throw wire ? ApiError.fromWire(wire, response.status) : new ApiError(response.status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST', undefined, response.status);
@@ -29,17 +30,17 @@ async function request<S extends z.ZodType>(method: string, path: string, schema
 }
 
 export async function login(body: LoginBody): Promise<AgentProfile> {
-  return (await request('POST', '/auth/login', LoginResponse, body)).agent;
+  return (await apiRequest('POST', '/auth/login', LoginResponse, body)).agent;
 }
 
 export async function logout(): Promise<void> {
-  await request('POST', '/auth/logout', null);
+  await apiRequest('POST', '/auth/logout', null);
 }
 
 /** The logged-in agent, or null when there is no valid session (401). */
 export async function me(): Promise<AgentProfile | null> {
   try {
-    return (await request('GET', '/auth/me', MeResponse)).agent;
+    return (await apiRequest('GET', '/auth/me', MeResponse)).agent;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;

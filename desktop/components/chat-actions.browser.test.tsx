@@ -110,6 +110,7 @@ describe('chat actions: transfer, end, wrap-up', () => {
       if (!input.code) throw new ApiError('WRAP_UP_REQUIRED');
       return { session: card({ state: 'closed', colour: 'grey', wrapUpCode: input.code }) };
     });
+    await until(() => ui!.$$('wrapup-tag').length === 2, 'the catalogue');
     const notes = ui.$('wrapup-notes') as HTMLTextAreaElement;
     notes.value = 'Refund sent';
     notes.dispatchEvent(new Event('input', { bubbles: true }));
@@ -117,22 +118,58 @@ describe('chat actions: transfer, end, wrap-up', () => {
     ui.$('wrapup-save')!.click();
     await rerender();
     expect(ui.$('wrapup-error')!.textContent).to.equal('A wrap-up code is required to close this chat.');
-    expect(ui.$('wrapup-code')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(ui.$('wrapup-disposition')!.getAttribute('aria-invalid')).to.equal('true');
     expect(ui.$$('mine-item')).to.have.length(1);
     expect(ui.$('conversation-pane')).to.not.equal(null);
     expect((ui.$('wrapup-notes') as HTMLTextAreaElement).value).to.equal('Refund sent');
 
-    const code = ui.$('wrapup-code') as HTMLInputElement;
+    // Dispositions come from the catalogue: active, global (no queue here).
+    const code = ui.$('wrapup-disposition') as HTMLSelectElement;
+    expect([...code.options].map((o) => o.value)).to.deep.equal(['', 'resolved', 'sale']);
     code.value = 'resolved';
-    code.dispatchEvent(new Event('input', { bubbles: true }));
+    code.dispatchEvent(new Event('change', { bubbles: true }));
+    (ui.$$('wrapup-tag').find((el) => (el as HTMLInputElement).value === 'shipping') as HTMLInputElement).click();
     await rerender();
     ui.$('wrapup-save')!.click();
     await rerender();
     expect(ui.client.callsOf('session:wrap-up')).to.deep.equal([
       { sessionId: SESSION_ID, notes: 'Refund sent' },
-      { sessionId: SESSION_ID, code: 'resolved', notes: 'Refund sent' },
+      { sessionId: SESSION_ID, code: 'resolved', notes: 'Refund sent', tags: ['shipping'] },
     ]);
     expect(ui.$$('mine-item')).to.have.length(0);
     expect(ui.$('conversation-pane')).to.equal(null);
+  });
+
+  it('requires a disposition when the queue says so: inline error, nothing sent, nothing closed', async () => {
+    const wrapUp = summary({ session: { id: SESSION_ID, state: 'wrap_up', queue: BILLING, endedBy: 'agent' } });
+    ui = await mountDesk({ mine: [wrapUp] });
+    const book = directory();
+    book.queues = book.queues.map((queue) => (queue.id === BILLING.id ? { ...queue, wrapUpRequired: true } : queue));
+    ui.client
+      .respond('conversation:open', async () => ({ conversation: wrapUp, messages: [], hasMore: false }))
+      .respond('directory:get', async () => book)
+      .respond('session:wrap-up', async () => {
+        throw new ApiError('VALIDATION_FAILED');
+      });
+    await ui.openChat();
+    await until(() => ui!.container.querySelector('.wrap-up .required') !== null, 'the required marker');
+    // Billing's own code is offered besides the global ones; the inactive one is not.
+    expect([...(ui.$('wrapup-disposition') as HTMLSelectElement).options].map((o) => o.value)).to.deep.equal(['', 'resolved', 'sale', 'refund']);
+    ui.$('wrapup-save')!.click();
+    await rerender();
+    expect(ui.$('wrapup-error')!.textContent).to.equal('A wrap-up code is required to close this chat.');
+    expect(ui.client.callsOf('session:wrap-up')).to.have.length(0);
+    expect(ui.$$('mine-item')).to.have.length(1);
+
+    // A code the server refuses (VALIDATION_FAILED) is shown inline too, still nothing closed.
+    const code = ui.$('wrapup-disposition') as HTMLSelectElement;
+    code.value = 'refund';
+    code.dispatchEvent(new Event('change', { bubbles: true }));
+    await rerender();
+    ui.$('wrapup-save')!.click();
+    await rerender();
+    expect(ui.client.callsOf('session:wrap-up')).to.deep.equal([{ sessionId: SESSION_ID, code: 'refund' }]);
+    expect(ui.$('wrapup-error')!.textContent).to.equal('Please check the fields and try again.');
+    expect(ui.$$('mine-item')).to.have.length(1);
   });
 });

@@ -1,7 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Desk } from '../state/desk.ts';
 import { t } from '../i18n/index.ts';
 import { Composer } from './composer.tsx';
+import { CopyChatButton } from './copy-chat-button.tsx';
+import { QuickRepliesPanel } from './quick-replies-panel.tsx';
+import { SidePanel } from './side-panel.tsx';
 import { EndChatButton } from './end-chat-button.tsx';
 import { contactLabel } from './labels.ts';
 import { Transcript } from './transcript.tsx';
@@ -12,7 +15,14 @@ import { WrapUpForm } from './wrap-up-form.tsx';
 /** The right side: the open conversation's header (with chat actions), transcript, typing indicator and composer or wrap-up. */
 export function ConversationPane({ desk }: { desk: Desk }) {
   const [transferring, setTransferring] = useState(false);
+  const [quickOpen, setQuickOpen] = useState(false);
   const id = desk.openId.value;
+  const queueId = desk.openConversation.value?.session?.queue?.id ?? null;
+  const inWrapUpNow = desk.openConversation.value?.session?.state === 'wrap_up';
+  const required = useWrapUpRequired(desk, inWrapUpNow ? queueId : null);
+  useEffect(() => {
+    if (quickOpen || inWrapUpNow) void desk.catalog.load();
+  }, [quickOpen, inWrapUpNow]);
   const conversation = desk.openConversation.value;
   if (!id) {
     return (
@@ -57,27 +67,69 @@ export function ConversationPane({ desk }: { desk: Desk }) {
             {conversation.agent && !isMine && <span>{t('conversation.handledBy', { name: conversation.agent.name })}</span>}
           </p>
         </div>
+        <div class="chat-actions" role="toolbar" aria-label={t('chat.actions')}>
+          <CopyChatButton messages={transcript.messages} visitorName={name} />
         {canAct && (
-          <div class="chat-actions" role="toolbar" aria-label={t('chat.actions')}>
+          <>
             <button type="button" class="button" disabled={busy} onClick={() => setTransferring(true)} data-testid="transfer-button">
               {t('transfer.button')}
             </button>
             <EndChatButton busy={busy} onEnd={() => void desk.actions.end(id)} />
-          </div>
+          </>
         )}
+        </div>
       </header>
       {endError && (
         <p class="notice" role="alert" data-testid="end-chat-error">
           {endError}
         </p>
       )}
-      <Transcript messages={transcript.messages} pending={transcript.pending} meId={desk.me.id} label={t('conversation.transcript', { name })} visitorName={name} />
+      <div class="chat-body">
+      <div class="chat-main">
+      <Transcript
+        messages={transcript.messages}
+        pending={transcript.pending}
+        meId={desk.me.id}
+        label={t('conversation.transcript', { name })}
+        visitorName={name}
+        receipts={desk.receipts.all.value.get(id)}
+      />
       <TypingIndicator name={typing ? (typing.name?.trim() || name) : null} />
+      {quickOpen && canAct && (
+        <QuickRepliesPanel
+          key={id}
+          replies={desk.catalog.quickRepliesFor(queueId)}
+          context={{
+            'agent.name': desk.me.name,
+            'agent.id': desk.me.id,
+            'agent.email': desk.me.email,
+            'contact.name': conversation.contact.name,
+            'contact.email': desk.contacts.get(id)?.contact.email ?? conversation.contact.email,
+            'contact.phone': desk.contacts.get(id)?.contact.phone ?? null,
+            'queue.name': conversation.session?.queue?.name ?? null,
+          }}
+          loading={desk.catalog.catalog.value === null && !desk.catalog.error.value}
+          error={desk.catalog.error.value}
+          onInsert={(text) => {
+            const draft = desk.drafts.value[id] ?? '';
+            desk.editDraft(id, draft && !/\s$/.test(draft) ? `${draft} ${text}` : draft + text);
+            setQuickOpen(false);
+            document.getElementById('composer-input')?.focus();
+          }}
+          onClose={() => {
+            setQuickOpen(false);
+            document.querySelector<HTMLElement>('[data-testid="quick-replies-button"]')?.focus();
+          }}
+        />
+      )}
       {inWrapUp ? (
         <WrapUpForm
           key={id}
           busy={busy}
           error={desk.actions.wrapUpErrors.value[id] ?? null}
+          dispositions={desk.catalog.dispositionsFor(queueId)}
+          tags={desk.catalog.tags()}
+          required={required}
           onSave={(input) => void desk.actions.wrapUp(id, input)}
         />
       ) : isMine ? (
@@ -87,6 +139,10 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           disabled={!canAct}
           onInput={(text) => desk.editDraft(id, text)}
           onSend={() => void desk.sendDraft(id)}
+          onImage={(file) => void desk.sendImage(id, file)}
+          uploading={desk.uploads.value[id] ?? null}
+          onQuickReplies={() => setQuickOpen(!quickOpen)}
+          quickRepliesOpen={quickOpen}
         />
       ) : (
         <div class="take-bar">
@@ -98,7 +154,26 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           )}
         </div>
       )}
+      </div>
+      <SidePanel key={id} desk={desk} conversationId={id} visitorName={name} />
+      </div>
       {transferring && <TransferDialog key={id} conversationId={id} contactName={name} meId={desk.me.id} actions={desk.actions} onClose={() => setTransferring(false)} />}
     </section>
   );
+}
+
+/** Whether the chat's queue requires a disposition (from the address book's queues). */
+function useWrapUpRequired(desk: Desk, queueId: string | null): boolean {
+  const [required, setRequired] = useState(false);
+  useEffect(() => {
+    setRequired(false);
+    if (!queueId) return;
+    let live = true;
+    desk.actions
+      .directory()
+      .then((book) => live && setRequired(book.queues.some((queue) => queue.id === queueId && queue.wrapUpRequired)))
+      .catch(() => undefined); // the server still enforces it (WRAP_UP_REQUIRED inline)
+    return () => void (live = false);
+  }, [queueId]);
+  return required;
 }

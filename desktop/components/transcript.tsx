@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Message } from '../../protocol/index.ts';
+import type { ImageMessage, Message, Receipts, TextMessage } from '../../protocol/index.ts';
 import { formatTime, t } from '../i18n/index.ts';
+import { deliveryState } from '../state/receipts.ts';
 import type { PendingMessage } from '../state/transcript-state.ts';
 import { authorLabel, eventLabel } from './labels.ts';
 
@@ -11,13 +12,15 @@ interface TranscriptProps {
   label: string;
   /** How to call a visitor who never gave a name (the contact's label). */
   visitorName?: string;
+  /** Read cursors: agent messages show delivered / read. */
+  receipts?: Receipts | undefined;
 }
 
 /**
  * The conversation as a log. Text is rendered as a text node (never as HTML),
  * with `white-space: pre-wrap` for line breaks. Pending sends come last.
  */
-export function Transcript({ messages, pending, meId, label, visitorName }: TranscriptProps) {
+export function Transcript({ messages, pending, meId, label, visitorName, receipts }: TranscriptProps) {
   const list = useRef<HTMLDivElement>(null);
   const count = messages.length + pending.length;
 
@@ -48,8 +51,9 @@ export function Transcript({ messages, pending, meId, label, visitorName }: Tran
             <div class="meta">
               <span class="author">{authorLabel(message.author, meId, visitorName)}</span>
               <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+              {message.author.kind === 'agent' && <Receipt state={deliveryState(message, receipts)} />}
             </div>
-            <p class="bubble">{message.text}</p>
+            <Body message={message} />
           </li>
         ),
       )}
@@ -63,6 +67,29 @@ export function Transcript({ messages, pending, meId, label, visitorName }: Tran
         </li>
       ))}
       </ol>
+    </div>
+  );
+}
+
+function Receipt({ state }: { state: 'delivered' | 'read' }) {
+  return (
+    <span class={`receipt receipt-${state}`} data-testid="receipt" data-state={state}>
+      <span aria-hidden="true">{state === 'read' ? '✓✓ ' : '✓ '}</span>
+      {t(`receipt.${state}`)}
+    </span>
+  );
+}
+
+/** Text as a text node; an image as a thumbnail linking to the full picture, with its caption. */
+export function Body({ message }: { message: TextMessage | ImageMessage }) {
+  if (message.kind === 'text') return <p class="bubble">{message.text}</p>;
+  const { attachment } = message;
+  return (
+    <div class="bubble bubble-image">
+      <a href={attachment.url} target="_blank" rel="noopener noreferrer">
+        <img class="thumbnail" src={attachment.url} alt={message.text || attachment.name || t('image.alt')} loading="lazy" data-testid="message-image" />
+      </a>
+      {message.text && <p class="caption">{message.text}</p>}
     </div>
   );
 }

@@ -1,10 +1,16 @@
 import { t } from '../i18n/index.ts';
 import type { DeskView } from '../state/desk.ts';
+import { useEffect } from 'preact/hooks';
+import type { AgentRole } from '../../protocol/index.ts';
+import { registerViewSelector } from '../communication/navigation.ts';
+import { viewsFor } from '../supervisor/extra-views.tsx';
 
-const VIEWS: readonly DeskView[] = ['desk', 'sessions'];
 
 /** Top-level tabs (Chats / Sessions); arrow keys move between them (WAI-ARIA tabs pattern). */
-export function ViewTabs({ view, onSelect }: { view: DeskView; onSelect: (view: DeskView) => void }) {
+export function ViewTabs({ view, onSelect, role = 'admin' }: { view: DeskView; onSelect: (view: DeskView) => void; role?: AgentRole }) {
+  // Communication / Sessions (supervisors, admins) / Admin (admins): see supervisor/extra-views.tsx.
+  const VIEWS = viewsFor(role);
+  useEffect(() => registerViewSelector(onSelect), [onSelect]);
   function onKeyDown(event: KeyboardEvent) {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     event.preventDefault();

@@ -4,6 +4,8 @@ import type { AgentClient } from '../api/agent-client.ts';
 import { t } from '../i18n/index.ts';
 import { createDesk, type Desk } from '../state/desk.ts';
 import { ConnectionBadge } from './connection-badge.tsx';
+import { ContactTabs } from './contact-tabs.tsx';
+import { NotificationToasts } from './notification-toasts.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationPane } from './conversation-pane.tsx';
 import { DeskNotice } from './desk-notice.tsx';
@@ -12,6 +14,7 @@ import { OfferStack } from './offer-stack.tsx';
 import { PresenceSelector } from './presence-selector.tsx';
 import { SessionsView } from './sessions-view.tsx';
 import { ViewTabs } from './view-tabs.tsx';
+import { ExtraViewPanel, isExtraView, SupervisorAgents } from '../supervisor/extra-views.tsx';
 
 interface WorkspaceProps {
   agent: AgentProfile;
@@ -44,7 +47,7 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
           <span class="brand-mark" aria-hidden="true">P</span>
           <span>{t('app.title')}</span>
         </h1>
-        <ViewTabs view={desk.view.value} onSelect={(view) => (desk.view.value = view)} />
+        <ViewTabs view={desk.view.value} onSelect={(view) => (desk.view.value = view)} role={agent.role} />
         <PresenceSelector presence={desk.presence} />
         <div class="topbar-right">
           <ConnectionBadge state={state} />
@@ -59,9 +62,13 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
       </header>
       <DeskNotice text={desk.notice.value} onDismiss={desk.dismissNotice} />
       <OfferStack offers={desk.offers} />
-      {desk.view.value === 'sessions' ? (
+      <NotificationToasts notifications={desk.notifications} />
+      {isExtraView(desk.view.value) ? (
+        <ExtraViewPanel desk={desk} />
+      ) : desk.view.value === 'sessions' ? (
         <div id="panel-sessions" role="tabpanel" aria-labelledby="tab-sessions" class="panel">
           <SessionsView desk={desk} />
+          <SupervisorAgents desk={desk} />
         </div>
       ) : (
       <div id="panel-desk" role="tabpanel" aria-labelledby="tab-desk" class="columns panel">
@@ -76,14 +83,7 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
             onOpen={(id) => void desk.open(id)}
             onTake={(id) => void desk.take(id)}
           />
-          <ConversationList
-            kind="mine"
-            title={t('lists.mine')}
-            empty={t('lists.emptyMine')}
-            items={desk.mine.value}
-            openId={desk.openId.value}
-            onOpen={(id) => void desk.open(id)}
-          />
+          <ContactTabs desk={desk} />
         </nav>
         <main class="main">
           <ConversationPane desk={desk} />

@@ -3,6 +3,8 @@ import { expect } from '@esm-bundle/chai';
 import { ERROR_CODES } from '../../protocol/index.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
+import { enMore } from './en-more.ts';
+import { frMore } from './fr-more.ts';
 import { errorText, setLocale, t } from './index.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
@@ -13,6 +15,14 @@ describe('desktop i18n catalogues', () => {
   it('have exactly the same keys in en and fr, none empty', () => {
     expect(Object.keys(fr).sort()).to.deep.equal(Object.keys(en).sort());
     for (const [key, text] of [...Object.entries(en), ...Object.entries(fr)]) expect(text.trim(), key).to.not.equal('');
+  });
+
+  it('include the Communication / supervisor / admin catalogues, complete in both languages', () => {
+    expect(Object.keys(frMore).sort()).to.deep.equal(Object.keys(enMore).sort());
+    for (const key of Object.keys(enMore) as (keyof typeof enMore)[]) {
+      expect(en[key], key).to.equal(enMore[key]);
+      expect(fr[key], key).to.equal(frMore[key]);
+    }
   });
 
   it('use the same placeholders in both languages', () => {

@@ -3,7 +3,15 @@ import { MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, t } from '../i18n/index.ts';
+import { checkImage, uploadAttachment, type Uploader } from '../api/attachments.ts';
+import { sessionDraftStorage, type DraftStorage } from './drafts-storage.ts';
 import type { Transcripts } from './transcripts.ts';
+
+export interface ComposerOptions {
+  newId?: () => string;
+  storage?: DraftStorage;
+  upload?: Uploader;
+}
 
 /**
  * Drafts and sending, per conversation. A draft survives switching
@@ -11,13 +19,25 @@ import type { Transcripts } from './transcripts.ts';
  * the text back with the error, and resending the same text reuses its clientId
  * so a send whose ack was lost is never stored twice.
  */
-export function createComposerState(client: AgentClient, transcripts: Transcripts, newId: () => string = () => crypto.randomUUID()) {
-  const drafts = signal<Readonly<Record<string, string>>>({});
+export function createComposerState(client: AgentClient, transcripts: Transcripts, options: ComposerOptions = {}) {
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const storage = options.storage ?? sessionDraftStorage;
+  const upload = options.upload ?? uploadAttachment;
+  const drafts = signal<Readonly<Record<string, string>>>(storage.load());
   const errors = signal<Readonly<Record<string, string | null>>>({});
+  /** Upload progress (0..1) per conversation while an image is on its way. */
+  const uploads = signal<Readonly<Record<string, number>>>({});
   const lastFailed = new Map<string, { text: string; clientId: string }>();
 
   const setDraft = (conversationId: string, text: string) => {
     drafts.value = { ...drafts.value, [conversationId]: text };
+    storage.save(drafts.value);
+  };
+  const setUpload = (conversationId: string, fraction: number | null) => {
+    const next = { ...uploads.value };
+    if (fraction === null) delete next[conversationId];
+    else next[conversationId] = fraction;
+    uploads.value = next;
   };
   const setError = (conversationId: string, message: string | null) => {
     errors.value = { ...errors.value, [conversationId]: message };
@@ -51,7 +71,25 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
     }
   }
 
-  return { drafts, errors, setDraft, setError, sendDraft };
+  /** Uploads an image (with progress), then sends it as a message; errors show under the composer. */
+  async function sendImage(conversationId: string, file: File): Promise<void> {
+    const invalid = checkImage(file);
+    if (invalid) return setError(conversationId, t('attach.invalid'));
+    setError(conversationId, null);
+    setUpload(conversationId, 0);
+    try {
+      const attachment = await upload(conversationId, file, (fraction) => setUpload(conversationId, fraction));
+      const { message } = await client.request('message:send', { conversationId, clientId: newId(), attachmentId: attachment.id, text: '' });
+      transcripts.merge(conversationId, [message]);
+    } catch (cause) {
+      const error = toApiError(cause);
+      setError(conversationId, errorText(error.code, error.message));
+    } finally {
+      setUpload(conversationId, null);
+    }
+  }
+
+  return { drafts, errors, uploads, setDraft, setError, sendDraft, sendImage };
 }
 
 export type ComposerState = ReturnType<typeof createComposerState>;

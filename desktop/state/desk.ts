@@ -5,7 +5,11 @@ import { toApiError, type ApiError } from '../api/api-error.ts';
 import { contactLabel } from '../components/labels.ts';
 import { errorText, t } from '../i18n/index.ts';
 import { createTicker, systemClock, type Clock } from './clock.ts';
+import type { ReadonlySignal } from '@preact/signals';
+import type { Uploader } from '../api/attachments.ts';
+import { createChatWorkspace } from './chat-workspace.ts';
 import { createComposerState } from './composer-state.ts';
+import type { DraftStorage } from './drafts-storage.ts';
 import { createConversationLists } from './conversation-lists.ts';
 import { browserOfferAlert, type OfferAlert } from './offer-alert.ts';
 import { createOffers } from './offers.ts';
@@ -20,9 +24,15 @@ export interface DeskOptions {
   newId?: () => string;
   clock?: Clock;
   alert?: OfferAlert;
+  storage?: DraftStorage;
+  upload?: Uploader;
+  /** Window focus (tests pass a signal). */
+  focused?: ReadonlySignal<boolean>;
+  setTitleCount?: (count: number) => void;
 }
 
-export type DeskView = 'desk' | 'sessions';
+/** Communication and Admin are rendered by desktop/supervisor/extra-views.tsx. */
+export type DeskView = 'desk' | 'sessions' | 'communication' | 'admin';
 
 /**
  * The logged-in workspace: wires the agent socket to the stores. On every
@@ -36,7 +46,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const lists = createConversationLists(me.id);
   const transcripts = createTranscripts();
   const visitorTyping = createTypingStore();
-  const composer = createComposerState(client, transcripts, options.newId);
+  const composer = createComposerState(client, transcripts, { newId: options.newId, storage: options.storage, upload: options.upload });
   const typingSender = createTypingSender((conversationId, typing) => {
     client.request('typing', { conversationId, typing }).catch(() => undefined); // best effort
   });
@@ -60,6 +70,17 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const offers = createOffers({ client, now: ticker.now, onTick: ticker.onTick, alert: options.alert ?? browserOfferAlert, onAccepted: adopt, notify: say });
   const actions = createSessionActions({ client, find: findSummary, update: onUpdated, leave });
   const cards = createSessionCards(client);
+  const work = createChatWorkspace({
+    client,
+    me,
+    openId,
+    onChats: computed(() => view.value === 'desk'),
+    transcripts,
+    alert: options.alert ?? browserOfferAlert,
+    isOnDesk: (id) => lists.mine.value.some((item) => item.id === id),
+    focused: options.focused,
+    setTitleCount: options.setTitleCount,
+  });
 
   const report = (cause: unknown) => {
     const error = toApiError(cause);
@@ -93,6 +114,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
       const detail = await client.request('conversation:open', { conversationId });
       if (openId.value !== conversationId) return; // the agent moved on meanwhile
       openDetail.value = detail.conversation;
+      work.onDetail(detail);
       transcripts.merge(conversationId, detail.messages);
       if (detail.hasMore) await sync(conversationId);
     } catch (cause) {
@@ -110,6 +132,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     try {
       const detail = await client.request('conversation:open', { conversationId });
       if (openId.value === conversationId) openDetail.value = detail.conversation;
+      work.onDetail(detail);
       transcripts.merge(conversationId, detail.messages);
       await sync(conversationId);
     } catch (cause) {
@@ -137,6 +160,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   function adopt(detail: ConversationDetail): void {
     const id = detail.conversation.id;
     lists.upsert(detail.conversation);
+    work.onDetail(detail);
     transcripts.merge(id, detail.messages);
     openDetail.value = detail.conversation;
     openId.value = id;
@@ -152,6 +176,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     const wasOpen = openId.value === conversationId;
     if (!summary && !wasOpen) return; // already gone (our own action's echo)
     lists.remove(conversationId);
+    work.unread.clear(conversationId);
     if (wasOpen) {
       openId.value = null;
       openDetail.value = null;
@@ -189,11 +214,13 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     if (why.length > 0) notice.value = why.join(' ');
     if (wasOpen && openId.value === wasOpen) await resume(wasOpen);
     await cards.refresh();
+    void work.catalog.load(true);
   }
 
   function onMessage(message: Message): void {
     const id = message.conversationId;
     if (message.author.kind === 'visitor') visitorTyping.clear(id);
+    work.onMessage(message);
     if (!transcripts.has(id)) return; // not loaded: the list preview comes via conversation:updated
     const gap = hasGapBefore(transcripts.get(id), message);
     transcripts.merge(id, [message]);
@@ -223,6 +250,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     offers.dispose,
     cards.dispose,
     ticker.dispose,
+    work.dispose,
   ];
 
   function sendDraft(conversationId: string): Promise<void> {
@@ -245,6 +273,8 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
 
   return {
     me,
+    /** The socket client, for views that make their own requests (Communication, Agents panel). */
+    client,
     connection,
     connectionError,
     waiting: lists.waiting,
@@ -253,6 +283,13 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     visitorTyping: visitorTyping.typing,
     drafts: composer.drafts,
     sendErrors: composer.errors,
+    uploads: composer.uploads,
+    sendImage: composer.sendImage,
+    unread: work.unread,
+    receipts: work.receipts,
+    catalog: work.catalog,
+    contacts: work.contacts,
+    notifications: work.notifications,
     openId,
     openConversation,
     openLoading,

@@ -1,4 +1,4 @@
-import { t } from '../i18n/index.ts';
+import { setOfferCount } from './window-title.ts';
 
 /** How the desk gets the agent's attention for an offer; tests inject a recorder. */
 export interface OfferAlert {
@@ -36,7 +36,5 @@ function beep(): void {
 
 export const browserOfferAlert: OfferAlert = {
   chime: beep,
-  setCount(count) {
-    document.title = count > 0 ? t('offer.windowTitle', { count }) : t('app.title');
-  },
+  setCount: setOfferCount,
 };

@@ -50,7 +50,10 @@ export function createSessionActions({ client, find, update, leave }: SessionAct
   function applyCard(conversationId: string, card: SessionCard): void {
     const summary = find(conversationId);
     if (!summary) return;
-    update({ ...summary, session: { id: card.sessionId, state: card.state, queue: card.queue, endedBy: card.endedBy } });
+    update({
+      ...summary,
+      session: { ...summary.session, id: card.sessionId, state: card.state, queue: card.queue, endedBy: card.endedBy, endedAt: card.endedAt ?? summary.session?.endedAt ?? null },
+    });
   }
 
   const directory = (): Promise<Directory> => client.request('directory:get', {});
@@ -67,13 +70,14 @@ export function createSessionActions({ client, find, update, leave }: SessionAct
       applyCard(conversationId, session);
     });
 
-  const wrapUp = (conversationId: string, input: { code: string; notes: string }) =>
+  const wrapUp = (conversationId: string, input: { code: string; notes: string; tags?: readonly string[] }) =>
     run(conversationId, wrapUpErrors, async () => {
       const sessionId = find(conversationId)?.session?.id;
       if (!sessionId) throw new ApiError('SESSION_STATE_INVALID');
       const code = input.code.trim();
       const notes = input.notes.trim();
-      await client.request('session:wrap-up', { sessionId, ...(code ? { code } : {}), ...(notes ? { notes } : {}) });
+      const tags = input.tags ?? [];
+      await client.request('session:wrap-up', { sessionId, ...(code ? { code } : {}), ...(notes ? { notes } : {}), ...(tags.length ? { tags: [...tags] } : {}) });
       leave(conversationId, 'closed', true);
     });
 

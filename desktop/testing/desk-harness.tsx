@@ -1,25 +1,41 @@
+import { signal } from '@preact/signals';
 import { render } from 'preact';
 import type { AgentState } from '../../protocol/index.ts';
 import { DeskScreen } from '../components/workspace.tsx';
 import { setLocale } from '../i18n/index.ts';
 import { createDesk, type Desk } from '../state/desk.ts';
-import { CONVERSATION_ID, FakeAgentClient, FakeClock, ME, RecordingAlert, settle, summary, textMessage } from './fakes.ts';
+import { memoryDraftStorage, type DraftStorage } from '../state/drafts-storage.ts';
+import type { Uploader } from '../api/attachments.ts';
+import { CONVERSATION_ID, FakeAgentClient, FakeClock, ME, RecordingAlert, catalog, settle, summary, textMessage } from './fakes.ts';
 
 export const READY_CHAT: AgentState['presence'][number] = { channel: 'chat', state: 'ready', reason: null, since: '2025-01-01T09:00:00.000Z' };
 
 /** A whole workspace on a fake socket and clock, rendered into the page, connected. */
-export async function mountDesk(options: { state?: Partial<AgentState>; mine?: ReturnType<typeof summary>[] } = {}) {
+export async function mountDesk(
+  options: { state?: Partial<AgentState>; mine?: ReturnType<typeof summary>[]; storage?: DraftStorage; upload?: Uploader; clock?: FakeClock } = {},
+) {
   setLocale('en');
   const client = new FakeAgentClient();
-  const clock = new FakeClock();
+  const clock = options.clock ?? new FakeClock();
+  const focused = signal(true);
+  const titleCounts: number[] = [];
   const alert = new RecordingAlert();
   const mine = options.mine ?? [];
   client
     .respond('conversations:list', async () => ({ waiting: [], mine }))
     .respond('agent:state', async () => ({ presence: [READY_CHAT], channels: ['chat'], maxConcurrent: 5, offers: [], ...options.state }))
     .respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Hello, my order is late')], hasMore: false }))
-    .respond('typing', async () => ({}));
-  const desk: Desk = createDesk(client, ME, { clock, alert });
+    .respond('typing', async () => ({}))
+    .respond('read', async () => ({}))
+    .respond('catalog:get', async () => catalog());
+  const desk: Desk = createDesk(client, ME, {
+    clock,
+    alert,
+    focused,
+    storage: options.storage ?? memoryDraftStorage(),
+    upload: options.upload,
+    setTitleCount: (count) => titleCounts.push(count),
+  });
   const container = document.createElement('div');
   document.body.append(container);
   render(<DeskScreen desk={desk} onLogout={() => undefined} onOffline={() => undefined} />, container);
@@ -35,6 +51,10 @@ export async function mountDesk(options: { state?: Partial<AgentState>; mine?: R
     alert,
     desk,
     container,
+    /** Window focus as the desk sees it. */
+    focused,
+    /** Every unread total sent to the window title. */
+    titleCounts,
     $,
     $$,
     /** Opens the default conversation (mine, active). */

@@ -1,4 +1,4 @@
-import type { AgentProfile, ConversationSummary, Directory, InboundInput, InboundOutput, Message, Offer, SessionCard } from '../../protocol/index.ts';
+import type { AgentCatalog, AgentProfile, ContactHistory, ConversationSummary, Directory, InboundInput, InboundOutput, Message, Offer, SessionCard } from '../../protocol/index.ts';
 import type { AgentClient, AgentPush, AgentRequest, AgentRequests, ConnectionState, PushPayload } from '../api/agent-client.ts';
 import { ApiError } from '../api/api-error.ts';
 
@@ -216,5 +216,66 @@ export function directory(): Directory {
     agents: [agent(ME, 'ready', 1, 5), agent(GRACE, 'not_ready', 2, 3)],
     teams: [{ ...SUPPORT_TEAM, memberIds: [ME.id, GRACE.id] }],
     queues: [queueEntry(GENERAL, true), queueEntry(BILLING, false)],
+  };
+}
+
+export const QUICK_GREETING = '99999999-0000-4000-8000-000000000001';
+export const QUICK_ORDER = '99999999-0000-4000-8000-000000000002';
+export const QUICK_BILLING = '99999999-0000-4000-8000-000000000003';
+
+/** The demo catalogue: a greeting with known variables, "order status" asking for {{order_number}}, one Billing-only reply. */
+export function catalog(overrides: Partial<AgentCatalog> = {}): AgentCatalog {
+  const updatedAt = '2025-01-01T09:00:00.000Z';
+  return {
+    quickReplies: [
+      { id: QUICK_GREETING, title: 'Greeting', body: 'Hello {{contact.name}}, I am {{agent.name}} (agent {{agent.id}}). How can I help?', queueId: null, updatedAt },
+      { id: QUICK_ORDER, title: 'Order status', body: 'Your order {{order_number}} ships on {{ship_date}}.', queueId: null, updatedAt },
+      { id: QUICK_BILLING, title: 'Refund policy', body: 'Refunds take 5 days.', queueId: BILLING.id, updatedAt },
+    ],
+    dispositions: [
+      { id: '99999999-1111-4000-8000-000000000001', code: 'resolved', label: 'Resolved', queueIds: [], active: true },
+      { id: '99999999-1111-4000-8000-000000000002', code: 'sale', label: 'Sale', queueIds: [], active: true },
+      { id: '99999999-1111-4000-8000-000000000003', code: 'refund', label: 'Refund', queueIds: [BILLING.id], active: true },
+      { id: '99999999-1111-4000-8000-000000000004', code: 'old', label: 'Old code', queueIds: [], active: false },
+    ],
+    tags: [
+      { id: '99999999-2222-4000-8000-000000000001', name: 'billing' },
+      { id: '99999999-2222-4000-8000-000000000002', name: 'shipping' },
+    ],
+    ...overrides,
+  };
+}
+
+export const CONTACT = {
+  id: CONTACT_ID,
+  name: 'Marie Curie',
+  email: 'marie@example.com',
+  phone: null,
+  verified: false,
+  attributes: { order: 'A-1042', plan: 'gold' },
+  identities: [{ channel: 'web' as const, value: 'visitor-1', verified: false }],
+  createdAt: '2024-12-01T10:00:00.000Z',
+};
+
+/** A contact history: a previous closed session (seq 1-2) and the current one (seq 3-4). */
+export function history(overrides: Partial<ContactHistory> = {}): ContactHistory {
+  const previous = '55555555-5555-4555-8555-000000000001';
+  const inSession = (message: Message, sessionId: string): Message => ({ ...message, sessionId });
+  return {
+    contact: CONTACT,
+    conversationId: CONVERSATION_ID,
+    sessions: [
+      card({ sessionId: previous, state: 'closed', colour: 'grey', wrapUpCode: 'resolved', startedAt: '2024-12-01T10:00:00.000Z', endedAt: '2024-12-01T10:10:00.000Z' }),
+      card(),
+    ],
+    messages: [
+      inSession(textMessage(1, 'My parcel is late'), previous),
+      inSession(agentMessage(2, 'Your parcel ships tomorrow', 'c-1'), previous),
+      inSession(textMessage(3, 'The parcel arrived broken'), SESSION_ID),
+      inSession(agentMessage(4, 'Sorry, sending a new one', 'c-2'), SESSION_ID),
+    ],
+    lastSeq: 4,
+    receipts: { visitorReadSeq: 4, agentReadSeq: 3 },
+    ...overrides,
   };
 }

@@ -10,7 +10,7 @@ import { AgentRole, AuthorKind, ConversationStatus, Locale, type MediaChannel } 
 export const authorKind = pgEnum('author_kind', AuthorKind.options as [string, ...string[]]);
 export const conversationStatus = pgEnum('conversation_status', ConversationStatus.options as [string, ...string[]]);
 export const agentRole = pgEnum('agent_role', AgentRole.options as [string, ...string[]]);
-export const messageKind = pgEnum('message_kind', ['text', 'event']);
+export const messageKind = pgEnum('message_kind', ['text', 'event', 'image']);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -39,9 +39,11 @@ export const contacts = pgTable(
     websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
     name: text('name'),
     email: text('email'),
+    phone: text('phone'),
     /** Set only by a verified identity or by an agent by hand; a typed email never merges histories. */
     verified: boolean('verified').notNull().default(false),
-    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    /** Collected by bots or set by agents; string values only. */
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [index('contacts_website_idx').on(t.websiteId)],
@@ -107,6 +109,11 @@ export const conversations = pgTable(
     lastMessageText: text('last_message_text'),
     lastMessageAuthorKind: authorKind('last_message_author_kind').$type<AuthorKind>(),
     lastMessageAt: ts('last_message_at'),
+    /** Read receipts: the highest seq each side has read. */
+    visitorReadSeq: bigint('visitor_read_seq', { mode: 'number' }).notNull().default(0),
+    agentReadSeq: bigint('agent_read_seq', { mode: 'number' }).notNull().default(0),
+    /** The agent who wrote an asynchronous follow-up; told (`contact:replied`) when the visitor next writes. */
+    followUpAgentId: uuid('follow_up_agent_id').references(() => agents.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -128,7 +135,9 @@ export const messages = pgTable(
     authorKind: authorKind('author_kind').$type<AuthorKind>().notNull(),
     authorId: text('author_id'),
     authorName: text('author_name'),
-    kind: messageKind('kind').$type<'text' | 'event'>().notNull(),
+    kind: messageKind('kind').$type<'text' | 'event' | 'image'>().notNull(),
+    /** The session it was written in; null outside any session (asynchronous follow-up). No FK: sessions live in routing-schema. */
+    sessionId: uuid('session_id'),
     body: text('body'),
     payload: jsonb('payload').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
@@ -151,3 +160,5 @@ export type MessageRow = typeof messages.$inferSelect;
 
 export * from './routing-schema.ts';
 export * from './webhooks-schema.ts';
+export * from './desk-schema.ts';
+export * from './attachments-schema.ts';

@@ -4,10 +4,12 @@ import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { Services } from '../services/index.ts';
 import { createErrorHandler } from './errors.ts';
+import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { routingRoutes } from './routes/routing.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
@@ -18,6 +20,8 @@ export interface AppDeps {
   staticPaths: StaticPaths;
   /** Secure cookies when served over https (PUBLIC_URL). */
   secureCookies: boolean;
+  /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
+  attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
 }
 
 /** The HTTP side: JSON API under /api/v1, health, and the static bundles. */
@@ -28,7 +32,9 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps.db));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
-  app.route('/api/v1', routingRoutes(deps.db, deps.services));
+  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments }));
+  app.route('/api/v1', routingRoutes(deps.services));
+  app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1/webhooks', webhookRoutes(deps));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');

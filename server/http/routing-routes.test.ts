@@ -46,7 +46,8 @@ describe.each(backends)('routing REST on $name', (backend) => {
   });
 
   it('lets an admin change queues, teams and agent limits, within 1..12; agents may not', async () => {
-    const created = await req(admin, '/queues', { method: 'POST', body: { name: 'Returns', offerTimeoutSec: 30 } });
+    expect((await req(admin, '/queues', { method: 'POST', body: { name: 'Returns', offerTimeoutSec: 30 } })).status).toBe(400);
+    const created = await req(admin, '/queues', { method: 'POST', body: { name: 'Returns', offerTimeoutSec: 30, websiteKey: DEMO.websiteKey } });
     expect(created.status).toBe(201);
     const { queue } = (await created.json()) as { queue: Queue };
     expect(queue).toMatchObject({ name: 'Returns', channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 30, isDefault: false });

@@ -73,6 +73,7 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
           watch(input.conversationId);
           return result;
         },
+        read: ({ conversationId, seq }) => services.desk.read(conversationId, seq),
         sync: ({ conversationId, afterSeq }) => services.agent.sync(conversationId, afterSeq),
         typing: async ({ conversationId, typing }) => {
           await services.agent.typing(agent, conversationId, typing, socket.id);
@@ -98,6 +99,16 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
         'sessions:cards': (query) => {
           // Agents see their own cards; supervisors and admins see everyone's.
           return services.directory.cards(query, agent.role === 'agent' ? agent.id : null);
+        },
+        'catalog:get': () => services.desk.catalog(agent),
+        'contacts:search': (input) => services.desk.search(input),
+        'contact:history': ({ conversationId }) => services.desk.history(conversationId),
+        'contact:update': ({ contactId, patch }) => services.desk.update(contactId, patch),
+        'contact:verify': ({ contactId, verified }) => services.desk.verify(contactId, verified),
+        'conversation:open-as-chat': async ({ conversationId }) => {
+          const detail = await services.desk.openAsChat(agent, conversationId);
+          watch(conversationId);
+          return detail;
         },
       },
       logger,

@@ -80,6 +80,14 @@ export function createGateway(
     visitorQueue(conversationId, status) {
       visitors.to(conversationRoom(conversationId)).emit('queue', status);
     },
+    receipt(event) {
+      const room = conversationRoom(event.conversationId);
+      visitors.to(room).emit('receipt', event);
+      agents.to(room).emit('receipt', event);
+    },
+    contactUpdated(contact) {
+      agents.to(AGENTS_ROOM).emit('contact:updated', contact);
+    },
   };
   return { io, publisher, closeAdapter };
 }

@@ -171,7 +171,7 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     const [offer] = await toGrace;
     expect(offer).toMatchObject({ conversationId, queue: { name: 'Billing' }, transferredBy: 'Ada Lovelace' });
     const detail = await expectOk(call<ConversationDetail>(g, 'offer:accept', { offerId: offer!.id }));
-    expect(detail.messages.map((m) => (m.kind === 'text' ? m.text : m.event.type))).toEqual(['Hello?', 'agent_joined', 'agent_left', 'agent_joined']);
+    expect(detail.messages.map((m) => (m.kind === 'event' ? m.event.type : m.text))).toEqual(['Hello?', 'agent_joined', 'agent_left', 'agent_joined']);
     expect(adaOffers).toEqual([]);
   });
 
@@ -196,8 +196,9 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     expect((await ended)[0]).toMatchObject({ kind: 'event', event: { type: 'conversation_ended', actorName: 'Ada Lovelace' } });
     expect(await call(agent, 'session:wrap-up', { sessionId: session.sessionId })).toMatchObject({ ok: false, error: { code: 'WRAP_UP_REQUIRED' } });
     expect((await sessionOf(conversationId)).state).toBe('wrap_up');
-    const closed = await expectOk(call<{ session: SessionCard }>(agent, 'session:wrap-up', { sessionId: session.sessionId, code: 'Resolved', tags: ['vip'] }));
-    expect(closed.session).toMatchObject({ state: 'closed', colour: 'grey', wrapUpCode: 'Resolved' });
+    const closed = await expectOk(call<{ session: SessionCard }>(agent, 'session:wrap-up', { sessionId: session.sessionId, code: 'Resolved', tags: ['billing'] }));
+    // Codes match case-insensitively and are stored as the disposition's canonical code.
+    expect(closed.session).toMatchObject({ state: 'closed', colour: 'grey', wrapUpCode: 'resolved' });
     expect(closed.session.durations).toEqual({ waitMs: expect.any(Number), handleMs: expect.any(Number), afterContactWorkMs: expect.any(Number) });
     // A new message opens a new session.
     await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'One more thing' }));

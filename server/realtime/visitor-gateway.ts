@@ -42,6 +42,7 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
           joinConversation(); // the first send created the conversation this socket now belongs to
           return result;
         },
+        read: ({ seq }) => services.visitor.read(ctx, seq),
         sync: (input) => services.visitor.sync(ctx, input.afterSeq),
         typing: (input) => {
           services.visitor.typing(ctx, input.typing);

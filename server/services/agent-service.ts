@@ -6,10 +6,12 @@ import {
   type ConversationListResponse,
   type ConversationSummary,
   type Message,
-  type SendText,
+  type SendMessage,
   type SyncResult,
 } from '../../protocol/index.ts';
-import { conversationSummary, listForAgent } from '../db/stores/conversations-store.ts';
+import { attachImage } from '../attachments/attach.ts';
+import { conversationById, conversationSummary, listForAgent, toReceipts } from '../db/stores/conversations-store.ts';
+import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import type { AgentRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -34,7 +36,8 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
   async function open(conversationId: string): Promise<ConversationDetail> {
     const conversation = await summaryOrThrow(conversationId);
     const page = await messagesAfter(db, conversationId, 0, SYNC_PAGE_SIZE);
-    return { conversation, messages: page.events, hasMore: page.hasMore };
+    const row = await conversationById(db, conversationId);
+    return { conversation, messages: page.events, hasMore: page.hasMore, receipts: row ? toReceipts(row) : undefined };
   }
 
   /** Pick from the queue: respects capacity (CAPACITY_REACHED) and a held session (CONVERSATION_TAKEN). */
@@ -43,18 +46,30 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
     return { conversation: await summaryOrThrow(conversationId) };
   }
 
-  /** Replying to a waiting conversation takes it (capacity permitting); another agent's stays theirs. */
-  async function send(agent: AgentIdentity, input: SendText & { conversationId: string }): Promise<{ message: Message }> {
+  /**
+   * Replying to a waiting conversation takes it (capacity permitting); another agent's stays theirs.
+   * With no open session the message is an asynchronous follow-up: stored outside any session,
+   * no routing, and the author is remembered for `contact:replied`.
+   */
+  async function send(agent: AgentIdentity, input: SendMessage & { conversationId: string }): Promise<{ message: Message }> {
     const { conversationId } = input;
     const outcome = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'No such conversation.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
       if (existing) return { rows: [existing], created: false };
-      const events = await sessions().takeInTx(tx, agent, locked, notes);
-      const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: agentAuthor(agent) };
-      const patch = events.length ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId } : {};
-      const rows = await insertEvents(tx, locked, [...events, text], patch);
+      const followUp = !(await lockOpenSession(tx, conversationId));
+      const events = followUp ? [] : await sessions().takeInTx(tx, agent, locked, notes);
+      const content: MessageDraft =
+        'attachmentId' in input
+          ? { kind: 'image', text: input.text, clientId: input.clientId, author: agentAuthor(agent), attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'agent', id: agent.id } }) }
+          : { kind: 'text', text: input.text, clientId: input.clientId, author: agentAuthor(agent) };
+      const patch = followUp
+        ? { followUpAgentId: agent.id }
+        : events.length
+          ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId }
+          : {};
+      const rows = await insertEvents(tx, locked, [...events, followUp ? { ...content, sessionId: null } : content], patch);
       notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId });
       return { rows, created: true };
     });

@@ -1,6 +1,9 @@
 import { createAgentService } from './agent-service.ts';
 import { createAuthService } from './auth-service.ts';
 import type { ServiceDeps } from './deps.ts';
+import { createAdminService } from './admin-service.ts';
+import { createCatalogAdminService } from './catalog-admin-service.ts';
+import { createDeskService } from './desk-service.ts';
 import { createDirectoryService } from './directory-service.ts';
 import { createQueueStatusReader } from './queue-status.ts';
 import { createNotePublisher, type PublishNotes } from './routing-notes.ts';
@@ -10,7 +13,7 @@ import { createVisitorService } from './visitor-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
-export function createServices(deps: ServiceDeps, routingOptions: RoutingOptions = DEFAULT_ROUTING) {
+export function createServices(deps: ServiceDeps, routingOptions: RoutingOptions = DEFAULT_ROUTING, site: { publicUrl: () => string } = { publicUrl: () => '' }) {
   const publishRef: { publish: PublishNotes } = { publish: async () => {} };
   const routing = createRoutingService(deps, routingOptions, publishRef);
   const status = createQueueStatusReader(deps);
@@ -27,6 +30,9 @@ export function createServices(deps: ServiceDeps, routingOptions: RoutingOptions
     sessions,
     queueStatus: status,
     directory: createDirectoryService(deps),
+    desk: createDeskService(deps, agent, sessionsRef),
+    admin: createAdminService(deps, routing, site),
+    catalogAdmin: createCatalogAdminService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,4 +1,4 @@
-import type { AgentServerEvents, Author, ConversationSummary, Message, QueueStatus } from '../../protocol/index.ts';
+import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, QueueStatus, ReceiptEvent } from '../../protocol/index.ts';
 
 /**
  * How services announce committed changes. The realtime gateway implements it
@@ -20,6 +20,10 @@ export interface Publisher {
   toSupervisors<E extends keyof AgentServerEvents>(event: E, payload: Parameters<AgentServerEvents[E]>[0]): void;
   /** The visitor's queue status (`queue` push) to the conversation's widget tabs. */
   visitorQueue(conversationId: string, status: QueueStatus): void;
+  /** Read receipts, to every tab of both sides in the conversation. */
+  receipt(event: ReceiptEvent): void;
+  /** A contact's profile changed: to every connected agent. */
+  contactUpdated(contact: Contact): void;
 }
 
 /** Lets services be built before the gateway exists; calls before `attach` are dropped. */
@@ -36,5 +40,7 @@ export function createLatePublisher(): Publisher & { attach(target: Publisher): 
     toAgent: (a, e, p) => target?.toAgent(a, e, p),
     toSupervisors: (e, p) => target?.toSupervisors(e, p),
     visitorQueue: (c, s) => target?.visitorQueue(c, s),
+    receipt: (e) => target?.receipt(e),
+    contactUpdated: (c) => target?.contactUpdated(c),
   };
 }

@@ -24,7 +24,9 @@ export type Note =
   | { kind: 'removed'; agentId: string; conversationId: string; reason: 'transferred' | 'closed' | 'taken' }
   | { kind: 'queue'; queueId: string }
   | { kind: 'visitor'; conversationId: string }
-  | { kind: 'dispatch' };
+  | { kind: 'dispatch' }
+  /** The visitor answered an asynchronous follow-up: tell the agent who wrote it. */
+  | { kind: 'replied'; agentId: string; conversationId: string; contactId: string; preview: string; at: string };
 
 export async function offerPayload(tx: Tx, offerId: string): Promise<Offer | null> {
   const [r] = await tx
@@ -109,6 +111,10 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
         return publisher.visitorQueue(n.conversationId, await status.forConversation(n.conversationId));
       case 'dispatch':
         return dispatch();
+      case 'replied': {
+        const [c] = await db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, n.contactId));
+        return emitAgent(n.agentId, 'contact:replied', { conversationId: n.conversationId, contact: { id: n.contactId, name: c?.name ?? null }, preview: n.preview, at: n.at });
+      }
     }
   }
 

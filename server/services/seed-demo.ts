@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { agentByEmail, ensureAgent } from '../db/stores/agents-store.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
-import { agentQueues, agents, queues, teamMembers, teams } from '../db/schema.ts';
+import { agentQueues, agents, dispositions, queues, quickReplies, tags, teamMembers, teams } from '../db/schema.ts';
 import { hashPassword } from './passwords.ts';
 
 /** The demo the README promises; idempotent, re-run at every start (origins follow the port). */
@@ -15,6 +15,31 @@ export const DEMO = {
   agent2Email: 'agent2@demo.shop',
   agent2Name: 'Grace Hopper',
 } as const;
+
+/** Issue 4's desk lists: global quick replies, dispositions and tags. */
+export const DEMO_QUICK_REPLIES = [
+  { title: 'Greeting', body: 'Hello {{contact.name}}, I am {{agent.name}}. How can I help you today?' },
+  { title: 'Order status', body: 'Let me check order {{order_number}} for you, one moment please.' },
+  { title: 'Shipping times', body: 'Orders ship within 2 business days; delivery takes 3 to 5 days in Europe.' },
+  { title: 'Goodbye', body: 'Thank you for contacting Kettle & Leaf. Have a lovely day!' },
+] as const;
+export const DEMO_DISPOSITIONS = [
+  { code: 'resolved', label: 'Resolved' },
+  { code: 'follow_up', label: 'Follow-up needed' },
+  { code: 'info_given', label: 'Information given' },
+  { code: 'sale', label: 'Sale' },
+] as const;
+export const DEMO_TAGS = ['billing', 'shipping', 'product', 'complaint'] as const;
+
+/** Added once: an admin's later edits and deletions are not undone at the next start. */
+async function seedDeskLists(db: Db): Promise<void> {
+  const [anyReply] = await db.select({ id: quickReplies.id }).from(quickReplies).limit(1);
+  const [anyDisposition] = await db.select({ id: dispositions.id }).from(dispositions).limit(1);
+  const [anyTag] = await db.select({ id: tags.id }).from(tags).limit(1);
+  if (!anyReply) await db.insert(quickReplies).values(DEMO_QUICK_REPLIES.map((q) => ({ ...q, queueId: null })));
+  if (!anyDisposition) await db.insert(dispositions).values([...DEMO_DISPOSITIONS]).onConflictDoNothing();
+  if (!anyTag) await db.insert(tags).values(DEMO_TAGS.map((name) => ({ name }))).onConflictDoNothing();
+}
 
 export function demoOrigins(publicUrl: string, port: number): string[] {
   const origins = [new URL(publicUrl).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
@@ -61,4 +86,5 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number }
       await db.insert(teamMembers).values({ teamId: support!.id, agentId: agent.id }).onConflictDoNothing();
     }
   }
+  await seedDeskLists(db);
 }

@@ -9,6 +9,7 @@ import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, queue
 import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, sessionById, sessionCard } from '../db/stores/sessions-store.ts';
 import { agentPresence, contacts, conversations, offers, sessions, type ConversationRow, type SessionRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { checkWrapUp } from './wrap-up-check.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
 
@@ -153,7 +154,8 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
       const conv = (await lockConversation(tx, peek.conversationId))!;
       const s = holdsOrThrow(await lockSession(tx, input.sessionId), actor, ['wrap_up']);
       const queue = s.queueId ? await queueById(tx, s.queueId) : null;
-      await applyTransition(tx, s, M.wrapUp(s, input, queue?.wrapUpRequired ?? false, clock.now()));
+      const checked = await checkWrapUp(tx, s.queueId, input);
+      await applyTransition(tx, s, M.wrapUp(s, checked, queue?.wrapUpRequired ?? false, clock.now()));
       await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conv.id), eq(conversations.currentSessionId, s.id)));
       notes.push({ kind: 'card', sessionId: s.id }, { kind: 'conversation', conversationId: conv.id }, { kind: 'removed', agentId: s.agentId!, conversationId: conv.id, reason: 'closed' }, { kind: 'dispatch' });
     });

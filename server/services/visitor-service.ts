@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type SendText, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendMessage, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
 import { isOriginAllowed } from '../core/origin.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
-import { conversationOfContact, createConversation } from '../db/stores/conversations-store.ts';
+import { attachImage } from '../attachments/attach.ts';
+import { conversationOfContact, createConversation, markRead } from '../db/stores/conversations-store.ts';
 import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { createVisitorWithContact, touchVisitor, visitorById, visitorOfContact } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
@@ -42,8 +43,15 @@ export function createVisitorService(
     const patch = await sessions().openSessionForVisitor(tx, locked, notes);
     const reopened: MessageDraft[] =
       patch && locked.currentSessionId ? [{ kind: 'event', type: 'conversation_reopened', actorName: null, author: { kind: 'system', id: null, name: null } }] : [];
-    const rows = await insertEvents(tx, locked, [...reopened, text], patch ?? {});
+    // The visitor answers an asynchronous follow-up: its author hears of it once.
+    const followUpAgentId = locked.followUpAgentId;
+    const rows = await insertEvents(tx, locked, [...reopened, text], { ...(patch ?? {}), ...(followUpAgentId ? { followUpAgentId: null } : {}) });
     notes.push({ kind: 'messages', conversationId: locked.id, rows }, { kind: 'conversation', conversationId: locked.id });
+    const last = rows[rows.length - 1]!;
+    if (followUpAgentId) {
+      const preview = text.kind === 'event' ? '' : text.text || (text.kind === 'image' ? text.attachment.name : '');
+      notes.push({ kind: 'replied', agentId: followUpAgentId, conversationId: locked.id, contactId: locked.contactId, preview: preview.slice(0, 200), at: last.createdAt.toISOString() });
+    }
     return rows;
   }
 
@@ -65,7 +73,7 @@ export function createVisitorService(
   }
 
   /** First send: contact + visitor + conversation + session + message in one transaction; a retry finds them again. */
-  async function firstSend(ctx: VisitorContext, input: SendText): Promise<VisitorSendResult> {
+  async function firstSend(ctx: VisitorContext, input: SendMessage): Promise<VisitorSendResult> {
     const outcome = await routing.run(async (tx, notes) => {
       // Two racing retries of the same first message serialise here instead of creating two visitors.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.website.id}:${input.clientId}`}, 0))`);
@@ -77,6 +85,8 @@ export function createVisitorService(
       const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id);
       const conv = await createConversation(tx, { websiteId: ctx.website.id, contactId: contact.id });
       const locked = (await lockConversation(tx, conv.id))!;
+      // An upload needs a conversation, so a first message is always text.
+      if ('attachmentId' in input) throw new AppError('NOT_FOUND', 'No such attachment.');
       const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) };
       return { visitor, conversationId: conv.id, rows: await appendWithSession(tx, locked, text, notes) };
     });
@@ -86,7 +96,7 @@ export function createVisitorService(
     return { message, conversationId: outcome.conversationId, token: await tokens.sign(outcome.visitor) };
   }
 
-  async function send(ctx: VisitorContext, input: SendText): Promise<VisitorSendResult> {
+  async function send(ctx: VisitorContext, input: SendMessage): Promise<VisitorSendResult> {
     if (!ctx.visitor) return firstSend(ctx, input);
     const visitor = ctx.visitor;
     if (!ctx.conversationId) {
@@ -99,7 +109,11 @@ export function createVisitorService(
       if (!locked) throw new AppError('NOT_FOUND', 'The conversation no longer exists.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
       if (existing) return [existing];
-      const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(visitor.contactId) };
+      const author = visitorAuthor(visitor.contactId);
+      const text: MessageDraft =
+        'attachmentId' in input
+          ? { kind: 'image', text: input.text, clientId: input.clientId, author, attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'visitor', id: visitor.id } }) }
+          : { kind: 'text', text: input.text, clientId: input.clientId, author };
       return appendWithSession(tx, locked, text, notes);
     });
     return { message: toMessage(rows[rows.length - 1]!), conversationId };
@@ -109,6 +123,14 @@ export function createVisitorService(
     if (!ctx.conversationId) return { conversationId: null, events: [], lastSeq: 0, hasMore: false };
     const page = await messagesAfter(db, ctx.conversationId, afterSeq, SYNC_PAGE_SIZE);
     return { conversationId: ctx.conversationId, ...page };
+  }
+
+  /** The visitor has seen up to `seq`: stored (max) and pushed to both sides' tabs. */
+  async function read(ctx: VisitorContext, seq: number): Promise<Record<string, never>> {
+    if (!ctx.conversationId) return {};
+    const receipts: Receipts | null = await markRead(db, ctx.conversationId, 'visitor', seq);
+    if (receipts) publisher.receipt({ conversationId: ctx.conversationId, ...receipts });
+    return {};
   }
 
   function typing(ctx: VisitorContext, isTyping: boolean): void {
@@ -137,6 +159,6 @@ export function createVisitorService(
     return queueStatus(ctx);
   }
 
-  return { resolve, send, sync, typing, queueStatus, end, followUp };
+  return { resolve, send, read, sync, typing, queueStatus, end, followUp };
 }
 export type VisitorService = ReturnType<typeof createVisitorService>;

@@ -83,7 +83,7 @@ describe('routing: offers, Refused, transfer, end (widget ⇄ two desktops)', ()
     await widget.locator('[data-testid=end-confirm]').click();
     await widget.locator('[data-testid=event][data-event=conversation_ended]').waitFor();
     await ada.page.getByTestId('wrapup-save').waitFor();
-    await ada.page.getByTestId('wrapup-code').fill('resolved');
+    await ada.page.getByTestId('wrapup-disposition').selectOption('resolved');
     await ada.page.getByTestId('wrapup-save').click();
     await eventually(async () => expect(await ada.page.getByTestId('mine-item').count()).toBe(0), 'wrapped up and closed');
 

@@ -1,5 +1,6 @@
 import type { WidgetConfig } from '../../protocol/rest.ts';
 import { createTranslate, loadCatalogue, resolveLocale } from '../i18n/index.ts';
+import { httpAttachments, type AttachmentIo } from '../transport/attachments.ts';
 import { MessengerClient } from '../transport/messenger-client.ts';
 import { socketIoLinkFactory } from '../transport/socket-io-link.ts';
 import { createStore, type KeyValueStore } from '../transport/storage.ts';
@@ -23,6 +24,8 @@ export interface MountOptions {
   linkFactory?: LinkFactory;
   store?: KeyValueStore;
   heartbeat?: false;
+  /** Test seam: fake image upload/download instead of HTTP. */
+  attachments?: AttachmentIo;
 }
 
 export interface MessengerHandle {
@@ -59,6 +62,7 @@ async function create(options: MountOptions): Promise<MessengerHandle> {
   element.client = client;
   element.store = store;
   element.t = t;
+  element.attachments = options.attachments ?? httpAttachments(options.serverUrl, options.websiteKey, () => client.token);
   element.siteName = options.config?.name ?? '';
   element.lang = locale;
   if (options.config?.theme.primaryColor) element.style.setProperty('--parley-primary', options.config.theme.primaryColor);

@@ -1,10 +1,12 @@
 import { html, LitElement, nothing } from 'lit';
+import type { Attachment } from '../../protocol/attachments.ts';
 import type { Translate } from '../i18n/index.ts';
+import { checkImage, type AttachmentIo } from '../transport/attachments.ts';
 import type { MessengerClient, MessengerState } from '../transport/messenger-client.ts';
 import { STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { styles } from './styles.ts';
 import { awayNotice, endConfirm, queueStatus } from './session-views.ts';
-import { composer, errorText, header, launcher, transcript, typing } from './views.ts';
+import { attachError, composer, errorText, header, launcher, transcript, typing } from './views.ts';
 
 export const ELEMENT_NAME = 'parley-messenger';
 
@@ -27,6 +29,7 @@ export class MessengerElement extends LitElement {
     emailError: { state: true },
     emailBusy: { state: true },
     editingEmail: { state: true },
+    uploadProgress: { state: true },
   };
   static override styles = styles;
 
@@ -42,10 +45,16 @@ export class MessengerElement extends LitElement {
   declare emailError: string | null;
   declare emailBusy: boolean;
   declare editingEmail: boolean;
+  declare uploadProgress: number | null;
 
   client!: MessengerClient;
   store!: KeyValueStore;
   t!: Translate;
+  /** Image upload and download (HTTP); assigned by mount(). */
+  attachments!: AttachmentIo;
+  /** attachment id → blob URL, or null when it could not be loaded; absent = loading. */
+  private images = new Map<string, string | null>();
+  private loadingImages = new Set<string>();
   private cleanups: (() => void)[] = [];
   private lastRowCount = -1;
 
@@ -59,6 +68,7 @@ export class MessengerElement extends LitElement {
     this.confirmingEnd = this.endBusy = this.emailBusy = this.editingEmail = false;
     this.endError = this.emailError = null;
     this.emailDraft = '';
+    this.uploadProgress = null;
   }
 
   override connectedCallback(): void {
@@ -70,7 +80,8 @@ export class MessengerElement extends LitElement {
     this.cleanups.push(
       this.client.subscribe(() => (this.snapshot = this.client.state)),
       this.client.onFailure((entry) => {
-        this.composerError = errorText(this.t, entry.error?.code ?? 'INTERNAL', entry.text.length);
+        const code = entry.error?.code ?? 'INTERNAL';
+        this.composerError = entry.attachment ? attachError(this.t, code) : errorText(this.t, code, entry.text.length);
         if (!this.draft) this.draft = entry.text;
       }),
       () => document.removeEventListener('visibilitychange', onVisibility),
@@ -81,6 +92,54 @@ export class MessengerElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.cleanups.splice(0).forEach((fn) => fn());
+    this.images.forEach((src) => src && URL.revokeObjectURL(src));
+    this.images.clear();
+  }
+
+  /** Starts loading an image once; the row re-renders when it is there. */
+  private imageSrc(attachment: Attachment): string | null | undefined {
+    if (this.images.has(attachment.id)) return this.images.get(attachment.id);
+    if (!this.loadingImages.has(attachment.id)) {
+      this.loadingImages.add(attachment.id);
+      void this.attachments.imageSrc(attachment.url).then(
+        (src) => this.imageLoaded(attachment.id, src),
+        () => this.imageLoaded(attachment.id, null),
+      );
+    }
+    return undefined;
+  }
+
+  private imageLoaded(id: string, src: string | null): void {
+    this.loadingImages.delete(id);
+    this.images.set(id, src);
+    this.requestUpdate();
+  }
+
+  /** The visitor picked a file: pre-check, upload with progress, then send through the outbox. */
+  private async attach(input: HTMLInputElement): Promise<void> {
+    const file = input.files?.[0];
+    input.value = ''; // picking the same file again must fire `change`
+    if (!file || this.uploadProgress !== null) return;
+    const refused = checkImage(file);
+    if (refused) {
+      this.composerError = attachError(this.t, refused.code);
+      return;
+    }
+    this.composerError = null;
+    this.uploadProgress = 0;
+    const result = await this.attachments.upload(file, (fraction) => (this.uploadProgress = fraction));
+    this.uploadProgress = null;
+    if (!result.ok) {
+      this.composerError = attachError(this.t, result.error.code);
+      return;
+    }
+    // The draft, if any, becomes the caption.
+    const sent = this.client.sendImage(result.attachment, this.draft);
+    if (!sent.ok) {
+      this.composerError = errorText(this.t, sent.error.code, this.draft.trim().length);
+      return;
+    }
+    this.draft = '';
   }
 
   setOpen(open: boolean): void {
@@ -199,11 +258,15 @@ export class MessengerElement extends LitElement {
                   },
                 })
               : nothing}
-            ${transcript(t, state.rows, (id) => this.client.discard(id))}
+            ${transcript(t, state.rows, (id) => this.client.discard(id), (a) => this.imageSrc(a))}
             ${typing(t, state.agentTyping)}
             ${composer(t, {
               draft: this.draft,
               error: this.composerError,
+              canAttach: !!this.client.token,
+              uploadProgress: this.uploadProgress,
+              onAttach: () => this.renderRoot.querySelector<HTMLInputElement>('[data-testid="attach-input"]')?.click(),
+              onFile: (e) => void this.attach(e.target as HTMLInputElement),
               onInput: (e) => {
                 this.draft = (e.target as HTMLTextAreaElement).value;
                 this.composerError = null;

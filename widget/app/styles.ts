@@ -90,6 +90,13 @@ export const styles = css`
     font: inherit; color: inherit; background: #fff; border: 1px solid #cfd4df; border-radius: 10px;
   }
   .send { display: inline-flex; align-items: center; height: 40px; padding: 0 14px; border-radius: 10px; background: var(--parley-primary); color: #fff; font-weight: 600; }
+  .attach { display: inline-flex; align-items: center; justify-content: center; width: 40px; height: 40px; border-radius: 10px; border: 1px solid #cfd4df; color: #414a5c; }
+  .attach:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+  .picture { display: block; margin-bottom: 4px; border-radius: 12px; overflow: hidden; background: #e9ecf4; }
+  .picture img { display: block; max-width: 220px; max-height: 220px; width: auto; height: auto; object-fit: contain; }
+  .placeholder { padding: 24px 16px; font-size: 12px; color: #5b6475; }
+  .progress { display: flex; align-items: center; gap: 8px; font-size: 12px; color: #414a5c; }
+  .progress progress { display: block; flex: 1; height: 6px; }
   .hint { display: block; font-size: 11px; color: #5b6475; text-align: right; }
   .hint[data-over] { color: #b42318; font-weight: 600; }
   .error { display: block; font-size: 12px; color: #b42318; }

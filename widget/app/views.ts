@@ -1,8 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { MAX_MESSAGE_LENGTH } from '../../protocol/limits.ts';
-import type { Message } from '../../protocol/message.ts';
+import type { Attachment } from '../../protocol/attachments.ts';
+import type { ImageMessage, Message } from '../../protocol/message.ts';
 import type { Translate } from '../i18n/index.ts';
 import type { ConnectionState, Row } from '../transport/messenger-client.ts';
+import { ACCEPTED_IMAGE_TYPES } from '../transport/attachments.ts';
 import type { OutboxEntry } from '../transport/outbox.ts';
 
 /**
@@ -11,6 +13,7 @@ import type { OutboxEntry } from '../transport/outbox.ts';
  * attributes are the stable hooks for tests and (issue 6) theming.
  */
 const CHAT_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>`;
+const CLIP_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" style="display:block;fill:currentColor"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z" /></svg>`;
 const CLOSE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" style="display:block;fill:currentColor"><path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z" /></svg>`;
 
 export function launcher(t: Translate, open: boolean, unread: number, onClick: () => void): TemplateResult {
@@ -48,34 +51,60 @@ export function header(t: Translate, p: HeaderProps): TemplateResult {
   </div>`;
 }
 
-export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void): TemplateResult {
+/** The displayable src of an attachment: a URL, `undefined` while loading, `null` when it cannot be shown. */
+export type ImageSource = (attachment: Attachment) => string | null | undefined;
+
+export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void, image: ImageSource): TemplateResult {
   return html`<ol class="transcript" part="transcript" data-testid="transcript" aria-label=${t('transcript.label')} aria-live="polite">
     ${rows.length === 0 ? html`<li class="empty">${t('transcript.empty')}</li>` : nothing}
-    ${rows.map((row) => (row.type === 'message' ? message(t, row.message) : pending(t, row.entry, onDiscard)))}
+    ${rows.map((row) => (row.type === 'message' ? message(t, row.message, image) : pending(t, row.entry, onDiscard, image)))}
   </ol>`;
 }
 
-function message(t: Translate, m: Message): TemplateResult {
+/** Thumbnail linking to the full image in a new tab; the caption is alt text and a text line, never markup. */
+function picture(t: Translate, attachment: Attachment, caption: string, image: ImageSource): TemplateResult {
+  const src = image(attachment);
+  const alt = caption || t('image.alt');
+  if (!src) return html`<span class="picture placeholder" data-testid="image-placeholder">${src === null ? t('image.unavailable') : t('image.loading')}</span>`;
+  return html`<a class="picture" href=${src} target="_blank" rel="noopener noreferrer" data-testid="image-link" title=${t('image.open')}>
+    <img src=${src} alt=${alt} data-testid="message-image" width=${attachment.width ?? nothing} height=${attachment.height ?? nothing} />
+  </a>`;
+}
+
+function imageRow(t: Translate, m: ImageMessage, author: string, image: ImageSource): TemplateResult {
+  return html`<li class="row" part="message" data-testid="message" data-kind="image" data-author=${m.author.kind} data-seq=${m.seq}
+    data-client-id=${m.clientId ?? ''} data-status="sent">
+    ${m.author.kind === 'visitor' ? nothing : html`<span class="author">${author}</span>`}
+    ${picture(t, m.attachment, m.text, image)}
+    ${m.text ? html`<span class="bubble" data-testid="message-text">${m.text}</span>` : nothing}
+  </li>`;
+}
+
+function message(t: Translate, m: Message, image: ImageSource): TemplateResult {
   if (m.kind === 'event') {
     const name = m.event.actorName ?? t('event.someone');
     return html`<li class="row event" part="event" data-testid="event" data-seq=${m.seq} data-event=${m.event.type}>${t(`event.${m.event.type}`, { name })}</li>`;
   }
   const kind = m.author.kind;
   const author = kind === 'visitor' ? t('author.you') : (m.author.name ?? t(kind === 'bot' ? 'author.bot' : 'author.agent'));
-  return html`<li class="row" part="message" data-testid="message" data-author=${kind} data-seq=${m.seq}
+  if (m.kind === 'image') return imageRow(t, m, author, image);
+  return html`<li class="row" part="message" data-testid="message" data-kind="text" data-author=${kind} data-seq=${m.seq}
     data-client-id=${m.clientId ?? ''} data-status="sent">
     ${kind === 'visitor' ? nothing : html`<span class="author">${author}</span>`}
     <span class="bubble" data-testid="message-text">${m.text}</span>
   </li>`;
 }
 
-function pending(t: Translate, entry: OutboxEntry, onDiscard: (clientId: string) => void): TemplateResult {
+function pending(t: Translate, entry: OutboxEntry, onDiscard: (clientId: string) => void, image: ImageSource): TemplateResult {
   const failed = entry.status === 'failed';
   const status = failed ? 'failed' : 'sending';
-  return html`<li class="row" part="message" data-testid="message" data-author="visitor" data-client-id=${entry.clientId} data-status=${status}>
-    <span class="bubble" data-testid="message-text">${entry.text}</span>
+  const kind = entry.attachment ? 'image' : 'text';
+  const error = entry.attachment ? attachError(t, entry.error?.code ?? 'INTERNAL') : errorText(t, entry.error?.code ?? 'INTERNAL', entry.text.length);
+  return html`<li class="row" part="message" data-testid="message" data-kind=${kind} data-author="visitor" data-client-id=${entry.clientId} data-status=${status}>
+    ${entry.attachment ? picture(t, entry.attachment, entry.text, image) : nothing}
+    ${entry.text || !entry.attachment ? html`<span class="bubble" data-testid="message-text">${entry.text}</span>` : nothing}
     <span class="meta">
-      ${failed ? t('message.failed', { error: errorText(t, entry.error?.code ?? 'INTERNAL', entry.text.length) }) : t('message.sending')}
+      ${failed ? t('message.failed', { error }) : t('message.sending')}
       ${failed ? html`<button type="button" data-testid="discard" @click=${() => onDiscard(entry.clientId)}>${t('message.discard')}</button>` : nothing}
     </span>
   </li>`;
@@ -85,6 +114,13 @@ export function errorText(t: Translate, code: string, length: number): string {
   if (code === 'MESSAGE_TOO_LONG') return t('error.MESSAGE_TOO_LONG', { count: length, max: MAX_MESSAGE_LENGTH });
   if (code === 'VALIDATION_FAILED') return t('error.VALIDATION_FAILED');
   return t('error.generic', { code });
+}
+
+/** Upload and image-send errors, typed by code. */
+export function attachError(t: Translate, code: string): string {
+  if (code === 'MESSAGE_TOO_LONG') return t('attach.tooLarge');
+  if (code === 'VALIDATION_FAILED') return t('attach.unsupported');
+  return t('attach.failed', { code });
 }
 
 export function typing(t: Translate, who: string | null): TemplateResult | typeof nothing {
@@ -98,6 +134,12 @@ export interface ComposerProps {
   onInput: (e: InputEvent) => void;
   onKeyDown: (e: KeyboardEvent) => void;
   onSubmit: (e: Event) => void;
+  /** Shown once the visitor has a conversation (uploads go to it). */
+  canAttach: boolean;
+  /** 0..1 while an image uploads, else null. */
+  uploadProgress: number | null;
+  onAttach: () => void;
+  onFile: (e: Event) => void;
 }
 
 export function composer(t: Translate, p: ComposerProps): TemplateResult {
@@ -109,8 +151,17 @@ export function composer(t: Translate, p: ComposerProps): TemplateResult {
       <textarea id="parley-composer" part="composer" data-testid="composer" rows="1" placeholder=${t('composer.placeholder')}
         aria-invalid=${over || p.error ? 'true' : 'false'} aria-describedby="parley-hint parley-error"
         .value=${p.draft} @input=${p.onInput} @keydown=${p.onKeyDown}></textarea>
+      ${p.canAttach
+        ? html`<button class="attach" part="attach" data-testid="attach-button" type="button" aria-label=${t('attach.button')} title=${t('attach.button')}
+              ?disabled=${p.uploadProgress !== null} @click=${p.onAttach}>${CLIP_ICON}</button>
+            <input class="sr-only" type="file" tabindex="-1" aria-hidden="true" data-testid="attach-input" accept=${ACCEPTED_IMAGE_TYPES.join(',')} @change=${p.onFile} />`
+        : nothing}
       <button class="send" part="send" data-testid="send" type="submit">${t('composer.send')}</button>
     </div>
+    ${p.uploadProgress !== null
+      ? html`<label class="progress" data-testid="upload-status">${t('attach.uploading', { percent: Math.round(p.uploadProgress * 100) })}
+          <progress data-testid="upload-progress" max="100" value=${Math.round(p.uploadProgress * 100)}></progress></label>`
+      : nothing}
     ${length > MAX_MESSAGE_LENGTH * 0.8
       ? html`<span class="hint" id="parley-hint" data-testid="composer-hint" ?data-over=${over}>${t('composer.count', { count: length, max: MAX_MESSAGE_LENGTH })}</span>`
       : nothing}

@@ -55,6 +55,15 @@ const en = {
   'error.MESSAGE_TOO_LONG': 'Your message is too long ({count} characters, {max} at most).',
   'error.VALIDATION_FAILED': 'This message cannot be sent.',
   'error.generic': 'The message could not be sent ({code}).',
+  'image.alt': 'Image',
+  'image.open': 'Open the image in a new tab',
+  'image.loading': 'Loading image…',
+  'image.unavailable': 'Image unavailable',
+  'attach.button': 'Attach an image',
+  'attach.uploading': 'Uploading image… {percent}%',
+  'attach.tooLarge': 'This image is too large (10 MB at most).',
+  'attach.unsupported': 'Only PNG, JPEG, WebP and GIF images can be sent.',
+  'attach.failed': 'The image could not be sent ({code}). Try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

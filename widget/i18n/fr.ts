@@ -56,6 +56,15 @@ const fr: Catalogue = {
   'composer.count': '{count} / {max}',
   'error.MESSAGE_TOO_LONG': 'Votre message est trop long ({count} caractères, {max} au maximum).',
   'error.VALIDATION_FAILED': 'Ce message ne peut pas être envoyé.',
+  'image.alt': 'Image',
+  'image.open': 'Ouvrir l’image dans un nouvel onglet',
+  'image.loading': 'Chargement de l’image…',
+  'image.unavailable': 'Image indisponible',
+  'attach.button': 'Joindre une image',
+  'attach.uploading': 'Envoi de l’image… {percent} %',
+  'attach.tooLarge': 'Cette image est trop lourde (10 Mo au maximum).',
+  'attach.unsupported': 'Seules les images PNG, JPEG, WebP et GIF peuvent être envoyées.',
+  'attach.failed': 'L’image n’a pas pu être envoyée ({code}). Réessayez.',
   'error.generic': "Le message n'a pas pu être envoyé ({code}).",
 };
 export default fr;

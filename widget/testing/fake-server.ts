@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../protocol/errors.ts';
-import type { ConversationEventType, EventMessage, Message, TextMessage } from '../../protocol/message.ts';
+import type { Attachment } from '../../protocol/attachments.ts';
+import type { ConversationEventType, EventMessage, ImageMessage, Message, TextMessage } from '../../protocol/message.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
 import type { Ack } from '../../protocol/result.ts';
 import type { VisitorHandshake } from '../../protocol/visitor-events.ts';
@@ -15,7 +16,9 @@ const CONVERSATION = '6f1d7c2e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
 export class FakeServer {
   readonly messages: Message[] = [];
   /** Every `message:send` payload received, duplicates included. */
-  readonly sends: { clientId: string; text: string }[] = [];
+  readonly sends: { clientId: string; text: string; attachmentId?: string }[] = [];
+  /** Uploads the fake server knows (by id): `message:send` with an `attachmentId` turns into an image message. */
+  readonly attachments = new Map<string, Attachment>();
   readonly links: FakeLink[] = [];
   readonly handshakes: VisitorHandshake[] = [];
   reachable = true;
@@ -47,6 +50,17 @@ export class FakeServer {
       clientId, author, text, createdAt: new Date().toISOString(),
     };
     this.messages.push(message);
+    return message;
+  }
+
+  /** An image (with caption) from `author`, stored; pushed when `push`. */
+  image(author: Message['author'], attachment: Attachment, text: string, clientId: string | null = null, push = false): ImageMessage {
+    const message: ImageMessage = {
+      kind: 'image', id: crypto.randomUUID(), conversationId: CONVERSATION, seq: this.messages.length + 1,
+      clientId, author, text, attachment, createdAt: new Date().toISOString(),
+    };
+    this.messages.push(message);
+    if (push) this.push(message);
     return message;
   }
 
@@ -92,7 +106,14 @@ export class FakeServer {
     this.sends.push(payload);
     if (this.rejectWith) return { ok: false, error: { code: this.rejectWith, message: 'rejected by fake server' } };
     const existing = this.messages.find((m) => m.clientId === payload.clientId);
-    const message = existing ?? this.add({ kind: 'visitor', id: 'contact-1', name: null }, payload.text, payload.clientId);
+    const visitor = { kind: 'visitor' as const, id: 'contact-1', name: null };
+    if (!existing && payload.attachmentId) {
+      const attachment = this.attachments.get(payload.attachmentId);
+      if (!attachment) return { ok: false, error: { code: 'NOT_FOUND', message: 'no such attachment' } };
+      const message = this.image(visitor, attachment, payload.text ?? '', payload.clientId);
+      return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
+    }
+    const message = existing ?? this.add(visitor, payload.text, payload.clientId);
     return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
   }
 

@@ -12,6 +12,7 @@ export function isMessage(x: unknown): x is Message {
   if (!isObject(x) || !Number.isInteger(x.seq) || (x.seq as number) < 1 || !isObject(x.author)) return false;
   if (typeof x.id !== 'string' || typeof x.createdAt !== 'string') return false;
   if (x.kind === 'text') return typeof x.text === 'string';
+  if (x.kind === 'image') return typeof x.text === 'string' && isObject(x.attachment) && typeof x.attachment.url === 'string';
   return x.kind === 'event' && isObject(x.event) && typeof x.event.type === 'string';
 }
 

@@ -7,7 +7,7 @@ import { createStore, STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 
 let n = 0;
 const freshStore = (): KeyValueStore => createStore(`client-test-${Date.now()}-${n++}`);
-const texts = (rows: Row[]) => rows.map((r) => (r.type === 'message' ? (r.message.kind === 'text' ? r.message.text : r.message.event.type) : `pending:${r.entry.text}`));
+const texts = (rows: Row[]) => rows.map((r) => (r.type === 'message' ? (r.message.kind === 'event' ? r.message.event.type : r.message.text) : `pending:${r.entry.text}`));
 
 function client(server: FakeServer, store: KeyValueStore, extra: Partial<ConstructorParameters<typeof MessengerClient>[0]> = {}) {
   return new MessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 20, ...extra });

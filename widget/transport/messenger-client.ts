@@ -1,6 +1,7 @@
 import { isRetryable, type ErrorCode, type WireError } from '../../protocol/errors.ts';
 import { MAX_MESSAGE_LENGTH, TYPING_TTL_MS } from '../../protocol/limits.ts';
 import type { Locale } from '../../protocol/common.ts';
+import type { Attachment } from '../../protocol/attachments.ts';
 import type { Message } from '../../protocol/message.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
 import { isMessage, isTypingEvent } from './guards.ts';
@@ -183,6 +184,19 @@ export class MessengerClient {
     return { ok: true };
   }
 
+  /** Queues an uploaded image (with an optional caption) through the same outbox as text. */
+  sendImage(attachment: Attachment, caption = ''): SendResult {
+    const text = caption.trim();
+    if (text.length > MAX_MESSAGE_LENGTH) {
+      return { ok: false, error: { code: 'MESSAGE_TOO_LONG', message: `The caption is longer than ${MAX_MESSAGE_LENGTH} characters.` } };
+    }
+    this.outbox.add(text, crypto.randomUUID(), attachment);
+    this.typing.stop();
+    this.emit();
+    void this.flush();
+    return { ok: true };
+  }
+
   /** Removes a failed entry the visitor chose to drop. */
   discard(clientId: string): void {
     if (this.outbox.remove(clientId)) this.emit();
@@ -273,7 +287,8 @@ export class MessengerClient {
           this.outbox.remove(next.clientId);
           continue;
         }
-        const answer = await this.link.request('message:send', { clientId: next.clientId, text: next.text }, this.ackTimeout);
+        const payload = next.attachment ? { clientId: next.clientId, attachmentId: next.attachment.id, text: next.text } : { clientId: next.clientId, text: next.text };
+        const answer = await this.link.request('message:send', payload, this.ackTimeout);
         if (answer.ok) {
           this.markServing();
           if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
@@ -332,7 +347,7 @@ export class MessengerClient {
       if (message.clientId) this.outbox.remove(message.clientId);
       if (message.author.kind === 'agent' || message.author.kind === 'bot') {
         this.setAgentTyping(null, false);
-        if (message.kind === 'text' && !this.visible) unread++;
+        if (message.kind !== 'event' && !this.visible) unread++;
       }
     }
     if (unread > 0) this.options.store.set(STORAGE_KEYS.unread, this.state.unread + unread);

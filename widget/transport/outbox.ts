@@ -1,3 +1,4 @@
+import type { Attachment } from '../../protocol/attachments.ts';
 import type { WireError } from '../../protocol/errors.ts';
 import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 
@@ -9,6 +10,8 @@ import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 export interface OutboxEntry {
   clientId: string;
   text: string;
+  /** An uploaded image this entry sends, `text` being its caption. */
+  attachment?: Attachment;
   createdAt: string;
   status: 'pending' | 'failed';
   error?: WireError;
@@ -27,8 +30,8 @@ export class Outbox {
     return this.list().filter((e) => e.status === 'pending');
   }
 
-  add(text: string, clientId: string = crypto.randomUUID()): OutboxEntry {
-    const entry: OutboxEntry = { clientId, text, createdAt: new Date().toISOString(), status: 'pending' };
+  add(text: string, clientId: string = crypto.randomUUID(), attachment?: Attachment): OutboxEntry {
+    const entry: OutboxEntry = { clientId, text, createdAt: new Date().toISOString(), status: 'pending', ...(attachment ? { attachment } : {}) };
     this.save([...this.list(), entry]);
     return entry;
   }

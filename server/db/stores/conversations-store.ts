@@ -1,5 +1,5 @@
-import { and, desc, eq, or, type SQL } from 'drizzle-orm';
-import type { ConversationSummary } from '../../../protocol/index.ts';
+import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { ConversationSummary, Receipts } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { agents, contacts, conversations, queues, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
 
@@ -45,7 +45,14 @@ function toSummary(r: SummaryRow): ConversationSummary {
     contact: { id: c.contactId, name: r.contactName, email: r.contactEmail },
     agent: c.assignedAgentId ? { id: c.assignedAgentId, name: r.agentName ?? '' } : null,
     session: r.s
-      ? { id: r.s.id, state: r.s.state, queue: r.s.queueId && r.queueName !== null ? { id: r.s.queueId, name: r.queueName } : null, endedBy: r.s.endedBy }
+      ? {
+          id: r.s.id,
+          state: r.s.state,
+          queue: r.s.queueId && r.queueName !== null ? { id: r.s.queueId, name: r.queueName } : null,
+          endedBy: r.s.endedBy,
+          connectedAt: r.s.connectedAt?.toISOString() ?? null,
+          endedAt: r.s.endedAt?.toISOString() ?? null,
+        }
       : null,
     lastSeq: c.lastSeq,
     lastMessage:
@@ -83,4 +90,18 @@ export async function listForAgent(tx: Tx, agentId: string, limit = 200): Promis
     summaries(tx, and(eq(conversations.assignedAgentId, agentId), or(eq(conversations.status, 'active'), eq(sessions.state, 'wrap_up'))), limit),
   ]);
   return { waiting, mine };
+}
+
+export const toReceipts = (c: Pick<ConversationRow, 'visitorReadSeq' | 'agentReadSeq'>): Receipts => ({ visitorReadSeq: c.visitorReadSeq, agentReadSeq: c.agentReadSeq });
+
+/** Moves one side's read cursor forward (never back, never past the last seq); returns the receipts after. */
+export async function markRead(tx: Tx, conversationId: string, side: 'visitor' | 'agent', seq: number): Promise<Receipts | null> {
+  const column = side === 'visitor' ? conversations.visitorReadSeq : conversations.agentReadSeq;
+  const next = sql`greatest(${column}, least(${seq}::bigint, ${conversations.lastSeq}))`;
+  const [row] = await tx
+    .update(conversations)
+    .set(side === 'visitor' ? { visitorReadSeq: next } : { agentReadSeq: next })
+    .where(eq(conversations.id, conversationId))
+    .returning();
+  return row ? toReceipts(row) : null;
 }

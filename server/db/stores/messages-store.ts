@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { AuthorKind, ConversationEventType, Message } from '../../../protocol/index.ts';
+import type { Attachment, AuthorKind, ConversationEventType, Message } from '../../../protocol/index.ts';
 import type { Db, Tx } from '../client.ts';
 import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
 
@@ -9,9 +9,12 @@ import { conversations, messages, type ConversationRow, type MessageRow } from '
  * SELECT … FOR UPDATE, so concurrent senders queue on the row instead of racing for seq.
  */
 
-export type MessageDraft =
+/** `sessionId` overrides the conversation's current session (null: written outside any session, a follow-up). */
+export type MessageDraft = (
   | { kind: 'text'; text: string; clientId: string | null; author: DraftAuthor }
-  | { kind: 'event'; type: ConversationEventType; actorName: string | null; author: DraftAuthor };
+  | { kind: 'image'; text: string; attachment: Attachment; clientId: string | null; author: DraftAuthor }
+  | { kind: 'event'; type: ConversationEventType; actorName: string | null; author: DraftAuthor }
+) & { sessionId?: string | null };
 export interface DraftAuthor {
   kind: AuthorKind;
   id: string | null;
@@ -19,7 +22,10 @@ export interface DraftAuthor {
 }
 
 /** Conversation columns a use case may change together with the events it appends. */
-export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignedAgentId' | 'currentSessionId'>>;
+export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignedAgentId' | 'currentSessionId' | 'followUpAgentId'>>;
+
+/** What the conversation list shows for a message: its text, or the image's caption or file name. */
+const previewOf = (d: MessageDraft): string | null => (d.kind === 'text' ? d.text : d.kind === 'image' ? d.text || d.attachment.name : null);
 
 export function toMessage(row: MessageRow): Message {
   const base = {
@@ -29,7 +35,12 @@ export function toMessage(row: MessageRow): Message {
     clientId: row.clientId,
     author: { kind: row.authorKind, id: row.authorId, name: row.authorName },
     createdAt: row.createdAt.toISOString(),
+    sessionId: row.sessionId,
   };
+  if (row.kind === 'image') {
+    const p = (row.payload ?? {}) as { attachment?: Attachment };
+    if (p.attachment) return { ...base, kind: 'image', text: row.body ?? '', attachment: p.attachment };
+  }
   if (row.kind === 'event') {
     const p = (row.payload ?? {}) as { type?: ConversationEventType; actorName?: string | null };
     return { ...base, kind: 'event', event: { type: p.type ?? 'agent_joined', actorName: p.actorName ?? null } };
@@ -53,20 +64,23 @@ export async function findByClientId(tx: Tx, conversationId: string, clientId: s
 /** Appends drafts after `locked.lastSeq` and moves the conversation's cursor; the caller holds the row lock. */
 export async function insertEvents(tx: Tx, locked: ConversationRow, drafts: MessageDraft[], patch: ConversationPatch = {}): Promise<MessageRow[]> {
   if (drafts.length === 0 && Object.keys(patch).length === 0) return [];
+  // Messages belong to the session open when they are written (the patch may have just opened one).
+  const sessionId = patch.currentSessionId !== undefined ? patch.currentSessionId : locked.currentSessionId;
   const values = drafts.map((d, i) => ({
     conversationId: locked.id,
     seq: locked.lastSeq + i + 1,
-    clientId: d.kind === 'text' ? d.clientId : null,
+    clientId: d.kind === 'event' ? null : d.clientId,
     authorKind: d.author.kind,
     authorId: d.author.id,
     authorName: d.author.name,
     kind: d.kind,
-    body: d.kind === 'text' ? d.text : null,
-    payload: d.kind === 'event' ? { type: d.type, actorName: d.actorName } : null,
+    body: d.kind === 'event' ? null : d.text,
+    payload: d.kind === 'event' ? { type: d.type, actorName: d.actorName } : d.kind === 'image' ? { attachment: d.attachment } : null,
+    sessionId: d.sessionId !== undefined ? d.sessionId : sessionId,
   }));
   const rows = values.length ? await tx.insert(messages).values(values).returning() : [];
   rows.sort((a, b) => a.seq - b.seq);
-  const lastText = [...drafts].reverse().find((d) => d.kind === 'text');
+  const lastText = [...drafts].reverse().find((d) => previewOf(d) !== null);
   const lastRow = rows[rows.length - 1];
   await tx
     .update(conversations)
@@ -75,7 +89,7 @@ export async function insertEvents(tx: Tx, locked: ConversationRow, drafts: Mess
       lastSeq: locked.lastSeq + drafts.length,
       updatedAt: sql`now()`,
       ...(lastText && lastRow
-        ? { lastMessageText: lastText.text, lastMessageAuthorKind: lastText.author.kind, lastMessageAt: lastRow.createdAt }
+        ? { lastMessageText: previewOf(lastText), lastMessageAuthorKind: lastText.author.kind, lastMessageAt: lastRow.createdAt }
         : {}),
     })
     .where(eq(conversations.id, locked.id));
@@ -93,7 +107,7 @@ export async function appendMessage(db: Db, conversationId: string, draft: Messa
   return db.transaction(async (tx) => {
     const locked = await lockConversation(tx, conversationId);
     if (!locked) throw new Error(`conversation ${conversationId} not found`);
-    if (draft.kind === 'text' && draft.clientId) {
+    if (draft.kind !== 'event' && draft.clientId) {
       const existing = await findByClientId(tx, conversationId, draft.clientId);
       if (existing) return { message: toMessage(existing), created: false };
     }

@@ -57,6 +57,7 @@ function toCard(r: CardRow, contactId: string): SessionCard {
 
 export interface CardFilter {
   queueId?: string;
+  conversationId?: string;
   states?: SessionState[];
   since?: Date;
   ids?: string[];
@@ -66,6 +67,7 @@ export interface CardFilter {
 export async function sessionCards(tx: Tx, f: CardFilter): Promise<SessionCard[]> {
   const where: SQL[] = [];
   if (f.queueId) where.push(eq(sessions.queueId, f.queueId));
+  if (f.conversationId) where.push(eq(sessions.conversationId, f.conversationId));
   if (f.states?.length) where.push(inArray(sessions.state, f.states));
   if (f.since) where.push(gte(sessions.createdAt, f.since));
   if (f.ids) where.push(inArray(sessions.id, f.ids.length ? f.ids : ['00000000-0000-0000-0000-000000000000']));

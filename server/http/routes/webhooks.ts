@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { AppError, SessionEventType, Uuid, WebhookInput } from '../../../protocol/index.ts';
 import type { Db } from '../../db/client.ts';
 import { websiteById, websiteByKey } from '../../db/stores/websites-store.ts';
-import { SESSION_COOKIE, type AuthService } from '../../services/auth-service.ts';
+import type { AuthService } from '../../services/auth-service.ts';
+import { requireRole } from '../guard.ts';
 import {
   deleteWebhook,
   insertWebhook,
@@ -44,11 +44,7 @@ export function webhookRoutes(deps: { db: Db; services: { auth: AuthService } })
   const { db } = deps;
   const app = new Hono();
 
-  app.use('*', async (c, next) => {
-    const agent = await deps.services.auth.authenticate(getCookie(c, SESSION_COOKIE));
-    if (agent.role !== 'admin') throw new AppError('FORBIDDEN', 'Only administrators manage webhooks.');
-    await next();
-  });
+  app.use('*', requireRole(deps.services.auth, 'admin', 'Only administrators manage webhooks.'));
 
   async function resolveWebsite(ref: z.infer<typeof WebsiteRef>) {
     const website = ref.websiteId ? await websiteById(db, ref.websiteId) : ref.websiteKey ? await websiteByKey(db, ref.websiteKey) : null;

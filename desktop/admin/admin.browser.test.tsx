@@ -1,0 +1,159 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { render } from 'preact';
+import type { AxeResults, RunOptions } from 'axe-core';
+import 'axe-core';
+import { DeskScreen } from '../components/workspace.tsx';
+import { setLocale } from '../i18n/index.ts';
+import { createDesk } from '../state/desk.ts';
+import { mountDesk, rerender, until, type MountedDesk } from '../testing/desk-harness.tsx';
+import { FakeAgentClient, FakeClock, GENERAL, ME, RecordingAlert } from '../testing/fakes.ts';
+import { ADMIN_SECTIONS } from './sections.tsx';
+
+const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
+const WEBSITE = {
+  id: '33333333-3333-4333-8333-333333333333',
+  key: 'demo-shop',
+  name: 'Demo Shop',
+  allowedOrigins: ['http://localhost:3000'],
+  defaultLocale: 'en',
+  primaryColor: '#4f46e5',
+  hasIdentitySecret: false,
+  snippet: '<script async src="/widget/loader.js" data-website-key="demo-shop"></script>',
+  createdAt: '2025-01-01T09:00:00.000Z',
+};
+const QUEUE = { ...GENERAL, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45, businessHours: null, wrapUpRequired: false, isDefault: true };
+
+/** A stub `fetch` answering the admin REST routes; records every call. */
+function stubRest(overrides: Record<string, () => Response> = {}) {
+  const calls: { method: string; path: string; body: unknown }[] = [];
+  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const lists: Record<string, unknown> = { agents: [], queues: [QUEUE], teams: [], 'quick-replies': { quickReplies: [] }, dispositions: [], tags: [], websites: [WEBSITE] };
+  const original = window.fetch;
+  window.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const path = String(input).replace('/api/v1', '');
+    const method = init?.method ?? 'GET';
+    calls.push({ method, path, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    const override = overrides[`${method} ${path}`];
+    if (override) return override();
+    const name = path.slice(1);
+    if (method === 'GET' && name in lists) return json(name === 'quick-replies' ? lists[name] : { [name]: lists[name] });
+    return json({ error: { code: 'NOT_FOUND', message: 'Not found.' } }, 404);
+  }) as typeof fetch;
+  return { calls, json, restore: () => void (window.fetch = original) };
+}
+
+const type = (el: HTMLInputElement | HTMLTextAreaElement, value: string) => {
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+};
+
+describe('Admin pages', () => {
+  let ui: MountedDesk | null = null;
+  let rest: ReturnType<typeof stubRest> | null = null;
+  afterEach(() => {
+    ui?.unmount();
+    rest?.restore();
+    ui = null;
+    rest = null;
+  });
+
+  async function openAdmin(section: string) {
+    ui = await mountDesk();
+    ui.$('tab-admin')!.click();
+    await until(() => ui!.$(`admin-section-${section}`) !== null, 'the admin nav');
+    ui.$(`admin-section-${section}`)!.click();
+    await until(() => ui!.$(`admin-${section}-form`) !== null, 'the section form');
+    await rerender();
+    return ui;
+  }
+
+  it('refuses 13 max chats before sending, then shows the server error inline', async () => {
+    rest = stubRest({ 'POST /agents': () => rest!.json({ error: { code: 'CONFLICT', message: 'This email is already used.' } }, 409) });
+    const ui = await openAdmin('agents');
+    const form = ui.$('admin-agents-form')!;
+    type(form.querySelector<HTMLInputElement>('[name="name"]')!, 'Grace Hopper');
+    type(form.querySelector<HTMLInputElement>('[name="email"]')!, 'grace@demo.shop');
+    type(form.querySelector<HTMLInputElement>('[name="password"]')!, 'correct-horse-battery');
+    type(form.querySelector<HTMLInputElement>('[name="maxConcurrent"]')!, '13');
+    ui.$('admin-agents-submit')!.click();
+    await until(() => ui.$('error-maxConcurrent') !== null, 'the field error');
+    expect(ui.$('error-maxConcurrent')!.textContent).to.equal('At most 12.');
+    expect(rest.calls.filter((c) => c.method === 'POST')).to.have.length(0);
+
+    type(form.querySelector<HTMLInputElement>('[name="maxConcurrent"]')!, '12');
+    ui.$('admin-agents-submit')!.click();
+    await until(() => (ui.$('admin-agents-error')!.textContent ?? '').includes('already used'), 'the server error');
+    expect(rest.calls.find((c) => c.method === 'POST')!.body).to.deep.include({ email: 'grace@demo.shop', maxConcurrent: 12, role: 'agent' });
+  });
+
+  it('previews quick-reply variables and refuses malformed ones', async () => {
+    rest = stubRest();
+    const ui = await openAdmin('quick-replies');
+    const body = ui.$('admin-quick-replies-form')!.querySelector<HTMLTextAreaElement>('[name="body"]')!;
+    type(body, 'Hi {{contact.name}}, order {{order_number}} ships soon. {{agent.name}}');
+    await rerender();
+    expect(ui.$('qr-preview-text')!.textContent).to.equal('Hi Marie Curie, order [order_number] ships soon. Ada Lovelace');
+    const vars = [...ui.$('qr-variables')!.querySelectorAll('li')].map((li) => li.textContent);
+    expect(vars).to.deep.equal(['contact.name — filled in automatically', 'order_number — asked for when inserted', 'agent.name — filled in automatically']);
+    type(ui.$('admin-quick-replies-form')!.querySelector<HTMLInputElement>('[name="title"]')!, 'Order');
+    type(body, 'Order {{ }} soon');
+    ui.$('admin-quick-replies-submit')!.click();
+    await until(() => ui.$('error-body') !== null, 'the malformed error');
+    expect(ui.$('error-body')!.textContent).to.contain('{{ }}');
+    expect(rest.calls.filter((c) => c.method === 'POST')).to.have.length(0);
+  });
+
+  it('edits allowed origins (validated) and copies the embed snippet', async () => {
+    rest = stubRest({ 'PATCH /websites/33333333-3333-4333-8333-333333333333': () => rest!.json({ website: { ...WEBSITE, allowedOrigins: ['http://localhost:3000', 'https://shop.example.com'] } }) });
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void copied.push(text) } });
+    const ui = await openAdmin('websites');
+    await until(() => ui.$$('admin-websites-row').length === 1, 'the website row');
+    ui.$('copy-snippet')!.click();
+    await until(() => copied.length === 1, 'the copy');
+    expect(copied[0]).to.equal(WEBSITE.snippet);
+
+    ui.$('admin-websites-row')!.querySelector<HTMLElement>('[data-testid="admin-edit"]')!.click();
+    await rerender();
+    ui.$('add-allowedOrigins')!.click();
+    await rerender();
+    const lines = () => ui.$$('line-allowedOrigins') as HTMLInputElement[];
+    type(lines()[1]!, 'not an origin');
+    ui.$('admin-websites-submit')!.click();
+    await until(() => lines()[1]!.getAttribute('aria-invalid') === 'true', 'the origin error');
+    expect(rest.calls.filter((c) => c.method === 'PATCH')).to.have.length(0);
+    type(lines()[1]!, 'https://shop.example.com');
+    ui.$('admin-websites-submit')!.click();
+    await until(() => rest!.calls.some((c) => c.method === 'PATCH'), 'the PATCH');
+    expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.include({ allowedOrigins: ['http://localhost:3000', 'https://shop.example.com'] });
+  });
+
+  it('has no axe violations on any admin section', async () => {
+    rest = stubRest();
+    const ui = await openAdmin('agents');
+    for (const section of ADMIN_SECTIONS) {
+      ui.$(`admin-section-${section}`)!.click();
+      await until(() => ui.$(`admin-${section}-form`) !== null, `${section} form`);
+      await rerender();
+      const result = await axe.run(ui.container, { resultTypes: ['violations'] });
+      expect(result.violations.map((v) => `${section} ${v.id}: ${v.nodes[0]?.html ?? ''}`)).to.deep.equal([]);
+    }
+  });
+
+  it('hides Admin and Sessions from plain agents', async () => {
+    setLocale('en');
+    const client = new FakeAgentClient();
+    client.respond('conversations:list', async () => ({ waiting: [], mine: [] })).respond('agent:state', async () => ({ presence: [], channels: ['chat'], maxConcurrent: 3, offers: [] }));
+    const desk = createDesk(client, { ...ME, role: 'agent' }, { clock: new FakeClock(), alert: new RecordingAlert() });
+    const container = document.createElement('div');
+    document.body.append(container);
+    render(<DeskScreen desk={desk} onLogout={() => undefined} onOffline={() => undefined} />, container);
+    await rerender();
+    const tabs = [...container.querySelectorAll('[role="tab"]')].map((tab) => tab.getAttribute('data-testid'));
+    expect(tabs).to.deep.equal(['tab-desk', 'tab-communication']);
+    render(null, container);
+    container.remove();
+    desk.dispose();
+  });
+});

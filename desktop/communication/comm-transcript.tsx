@@ -1,0 +1,69 @@
+import type { ContactHistory, Message, SessionCard } from '../../protocol/index.ts';
+import { formatTime, t } from '../i18n/index.ts';
+
+type Row = { kind: 'header'; key: string; session: SessionCard | null } | { kind: 'message'; key: string; message: Message };
+
+/** Messages in seq order, with a header wherever the session changes (null = follow-ups outside a session). */
+export function withSessionHeaders(history: ContactHistory): Row[] {
+  const sessions = new Map(history.sessions.map((session) => [session.sessionId, session]));
+  const rows: Row[] = [];
+  let current: string | null | undefined;
+  for (const message of [...history.messages].sort((a, b) => a.seq - b.seq)) {
+    const sessionId = message.sessionId ?? null;
+    if (sessionId !== current) {
+      current = sessionId;
+      rows.push({ kind: 'header', key: `h-${message.seq}`, session: sessionId ? (sessions.get(sessionId) ?? null) : null });
+    }
+    rows.push({ kind: 'message', key: message.id, message });
+  }
+  return rows;
+}
+
+function SessionHeader({ session }: { session: SessionCard | null }) {
+  if (!session) return <li class="comm-session-header" data-testid="comm-session-header">{t('comm.followUps')}</li>;
+  const parts = [
+    t('comm.sessionOf', { date: formatTime(session.startedAt) }),
+    session.queue?.name,
+    session.agent?.name,
+    session.wrapUpCode ?? t(`session.state.${session.state}`),
+  ].filter(Boolean);
+  return (
+    <li class="comm-session-header" data-testid="comm-session-header" data-session-id={session.sessionId}>
+      {parts.join(' · ')}
+    </li>
+  );
+}
+
+function authorName(message: Message): string {
+  if (message.author.name) return message.author.name;
+  return t(`author.${message.author.kind === 'visitor' ? 'visitor' : 'agent'}`);
+}
+
+/** The whole history with a contact; text is rendered as text, never HTML. */
+export function CommTranscript({ history }: { history: ContactHistory }) {
+  const rows = withSessionHeaders(history);
+  return (
+    <section class="comm-transcript" aria-label={t('comm.transcript')} data-testid="comm-transcript" tabIndex={0}>
+      {rows.length === 0 ? (
+        <p class="list-empty">{t('comm.noMessages')}</p>
+      ) : (
+        <ol class="comm-rows">
+          {rows.map((row) =>
+            row.kind === 'header' ? (
+              <SessionHeader key={row.key} session={row.session} />
+            ) : (
+              <li key={row.key} class={`comm-message from-${row.message.author.kind}`} data-testid="comm-message">
+                <span class="comm-meta">
+                  <span class="author">{authorName(row.message)}</span> <time dateTime={row.message.createdAt}>{formatTime(row.message.createdAt)}</time>
+                </span>
+                <span class="comm-text">
+                  {row.message.kind === 'event' ? t('comm.event') : row.message.text || (row.message.kind === 'image' ? t('comm.image') : '')}
+                </span>
+              </li>
+            ),
+          )}
+        </ol>
+      )}
+    </section>
+  );
+}

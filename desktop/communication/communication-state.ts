@@ -1,0 +1,156 @@
+import { signal } from '@preact/signals';
+import { SendText, type ContactHistory, type ContactListItem, type Visibility } from '../../protocol/index.ts';
+import type { AgentClient } from '../api/agent-client.ts';
+import { toApiError } from '../api/api-error.ts';
+import { errorText, t } from '../i18n/index.ts';
+import { communicationTarget } from './navigation.ts';
+
+/** Pause after the last keystroke before searching, so typing does not flood the server. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+export interface CommunicationOptions {
+  newId?: () => string;
+  /** After "Open as chat" succeeded: show the chat in the agent's tabs. */
+  onOpenedAsChat?: (conversationId: string) => void | Promise<void>;
+}
+
+/**
+ * The Communication tab's data: contact search (debounced), the selected
+ * contact's whole history, asynchronous follow-ups and "Open as chat".
+ */
+export function createCommunication(client: AgentClient, options: CommunicationOptions = {}) {
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const query = signal('');
+  const visibility = signal<Visibility>('private');
+  const contacts = signal<ContactListItem[]>([]);
+  const searching = signal(false);
+  const listError = signal<string | null>(null);
+  const history = signal<ContactHistory | null>(null);
+  const historyLoading = signal(false);
+  const historyError = signal<string | null>(null);
+  const draft = signal('');
+  const sending = signal(false);
+  const actionError = signal<string | null>(null);
+  const openingChat = signal(false);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let searchRun = 0;
+
+  const describe = (cause: unknown) => {
+    const error = toApiError(cause);
+    return errorText(error.code, error.message);
+  };
+
+  async function search(): Promise<void> {
+    const run = ++searchRun;
+    searching.value = true;
+    listError.value = null;
+    try {
+      const result = await client.request('contacts:search', { query: query.value.trim(), visibility: visibility.value, limit: 50 });
+      if (run === searchRun) contacts.value = result.contacts;
+    } catch (cause) {
+      if (run === searchRun) listError.value = describe(cause);
+    } finally {
+      if (run === searchRun) searching.value = false;
+    }
+  }
+
+  function setQuery(text: string): void {
+    query.value = text;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void search(), SEARCH_DEBOUNCE_MS);
+  }
+
+  function setVisibility(next: Visibility): void {
+    visibility.value = next;
+    void search();
+  }
+
+  async function select(conversationId: string): Promise<void> {
+    communicationTarget.value = conversationId;
+    historyLoading.value = true;
+    historyError.value = null;
+    actionError.value = null;
+    try {
+      const result = await client.request('contact:history', { conversationId });
+      if (communicationTarget.value === conversationId) history.value = result;
+    } catch (cause) {
+      if (communicationTarget.value === conversationId) historyError.value = describe(cause);
+    } finally {
+      if (communicationTarget.value === conversationId) historyLoading.value = false;
+    }
+  }
+
+  /** Sends the draft; on a conversation with no open session it is an asynchronous follow-up. */
+  async function send(): Promise<void> {
+    const current = history.value;
+    if (!current || sending.value) return;
+    const parsed = SendText.safeParse({ clientId: newId(), text: draft.value });
+    if (!parsed.success) {
+      actionError.value = draft.value.trim() ? t('comm.tooLong') : t('comm.emptyMessage');
+      return;
+    }
+    sending.value = true;
+    actionError.value = null;
+    try {
+      const { message } = await client.request('message:send', { ...parsed.data, conversationId: current.conversationId });
+      draft.value = '';
+      if (history.value?.conversationId === current.conversationId && !history.value.messages.some((m) => m.id === message.id)) {
+        history.value = { ...history.value, messages: [...history.value.messages, message], lastSeq: Math.max(history.value.lastSeq, message.seq) };
+      }
+    } catch (cause) {
+      actionError.value = describe(cause);
+    } finally {
+      sending.value = false;
+    }
+  }
+
+  /** Turns the conversation into a live chat on this agent's desk (handling time is recorded). */
+  async function openAsChat(): Promise<void> {
+    const current = history.value;
+    if (!current || openingChat.value) return;
+    openingChat.value = true;
+    actionError.value = null;
+    try {
+      await client.request('conversation:open-as-chat', { conversationId: current.conversationId });
+      await options.onOpenedAsChat?.(current.conversationId);
+    } catch (cause) {
+      actionError.value = describe(cause);
+    } finally {
+      openingChat.value = false;
+    }
+  }
+
+  // A live message on the selected conversation extends its transcript.
+  const off = client.on('message', (message) => {
+    const current = history.value;
+    if (!current || current.conversationId !== message.conversationId || current.messages.some((m) => m.id === message.id)) return;
+    history.value = { ...current, messages: [...current.messages, message], lastSeq: Math.max(current.lastSeq, message.seq) };
+  });
+
+  return {
+    query,
+    visibility,
+    contacts,
+    searching,
+    listError,
+    history,
+    historyLoading,
+    historyError,
+    draft,
+    sending,
+    actionError,
+    openingChat,
+    search,
+    setQuery,
+    setVisibility,
+    select,
+    send,
+    openAsChat,
+    dispose: () => {
+      off();
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+export type Communication = ReturnType<typeof createCommunication>;

@@ -1,0 +1,25 @@
+import { signal } from '@preact/signals';
+
+export interface DeskNotification {
+  id: number;
+  text: string;
+  /** The "Show" action, when there is somewhere to go. */
+  conversationId: string | null;
+}
+
+/** Toasts on the desk (e.g. "Marie answered" with Show); stacked, dismissed by the agent. */
+export function createNotifications() {
+  const items = signal<readonly DeskNotification[]>([]);
+  let next = 1;
+  return {
+    items,
+    add(text: string, conversationId: string | null): void {
+      items.value = [...items.value, { id: next++, text, conversationId }];
+    },
+    dismiss(id: number): void {
+      items.value = items.value.filter((item) => item.id !== id);
+    },
+  };
+}
+
+export type Notifications = ReturnType<typeof createNotifications>;

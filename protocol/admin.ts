@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { AgentRole } from './agent.ts';
+import { IsoDate, Locale, Uuid } from './common.ts';
+import { MediaChannel } from './routing.ts';
+import { WebsiteKey } from './rest.ts';
+
+/** Admin pages: websites and agents (queues/teams are in routing.ts, lists in catalog.ts). */
+
+/** An allowed origin: `https://shop.example.com`, `https://*.example.com`, `http://localhost:3000`. */
+export const OriginPattern = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, 'An origin is scheme://host[:port], optionally with *. before the host.');
+
+export const Website = z.object({
+  id: Uuid,
+  key: WebsiteKey,
+  name: z.string().min(1).max(100),
+  allowedOrigins: z.array(OriginPattern),
+  defaultLocale: Locale,
+  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  /** Whether an identity secret is set; the secret itself is shown once, when (re)generated. */
+  hasIdentitySecret: z.boolean(),
+  /** The embed snippet, ready to copy. */
+  snippet: z.string(),
+  createdAt: IsoDate,
+});
+export type Website = z.infer<typeof Website>;
+export const WebsiteInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  allowedOrigins: z.array(OriginPattern).max(50),
+  defaultLocale: Locale.default('en'),
+  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f46e5'),
+});
+export const WebsiteCreate = WebsiteInput.extend({ key: WebsiteKey });
+/** `POST /api/v1/websites/:id/identity-secret` answer: the new secret, shown once. */
+export const IdentitySecretResponse = z.object({ identitySecret: z.string() });
+
+export const AgentAccount = z.object({
+  id: Uuid,
+  email: z.email(),
+  name: z.string(),
+  role: AgentRole,
+  maxConcurrent: z.number().int().min(1).max(12),
+  channels: z.array(MediaChannel),
+  queueIds: z.array(Uuid),
+  teamIds: z.array(Uuid),
+  createdAt: IsoDate,
+});
+export type AgentAccount = z.infer<typeof AgentAccount>;
+export const AgentCreate = z.object({
+  email: z.email().max(254),
+  name: z.string().trim().min(1).max(100),
+  password: z.string().min(10).max(200),
+  role: AgentRole.default('agent'),
+  maxConcurrent: z.number().int().min(1).max(12).default(3),
+  channels: z.array(MediaChannel).min(1).default(['chat']),
+  queueIds: z.array(Uuid).default([]),
+  teamIds: z.array(Uuid).default([]),
+});
+export const AgentUpdate = AgentCreate.omit({ email: true }).partial();

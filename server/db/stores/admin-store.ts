@@ -1,0 +1,96 @@
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { AgentAccount, MediaChannel, AgentRole } from '../../../protocol/index.ts';
+import type { Tx } from '../client.ts';
+import { agentQueues, agents, queues, sessions, teamMembers, teams, websites, type AgentRow, type WebsiteRow } from '../schema.ts';
+
+/** Admin writes the routing and website tables need beyond what routing-store offers. */
+
+export async function listWebsites(tx: Tx): Promise<WebsiteRow[]> {
+  return tx.select().from(websites).orderBy(asc(websites.createdAt));
+}
+
+export async function insertWebsite(tx: Tx, v: typeof websites.$inferInsert): Promise<WebsiteRow | null> {
+  const [row] = await tx.insert(websites).values(v).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export async function updateWebsite(tx: Tx, id: string, v: Partial<typeof websites.$inferInsert>): Promise<WebsiteRow | null> {
+  const [row] = await tx.update(websites).set(v).where(eq(websites.id, id)).returning();
+  return row ?? null;
+}
+
+/** Ids among `ids` that do not exist in the table. */
+export async function missingIds(tx: Tx, table: typeof agents | typeof queues | typeof teams, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const found = new Set((await tx.select({ id: table.id }).from(table).where(inArray(table.id, ids))).map((r) => r.id));
+  return ids.filter((id) => !found.has(id));
+}
+
+export async function agentAccounts(tx: Tx, ids?: string[]): Promise<AgentAccount[]> {
+  const rows = await tx
+    .select({
+      a: agents,
+      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = ${agents.id}), '{}')`,
+      teamIds: sql<string[]>`coalesce((select array_agg(tm.team_id::text) from team_members tm where tm.agent_id = ${agents.id}), '{}')`,
+    })
+    .from(agents)
+    .where(ids ? inArray(agents.id, ids) : undefined)
+    .orderBy(asc(agents.name));
+  return rows.map(({ a, queueIds, teamIds }) => ({
+    id: a.id,
+    email: a.email,
+    name: a.name,
+    role: a.role,
+    maxConcurrent: a.maxConcurrent,
+    channels: a.channels,
+    queueIds: queueIds ?? [],
+    teamIds: teamIds ?? [],
+    createdAt: a.createdAt.toISOString(),
+  }));
+}
+
+export interface AgentColumns {
+  name?: string;
+  role?: AgentRole;
+  maxConcurrent?: number;
+  channels?: MediaChannel[];
+  passwordHash?: string;
+}
+
+export async function insertAgent(tx: Tx, v: AgentColumns & { email: string; name: string; passwordHash: string }): Promise<AgentRow | null> {
+  const [row] = await tx.insert(agents).values(v).onConflictDoNothing({ target: agents.email }).returning();
+  return row ?? null;
+}
+
+export async function updateAgentColumns(tx: Tx, id: string, v: AgentColumns): Promise<void> {
+  if (Object.keys(v).length) await tx.update(agents).set(v).where(eq(agents.id, id));
+}
+
+export async function setAgentQueues(tx: Tx, agentId: string, queueIds: string[]): Promise<void> {
+  await tx.delete(agentQueues).where(eq(agentQueues.agentId, agentId));
+  if (queueIds.length) await tx.insert(agentQueues).values([...new Set(queueIds)].map((queueId) => ({ agentId, queueId })));
+}
+
+export async function setAgentTeams(tx: Tx, agentId: string, teamIds: string[]): Promise<void> {
+  await tx.delete(teamMembers).where(eq(teamMembers.agentId, agentId));
+  if (teamIds.length) await tx.insert(teamMembers).values([...new Set(teamIds)].map((teamId) => ({ teamId, agentId })));
+}
+
+export async function otherAdmins(tx: Tx, agentId: string): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(and(eq(agents.role, 'admin'), ne(agents.id, agentId)));
+  return Number(row?.n ?? 0);
+}
+
+export async function setTeamMembers(tx: Tx, teamId: string, memberIds: string[]): Promise<void> {
+  await tx.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
+  if (memberIds.length) await tx.insert(teamMembers).values([...new Set(memberIds)].map((agentId) => ({ teamId, agentId })));
+}
+
+/** Sessions of a queue that are not finished (waiting, offered, active, wrap-up). */
+export async function openSessionsInQueue(tx: Tx, queueId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(and(eq(sessions.queueId, queueId), inArray(sessions.state, ['bot', 'waiting', 'offered', 'active', 'wrap_up'])));
+  return Number(row?.n ?? 0);
+}

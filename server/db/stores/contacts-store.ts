@@ -1,0 +1,60 @@
+import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { Contact, ContactListItem } from '../../../protocol/index.ts';
+import type { Tx } from '../client.ts';
+import { contacts, conversations, sessions, visitors, type ContactRow } from '../schema.ts';
+
+/** Contacts as the desk sees them: profile, channel identities, search for the Communication tab. */
+
+const OPEN_STATES = ['bot', 'waiting', 'offered', 'active', 'wrap_up'] as const;
+
+export async function contactById(tx: Tx, id: string): Promise<ContactRow | null> {
+  const [row] = await tx.select().from(contacts).where(eq(contacts.id, id));
+  return row ?? null;
+}
+
+/** Web identities are the contact's browsers (visitors); verified follows the contact's flag. */
+export async function toContact(tx: Tx, row: ContactRow): Promise<Contact> {
+  const browsers = await tx.select({ id: visitors.id }).from(visitors).where(eq(visitors.contactId, row.id)).orderBy(visitors.createdAt);
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    verified: row.verified,
+    attributes: Object.fromEntries(Object.entries(row.attributes ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    identities: browsers.map((b) => ({ channel: 'web' as const, value: b.id, verified: row.verified })),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function updateContact(tx: Tx, id: string, patch: Partial<Pick<ContactRow, 'name' | 'email' | 'phone' | 'attributes' | 'verified'>>): Promise<ContactRow | null> {
+  const [row] = await tx.update(contacts).set(patch).where(eq(contacts.id, id)).returning();
+  return row ?? null;
+}
+
+const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Contacts with a conversation, most recent activity first; `query` matches name, email or phone. */
+export async function searchContacts(tx: Tx, query: string, limit: number): Promise<ContactListItem[]> {
+  const pattern = `%${escapeLike(query)}%`;
+  const rows = await tx
+    .select({ contact: contacts, conv: conversations })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern)) : undefined)
+    .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`))
+    .limit(limit);
+  const ids = rows.map((r) => r.conv.id);
+  const open = ids.length
+    ? new Set((await tx.select({ c: sessions.conversationId }).from(sessions).where(and(inArray(sessions.conversationId, ids), inArray(sessions.state, [...OPEN_STATES])))).map((r) => r.c))
+    : new Set<string>();
+  return rows.map(({ contact, conv }) => ({
+    contact: { id: contact.id, name: contact.name, email: contact.email, verified: contact.verified },
+    conversationId: conv.id,
+    lastMessage:
+      conv.lastMessageText !== null && conv.lastMessageAuthorKind && conv.lastMessageAt
+        ? { text: conv.lastMessageText, authorKind: conv.lastMessageAuthorKind, createdAt: conv.lastMessageAt.toISOString() }
+        : null,
+    open: open.has(conv.id),
+  }));
+}

@@ -1,0 +1,102 @@
+import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { cors } from 'hono/cors';
+import { AppError, MAX_ATTACHMENT_BYTES, Uuid, UploadResponse } from '../../../protocol/index.ts';
+import { createAttachmentService } from '../../attachments/attachment-service.ts';
+import { diskStorage } from '../../attachments/disk-storage.ts';
+import { contentDisposition } from '../../attachments/file-name.ts';
+import { bearerOf, createParticipants, type Participant, type ParticipantDeps } from '../../attachments/participants.ts';
+import { isOriginAllowed } from '../../core/origin.ts';
+import { websiteByKey } from '../../db/stores/websites-store.ts';
+import { SESSION_COOKIE } from '../../services/auth-service.ts';
+
+/**
+ * `POST /api/v1/attachments` (multipart `file` [+ `conversationId` for agents]) and
+ * `GET /api/v1/attachments/:id`. Agents authenticate with the session cookie;
+ * visitors with `Authorization: Bearer <visitor token>`, cross-origin from their
+ * website's allowed origins (add `?websiteKey=K` so the CORS preflight knows the site).
+ */
+export interface AttachmentRouteDeps extends ParticipantDeps {
+  uploadDir: string;
+}
+
+/** Room for the multipart envelope around a maximal file; the file itself is checked exactly after parsing. */
+const ENVELOPE_BYTES = 64 * 1024;
+const tooLarge = () => new AppError('MESSAGE_TOO_LONG', `The file is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`);
+
+export function attachmentRoutes(deps: AttachmentRouteDeps) {
+  const app = new Hono<{ Variables: { who: Participant } }>();
+  const participants = createParticipants(deps);
+  const service = createAttachmentService(deps.db, diskStorage(deps.uploadDir));
+  const credentials = (c: Context) => ({
+    bearer: bearerOf(c.req.header('authorization')),
+    cookie: getCookie(c, SESSION_COOKIE) ?? null,
+    origin: c.req.header('origin') ?? null,
+  });
+
+  app.use(
+    '*',
+    cors({
+      origin: async (origin, c) => {
+        const key = c.req.query('websiteKey');
+        const website = key ? await websiteByKey(deps.db, key).catch(() => null) : null;
+        return website && isOriginAllowed(origin, website.allowedOrigins) ? origin : null;
+      },
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }),
+  );
+
+  app.post(
+    '/',
+    // Authenticate before reading the body: strangers never make us buffer megabytes.
+    async (c, next) => {
+      c.set('who', await participants.identify(credentials(c)));
+      await next();
+    },
+    bodyLimit({ maxSize: MAX_ATTACHMENT_BYTES + ENVELOPE_BYTES, onError: () => { throw tooLarge(); } }),
+    async (c) => {
+      const who = c.get('who');
+      const form = await c.req.parseBody().catch(() => {
+        throw new AppError('BAD_REQUEST', 'The body must be multipart/form-data.');
+      });
+      const file = form['file'];
+      if (!(file instanceof File)) throw new AppError('VALIDATION_FAILED', 'A file is required.', [{ path: 'file', message: 'Required' }]);
+      if (file.size > MAX_ATTACHMENT_BYTES) throw tooLarge();
+      const rawConversation = typeof form['conversationId'] === 'string' && form['conversationId'] !== '' ? form['conversationId'] : null;
+      if (rawConversation && !Uuid.safeParse(rawConversation).success) {
+        throw new AppError('VALIDATION_FAILED', 'conversationId must be a UUID.', [{ path: 'conversationId', message: 'Invalid UUID' }]);
+      }
+      const conversationId = await participants.uploadTarget(who, rawConversation);
+      const attachment = await service.upload({
+        conversationId,
+        uploader: who.uploader,
+        fileName: file.name,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+      });
+      return c.json({ attachment } satisfies z.infer<typeof UploadResponse>, 201);
+    },
+  );
+
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!Uuid.safeParse(id).success) throw new AppError('NOT_FOUND');
+    const who = await participants.identify(credentials(c));
+    const { row, bytes } = await service.read(id, await participants.readableConversations(who));
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': row.type,
+      'Content-Length': String(bytes.byteLength),
+      'Content-Disposition': contentDisposition(row.originalName, row.type),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, max-age=3600',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      ETag: `"${row.sha256}"`,
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError, type AgentAccount, type AgentCreate, type Queue, type QueueInput, type Team, type Website, type WebsiteCreate } from '../../protocol/index.ts';
+import type { Tx } from '../db/client.ts';
+import * as A from '../db/stores/admin-store.ts';
+import { lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
+import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
+import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
+import type { ServiceDeps } from './deps.ts';
+import { hashPassword } from './passwords.ts';
+import type { RoutingService } from './routing-service.ts';
+
+/**
+ * Admin pages' use cases: websites, agents, queues, teams. Every multi-statement
+ * write is one transaction; unknown ids are VALIDATION_FAILED, duplicates and
+ * removals of something still in use CONFLICT.
+ */
+type AgentCreateInput = z.output<typeof AgentCreate>;
+type QueueFields = Partial<z.output<typeof QueueInput>> & { isDefault?: boolean };
+
+const invalid = (path: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
+
+export function createAdminService({ db }: ServiceDeps, routing: RoutingService, site: { publicUrl: () => string }) {
+  function toWebsite(row: WebsiteRow): Website {
+    const base = site.publicUrl().replace(/\/$/, '');
+    return {
+      id: row.id,
+      key: row.key,
+      name: row.name,
+      allowedOrigins: row.allowedOrigins,
+      defaultLocale: row.defaultLocale,
+      primaryColor: row.theme.primaryColor,
+      hasIdentitySecret: !!row.identitySecret,
+      snippet: `<script async src="${base}/widget/loader.js" data-website-key="${row.key}"></script>`,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  const listWebsites = async () => ({ websites: (await A.listWebsites(db)).map(toWebsite) });
+
+  async function createWebsite(input: z.output<typeof WebsiteCreate>) {
+    const row = await A.insertWebsite(db, { key: input.key, name: input.name, allowedOrigins: input.allowedOrigins, defaultLocale: input.defaultLocale, theme: { primaryColor: input.primaryColor } });
+    if (!row) throw new AppError('CONFLICT', 'A website with this key exists.');
+    // Every website needs a queue for its visitors' first messages.
+    const { ensureDefaultQueue } = await import('../db/stores/routing-store.ts');
+    await ensureDefaultQueue(db, row.id);
+    return { website: toWebsite(row) };
+  }
+
+  async function updateWebsite(id: string, patch: { name?: string; allowedOrigins?: string[]; defaultLocale?: Website['defaultLocale']; primaryColor?: string }) {
+    const current = await websiteById(db, id);
+    if (!current) throw new AppError('NOT_FOUND', 'No such website.');
+    const { primaryColor, ...cols } = patch;
+    const row = await A.updateWebsite(db, id, { ...cols, ...(primaryColor ? { theme: { ...current.theme, primaryColor } } : {}) });
+    return { website: toWebsite(row!) };
+  }
+
+  /** A new HS256 secret for the site's identity JWTs; returned once, only its existence afterwards. */
+  async function rotateIdentitySecret(id: string) {
+    const identitySecret = randomBytes(32).toString('base64url');
+    if (!(await A.updateWebsite(db, id, { identitySecret }))) throw new AppError('NOT_FOUND', 'No such website.');
+    return { identitySecret };
+  }
+
+  async function checkLinks(tx: Tx, queueIds?: string[], teamIds?: string[]) {
+    if (queueIds && (await A.missingIds(tx, queues, queueIds)).length) throw invalid('queueIds', 'Unknown queue id.');
+    if (teamIds && (await A.missingIds(tx, teams, teamIds)).length) throw invalid('teamIds', 'Unknown team id.');
+  }
+
+  const listAgents = async (): Promise<{ agents: AgentAccount[] }> => ({ agents: await A.agentAccounts(db) });
+
+  async function createAgent(input: AgentCreateInput): Promise<{ agent: AgentAccount }> {
+    const passwordHash = await hashPassword(input.password);
+    const id = await db.transaction(async (tx) => {
+      await checkLinks(tx, input.queueIds, input.teamIds);
+      const row = await A.insertAgent(tx, { email: input.email.trim().toLowerCase(), name: input.name, role: input.role, maxConcurrent: input.maxConcurrent, channels: input.channels, passwordHash });
+      if (!row) throw new AppError('CONFLICT', 'An agent with this email exists.');
+      await A.setAgentQueues(tx, row.id, input.queueIds);
+      await A.setAgentTeams(tx, row.id, input.teamIds);
+      return row.id;
+    });
+    return { agent: (await A.agentAccounts(db, [id]))[0]! };
+  }
+
+  /** Role, limits, channels, queues, teams and password reset in one transaction; the last admin stays admin. */
+  async function updateAgent(id: string, patch: Partial<Omit<AgentCreateInput, 'email'>>): Promise<{ agent: AgentAccount }> {
+    const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+    await db.transaction(async (tx) => {
+      const row = await lockAgent(tx, id);
+      if (!row) throw new AppError('NOT_FOUND', 'No such agent.');
+      await checkLinks(tx, patch.queueIds, patch.teamIds);
+      if (row.role === 'admin' && patch.role && patch.role !== 'admin' && (await A.otherAdmins(tx, id)) === 0) throw new AppError('CONFLICT', 'The last administrator cannot lose the admin role.');
+      const { queueIds, teamIds, password: _p, ...cols } = patch;
+      await A.updateAgentColumns(tx, id, { ...cols, ...(passwordHash ? { passwordHash } : {}) });
+      if (queueIds) await A.setAgentQueues(tx, id, queueIds);
+      if (teamIds) await A.setAgentTeams(tx, id, teamIds);
+    });
+    void routing.dispatch(); // a raised limit or a new queue may free an offer at once
+    return { agent: (await A.agentAccounts(db, [id]))[0]! };
+  }
+
+  const listQueues = async (): Promise<{ queues: Queue[] }> => ({ queues: (await queuesOfWebsite(db, null)).map(toQueue) });
+
+  async function createQueue(websiteKey: string, input: QueueFields & { name: string }): Promise<{ queue: Queue }> {
+    const website = await websiteByKey(db, websiteKey);
+    if (!website) throw new AppError('UNKNOWN_WEBSITE');
+    const row = await db.transaction(async (tx) => {
+      // One default per website: making this one the default demotes the previous.
+      if (input.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, website.id));
+      const [created] = await tx.insert(queues).values({ ...input, websiteId: website.id }).onConflictDoNothing().returning();
+      if (!created) throw new AppError('CONFLICT', 'A queue with this name exists.');
+      return created;
+    });
+    return { queue: toQueue(row) };
+  }
+
+  async function updateQueue(id: string, patch: QueueFields): Promise<{ queue: Queue }> {
+    const row = await db.transaction(async (tx) => {
+      const q = await queueById(tx, id);
+      if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
+      if (patch.isDefault === false && q.isDefault) throw new AppError('CONFLICT', 'Make another queue the default instead.');
+      if (patch.isDefault && !q.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, q.websiteId));
+      if (patch.name && patch.name !== q.name && (await tx.select({ id: queues.id }).from(queues).where(eq(queues.name, patch.name))).some((r) => r.id !== id)) {
+        throw new AppError('CONFLICT', 'A queue with this name exists.');
+      }
+      const [updated] = await tx.update(queues).set(patch).where(eq(queues.id, id)).returning();
+      return updated!;
+    });
+    void routing.dispatch();
+    return { queue: toQueue(row) };
+  }
+
+  async function deleteQueue(id: string) {
+    await db.transaction(async (tx) => {
+      const [q] = await tx.select().from(queues).where(eq(queues.id, id)).for('update');
+      if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
+      if (q.isDefault) throw new AppError('CONFLICT', 'The default queue cannot be deleted.');
+      const open = await A.openSessionsInQueue(tx, id);
+      if (open) throw new AppError('CONFLICT', `The queue still has ${open} open session(s); transfer or close them first.`);
+      await tx.delete(queues).where(eq(queues.id, id));
+    });
+    return { ok: true as const };
+  }
+
+  const listTeams = async (): Promise<{ teams: Team[] }> => ({ teams: await teamsWithMembers(db) });
+  const teamOf = async (id: string) => (await teamsWithMembers(db)).find((t) => t.id === id)!;
+
+  /** Create (id null) or replace name + members, atomically. */
+  async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }): Promise<{ team: Team }> {
+    const teamId = await db.transaction(async (tx) => {
+      if ((await A.missingIds(tx, agents, input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
+      const [clash] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.name, input.name));
+      if (clash && clash.id !== id) throw new AppError('CONFLICT', 'A team with this name exists.');
+      let row: { id: string } | undefined;
+      if (id) [row] = await tx.update(teams).set({ name: input.name }).where(eq(teams.id, id)).returning({ id: teams.id });
+      else [row] = await tx.insert(teams).values({ name: input.name }).returning({ id: teams.id });
+      if (!row) throw new AppError('NOT_FOUND', 'No such team.');
+      await A.setTeamMembers(tx, row.id, input.memberIds);
+      return row.id;
+    });
+    return { team: await teamOf(teamId) };
+  }
+
+  async function deleteTeam(id: string) {
+    const [row] = await db.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id });
+    if (!row) throw new AppError('NOT_FOUND', 'No such team.');
+    return { ok: true as const };
+  }
+
+  return {
+    listWebsites, createWebsite, updateWebsite, rotateIdentitySecret,
+    listAgents, createAgent, updateAgent,
+    listQueues, createQueue, updateQueue, deleteQueue,
+    listTeams, saveTeam, deleteTeam,
+  };
+}
+export type AdminService = ReturnType<typeof createAdminService>;
