@@ -12,6 +12,7 @@ export * from './catalog.ts';
 export * from './contacts.ts';
 export * from './admin.ts';
 export * from './quick-reply-template.ts';
+export * from './bots.ts';
 export * from './rest.ts';
 export * from './event-map.ts';
 export * from './visitor-events.ts';
