@@ -16,10 +16,16 @@ export type PresenceState = z.infer<typeof PresenceState>;
 /** What an agent may choose. */
 export const SelectablePresence = z.enum(['ready', 'not_ready', 'away']);
 
+export const SYSTEM_PRESENCE_REASONS = ['offer_rejected', 'offer_expired', 'disconnected'] as const;
+export type SystemPresenceReason = (typeof SYSTEM_PRESENCE_REASONS)[number];
+
 export const ChannelPresence = z.object({
   channel: MediaChannel,
   state: PresenceState,
-  /** Not Ready reason ("Break", "Training"…), or the system's reason for Refused/Offline. */
+  /**
+   * Not Ready reason as the agent typed it ("Break", "Training"…), or, for Refused/Offline,
+   * one of SYSTEM_PRESENCE_REASONS (a code the desktop translates).
+   */
   reason: z.string().max(100).nullable(),
   since: IsoDate,
 });

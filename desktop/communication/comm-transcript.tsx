@@ -1,4 +1,7 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { ContactHistory, Message, SessionCard } from '../../protocol/index.ts';
+import { eventLabel } from '../components/labels.ts';
+import { Body } from '../components/transcript.tsx';
 import { formatTime, t } from '../i18n/index.ts';
 
 type Row = { kind: 'header'; key: string; session: SessionCard | null } | { kind: 'message'; key: string; message: Message };
@@ -10,7 +13,9 @@ export function withSessionHeaders(history: ContactHistory): Row[] {
   let current: string | null | undefined;
   for (const message of [...history.messages].sort((a, b) => a.seq - b.seq)) {
     const sessionId = message.sessionId ?? null;
-    if (sessionId !== current) {
+    // An event without a session (joined, ended…) belongs where it stands; it does not open a section.
+    const startsSection = sessionId !== current && !(message.kind === 'event' && sessionId === null && current !== undefined);
+    if (startsSection) {
       current = sessionId;
       rows.push({ kind: 'header', key: `h-${message.seq}`, session: sessionId ? (sessions.get(sessionId) ?? null) : null });
     }
@@ -42,8 +47,13 @@ function authorName(message: Message): string {
 /** The whole history with a contact; text is rendered as text, never HTML. */
 export function CommTranscript({ history }: { history: ContactHistory }) {
   const rows = withSessionHeaders(history);
+  const root = useRef<HTMLElement>(null);
+  // Follow the conversation: the newest message (e.g. the contact's answer) is in view.
+  useEffect(() => {
+    if (root.current) root.current.scrollTop = root.current.scrollHeight;
+  }, [rows.length]);
   return (
-    <section class="comm-transcript" aria-label={t('comm.transcript')} data-testid="comm-transcript" tabIndex={0}>
+    <section ref={root} class="comm-transcript" aria-label={t('comm.transcript')} data-testid="comm-transcript" tabIndex={0}>
       {rows.length === 0 ? (
         <p class="list-empty">{t('comm.noMessages')}</p>
       ) : (
@@ -51,13 +61,17 @@ export function CommTranscript({ history }: { history: ContactHistory }) {
           {rows.map((row) =>
             row.kind === 'header' ? (
               <SessionHeader key={row.key} session={row.session} />
+            ) : row.message.kind === 'event' ? (
+              <li key={row.key} class="comm-event" data-testid="comm-event">
+                {eventLabel(row.message)} · <time dateTime={row.message.createdAt}>{formatTime(row.message.createdAt)}</time>
+              </li>
             ) : (
               <li key={row.key} class={`comm-message from-${row.message.author.kind}`} data-testid="comm-message">
                 <span class="comm-meta">
                   <span class="author">{authorName(row.message)}</span> <time dateTime={row.message.createdAt}>{formatTime(row.message.createdAt)}</time>
                 </span>
                 <span class="comm-text">
-                  {row.message.kind === 'event' ? t('comm.event') : row.message.text || (row.message.kind === 'image' ? t('comm.image') : '')}
+                  <Body message={row.message} />
                 </span>
               </li>
             ),

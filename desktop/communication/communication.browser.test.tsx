@@ -126,3 +126,32 @@ describe('Communication tab', () => {
     void ME;
   });
 });
+
+describe('withSessionHeaders', () => {
+  it('opens one section per session and one for follow-ups; events without a session stay where they are', async () => {
+    const { withSessionHeaders } = await import('./comm-transcript.tsx');
+    const joined = {
+      ...textMessage(2, ''),
+      kind: 'event' as const,
+      sessionId: null,
+      author: { kind: 'system' as const, id: null, name: null },
+      event: { type: 'agent_joined' as const, actorName: 'Ada' },
+    };
+    const rows = withSessionHeaders({
+      contact: { id: ME.id, name: null, email: null, phone: null, verified: false, attributes: {}, identities: [], createdAt: new Date().toISOString() },
+      conversationId: CONVERSATION_ID,
+      sessions: [card()],
+      messages: [textMessage(1, 'hello', { sessionId: SESSION_ID }), joined as never, textMessage(3, 'thanks', { sessionId: SESSION_ID }), textMessage(4, 'later', { sessionId: null })],
+      lastSeq: 4,
+      receipts: { visitorReadSeq: 0, agentReadSeq: 0 },
+    } as ContactHistory);
+    expect(rows.map((r) => (r.kind === 'header' ? `header:${r.session ? 'session' : 'follow-ups'}` : r.message.seq))).to.deep.equal([
+      'header:session',
+      1,
+      2,
+      3,
+      'header:follow-ups',
+      4,
+    ]);
+  });
+});

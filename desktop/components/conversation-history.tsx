@@ -13,8 +13,12 @@ function allMessages(history: readonly Message[], live: readonly Message[]): Mes
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-const textOf = (message: Message, visitorName: string, meId: string) =>
-  message.kind === 'event' ? eventLabel(message) : `${authorLabel(message.author, meId, visitorName)}: ${message.text}`;
+/** One searchable line per message; an image reads as its caption, or "[Image]" without one. */
+const textOf = (message: Message, visitorName: string, meId: string) => {
+  if (message.kind === 'event') return eventLabel(message);
+  const body = message.kind === 'image' && !message.text ? `[${t('image.alt')}]` : message.text;
+  return `${authorLabel(message.author, meId, visitorName)}: ${body}`;
+};
 
 /**
  * The Conversation tab (seed 002): the current transcript and all previous

@@ -1,4 +1,4 @@
-import type { Author, ContactRef, EventMessage } from '../../protocol/index.ts';
+import { SYSTEM_PRESENCE_REASONS, type Author, type ContactRef, type EventMessage, type SystemPresenceReason } from '../../protocol/index.ts';
 import { t } from '../i18n/index.ts';
 
 /** The contact's name, or "Visitor 1a2b3c" when the visitor never gave one. */
@@ -17,4 +17,9 @@ export function authorLabel(author: Author, meId: string | null, visitorName?: s
 export function eventLabel(message: EventMessage): string {
   const name = message.event.actorName ?? message.author.name ?? t('event.someone');
   return t(`event.${message.event.type}`, { name });
+}
+
+/** A presence reason: the system's codes translated, an agent's own words as they typed them. */
+export function presenceReasonLabel(reason: string): string {
+  return (SYSTEM_PRESENCE_REASONS as readonly string[]).includes(reason) ? t(`presence.systemReason.${reason as SystemPresenceReason}`) : reason;
 }

@@ -22,8 +22,6 @@ export const enMore = {
   'comm.noMessages': 'No messages with this contact yet.',
   'comm.followUps': 'Messages outside a session',
   'comm.sessionOf': 'Session of {date}',
-  'comm.event': 'Conversation event',
-  'comm.image': 'Image',
   'comm.write': 'Write a message',
   'comm.send': 'Send',
   'comm.emptyMessage': 'Write a message first.',

@@ -21,8 +21,6 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'comm.noMessages': 'Aucun message avec ce contact pour l’instant.',
   'comm.followUps': 'Messages hors session',
   'comm.sessionOf': 'Session du {date}',
-  'comm.event': 'Événement de la conversation',
-  'comm.image': 'Image',
   'comm.write': 'Écrire un message',
   'comm.send': 'Envoyer',
   'comm.emptyMessage': 'Écrivez d’abord un message.',

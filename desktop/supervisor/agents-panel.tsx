@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AgentRoutingProfile, ChannelPresence, PresenceState } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
+import { presenceReasonLabel } from '../components/labels.ts';
 import { errorText, t } from '../i18n/index.ts';
 
 /** How often the panel re-reads the directory (pushes keep it live in between). */
@@ -76,7 +77,7 @@ export function AgentsPanel({ client }: { client: AgentClient }) {
                     : agent.presence.map((p) => (
                         <span key={p.channel} class={`presence-chip state-${p.state}`}>
                           {t(`channel.${p.channel}`)}: {t(`presence.${p.state}`)}
-                          {p.reason ? ` (${p.reason})` : ''}
+                          {p.reason ? ` (${presenceReasonLabel(p.reason)})` : ''}
                         </span>
                       ))}
                 </td>

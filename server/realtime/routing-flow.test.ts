@@ -93,6 +93,9 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     // A second accept of the same offer changes nothing.
     expect(await call(agent, 'offer:accept', { offerId: offer!.id })).toMatchObject({ ok: false, error: { code: 'OFFER_GONE' } });
     expect((await sessionOf(conversationId)).state).toBe('active');
+    // The address book and the supervisor's panel count the chat against Ada's limit.
+    const directory = await expectOk(call<{ agents: { name: string; load: number }[] }>(agent, 'directory:get', {}));
+    expect(directory.agents.find((a) => a.name === 'Ada Lovelace')?.load).toBe(1);
   });
 
   it('an unanswered offer expires: Refused, back to the front of the queue, offered to the next Ready agent', async () => {

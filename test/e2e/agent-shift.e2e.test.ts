@@ -4,32 +4,16 @@
  * notes; later the agent writes to that contact from the Communication tab, the
  * visitor comes back, sees it with a badge and answers, and the agent is notified.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useSystemAndBrowser } from './browser.ts';
 import { AgentDesk, eventually, VisitorPage } from './pages.ts';
-import { DEMO_AGENT, startSystem, type RunningSystem } from './system.ts';
+import { DEMO_AGENT } from './system.ts';
 
 describe("an agent's shift in the desktop", () => {
-  let system: RunningSystem;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const newContext = async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    return context;
-  };
-
-  beforeAll(async () => {
-    [system, browser] = await Promise.all([startSystem(), launchChromium()]);
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await system?.stop();
-  });
+  const { system: running, newContext } = useSystemAndBrowser();
 
   it('handles three chats, a quick reply, a transfer, a wrap-up and an asynchronous follow-up', async () => {
+    const system = running();
     const ada = await AgentDesk.login(await newContext(), system.url, DEMO_AGENT);
     const page = ada.page;
     await ada.setPresence('ready');

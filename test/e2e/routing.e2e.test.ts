@@ -3,32 +3,16 @@
  * agent accepts, transfers to a queue where the first agent (Ready again) takes
  * it, and the visitor follows it all: position, joins and leaves, and ends the chat.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useSystemAndBrowser } from './browser.ts';
 import { AgentDesk, eventually, VisitorPage } from './pages.ts';
-import { DEMO_AGENT, SECOND_AGENT, startSystem, type RunningSystem } from './system.ts';
+import { DEMO_AGENT, SECOND_AGENT } from './system.ts';
 
 describe('routing: offers, Refused, transfer, end (widget ⇄ two desktops)', () => {
-  let system: RunningSystem;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const newContext = async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    return context;
-  };
-
-  beforeAll(async () => {
-    [system, browser] = await Promise.all([startSystem(), launchChromium()]);
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await system?.stop();
-  });
+  const { system: running, newContext } = useSystemAndBrowser();
 
   it('routes, refuses on expiry, transfers to a queue and lets the visitor end the chat', async () => {
+    const system = running();
     const adaContext = await newContext();
     const ada = await AgentDesk.login(adaContext, system.url, DEMO_AGENT);
     // Short offers so the expiry happens within the test (an admin setting per queue).

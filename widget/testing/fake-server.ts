@@ -25,6 +25,8 @@ export class FakeServer {
   dropAcks = 0;
   pageSize = 500;
   rejectWith: ErrorCode | null = null;
+  /** Every `read` seq the visitor reported (read receipts). */
+  readonly reads: number[] = [];
   /** Socket up but storage down (a database outage): every stored-data request answers UNAVAILABLE. */
   storageDown = false;
   token = 'visitor-token-1';
@@ -95,6 +97,10 @@ export class FakeServer {
   handle(event: string, payload: any): Ack<unknown> {
     if (event === 'ping') return { ok: true, data: { now: new Date().toISOString() } };
     if (event === 'typing') return { ok: true, data: {} };
+    if (event === 'read') {
+      this.reads.push(payload.seq);
+      return { ok: true, data: {} };
+    }
     if (this.storageDown) return { ok: false, error: { code: 'UNAVAILABLE', message: 'database down' } };
     if (event === 'queue:status' || event === 'conversation:end' || event === 'followup:email') return this.session(event, payload);
     if (event === 'sync') {

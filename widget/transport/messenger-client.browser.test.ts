@@ -78,6 +78,25 @@ describe('MessengerClient (fake socket)', () => {
     expect(server.messages).to.have.length(1);
   });
 
+  it('reports what the visitor has seen (read receipts) only while the panel is visible, once per new message', async () => {
+    const server = new FakeServer();
+    const c = start(client(server, freshStore()));
+    await waitFor(() => c.state.connection === 'online', 'online');
+    c.send('hello');
+    await waitFor(() => c.state.rows[0]?.type === 'message', 'acked');
+    server.agentSays('Hi, how can I help?');
+    await waitFor(() => c.state.rows.length === 2, 'agent message');
+    expect(server.reads).to.deep.equal([]);
+
+    c.setVisible(true);
+    await waitFor(() => server.reads.length === 1, 'read reported on open');
+    expect(server.reads).to.deep.equal([2]);
+    c.setVisible(true);
+    server.agentSays('Still there?');
+    await waitFor(() => server.reads.length === 2, 'read reported for the new message');
+    expect(server.reads).to.deep.equal([2, 3]);
+  });
+
   it('sends the outbox in order, one at a time, so only the first send creates the session', async () => {
     const server = new FakeServer();
     server.reachable = false;

@@ -71,6 +71,7 @@ export class MessengerClient {
   private syncing = false;
   private syncAgain = false;
   private unwatchNetwork: (() => void) | null = null;
+  private reportedReadSeq = 0;
   private readonly typing = new TypingThrottle((typing) => {
     if (this.token && this.link?.connected) void this.link.request('typing', { typing }, this.ackTimeout);
   });
@@ -209,10 +210,21 @@ export class MessengerClient {
   /** The panel is open and the page is visible: agent messages count as read. */
   setVisible(visible: boolean): void {
     this.visible = visible;
+    if (visible) this.reportRead();
     if (visible && this.state.unread > 0) {
       this.options.store.remove(STORAGE_KEYS.unread);
       this.emit();
     }
+  }
+
+  /** Tells the server (read receipts for the agent) how far the visitor has seen, once per new seq. */
+  private reportRead(): void {
+    const seq = this.transcript.lastSeq;
+    if (!this.visible || !this.token || !this.link?.connected || seq <= this.reportedReadSeq) return;
+    this.reportedReadSeq = seq;
+    void this.link.request('read', { seq }, this.ackTimeout).then((answer) => {
+      if (!answer.ok && this.reportedReadSeq === seq) this.reportedReadSeq = 0; // try again on the next occasion
+    });
   }
 
   private get ackTimeout(): number {
@@ -352,7 +364,10 @@ export class MessengerClient {
     }
     if (unread > 0) this.options.store.set(STORAGE_KEYS.unread, this.state.unread + unread);
     if (gap && syncOnGap) void this.syncAll();
-    if (applied.length > 0) this.emit();
+    if (applied.length > 0) {
+      this.reportRead();
+      this.emit();
+    }
   }
 
   private setAgentTyping(name: string | null, notify = true): void {

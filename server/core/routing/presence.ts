@@ -28,12 +28,12 @@ export function setByAgent(
 }
 
 export function refused(current: PresenceSnapshot, how: 'rejected' | 'expired', at: Date): PresenceSnapshot {
-  return { ...current, state: 'refused', reason: how === 'rejected' ? 'Offer rejected' : 'Offer not answered', since: at };
+  return { ...current, state: 'refused', reason: how === 'rejected' ? 'offer_rejected' : 'offer_expired', since: at };
 }
 
 export function offline(current: PresenceSnapshot, at: Date): PresenceSnapshot {
   if (current.state === 'offline') return current;
-  return { ...current, state: 'offline', reason: 'Disconnected', since: at };
+  return { ...current, state: 'offline', reason: 'disconnected', since: at };
 }
 
 /** A desktop connects: an offline agent becomes Not Ready (a person must choose Ready). */

@@ -30,8 +30,8 @@ export async function agentAccounts(tx: Tx, ids?: string[]): Promise<AgentAccoun
   const rows = await tx
     .select({
       a: agents,
-      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = ${agents.id}), '{}')`,
-      teamIds: sql<string[]>`coalesce((select array_agg(tm.team_id::text) from team_members tm where tm.agent_id = ${agents.id}), '{}')`,
+      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = "agents"."id"), '{}')`,
+      teamIds: sql<string[]>`coalesce((select array_agg(tm.team_id::text) from team_members tm where tm.agent_id = "agents"."id"), '{}')`,
     })
     .from(agents)
     .where(ids ? inArray(agents.id, ids) : undefined)

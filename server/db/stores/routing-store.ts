@@ -97,6 +97,9 @@ export const toChannelPresence = (r: PresenceRow | PresenceSnapshot): ChannelPre
   since: r.since.toISOString(),
 });
 
+// Correlated subqueries name "agents"."id" in full: drizzle renders a bare "id" in single-table
+// selects, which inside `from sessions s` would bind to sessions.id.
+
 /** Routing candidates on a channel: agents with their presence, queues and current load. */
 export async function candidates(tx: Tx, channel: MediaChannel, agentIds?: string[]): Promise<Candidate[]> {
   const rows = await tx
@@ -106,8 +109,8 @@ export async function candidates(tx: Tx, channel: MediaChannel, agentIds?: strin
       maxConcurrent: agents.maxConcurrent,
       state: agentPresence.state,
       idleSince: agentPresence.idleSince,
-      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = ${agents.id}), '{}')`,
-      load: sql<number>`(select count(*)::int from sessions s where s.agent_id = ${agents.id} and s.state in ('offered','active','wrap_up'))`,
+      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = "agents"."id"), '{}')`,
+      load: sql<number>`(select count(*)::int from sessions s where s.agent_id = "agents"."id" and s.state in ('offered','active','wrap_up'))`,
     })
     .from(agentPresence)
     .innerJoin(agents, eq(agents.id, agentPresence.agentId))
@@ -139,9 +142,9 @@ export async function routingProfiles(tx: Tx, agentIds?: string[]): Promise<Agen
   const rows = await tx
     .select({
       a: agents,
-      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = ${agents.id}), '{}')`,
-      teamIds: sql<string[]>`coalesce((select array_agg(tm.team_id::text) from team_members tm where tm.agent_id = ${agents.id}), '{}')`,
-      load: sql<number>`(select count(*)::int from sessions s where s.agent_id = ${agents.id} and s.state in ('offered','active','wrap_up'))`,
+      queueIds: sql<string[]>`coalesce((select array_agg(aq.queue_id::text) from agent_queues aq where aq.agent_id = "agents"."id"), '{}')`,
+      teamIds: sql<string[]>`coalesce((select array_agg(tm.team_id::text) from team_members tm where tm.agent_id = "agents"."id"), '{}')`,
+      load: sql<number>`(select count(*)::int from sessions s where s.agent_id = "agents"."id" and s.state in ('offered','active','wrap_up'))`,
     })
     .from(agents)
     .where(agentIds ? inArray(agents.id, agentIds) : undefined)
