@@ -31,12 +31,10 @@ describe("an agent's shift in the desktop", () => {
       await eventually(async () => expect(await page.getByTestId('contact-tab').count()).toBe(i + 1), `${i + 1} contact tabs`);
     }
     const tabFor = (text: string) => page.getByTestId('contact-tab').filter({ hasText: text });
-    // A click that lands while the tab list re-renders (an offer just accepted) can miss: click again.
-    const openTab = async (text: string) =>
-      eventually(async () => {
-        await tabFor(text).click();
-        await page.getByTestId('transcript-row').filter({ hasText: text }).first().waitFor({ timeout: 3_000 });
-      }, `chat "${text}" open`);
+    const openTab = async (text: string) => {
+      await tabFor(text).click();
+      await page.getByTestId('transcript-row').filter({ hasText: text }).first().waitFor();
+    };
 
     // Chat 1: a quick reply whose variables are filled (agent name known, order number asked).
     await openTab('First: where is my order?');

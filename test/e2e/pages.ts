@@ -132,8 +132,12 @@ export class AgentDesk {
     return this.page.getByTestId('offer');
   }
 
+  /** Accepts the first offer and waits until it is answered (the chat is then open on the desk). */
   async acceptOffer(): Promise<void> {
-    await this.offer().first().getByTestId('offer-accept').click();
+    const offer = this.offer().first();
+    const offerId = await offer.getAttribute('data-offer-id');
+    await offer.getByTestId('offer-accept').click();
+    await this.page.locator(`[data-testid=offer][data-offer-id="${offerId}"]`).waitFor({ state: 'detached' });
     await this.page.getByTestId('composer-input').waitFor();
   }
 
