@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Visibility } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
+import { contactLabel } from '../components/labels.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { CommTranscript } from './comm-transcript.tsx';
 import { createCommunication, type Communication, type CommunicationOptions } from './communication-state.ts';
@@ -53,7 +54,7 @@ function ContactList({ comm, hidden }: { comm: Communication; hidden: boolean })
                 data-conversation-id={item.conversationId}
               >
                 <span class="item-top">
-                  <span class="item-name">{item.contact.name ?? item.contact.email ?? t('comm.anonymous')}</span>
+                  <span class="item-name">{item.contact.name ?? item.contact.email ?? contactLabel({ id: item.contact.id, name: null, email: null })}</span>
                   {item.lastMessage && <span class="item-time">{formatTime(item.lastMessage.createdAt)}</span>}
                 </span>
                 <span class="item-preview">{item.open ? `${t('comm.openSession')} · ` : ''}{item.lastMessage?.text ?? t('lists.noMessage')}</span>
@@ -70,7 +71,7 @@ function Conversation({ comm }: { comm: Communication }) {
   const history = comm.history.value;
   if (comm.historyError.value) return <p class="form-error" role="alert">{comm.historyError.value}</p>;
   if (!history) return <p class="list-empty">{comm.historyLoading.value ? t('comm.loading') : t('comm.pick')}</p>;
-  const name = history.contact.name ?? history.contact.email ?? t('comm.anonymous');
+  const name = history.contact.name ?? history.contact.email ?? contactLabel({ id: history.contact.id, name: null, email: null });
   return (
     <div class="comm-conversation">
       <header class="comm-head">

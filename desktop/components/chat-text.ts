@@ -1,13 +1,15 @@
 import type { Message } from '../../protocol/index.ts';
-import { formatTime, t } from '../i18n/index.ts';
+import { formatDate, formatTime, t } from '../i18n/index.ts';
 import { authorLabel, eventLabel } from './labels.ts';
 
 /**
  * The whole chat as readable text for the clipboard (seed 001 "Copy whole chat"):
- * "[12:04] Ada Lovelace: …", events in brackets, images by name.
+ * a header (contact, date, queue) then "[12:04] Ada Lovelace: …", events in brackets, images by name.
  */
-export function chatAsText(messages: readonly Message[], visitorName: string): string {
-  return messages
+export function chatAsText(messages: readonly Message[], visitorName: string, queueName: string | null = null): string {
+  const first = messages[0];
+  const header = [t('copy.header', { name: visitorName }), first ? formatDate(first.createdAt) : '', queueName ?? ''].filter(Boolean).join(' · ');
+  const lines = messages
     .map((message) => {
       const time = `[${formatTime(message.createdAt)}]`;
       if (message.kind === 'event') return `${time} [${eventLabel(message)}]`;
@@ -15,6 +17,6 @@ export function chatAsText(messages: readonly Message[], visitorName: string): s
       const who = authorLabel(message.author, null, visitorName);
       const body = message.kind === 'image' ? `[${t('image.label', { name: message.attachment.name })}]${message.text ? ` ${message.text}` : ''}` : message.text;
       return `${time} ${who}: ${body}`;
-    })
-    .join('\n');
+    });
+  return [header, '', ...lines].join('\n');
 }

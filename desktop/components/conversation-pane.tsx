@@ -68,7 +68,7 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           </p>
         </div>
         <div class="chat-actions" role="toolbar" aria-label={t('chat.actions')}>
-          <CopyChatButton messages={transcript.messages} visitorName={name} />
+          <CopyChatButton messages={transcript.messages} visitorName={name} queueName={conversation.session?.queue?.name ?? null} />
         {canAct && (
           <>
             <button type="button" class="button" disabled={busy} onClick={() => setTransferring(true)} data-testid="transfer-button">

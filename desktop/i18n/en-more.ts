@@ -14,7 +14,6 @@ export const enMore = {
   'comm.visibility.public': 'Public',
   'comm.noContacts': 'No contact found.',
   'comm.publicEmpty': 'No public posts: public channels (social media) are not connected yet.',
-  'comm.anonymous': 'Anonymous visitor',
   'comm.openSession': 'In a session',
   'comm.pick': 'Select a contact to see the whole conversation.',
   'comm.loading': 'Loading the conversation…',

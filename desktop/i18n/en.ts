@@ -220,6 +220,7 @@ export const en = {
   'quick.required': 'required',
   'quick.missing': 'Fill in: {names}',
   'quick.insert': 'Insert',
+  'copy.header': 'Chat with {name}',
   'copy.button': 'Copy whole chat',
   'copy.copied': 'The chat was copied to the clipboard.',
   'copy.failed': 'The chat could not be copied.',

@@ -13,7 +13,6 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'comm.visibility.public': 'Public',
   'comm.noContacts': 'Aucun contact trouvé.',
   'comm.publicEmpty': 'Aucune publication publique : les canaux publics (réseaux sociaux) ne sont pas encore connectés.',
-  'comm.anonymous': 'Visiteur anonyme',
   'comm.openSession': 'En session',
   'comm.pick': 'Sélectionnez un contact pour voir toute la conversation.',
   'comm.loading': 'Chargement de la conversation…',

@@ -218,6 +218,7 @@ export const fr: Record<MessageKey, string> = {
   'quick.required': 'obligatoire',
   'quick.missing': 'À remplir : {names}',
   'quick.insert': 'Insérer',
+  'copy.header': 'Discussion avec {name}',
   'copy.button': 'Copier tout le chat',
   'copy.copied': 'Le chat a été copié dans le presse-papiers.',
   'copy.failed': 'Impossible de copier le chat.',

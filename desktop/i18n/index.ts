@@ -56,6 +56,12 @@ export function errorText(code: string | undefined, serverMessage?: string): str
   return serverMessage || t('error.generic');
 }
 
+/** A full date ("21 November 2026") in the current locale. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : new Intl.DateTimeFormat(locale.value, { dateStyle: 'long' }).format(date);
+}
+
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 /** Short time (and date when not today) in the current locale. */
 export function formatTime(iso: string, now: Date = new Date()): string {
