@@ -221,3 +221,37 @@ export const AssistantVersion = z.object({ number: z.number().int().min(1), publ
 export type AssistantVersion = z.infer<typeof AssistantVersion>;
 /** Publish the draft as a new version and connect it to these websites (replacing their assistant). */
 export const PublishAssistantInput = z.object({ channels: z.array(Uuid).min(1) });
+
+// ---- Admin REST (`/api/v1/assistants`, cookie auth, admin writes) ----------
+
+/** `GET /api/v1/assistants/:id`: the assistant, its editable draft and its published versions. */
+export const AssistantDetail = z.object({
+  assistant: Assistant,
+  draft: BotDefinition,
+  /** Problems of the draft as it stands (publishing is refused while an error remains). */
+  issues: z.array(DefinitionIssue),
+  versions: z.array(z.object({ number: z.number().int().min(1), publishedAt: IsoDate })),
+});
+export type AssistantDetail = z.infer<typeof AssistantDetail>;
+/** `PUT /api/v1/assistants/:id/draft`: a draft is saved even when invalid; its issues come back. */
+export const SaveDraftInput = z.object({ definition: z.unknown() });
+export const RollbackInput = z.object({ version: z.number().int().min(1) });
+/** `POST /api/v1/assistants/:id/preview`: one step of the draft, nothing stored. */
+export const PreviewInput = z.object({
+  cursor: z.unknown().nullable(),
+  input: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('start') }),
+    z.object({ kind: z.literal('text'), text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) }),
+    z.object({ kind: z.literal('postback'), value: z.string().min(1).max(100), label: z.string().min(1).max(200) }),
+  ]),
+  locale: Locale,
+});
+export const PreviewResult = z.object({
+  cursor: z.unknown(),
+  outputs: z.array(BotOutput),
+  handoff: z.object({ queueId: Uuid, attributes: z.record(z.string(), z.string()) }).nullable(),
+  ended: z.boolean(),
+  /** Set when the input was refused (e.g. a button no longer offered); the cursor is unchanged. */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type PreviewResult = z.infer<typeof PreviewResult>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Attachment } from './attachments.ts';
+import { BotOutput } from './bots.ts';
 import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
 
 export const AuthorKind = z.enum(['visitor', 'agent', 'bot', 'system']);
@@ -40,12 +41,19 @@ export const EventMessage = MessageBase.extend({
 /** An image with an optional caption. */
 export const ImageMessage = MessageBase.extend({ kind: z.literal('image'), text: z.string(), attachment: Attachment });
 
+/**
+ * An assistant's bubble: buttons, a link card, an image or text (`payload`), with
+ * `text` as a plain fallback for clients that do not render it. Author kind `bot`.
+ */
+export const StructuredMessage = MessageBase.extend({ kind: z.literal('structured'), text: z.string(), payload: BotOutput });
+
 /** Anything a transcript shows, in seq order. */
-export const Message = z.discriminatedUnion('kind', [TextMessage, EventMessage, ImageMessage]);
+export const Message = z.discriminatedUnion('kind', [TextMessage, EventMessage, ImageMessage, StructuredMessage]);
 export type Message = z.infer<typeof Message>;
 export type TextMessage = z.infer<typeof TextMessage>;
 export type EventMessage = z.infer<typeof EventMessage>;
 export type ImageMessage = z.infer<typeof ImageMessage>;
+export type StructuredMessage = z.infer<typeof StructuredMessage>;
 
 /** What a sender submits; the server assigns id, seq, author and time. */
 export const SendText = z.object({ clientId: ClientId, text: MessageText });

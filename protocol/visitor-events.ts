@@ -4,6 +4,7 @@ import { Author, Message, SendMessage } from './message.ts';
 import { ReceiptEvent } from './contacts.ts';
 import { WebsiteKey } from './rest.ts';
 import { QueueStatus } from './routing.ts';
+import { SendPostback } from './bots.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
 
 /** Socket.IO namespace of the widget. */
@@ -42,6 +43,11 @@ const Empty = z.object({}).strict();
 
 export const visitorInbound = {
   'message:send': { input: SendMessage, output: VisitorSendResult },
+  /**
+   * A quick-reply button pressed: stored as the visitor's message (the label) and fed to the
+   * assistant. An option not offered now → VALIDATION_FAILED and the flow stays where it is.
+   */
+  'postback:send': { input: SendPostback, output: VisitorSendResult },
   /** The visitor has seen the conversation up to `seq` (panel open, page visible). */
   read: { input: z.object({ seq: Seq }), output: Empty },
   sync: { input: SyncRequest, output: SyncResult },

@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: boolish.optional(),
+  /** With the demo seed: publish the demo assistant on demo-shop (false = the default messaging response). */
+  SEED_DEMO_ASSISTANT: boolish.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   /** How often this node's sweeper claims due timers (offer expiry, presence lapse). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -41,6 +43,8 @@ export interface Env {
   secret: string | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   seedDemo: boolean;
+  /** Whether the demo seed publishes the demo assistant on demo-shop. */
+  seedDemoAssistant: boolean;
   /** Redis for multi-node Socket.IO fan-out; null = single node. */
   redisUrl: string | null;
   sweepIntervalMs: number;
@@ -69,6 +73,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     // A known demo password must never appear in production unless asked for.
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    seedDemoAssistant: e.SEED_DEMO_ASSISTANT,
     redisUrl: e.REDIS_URL ?? null,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -81,7 +81,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     publisher.attach(socketPublisher);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
-    if (env.seedDemo) await seedDemo(database.db, { publicUrl: url, port });
+    if (env.seedDemo) await seedDemo(database.db, { publicUrl: url, port, assistant: env.seedDemoAssistant });
     if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, env.seedDemo);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
     const webhookDispatcher = options.webhooks === false ? null : createWebhookDispatcher({ db: database.db, clock, logger, ...options.webhooks });

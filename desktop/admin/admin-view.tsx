@@ -2,15 +2,20 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import { createAdminData } from './admin-data.ts';
 import { ResourceSection } from './resource-section.tsx';
+import { AssistantsSection } from './assistants/assistants-section.tsx';
 import { ADMIN_SECTIONS, sectionSpecs, type AdminSection } from './sections.tsx';
+
+/** Resource sections plus the assistants page, which has its own builder instead of a generic form. */
+const NAV = [...ADMIN_SECTIONS, 'assistants'] as const;
+type NavSection = (typeof NAV)[number];
 
 /** Admin pages (admin role only): a section list on the left, the chosen section's list and form. */
 export function AdminView() {
   const [data] = useState(createAdminData);
   const [specs] = useState(() => sectionSpecs(data));
-  const [section, setSection] = useState<AdminSection>('agents');
+  const [section, setSection] = useState<NavSection>('agents');
   useEffect(() => void data.loadAll(), []);
-  const spec = specs[section];
+  const spec = section === 'assistants' ? null : specs[section as AdminSection];
   return (
     <section class="admin-view" aria-labelledby="admin-title">
       <h2 id="admin-title" class="visually-hidden">
@@ -19,7 +24,7 @@ export function AdminView() {
       <div class="admin-columns">
         <nav class="admin-nav" aria-label={t('admin.sections')}>
           <ul>
-            {ADMIN_SECTIONS.map((name) => (
+            {NAV.map((name) => (
               <li key={name}>
                 <button
                   type="button"
@@ -36,7 +41,7 @@ export function AdminView() {
         </nav>
         <div class="admin-main">
           <h3 class="admin-section-title">{t(`admin.section.${section}`)}</h3>
-          <ResourceSection key={section} spec={spec} />
+          {spec ? <ResourceSection key={section} spec={spec} /> : <AssistantsSection />}
         </div>
       </div>
     </section>

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { ImageMessage, Message, Receipts, TextMessage } from '../../protocol/index.ts';
+import type { ImageMessage, Message, Receipts, StructuredMessage, TextMessage } from '../../protocol/index.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { deliveryState } from '../state/receipts.ts';
 import type { PendingMessage } from '../state/transcript-state.ts';
@@ -51,6 +51,7 @@ export function Transcript({ messages, pending, meId, label, visitorName, receip
             <div class="meta">
               <span class="author">{authorLabel(message.author, meId, visitorName)}</span>
               <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+              {message.author.kind === 'bot' && <span class="bot-badge">{t('transcript.assistant')}</span>}
               {message.author.kind === 'agent' && <Receipt state={deliveryState(message, receipts)} />}
             </div>
             <Body message={message} />
@@ -81,8 +82,9 @@ function Receipt({ state }: { state: 'delivered' | 'read' }) {
 }
 
 /** Text as a text node; an image as a thumbnail linking to the full picture, with its caption. */
-export function Body({ message }: { message: TextMessage | ImageMessage }) {
+export function Body({ message }: { message: TextMessage | ImageMessage | StructuredMessage }) {
   if (message.kind === 'text') return <p class="bubble">{message.text}</p>;
+  if (message.kind === 'structured') return <StructuredBody message={message} />;
   const { attachment } = message;
   return (
     <div class="bubble bubble-image">
@@ -91,5 +93,37 @@ export function Body({ message }: { message: TextMessage | ImageMessage }) {
       </a>
       {message.text && <p class="caption">{message.text}</p>}
     </div>
+  );
+}
+
+/** An assistant's bubble for the agent: buttons as a plain list (the agent cannot press them), cards as a link. */
+function StructuredBody({ message }: { message: StructuredMessage }) {
+  const p = message.payload;
+  if (p.kind === 'quick_replies')
+    return (
+      <div class="bubble bubble-bot" data-testid="structured-message">
+        <p>{p.text}</p>
+        <p class="bot-options">{t('transcript.options', { list: p.options.map((o) => o.label).join(', ') })}</p>
+      </div>
+    );
+  if (p.kind === 'card')
+    return (
+      <div class="bubble bubble-bot" data-testid="structured-message">
+        <a href={p.url} target="_blank" rel="noopener noreferrer">
+          {p.title}
+        </a>
+        {p.description && <p>{p.description}</p>}
+      </div>
+    );
+  if (p.kind === 'image')
+    return (
+      <div class="bubble bubble-image" data-testid="structured-message">
+        <img class="thumbnail" src={p.url} alt={p.alt ?? t('image.alt')} loading="lazy" />
+      </div>
+    );
+  return (
+    <p class="bubble bubble-bot" data-testid="structured-message">
+      {p.text}
+    </p>
   );
 }

@@ -11,7 +11,7 @@ import { call, closeSockets, connectVisitor, expectOk, loginCookie } from '../te
 import { attachImage } from './attach.ts';
 import * as img from './test-images.ts';
 
-const TEST_ENV = { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, logLevel: 'silent', secret: 'attachments-test-secret-0123456789' } as const;
+const TEST_ENV = { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'attachments-test-secret-0123456789' } as const;
 
 /** A visitor with a conversation: their token and conversation id. */
 async function newVisitor(server: RunningServer): Promise<{ token: string; conversationId: string }> {

@@ -156,7 +156,8 @@ export const offers = pgTable(
   ],
 );
 
-export const timerKind = pgEnum('timer_kind', ['offer_expiry', 'presence_lapse']);
+/** bot_reminder / bot_close: ref = the bot session's id (issue 5). */
+export const timerKind = pgEnum('timer_kind', ['offer_expiry', 'presence_lapse', 'bot_reminder', 'bot_close']);
 export type TimerKind = (typeof timerKind.enumValues)[number];
 
 /** Durable timers: any node's sweeper claims due rows with FOR UPDATE SKIP LOCKED. */

@@ -10,7 +10,7 @@ import { AgentRole, AuthorKind, ConversationStatus, Locale, type MediaChannel } 
 export const authorKind = pgEnum('author_kind', AuthorKind.options as [string, ...string[]]);
 export const conversationStatus = pgEnum('conversation_status', ConversationStatus.options as [string, ...string[]]);
 export const agentRole = pgEnum('agent_role', AgentRole.options as [string, ...string[]]);
-export const messageKind = pgEnum('message_kind', ['text', 'event', 'image']);
+export const messageKind = pgEnum('message_kind', ['text', 'event', 'image', 'structured']);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -135,7 +135,7 @@ export const messages = pgTable(
     authorKind: authorKind('author_kind').$type<AuthorKind>().notNull(),
     authorId: text('author_id'),
     authorName: text('author_name'),
-    kind: messageKind('kind').$type<'text' | 'event' | 'image'>().notNull(),
+    kind: messageKind('kind').$type<'text' | 'event' | 'image' | 'structured'>().notNull(),
     /** The session it was written in; null outside any session (asynchronous follow-up). No FK: sessions live in routing-schema. */
     sessionId: uuid('session_id'),
     body: text('body'),
@@ -162,3 +162,4 @@ export * from './routing-schema.ts';
 export * from './webhooks-schema.ts';
 export * from './desk-schema.ts';
 export * from './attachments-schema.ts';
+export * from './bots-schema.ts';

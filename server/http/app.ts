@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { assistantRoutes } from './routes/assistants.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
+  app.route('/api/v1', assistantRoutes(deps.services));
   app.route('/api/v1/webhooks', webhookRoutes(deps));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');

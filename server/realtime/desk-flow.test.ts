@@ -19,6 +19,7 @@ import { agentQueues, agents, queues, sessions } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
+import { DEFAULT_GREETING } from '../services/default-response.ts';
 import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, loginCookie, nextEvents, settle, startTestServer, type AgentSocket, type VisitorSocket } from '../testing/test-kit.ts';
 
 const text = (m: Message) => (m.kind === 'event' ? `#${m.event.type}` : m.text);
@@ -141,13 +142,17 @@ describe.each(backends)('the desk over sockets on $name', (backend) => {
     const bySession = (m: Message) => (m.sessionId === first ? 1 : m.sessionId === h.sessions[1]!.sessionId ? 2 : 0);
     expect(h.messages.map((m) => `${bySession(m)} ${text(m)}`)).toEqual([
       '1 Hello?',
+      `1 ${DEFAULT_GREETING.en}`,
       '1 #agent_joined',
       '1 First answer',
       '1 #conversation_ended',
       '0 A follow-up',
       '2 #conversation_reopened',
       '2 Second question',
+      `2 ${DEFAULT_GREETING.en}`,
     ]);
+    // The default response is written by the website, once per new session.
+    expect(h.messages.filter((m) => m.author.kind === 'bot').map((m) => m.author.name)).toEqual([DEMO.websiteName, DEMO.websiteName]);
     expect(h.contact).toMatchObject({ verified: false, identities: [{ channel: 'web', verified: false }] });
     expect((await call(agent, 'contact:history', { conversationId: randomUUID() })).ok).toBe(false);
   });

@@ -7,6 +7,7 @@ import { agents, queues, sessions, teams } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
+import { DEFAULT_GREETING } from '../services/default-response.ts';
 import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, settle, startTestServer, type AgentSocket } from '../testing/test-kit.ts';
 
 /** Polls until the value satisfies the predicate (routing continues after an ack, asynchronously). */
@@ -174,7 +175,7 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     const [offer] = await toGrace;
     expect(offer).toMatchObject({ conversationId, queue: { name: 'Billing' }, transferredBy: 'Ada Lovelace' });
     const detail = await expectOk(call<ConversationDetail>(g, 'offer:accept', { offerId: offer!.id }));
-    expect(detail.messages.map((m) => (m.kind === 'event' ? m.event.type : m.text))).toEqual(['Hello?', 'agent_joined', 'agent_left', 'agent_joined']);
+    expect(detail.messages.map((m) => (m.kind === 'event' ? m.event.type : m.text))).toEqual(['Hello?', DEFAULT_GREETING.en, 'agent_joined', 'agent_left', 'agent_joined']);
     expect(adaOffers).toEqual([]);
   });
 

@@ -18,8 +18,8 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
     try {
       const handshake = VisitorHandshake.safeParse(socket.handshake.auth ?? {});
       if (!handshake.success) throw appErrorFromZod(handshake.error);
-      const { websiteKey, token } = handshake.data;
-      socket.data.ctx = await services.visitor.resolve(websiteKey, token, socket.handshake.headers.origin);
+      const { websiteKey, token, locale } = handshake.data;
+      socket.data.ctx = await services.visitor.resolve(websiteKey, token, socket.handshake.headers.origin, locale ?? null);
       next();
     } catch (err) {
       next(handshakeError(err));
@@ -42,6 +42,7 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
           joinConversation(); // the first send created the conversation this socket now belongs to
           return result;
         },
+        'postback:send': (input) => services.visitor.postback(ctx, input),
         read: ({ seq }) => services.visitor.read(ctx, seq),
         sync: (input) => services.visitor.sync(ctx, input.afterSeq),
         typing: (input) => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, type AgentAccount, type AgentCreate, type Queue, type QueueInput, type Team, type Website, type WebsiteCreate } from '../../protocol/index.ts';
 import type { Tx } from '../db/client.ts';
 import * as A from '../db/stores/admin-store.ts';
+import { liveDefinitions } from '../db/stores/bots-store.ts';
 import { lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
 import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
@@ -138,6 +139,11 @@ export function createAdminService({ db }: ServiceDeps, routing: RoutingService,
       if (q.isDefault) throw new AppError('CONFLICT', 'The default queue cannot be deleted.');
       const open = await A.openSessionsInQueue(tx, id);
       if (open) throw new AppError('CONFLICT', `The queue still has ${open} open session(s); transfer or close them first.`);
+      // A published flow handing off to (or checking the hours of) this queue would break: name them.
+      const flows = [...new Set((await liveDefinitions(tx)).filter((l) => JSON.stringify(l.definition).includes(`"${id}"`)).map((l) => l.name))];
+      if (flows.length) {
+        throw new AppError('CONFLICT', `Published assistants use this queue: ${flows.join(', ')}.`, flows.map((name) => ({ path: 'assistants', message: name })));
+      }
       await tx.delete(queues).where(eq(queues.id, id));
     });
     return { ok: true as const };

@@ -1,5 +1,7 @@
 import { createAgentService } from './agent-service.ts';
 import { createAuthService } from './auth-service.ts';
+import { createAssistantService } from './assistant-service.ts';
+import { createBotService } from './bot-service.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createAdminService } from './admin-service.ts';
 import { createCatalogAdminService } from './catalog-admin-service.ts';
@@ -22,8 +24,12 @@ export function createServices(deps: ServiceDeps, routingOptions: RoutingOptions
   const sessionsRef = () => sessions!;
   const agent = createAgentService(deps, routing, sessionsRef);
   sessions = createSessionService(deps, routing, agent.open);
+  const bot = createBotService(deps);
+  routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
+  routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
-    visitor: createVisitorService(deps, routing, sessionsRef, status),
+    visitor: createVisitorService(deps, routing, sessionsRef, status, bot),
+    assistants: createAssistantService(deps),
     agent,
     auth: createAuthService(deps),
     routing,

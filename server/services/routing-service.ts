@@ -7,7 +7,7 @@ import * as M from '../core/routing/session-machine.ts';
 import type { Tx } from '../db/client.ts';
 import { agentLoad, candidates, clearTimer, claimDueTimer, ensurePresence, lockAgent, queueById, setTimer, toChannelPresence, toPresenceSnapshot, writePresence } from '../db/stores/routing-store.ts';
 import { applyTransition, lockSession } from '../db/stores/sessions-store.ts';
-import { offers, sessionEvents, sessions, type QueueRow, type SessionRow } from '../db/schema.ts';
+import { offers, sessionEvents, sessions, type QueueRow, type SessionRow, type TimerKind } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { Note, PublishNotes } from './routing-notes.ts';
 import { pendingOffersOf } from './routing-notes.ts';
@@ -217,6 +217,12 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
     notes.push({ kind: 'presence', agentId }, { kind: 'dispatch' });
   }
 
+  /** Handlers of other services' timer kinds (the assistants' reminder and close), run in the sweep's transaction. */
+  const timerHandlers = new Map<TimerKind, (tx: Tx, refId: string, notes: Note[]) => Promise<void>>();
+  function onTimer(kind: TimerKind, handler: (tx: Tx, refId: string, notes: Note[]) => Promise<void>): void {
+    timerHandlers.set(kind, handler);
+  }
+
   /** Claims and runs due timers one transaction each; returns how many ran. */
   async function sweep(): Promise<number> {
     let ran = 0;
@@ -226,7 +232,8 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
         if (!timer) return false;
         try {
           if (timer.kind === 'offer_expiry') await refuse(tx, timer.refId, null, 'expired', notes);
-          else await lapse(tx, timer.refId, notes);
+          else if (timer.kind === 'presence_lapse') await lapse(tx, timer.refId, notes);
+          else await timerHandlers.get(timer.kind)?.(tx, timer.refId, notes);
         } catch (err) {
           if (!(err instanceof AppError && err.code === 'OFFER_GONE')) throw err; // already decided: just drop the timer
         }
@@ -260,6 +267,6 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
     notes.push({ kind: 'revoked', agentId: o.agentId, offerId: o.id, reason });
   }
 
-  return { run, dispatch, offerTo, lockOffer, reject, setPresence, agentConnected, agentDisconnected, sweep, agentState, revokeOffer, pendingOfferOf };
+  return { run, dispatch, onTimer, offerTo, lockOffer, reject, setPresence, agentConnected, agentDisconnected, sweep, agentState, revokeOffer, pendingOfferOf };
 }
 export type RoutingService = ReturnType<typeof createRoutingService>;

@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { agentByEmail, ensureAgent } from '../db/stores/agents-store.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
-import { agentQueues, agents, dispositions, queues, quickReplies, tags, teamMembers, teams } from '../db/schema.ts';
+import { DEMO_ASSISTANT, demoAssistantDefinition } from '../core/bots/index.ts';
+import { agentQueues, agents, assistants, assistantVersions, dispositions, queues, quickReplies, tags, teamMembers, teams, websiteAssistants } from '../db/schema.ts';
 import { hashPassword } from './passwords.ts';
 
 /** The demo the README promises; idempotent, re-run at every start (origins follow the port). */
@@ -57,7 +58,7 @@ async function ensureQueue(db: Db, websiteId: string, name: string, isDefault: b
  * (admin, 5 chats, chat + twitter) and Grace (agent, 3 chats, chat), both in
  * both queues and the team. Settings an admin changed later are left alone.
  */
-export async function seedDemo(db: Db, opts: { publicUrl: string; port: number }): Promise<void> {
+export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; assistant?: boolean }): Promise<void> {
   const site = await upsertWebsite(db, {
     key: DEMO.websiteKey,
     name: DEMO.websiteName,
@@ -87,4 +88,21 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number }
     }
   }
   await seedDeskLists(db);
+  if (opts.assistant ?? true) await seedDemoAssistant(db, site.id, general.id);
+}
+
+/**
+ * Issue 5: the demo assistant, published (version 1) on demo-shop. Added once: if the
+ * assistant exists or the site already has one live, an admin's choices stay.
+ */
+async function seedDemoAssistant(db: Db, websiteId: string, generalQueueId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: assistants.id }).from(assistants).where(eq(assistants.name, DEMO_ASSISTANT.name)).limit(1);
+    const [live] = await tx.select().from(websiteAssistants).where(eq(websiteAssistants.websiteId, websiteId));
+    if (existing || live) return;
+    const definition = demoAssistantDefinition(generalQueueId);
+    const [row] = await tx.insert(assistants).values({ name: DEMO_ASSISTANT.name, languages: [...DEMO_ASSISTANT.languages], draft: definition }).returning({ id: assistants.id });
+    await tx.insert(assistantVersions).values({ assistantId: row!.id, number: 1, definition });
+    await tx.insert(websiteAssistants).values({ websiteId, assistantId: row!.id, versionNumber: 1 }).onConflictDoNothing();
+  });
 }

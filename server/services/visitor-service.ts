@@ -1,14 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendMessage, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendMessage, type SendPostback, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
 import { isOriginAllowed } from '../core/origin.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { conversationOfContact, createConversation, markRead } from '../db/stores/conversations-store.ts';
 import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
+import { liveAssistantOf } from '../db/stores/bots-store.ts';
+import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { createVisitorWithContact, touchVisitor, visitorById, visitorOfContact } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
+import type { BotService, BotStep } from './bot-service.ts';
+import { defaultGreeting } from './default-response.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 import type { Note } from './routing-notes.ts';
@@ -24,6 +28,8 @@ export interface VisitorContext {
   website: WebsiteRow;
   visitor: VisitorRow | null;
   conversationId: string | null;
+  /** The widget's locale from the handshake (bot and default-response language). */
+  locale?: string | null;
 }
 
 const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | null): Author => ({
@@ -37,39 +43,60 @@ export function createVisitorService(
   routing: RoutingService,
   sessions: () => SessionService,
   status: QueueStatusReader,
+  bot: BotService,
 ) {
-  /** Appends the visitor's text, opening a session first when none is open (reopened marker if it had ended). */
-  async function appendWithSession(tx: Tx, locked: ConversationRow, text: MessageDraft, notes: Note[]) {
-    const patch = await sessions().openSessionForVisitor(tx, locked, notes);
+  /**
+   * What answers a visitor's message, under the conversation lock: the running assistant's
+   * next step; or, with no open session, a new one run by the website's live assistant, or
+   * (none published) queued in the default queue with the default greeting. A button press
+   * outside a bot session is refused before anything is written.
+   */
+  async function answerTo(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }): Promise<BotStep & { opened: boolean }> {
+    const open = await lockOpenSession(tx, locked.id);
+    if (open?.state === 'bot' && (postback || text.kind === 'text')) {
+      const input = postback ? { kind: 'postback' as const, ...postback } : { kind: 'text' as const, text: text.kind === 'text' ? text.text : '' };
+      return { ...(await bot.advanceRun(tx, locked, open, input, notes)), opened: false };
+    }
+    if (postback) throw new AppError('VALIDATION_FAILED', 'This option is not offered now.');
+    if (open) return { drafts: [], patch: {}, opened: false };
+    const live = await liveAssistantOf(tx, locked.websiteId);
+    if (live) return { ...(await bot.startRun(tx, locked, live, ctx.locale ?? null, notes)), opened: true };
+    const patch = (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {};
+    return { drafts: [defaultGreeting(ctx.website, ctx.locale)], patch, opened: true };
+  }
+
+  /** Appends the visitor's message and its answer (reopened marker first if the conversation had ended); the visitor's row is `own`. */
+  async function appendWithSession(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }) {
+    const answer = await answerTo(tx, ctx, locked, text, notes, postback);
     const reopened: MessageDraft[] =
-      patch && locked.currentSessionId ? [{ kind: 'event', type: 'conversation_reopened', actorName: null, author: { kind: 'system', id: null, name: null } }] : [];
+      answer.opened && locked.currentSessionId ? [{ kind: 'event', type: 'conversation_reopened', actorName: null, author: { kind: 'system', id: null, name: null } }] : [];
     // The visitor answers an asynchronous follow-up: its author hears of it once.
     const followUpAgentId = locked.followUpAgentId;
-    const rows = await insertEvents(tx, locked, [...reopened, text], { ...(patch ?? {}), ...(followUpAgentId ? { followUpAgentId: null } : {}) });
+    const rows = await insertEvents(tx, locked, [...reopened, text, ...answer.drafts], { ...answer.patch, ...(followUpAgentId ? { followUpAgentId: null } : {}) });
     notes.push({ kind: 'messages', conversationId: locked.id, rows }, { kind: 'conversation', conversationId: locked.id });
-    const last = rows[rows.length - 1]!;
+    const own = rows[reopened.length]!;
     if (followUpAgentId) {
-      const preview = text.kind === 'event' ? '' : text.text || (text.kind === 'image' ? text.attachment.name : '');
-      notes.push({ kind: 'replied', agentId: followUpAgentId, conversationId: locked.id, contactId: locked.contactId, preview: preview.slice(0, 200), at: last.createdAt.toISOString() });
+      const preview = text.kind === 'event' || text.kind === 'structured' ? '' : text.text || (text.kind === 'image' ? text.attachment.name : '');
+      notes.push({ kind: 'replied', agentId: followUpAgentId, conversationId: locked.id, contactId: locked.contactId, preview: preview.slice(0, 200), at: own.createdAt.toISOString() });
     }
-    return rows;
+    return own;
   }
 
   /**
    * Handshake: the website must exist, the browser's Origin must be one of its
    * allowed origins, and a token, when given, must be valid, unrevoked and for this site.
    */
-  async function resolve(websiteKey: string, token: string | undefined, origin: string | undefined): Promise<VisitorContext> {
+  async function resolve(websiteKey: string, token: string | undefined, origin: string | undefined, locale: string | null = null): Promise<VisitorContext> {
     const website = await websiteByKey(db, websiteKey);
     if (!website) throw new AppError('UNKNOWN_WEBSITE');
     if (!isOriginAllowed(origin, website.allowedOrigins)) throw new AppError('ORIGIN_NOT_ALLOWED');
-    if (!token) return { website, visitor: null, conversationId: null };
+    if (!token) return { website, visitor: null, conversationId: null, locale };
     const claims = await tokens.verify(token);
     const visitor = await visitorById(db, claims.sub);
     assertVisitorClaims(claims, visitor, website.id, clock);
     await touchVisitor(db, visitor!.id);
     const conversation = await conversationOfContact(db, website.id, visitor!.contactId);
-    return { website, visitor, conversationId: conversation?.id ?? null };
+    return { website, visitor, conversationId: conversation?.id ?? null, locale };
   }
 
   /** First send: contact + visitor + conversation + session + message in one transaction; a retry finds them again. */
@@ -80,7 +107,7 @@ export function createVisitorService(
       const existing = await findFirstVisitorMessage(tx, ctx.website.id, input.clientId);
       if (existing) {
         const conv = (await lockConversation(tx, existing.conversationId))!;
-        return { visitor: (await visitorOfContact(tx, conv.contactId))!, conversationId: conv.id, rows: [existing] };
+        return { visitor: (await visitorOfContact(tx, conv.contactId))!, conversationId: conv.id, row: existing };
       }
       const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id);
       const conv = await createConversation(tx, { websiteId: ctx.website.id, contactId: contact.id });
@@ -88,11 +115,11 @@ export function createVisitorService(
       // An upload needs a conversation, so a first message is always text.
       if ('attachmentId' in input) throw new AppError('NOT_FOUND', 'No such attachment.');
       const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) };
-      return { visitor, conversationId: conv.id, rows: await appendWithSession(tx, locked, text, notes) };
+      return { visitor, conversationId: conv.id, row: await appendWithSession(tx, ctx, locked, text, notes) };
     });
     ctx.visitor = outcome.visitor;
     ctx.conversationId = outcome.conversationId;
-    const message = toMessage(outcome.rows[outcome.rows.length - 1]!);
+    const message = toMessage(outcome.row);
     return { message, conversationId: outcome.conversationId, token: await tokens.sign(outcome.visitor) };
   }
 
@@ -104,19 +131,39 @@ export function createVisitorService(
       ctx.conversationId = (await createConversation(db, { websiteId: ctx.website.id, contactId: visitor.contactId })).id;
     }
     const conversationId = ctx.conversationId;
-    const rows = await routing.run(async (tx, notes) => {
+    const row = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'The conversation no longer exists.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
-      if (existing) return [existing];
+      if (existing) return existing;
       const author = visitorAuthor(visitor.contactId);
       const text: MessageDraft =
         'attachmentId' in input
           ? { kind: 'image', text: input.text, clientId: input.clientId, author, attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'visitor', id: visitor.id } }) }
           : { kind: 'text', text: input.text, clientId: input.clientId, author };
-      return appendWithSession(tx, locked, text, notes);
+      return appendWithSession(tx, ctx, locked, text, notes);
     });
-    return { message: toMessage(rows[rows.length - 1]!), conversationId };
+    return { message: toMessage(row), conversationId };
+  }
+
+  /**
+   * A quick-reply press: the label is stored as the visitor's message (value in its payload),
+   * idempotent by clientId, then fed to the assistant. An option not offered now → VALIDATION_FAILED,
+   * and the transaction rolls back: nothing stored, the cursor unchanged.
+   */
+  async function postback(ctx: VisitorContext, input: SendPostback): Promise<VisitorSendResult> {
+    const visitor = ctx.visitor;
+    const conversationId = ctx.conversationId;
+    if (!visitor || !conversationId) throw new AppError('VALIDATION_FAILED', 'This option is not offered now.');
+    const row = await routing.run(async (tx, notes) => {
+      const locked = await lockConversation(tx, conversationId);
+      if (!locked) throw new AppError('NOT_FOUND', 'The conversation no longer exists.');
+      const existing = await findByClientId(tx, conversationId, input.clientId);
+      if (existing) return existing;
+      const text: MessageDraft = { kind: 'text', text: input.label, clientId: input.clientId, author: visitorAuthor(visitor.contactId), postback: input.value };
+      return appendWithSession(tx, ctx, locked, text, notes, { value: input.value, label: input.label });
+    });
+    return { message: toMessage(row), conversationId };
   }
 
   async function sync(ctx: VisitorContext, afterSeq: number): Promise<SyncResult> {
@@ -159,6 +206,6 @@ export function createVisitorService(
     return queueStatus(ctx);
   }
 
-  return { resolve, send, read, sync, typing, queueStatus, end, followUp };
+  return { resolve, send, postback, read, sync, typing, queueStatus, end, followUp };
 }
 export type VisitorService = ReturnType<typeof createVisitorService>;

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
-import { startServer, type RunningServer } from '../main.ts';
+import type { Env } from '../env.ts';
+import { startServer, type RunningServer, type StartOptions } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 
 /** Helpers for integration tests: a real server on port 0 and real socket.io-client sockets. */
@@ -9,11 +10,16 @@ import { DEMO } from '../services/seed-demo.ts';
 export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
-export function startTestServer(database: Database): Promise<RunningServer> {
+/**
+ * The demo seed without its assistant unless asked: most tests exercise direct queueing
+ * (with the default messaging response); bot tests publish what they need.
+ */
+export function startTestServer(database: Database, env: Partial<Env> = {}, options: Omit<StartOptions, 'database' | 'env'> = {}): Promise<RunningServer> {
   return startServer({
     database,
-    env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, logLevel: 'silent', secret: 'integration-test-secret-0123456789' },
+    env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'integration-test-secret-0123456789', ...env },
     banner: false,
+    ...options,
   });
 }
 
@@ -40,6 +46,7 @@ export interface VisitorOptions {
   token?: string;
   /** Browser Origin header; defaults to the server's own origin (allowed for the demo site). */
   origin?: string | null;
+  locale?: 'en' | 'fr';
 }
 
 export function visitorSocket(server: RunningServer, opts: VisitorOptions = {}): VisitorSocket {
@@ -48,7 +55,7 @@ export function visitorSocket(server: RunningServer, opts: VisitorOptions = {}):
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    auth: { websiteKey: opts.websiteKey ?? DEMO.websiteKey, ...(opts.token ? { token: opts.token } : {}) },
+    auth: { websiteKey: opts.websiteKey ?? DEMO.websiteKey, ...(opts.token ? { token: opts.token } : {}), ...(opts.locale ? { locale: opts.locale } : {}) },
     extraHeaders: origin ? { origin } : {},
   });
 }
@@ -123,3 +130,14 @@ export function collect<T>(socket: Socket, event: string): T[] {
 
 /** Lets in-flight socket frames land (used only to assert that something did NOT arrive). */
 export const settle = () => new Promise((r) => setTimeout(r, 150));
+
+/** A JSON call to the REST API with the agent's cookie; answers status and parsed body. */
+export async function api<T = any>(server: RunningServer, cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}

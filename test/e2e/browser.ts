@@ -1,7 +1,7 @@
 /** Debian's Chromium driven by playwright-core; never a downloaded browser. */
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { startSystem, type RunningSystem } from './system.ts';
+import { startSystem, type RunningSystem, type SystemOptions } from './system.ts';
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -15,12 +15,12 @@ export async function launchChromium(): Promise<Browser> {
  * For a describe block: a fresh system and Chromium before its tests, and every
  * browser context opened through `newContext` closed after them.
  */
-export function useSystemAndBrowser(): { system: () => RunningSystem; newContext: () => Promise<BrowserContext> } {
+export function useSystemAndBrowser(options: SystemOptions = {}): { system: () => RunningSystem; newContext: () => Promise<BrowserContext> } {
   let system: RunningSystem | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    [system, browser] = await Promise.all([startSystem(), launchChromium()]);
+    [system, browser] = await Promise.all([startSystem(options), launchChromium()]);
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();

@@ -124,6 +124,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     NODE_ENV: 'test',
     SECRET: 'e2e-secret-shared-by-every-node',
+    // The routing and desk scenarios start in a queue; the assistant's own test turns it on.
+    SEED_DEMO_ASSISTANT: 'false',
     ...options.env,
   };
   if (db) env.DATABASE_URL = db.url;

@@ -56,6 +56,8 @@ export class MessengerElement extends LitElement {
   private images = new Map<string, string | null>();
   private loadingImages = new Set<string>();
   private cleanups: (() => void)[] = [];
+  /** Quick-reply prompts (message ids) the visitor pressed a button of. */
+  private pressed = new Set<string>();
   private lastRowCount = -1;
 
   constructor() {
@@ -81,6 +83,10 @@ export class MessengerElement extends LitElement {
       this.client.subscribe(() => (this.snapshot = this.client.state)),
       this.client.onFailure((entry) => {
         const code = entry.error?.code ?? 'INTERNAL';
+        if (entry.postback) {
+          this.composerError = code === 'VALIDATION_FAILED' ? this.t('bot.optionGone') : this.t('error.generic', { code });
+          return;
+        }
         this.composerError = entry.attachment ? attachError(this.t, code) : errorText(this.t, code, entry.text.length);
         if (!this.draft) this.draft = entry.text;
       }),
@@ -258,7 +264,16 @@ export class MessengerElement extends LitElement {
                   },
                 })
               : nothing}
-            ${transcript(t, state.rows, (id) => this.client.discard(id), (a) => this.imageSrc(a))}
+            ${transcript(t, state.rows, (id) => this.client.discard(id), (a) => this.imageSrc(a), {
+              answered: this.pressed,
+              onChoose: (m, value, label) => {
+                // Once per prompt, even for a double click before the next render.
+                if (this.pressed.has(m.id)) return;
+                this.pressed.add(m.id);
+                this.composerError = null;
+                this.client.sendPostback(value, label);
+              },
+            })}
             ${typing(t, state.agentTyping)}
             ${composer(t, {
               draft: this.draft,

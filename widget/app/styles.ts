@@ -94,6 +94,10 @@ export const styles = css`
   .attach:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
   .picture { display: block; margin-bottom: 4px; border-radius: 12px; overflow: hidden; background: #e9ecf4; }
   .picture img { display: block; max-width: 220px; max-height: 220px; width: auto; height: auto; object-fit: contain; }
+  .replies { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+  .replies .small { color: var(--parley-primary); border-color: currentColor; }
+  .card a, .desc { display: block; color: inherit; }
+  .desc { margin-top: 2px; color: #414a5c; }
   .placeholder { padding: 24px 16px; font-size: 12px; color: #5b6475; }
   .progress { display: flex; align-items: center; gap: 8px; font-size: 12px; color: #414a5c; }
   .progress progress { display: block; flex: 1; height: 6px; }

@@ -1,10 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { MAX_MESSAGE_LENGTH } from '../../protocol/limits.ts';
 import type { Attachment } from '../../protocol/attachments.ts';
-import type { ImageMessage, Message } from '../../protocol/message.ts';
+import type { ImageMessage, Message, StructuredMessage } from '../../protocol/message.ts';
 import type { Translate } from '../i18n/index.ts';
 import type { ConnectionState, Row } from '../transport/messenger-client.ts';
 import { ACCEPTED_IMAGE_TYPES } from '../transport/attachments.ts';
+import { botPayload, safeUrl } from '../transport/guards.ts';
 import type { OutboxEntry } from '../transport/outbox.ts';
 
 /**
@@ -54,11 +55,62 @@ export function header(t: Translate, p: HeaderProps): TemplateResult {
 /** The displayable src of an attachment: a URL, `undefined` while loading, `null` when it cannot be shown. */
 export type ImageSource = (attachment: Attachment) => string | null | undefined;
 
-export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void, image: ImageSource): TemplateResult {
+/** A quick-reply press; `answered` lists the prompts (message ids) already pressed. */
+export interface Choices {
+  answered: ReadonlySet<string>;
+  onChoose: (m: StructuredMessage, value: string, label: string) => void;
+}
+
+export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void, image: ImageSource, choices: Choices): TemplateResult {
+  // Buttons above the visitor's latest message (sent or pending) were answered one way or another.
+  const lastVisitor = rows.findLastIndex((r) => r.type === 'outbox' || r.message.author.kind === 'visitor');
   return html`<ol class="transcript" part="transcript" data-testid="transcript" aria-label=${t('transcript.label')} aria-live="polite">
     ${rows.length === 0 ? html`<li class="empty">${t('transcript.empty')}</li>` : nothing}
-    ${rows.map((row) => (row.type === 'message' ? message(t, row.message, image) : pending(t, row.entry, onDiscard, image)))}
+    ${rows.map((row, i) =>
+      row.type === 'outbox'
+        ? pending(t, row.entry, onDiscard, image)
+        : row.message.kind === 'structured'
+          ? structured(t, row.message, i < lastVisitor || choices.answered.has(row.message.id), choices.onChoose)
+          : message(t, row.message, image),
+    )}
   </ol>`;
+}
+
+const authorName = (t: Translate, m: Message) =>
+  m.author.kind === 'visitor' ? t('author.you') : (m.author.name ?? t(m.author.kind === 'bot' ? 'author.bot' : 'author.agent'));
+
+/** Who wrote a received bubble; an assistant (or the website's default response) is named as such. */
+const authorLine = (t: Translate, m: Message) =>
+  m.author.kind === 'visitor'
+    ? nothing
+    : html`<span class="author" data-testid=${m.author.kind === 'bot' ? 'bot-name' : nothing}>${authorName(t, m)}</span>`;
+
+/** An assistant's bubble: text, image, link card or quick replies; an unreadable payload shows the fallback text. */
+function structured(t: Translate, m: StructuredMessage, answered: boolean, onChoose: Choices['onChoose']): TemplateResult {
+  const p = botPayload(m.payload);
+  const text = (s: string) => html`<span class="bubble" data-testid="message-text">${s}</span>`;
+  let body: unknown = text(p?.kind === 'text' || p?.kind === 'quick_replies' ? p.text : m.text);
+  if (p?.kind === 'image') {
+    const src = safeUrl(p.url);
+    if (src) body = html`<span class="picture"><img src=${src} alt=${p.alt ?? t('image.alt')} data-testid="message-image" /></span>`;
+  } else if (p?.kind === 'card') {
+    const href = safeUrl(p.url);
+    body = html`<span class="bubble card" data-testid="bot-card">
+      ${href ? html`<a class="strong" href=${href} target="_blank" rel="noopener noreferrer" data-testid="bot-card-link">${p.title}</a>` : html`<span class="strong">${p.title}</span>`}
+      ${p.description ? html`<span class="desc">${p.description}</span>` : nothing}
+    </span>`;
+  } else if (p?.kind === 'quick_replies') {
+    body = html`${body}<span class="replies" role="group" aria-label=${p.text}>
+      ${p.options.map(
+        (o) => html`<button class="small" type="button" data-testid="bot-button" data-value=${o.value} ?disabled=${answered}
+          @click=${() => onChoose(m, o.value, o.label)}>${o.label}</button>`,
+      )}
+    </span>`;
+  }
+  return html`<li class="row" part="message" data-testid="message" data-kind="structured" data-payload=${p?.kind ?? 'text'}
+    data-author=${m.author.kind} data-seq=${m.seq} data-client-id=${m.clientId ?? ''} data-status="sent">
+    ${authorLine(t, m)} ${body}
+  </li>`;
 }
 
 /** Thumbnail linking to the full image in a new tab; the caption is alt text and a text line, never markup. */
@@ -71,10 +123,10 @@ function picture(t: Translate, attachment: Attachment, caption: string, image: I
   </a>`;
 }
 
-function imageRow(t: Translate, m: ImageMessage, author: string, image: ImageSource): TemplateResult {
+function imageRow(t: Translate, m: ImageMessage, image: ImageSource): TemplateResult {
   return html`<li class="row" part="message" data-testid="message" data-kind="image" data-author=${m.author.kind} data-seq=${m.seq}
     data-client-id=${m.clientId ?? ''} data-status="sent">
-    ${m.author.kind === 'visitor' ? nothing : html`<span class="author">${author}</span>`}
+    ${authorLine(t, m)}
     ${picture(t, m.attachment, m.text, image)}
     ${m.text ? html`<span class="bubble" data-testid="message-text">${m.text}</span>` : nothing}
   </li>`;
@@ -85,12 +137,10 @@ function message(t: Translate, m: Message, image: ImageSource): TemplateResult {
     const name = m.event.actorName ?? t('event.someone');
     return html`<li class="row event" part="event" data-testid="event" data-seq=${m.seq} data-event=${m.event.type}>${t(`event.${m.event.type}`, { name })}</li>`;
   }
-  const kind = m.author.kind;
-  const author = kind === 'visitor' ? t('author.you') : (m.author.name ?? t(kind === 'bot' ? 'author.bot' : 'author.agent'));
-  if (m.kind === 'image') return imageRow(t, m, author, image);
-  return html`<li class="row" part="message" data-testid="message" data-kind="text" data-author=${kind} data-seq=${m.seq}
+  if (m.kind === 'image') return imageRow(t, m, image);
+  return html`<li class="row" part="message" data-testid="message" data-kind="text" data-author=${m.author.kind} data-seq=${m.seq}
     data-client-id=${m.clientId ?? ''} data-status="sent">
-    ${kind === 'visitor' ? nothing : html`<span class="author">${author}</span>`}
+    ${authorLine(t, m)}
     <span class="bubble" data-testid="message-text">${m.text}</span>
   </li>`;
 }

@@ -18,6 +18,7 @@ const fr: Catalogue = {
   'author.you': 'Vous',
   'author.agent': 'Conseiller',
   'author.bot': 'Assistant',
+  'bot.optionGone': 'Ce choix n’est plus proposé : choisissez-en un autre ou écrivez votre réponse.',
   'message.sending': 'Envoi…',
   'message.failed': 'Non envoyé : {error}',
   'message.discard': 'Supprimer',

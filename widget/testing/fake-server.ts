@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../protocol/errors.ts';
 import type { Attachment } from '../../protocol/attachments.ts';
-import type { ConversationEventType, EventMessage, ImageMessage, Message, TextMessage } from '../../protocol/message.ts';
+import type { ConversationEventType, EventMessage, ImageMessage, Message, StructuredMessage, TextMessage } from '../../protocol/message.ts';
+import { structuredFallbackText, type BotOutput } from '../../protocol/bots.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
 import type { Ack } from '../../protocol/result.ts';
 import type { VisitorHandshake } from '../../protocol/visitor-events.ts';
@@ -15,6 +16,8 @@ const CONVERSATION = '6f1d7c2e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
  */
 export class FakeServer {
   readonly messages: Message[] = [];
+  /** Every `postback:send` payload received, duplicates included. */
+  readonly postbacks: { clientId: string; value: string; label: string }[] = [];
   /** Every `message:send` payload received, duplicates included. */
   readonly sends: { clientId: string; text: string; attachmentId?: string }[] = [];
   /** Uploads the fake server knows (by id): `message:send` with an `attachmentId` turns into an image message. */
@@ -30,6 +33,8 @@ export class FakeServer {
   /** Socket up but storage down (a database outage): every stored-data request answers UNAVAILABLE. */
   storageDown = false;
   token = 'visitor-token-1';
+  /** Writes (without pushing) what the server stores together with the very first message. */
+  withFirstMessage: ((server: FakeServer) => void) | null = null;
   /** Every request other than ping/typing/sync/message:send, in order (queue:status, conversation:end, followup:email). */
   readonly requests: { event: string; payload: unknown }[] = [];
   /** What `queue:status` answers; null = the server does not know the visitor (answers NOT_FOUND). */
@@ -73,6 +78,25 @@ export class FakeServer {
     return message;
   }
 
+  /** An assistant's structured bubble (fallback text derived like the server's), stored and pushed. */
+  bot(payload: BotOutput, name = 'Kettle & Leaf assistant', push = true): StructuredMessage {
+    const message: StructuredMessage = {
+      kind: 'structured', id: crypto.randomUUID(), conversationId: CONVERSATION, seq: this.messages.length + 1, clientId: null,
+      author: { kind: 'bot', id: 'assistant-1', name }, text: structuredFallbackText(payload), payload, createdAt: new Date().toISOString(),
+    };
+    this.messages.push(message);
+    if (push) this.push(message);
+    return message;
+  }
+
+  /** Values the flow accepts now: the options of the last quick replies, unless the visitor answered since. */
+  offered(): string[] {
+    const prompt = this.messages.findLastIndex((m) => m.kind === 'structured' && m.payload.kind === 'quick_replies');
+    if (prompt < 0 || this.messages.slice(prompt + 1).some((m) => m.author.kind === 'visitor')) return [];
+    const m = this.messages[prompt] as StructuredMessage;
+    return m.payload.kind === 'quick_replies' ? m.payload.options.map((o) => o.value) : [];
+  }
+
   /** A transcript event (joined, left, ended…), stored and pushed. */
   event(type: ConversationEventType, actorName: string | null = 'Ada', push = true): EventMessage {
     const message: EventMessage = {
@@ -108,6 +132,14 @@ export class FakeServer {
       const last = events.at(-1)?.seq ?? payload.afterSeq;
       return { ok: true, data: { conversationId: CONVERSATION, events, lastSeq: last, hasMore: last < this.messages.length } };
     }
+    if (event === 'postback:send') {
+      // As the server: idempotent by clientId, stored as the visitor's text (the label); an option not offered → VALIDATION_FAILED.
+      this.postbacks.push(payload);
+      const existing = this.messages.find((m) => m.clientId === payload.clientId);
+      if (!existing && !this.offered().includes(payload.value)) return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'option not offered' } };
+      const message = existing ?? this.add({ kind: 'visitor', id: 'contact-1', name: null }, payload.label, payload.clientId);
+      return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
+    }
     // message:send
     this.sends.push(payload);
     if (this.rejectWith) return { ok: false, error: { code: this.rejectWith, message: 'rejected by fake server' } };
@@ -120,6 +152,8 @@ export class FakeServer {
       return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
     }
     const message = existing ?? this.add(visitor, payload.text, payload.clientId);
+    // Like the real server: replies written with the session's first message are not pushed to this socket.
+    if (!existing && this.messages.length === 1) this.withFirstMessage?.(this);
     return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
   }
 
@@ -158,7 +192,7 @@ export class FakeLink implements VisitorLink {
     return new Promise((resolve) => {
       if (!this.connected) return setTimeout(() => resolve({ ok: false, error: { code: 'UNAVAILABLE', message: NO_ANSWER } } as never), timeoutMs);
       const answer = this.server.handle(event, payload);
-      if (event === 'message:send' && this.server.dropAcks > 0) {
+      if ((event === 'message:send' || event === 'postback:send') && this.server.dropAcks > 0) {
         this.server.dropAcks--;
         return setTimeout(() => resolve({ ok: false, error: { code: 'UNAVAILABLE', message: NO_ANSWER } } as never), timeoutMs);
       }

@@ -1,3 +1,4 @@
+import type { BotOutput } from '../../protocol/bots.ts';
 import type { Message } from '../../protocol/message.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
 import type { TypingEvent } from '../../protocol/visitor-events.ts';
@@ -13,7 +14,31 @@ export function isMessage(x: unknown): x is Message {
   if (typeof x.id !== 'string' || typeof x.createdAt !== 'string') return false;
   if (x.kind === 'text') return typeof x.text === 'string';
   if (x.kind === 'image') return typeof x.text === 'string' && isObject(x.attachment) && typeof x.attachment.url === 'string';
+  // Structured: only the fallback text is required; a payload the widget cannot read shows that text.
+  if (x.kind === 'structured') return typeof x.text === 'string';
   return x.kind === 'event' && isObject(x.event) && typeof x.event.type === 'string';
+}
+
+const str = (v: unknown): v is string => typeof v === 'string';
+
+/** A bot payload the widget can render (fields checked), or null → render the message's `text`. */
+export function botPayload(p: unknown): BotOutput | null {
+  if (!isObject(p)) return null;
+  if (p.kind === 'text') return str(p.text) ? (p as BotOutput) : null;
+  if (p.kind === 'image') return str(p.url) && (p.alt == null || str(p.alt)) ? (p as BotOutput) : null;
+  if (p.kind === 'card') return str(p.title) && str(p.url) && (p.description == null || str(p.description)) ? (p as BotOutput) : null;
+  if (p.kind !== 'quick_replies' || !str(p.text) || !Array.isArray(p.options) || p.options.length === 0) return null;
+  return p.options.every((o) => isObject(o) && str(o.value) && o.value && str(o.label) && o.label.trim()) ? (p as BotOutput) : null;
+}
+
+/** Only absolute http(s) URLs become links or images (never `javascript:`, `data:`…). */
+export function safeUrl(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
 }
 
 export function isTypingEvent(x: unknown): x is TypingEvent {

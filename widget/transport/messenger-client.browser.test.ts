@@ -97,6 +97,16 @@ describe('MessengerClient (fake socket)', () => {
     expect(server.reads).to.deep.equal([2, 3]);
   });
 
+  it('shows at once what the server wrote with the first message (a greeting), though it was never pushed', async () => {
+    const server = new FakeServer();
+    server.withFirstMessage = (s) => void s.agentSays('Hi! We usually answer within a few minutes.', false);
+    const c = start(client(server, freshStore()));
+    await waitFor(() => c.state.connection === 'online', 'online');
+    c.send('hello');
+    await waitFor(() => c.state.rows.length === 2, 'greeting synced');
+    expect(texts(c.state.rows)).to.deep.equal(['hello', 'Hi! We usually answer within a few minutes.']);
+  });
+
   it('sends the outbox in order, one at a time, so only the first send creates the session', async () => {
     const server = new FakeServer();
     server.reachable = false;

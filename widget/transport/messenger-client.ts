@@ -108,7 +108,7 @@ export class MessengerClient {
     return () => this.listeners.delete(listener);
   }
 
-  /** Called when a non-retryable error rejects a message (the UI puts the text back in the composer). */
+  /** Called when a non-retryable error rejects a message (the UI puts the text back in the composer) or a postback (already removed). */
   onFailure(listener: (entry: OutboxEntry) => void): () => void {
     this.failureListeners.add(listener);
     return () => this.failureListeners.delete(listener);
@@ -193,6 +193,14 @@ export class MessengerClient {
     }
     this.outbox.add(text, crypto.randomUUID(), attachment);
     this.typing.stop();
+    this.emit();
+    void this.flush();
+    return { ok: true };
+  }
+
+  /** A quick-reply press: shown at once as the visitor's pending bubble (the label), sent as `postback:send`. */
+  sendPostback(value: string, label: string): SendResult {
+    this.outbox.add(label, crypto.randomUUID(), undefined, value);
     this.emit();
     void this.flush();
     return { ok: true };
@@ -299,22 +307,33 @@ export class MessengerClient {
           this.outbox.remove(next.clientId);
           continue;
         }
-        const payload = next.attachment ? { clientId: next.clientId, attachmentId: next.attachment.id, text: next.text } : { clientId: next.clientId, text: next.text };
-        const answer = await this.link.request('message:send', payload, this.ackTimeout);
+        const { clientId, text, attachment, postback } = next;
+        const answer = postback
+          ? await this.link.request('postback:send', { clientId, value: postback, label: text }, this.ackTimeout)
+          : await this.link.request('message:send', attachment ? { clientId, attachmentId: attachment.id, text } : { clientId, text }, this.ackTimeout);
         if (answer.ok) {
           this.markServing();
           if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
           this.outbox.remove(next.clientId);
           sent = true;
           if (isMessage(answer.data.message)) this.applyEvents([answer.data.message]);
+          // This send created the session: what the server wrote with it (a greeting, the
+          // assistant's first answer) was pushed before this socket joined the conversation.
+          if (answer.data.token) void this.syncAll();
           this.emit();
         } else if (isRetryable(answer.error.code) || TOKEN_ERRORS.includes(answer.error.code)) {
           this.onRequestError(answer.error);
           break;
-        } else {
-          this.outbox.fail(next.clientId, answer.error);
+        } else if (postback) {
+          // The option is no longer offered (or the press is refused): drop the bubble, the UI says why.
+          this.outbox.remove(clientId);
           this.emit();
-          const failed = this.outbox.list().find((e) => e.clientId === next?.clientId);
+          const failed = { ...next, status: 'failed' as const, error: answer.error };
+          this.failureListeners.forEach((fn) => fn(failed));
+        } else {
+          this.outbox.fail(clientId, answer.error);
+          this.emit();
+          const failed = this.outbox.list().find((e) => e.clientId === clientId);
           if (failed) this.failureListeners.forEach((fn) => fn(failed));
         }
       }

@@ -12,6 +12,8 @@ export interface OutboxEntry {
   text: string;
   /** An uploaded image this entry sends, `text` being its caption. */
   attachment?: Attachment;
+  /** A quick-reply press: the option's value, `text` being its label (sent as `postback:send`). */
+  postback?: string;
   createdAt: string;
   status: 'pending' | 'failed';
   error?: WireError;
@@ -30,8 +32,11 @@ export class Outbox {
     return this.list().filter((e) => e.status === 'pending');
   }
 
-  add(text: string, clientId: string = crypto.randomUUID(), attachment?: Attachment): OutboxEntry {
-    const entry: OutboxEntry = { clientId, text, createdAt: new Date().toISOString(), status: 'pending', ...(attachment ? { attachment } : {}) };
+  add(text: string, clientId: string = crypto.randomUUID(), attachment?: Attachment, postback?: string): OutboxEntry {
+    const entry: OutboxEntry = {
+      clientId, text, createdAt: new Date().toISOString(), status: 'pending',
+      ...(attachment ? { attachment } : {}), ...(postback ? { postback } : {}),
+    };
     this.save([...this.list(), entry]);
     return entry;
   }

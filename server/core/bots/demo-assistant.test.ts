@@ -10,7 +10,7 @@ describe('demo assistant, end to end through the interpreter', () => {
   it('greets, qualifies an order question, re-asks an invalid email, and hands off to General with the email', () => {
     const results = play(demo, [press('order_status', 'Order status'), text('ada@example'), text('ada@example.com')]);
     expect(results.map(shown)).toEqual([
-      ['Hi! I am the Demo Shop assistant.', 'What can we help you with? [Order status|Returns|Something else]'],
+      ['Hi! I am the Kettle & Leaf assistant.', 'What can we help you with? [Order status|Returns|Something else]'],
       ['What email address did you order with?'],
       ['That does not look like an email address. Could you check it?'],
       ['Thanks! An agent will join you shortly.'],
@@ -21,7 +21,7 @@ describe('demo assistant, end to end through the interpreter', () => {
   it('speaks French to a French visitor', () => {
     const results = play(demo, [press('returns'), press('yes')], context({ locale: 'fr-FR' }));
     expect(results.map(shown)).toEqual([
-      ["Bonjour ! Je suis l'assistant de Demo Shop.", 'Comment pouvons-nous vous aider ? [Suivi de commande|Retours|Autre chose]'],
+      ["Bonjour ! Je suis l'assistant de Kettle & Leaf.", 'Comment pouvons-nous vous aider ? [Suivi de commande|Retours|Autre chose]'],
       ['Vous pouvez retourner un article sous 30 jours après la livraison.', 'Cela répond-il à votre question ? [Oui, merci|Non]'],
       ['Ravis de vous avoir aidé. Bonne journée !'],
     ]);

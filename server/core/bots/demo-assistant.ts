@@ -5,14 +5,14 @@ import { BotDefinition } from '../../../protocol/index.ts';
  * needs, collects the email for order questions, and hands off to the General
  * queue with what it learnt. "Talk to a person" works at every question.
  */
-export const DEMO_ASSISTANT = { name: 'Demo Shop Assistant', languages: ['en', 'fr'] as const };
+export const DEMO_ASSISTANT = { name: 'Kettle & Leaf assistant', languages: ['en', 'fr'] as const };
 
 export function demoAssistantDefinition(generalQueueId: string): BotDefinition {
   return BotDefinition.parse({
     start: 'greet',
     languages: ['en', 'fr'],
     steps: [
-      { id: 'greet', kind: 'message', text: { en: 'Hi! I am the Demo Shop assistant.', fr: "Bonjour ! Je suis l'assistant de Demo Shop." }, next: 'topic' },
+      { id: 'greet', kind: 'message', text: { en: 'Hi! I am the Kettle & Leaf assistant.', fr: "Bonjour ! Je suis l'assistant de Kettle & Leaf." }, next: 'topic' },
       {
         id: 'topic',
         kind: 'ask',

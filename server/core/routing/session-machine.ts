@@ -60,6 +60,26 @@ export function enqueue(queueId: string, at: Date): { snapshot: SessionSnapshot;
   };
 }
 
+/** An assistant answers first (issue 5): no queue yet; the wait starts at the handoff. */
+export function startBot(at: Date): SessionSnapshot {
+  return { state: 'bot', queueId: null, agentId: null, endedBy: null, queuedAt: at, offeredAt: null, connectedAt: null, endedAt: null, closedAt: null, wrapUpCode: null };
+}
+
+/** The assistant hands over: the session waits in the step's queue like any new one (routing offers it). */
+export function handoffFromBot(s: SessionSnapshot, queueId: string, at: Date, data: Record<string, unknown>): Transition {
+  expect(s, ['bot'], 'hand off');
+  return { patch: { state: 'waiting', queueId, queuedAt: at }, events: [event('queued', at, null, queueId, { from: 'bot', ...data })] };
+}
+
+/**
+ * The assistant ends the conversation: closed by the system, no after-contact work.
+ * SessionEventType has no bot event yet, so only the columns record it (see the report).
+ */
+export function endByBot(s: SessionSnapshot, at: Date): Transition {
+  expect(s, ['bot'], 'end');
+  return { patch: { state: 'closed', endedBy: 'system', endedAt: at, closedAt: at }, events: [] };
+}
+
 export function offer(s: SessionSnapshot, agentId: string, offerId: string, at: Date, expiresAt: Date): Transition {
   expect(s, ['waiting'], 'offer');
   return {

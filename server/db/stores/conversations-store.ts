@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ConversationSummary, Receipts } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { agents, contacts, conversations, queues, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
@@ -83,10 +83,10 @@ export async function conversationSummary(tx: Tx, id: string): Promise<Conversat
   return row ?? null;
 }
 
-/** Waiting = queued or offered (any queue); mine = held by this agent (active or in wrap-up). */
+/** Waiting = queued or offered (any queue; not while an assistant still runs it); mine = held by this agent (active or in wrap-up). */
 export async function listForAgent(tx: Tx, agentId: string, limit = 200): Promise<{ waiting: ConversationSummary[]; mine: ConversationSummary[] }> {
   const [waiting, mine] = await Promise.all([
-    summaries(tx, eq(conversations.status, 'waiting'), limit),
+    summaries(tx, and(eq(conversations.status, 'waiting'), or(isNull(sessions.state), ne(sessions.state, 'bot'))), limit),
     summaries(tx, and(eq(conversations.assignedAgentId, agentId), or(eq(conversations.status, 'active'), eq(sessions.state, 'wrap_up'))), limit),
   ]);
   return { waiting, mine };

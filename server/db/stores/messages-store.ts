@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Attachment, AuthorKind, ConversationEventType, Message } from '../../../protocol/index.ts';
+import { BotOutput, structuredFallbackText, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
 import type { Db, Tx } from '../client.ts';
 import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
 
@@ -11,7 +11,10 @@ import { conversations, messages, type ConversationRow, type MessageRow } from '
 
 /** `sessionId` overrides the conversation's current session (null: written outside any session, a follow-up). */
 export type MessageDraft = (
-  | { kind: 'text'; text: string; clientId: string | null; author: DraftAuthor }
+  /** `postback`: the value of the quick reply whose label is the text (the assistant's input). */
+  | { kind: 'text'; text: string; clientId: string | null; author: DraftAuthor; postback?: string }
+  /** An assistant's bubble (issue 5); its text is the plain fallback of the payload. */
+  | { kind: 'structured'; payload: BotOutput; author: DraftAuthor }
   | { kind: 'image'; text: string; attachment: Attachment; clientId: string | null; author: DraftAuthor }
   | { kind: 'event'; type: ConversationEventType; actorName: string | null; author: DraftAuthor }
 ) & { sessionId?: string | null };
@@ -24,8 +27,19 @@ export interface DraftAuthor {
 /** Conversation columns a use case may change together with the events it appends. */
 export type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignedAgentId' | 'currentSessionId' | 'followUpAgentId'>>;
 
-/** What the conversation list shows for a message: its text, or the image's caption or file name. */
+/**
+ * What the conversation list shows for a message: its text, or the image's caption or file name.
+ * Bot bubbles leave it alone: the list and offers keep showing what the contact wrote.
+ */
 const previewOf = (d: MessageDraft): string | null => (d.kind === 'text' ? d.text : d.kind === 'image' ? d.text || d.attachment.name : null);
+
+const bodyOf = (d: MessageDraft): string | null => (d.kind === 'event' ? null : d.kind === 'structured' ? structuredFallbackText(d.payload) : d.text);
+function payloadOf(d: MessageDraft): Record<string, unknown> | null {
+  if (d.kind === 'event') return { type: d.type, actorName: d.actorName };
+  if (d.kind === 'image') return { attachment: d.attachment };
+  if (d.kind === 'structured') return { output: d.payload };
+  return d.postback !== undefined ? { postback: d.postback } : null;
+}
 
 export function toMessage(row: MessageRow): Message {
   const base = {
@@ -40,6 +54,10 @@ export function toMessage(row: MessageRow): Message {
   if (row.kind === 'image') {
     const p = (row.payload ?? {}) as { attachment?: Attachment };
     if (p.attachment) return { ...base, kind: 'image', text: row.body ?? '', attachment: p.attachment };
+  }
+  if (row.kind === 'structured') {
+    const p = BotOutput.safeParse((row.payload ?? {}).output);
+    if (p.success) return { ...base, kind: 'structured', text: row.body ?? '', payload: p.data };
   }
   if (row.kind === 'event') {
     const p = (row.payload ?? {}) as { type?: ConversationEventType; actorName?: string | null };
@@ -69,13 +87,13 @@ export async function insertEvents(tx: Tx, locked: ConversationRow, drafts: Mess
   const values = drafts.map((d, i) => ({
     conversationId: locked.id,
     seq: locked.lastSeq + i + 1,
-    clientId: d.kind === 'event' ? null : d.clientId,
+    clientId: d.kind === 'event' || d.kind === 'structured' ? null : d.clientId,
     authorKind: d.author.kind,
     authorId: d.author.id,
     authorName: d.author.name,
     kind: d.kind,
-    body: d.kind === 'event' ? null : d.text,
-    payload: d.kind === 'event' ? { type: d.type, actorName: d.actorName } : d.kind === 'image' ? { attachment: d.attachment } : null,
+    body: bodyOf(d),
+    payload: payloadOf(d),
     sessionId: d.sessionId !== undefined ? d.sessionId : sessionId,
   }));
   const rows = values.length ? await tx.insert(messages).values(values).returning() : [];
@@ -107,7 +125,7 @@ export async function appendMessage(db: Db, conversationId: string, draft: Messa
   return db.transaction(async (tx) => {
     const locked = await lockConversation(tx, conversationId);
     if (!locked) throw new Error(`conversation ${conversationId} not found`);
-    if (draft.kind !== 'event' && draft.clientId) {
+    if ((draft.kind === 'text' || draft.kind === 'image') && draft.clientId) {
       const existing = await findByClientId(tx, conversationId, draft.clientId);
       if (existing) return { message: toMessage(existing), created: false };
     }

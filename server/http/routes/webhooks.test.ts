@@ -21,7 +21,7 @@ describe.each(backends)('webhook admin routes on $name', (backend) => {
     // No dispatcher on this node: the deliveries stay as enqueued while the routes look at them.
     server = await startServer({
       database,
-      env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, logLevel: 'silent', secret: 'webhook-routes-test-secret-0123456789' },
+      env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'webhook-routes-test-secret-0123456789' },
       banner: false,
       webhooks: false,
     });

@@ -1,0 +1,214 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { render } from 'preact';
+import type { AxeResults, RunOptions } from 'axe-core';
+import 'axe-core';
+import type { Message } from '../../../protocol/index.ts';
+import { Transcript } from '../../components/transcript.tsx';
+import { setLocale } from '../../i18n/index.ts';
+import { rerender, until } from '../../testing/desk-harness.tsx';
+import { GENERAL } from '../../testing/fakes.ts';
+import { AssistantsSection } from './assistants-section.tsx';
+
+const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
+const ID = '77777777-7777-4777-8777-777777777777';
+const SITE = { id: '33333333-3333-4333-8333-333333333333', key: 'demo-shop', name: 'Demo Shop', allowedOrigins: [], defaultLocale: 'en', primaryColor: '#4f46e5', hasIdentitySecret: false, snippet: '', createdAt: '2025-01-01T09:00:00.000Z' };
+const QUEUE = { ...GENERAL, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45, businessHours: null, wrapUpRequired: false, isDefault: true };
+const ASSISTANT = { id: ID, name: 'Helper', brand: null, languages: ['en', 'fr'], status: 'draft', channels: [], publishedVersion: null };
+const STARTER = {
+  start: 'greeting',
+  languages: ['en', 'fr'],
+  settings: {},
+  steps: [
+    { id: 'greeting', kind: 'message', text: { en: 'Hi!', fr: 'Bonjour !' }, next: 'choice' },
+    { id: 'choice', kind: 'ask', prompt: { en: 'Talk to us?', fr: 'Nous parler ?' }, allowFreeText: false, options: [
+      { id: 'yes', label: { en: 'Yes', fr: 'Oui' }, value: 'yes', next: 'to-agent' },
+      { id: 'no', label: { en: 'No', fr: 'Non' }, value: 'no', next: 'bye' },
+    ] },
+    { id: 'to-agent', kind: 'handoff', queueId: GENERAL.id, message: { en: 'One moment', fr: 'Un instant' } },
+    { id: 'bye', kind: 'end' },
+  ],
+};
+const detail = (over: Record<string, unknown> = {}) => ({ assistant: ASSISTANT, draft: STARTER, issues: [], versions: [], ...over });
+
+type Call = { method: string; path: string; body: any };
+function stubRest(routes: Record<string, (body: any) => [number, unknown]>) {
+  const calls: Call[] = [];
+  const original = window.fetch;
+  const base: Record<string, (body: any) => [number, unknown]> = {
+    'GET /assistants': () => [200, { assistants: [] }],
+    'GET /websites': () => [200, { websites: [SITE] }],
+    'GET /queues': () => [200, { queues: [QUEUE] }],
+    'POST /assistants': () => [201, { assistant: ASSISTANT }],
+    [`GET /assistants/${ID}`]: () => [200, detail()],
+  };
+  window.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const path = String(input).replace('/api/v1', '');
+    const method = init?.method ?? 'GET';
+    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    calls.push({ method, path, body });
+    const route = routes[`${method} ${path}`] ?? base[`${method} ${path}`];
+    const [status, payload] = route ? route(body) : [404, { error: { code: 'NOT_FOUND', message: 'Not found.' } }];
+    return new Response(JSON.stringify(payload), { status, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  return { calls, restore: () => void (window.fetch = original) };
+}
+
+const type = (el: Element, value: string) => {
+  (el as HTMLInputElement).value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+};
+const choose = (el: Element, value: string) => {
+  (el as HTMLSelectElement).value = value;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+};
+
+describe('Assistants admin and builder', () => {
+  let container: HTMLDivElement;
+  let rest: ReturnType<typeof stubRest> | null = null;
+  const $ = (id: string) => container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const $$ = (id: string) => [...container.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+  const step = (id: string) => container.querySelector<HTMLElement>(`[data-testid="builder-step"][data-step-id="${id}"]`)!;
+
+  beforeEach(() => {
+    setLocale('en');
+    container = document.createElement('div');
+    document.body.append(container);
+  });
+  afterEach(() => {
+    render(null, container);
+    container.remove();
+    rest?.restore();
+    rest = null;
+  });
+
+  async function openBuilder(routes: Record<string, (body: any) => [number, unknown]> = {}) {
+    rest = stubRest(routes);
+    render(<AssistantsSection />, container);
+    await until(() => $('assistant-create-form') !== null, 'the create form');
+    type($('assistant-name')!, 'Helper');
+    ($('assistant-lang-fr') as HTMLInputElement).click();
+    await rerender();
+    $('assistant-create')!.click();
+    await until(() => $$('builder-step').length === 4, 'the starter steps');
+    return rest;
+  }
+
+  it('creates an assistant and opens the starter draft in the builder', async () => {
+    const rest = await openBuilder();
+    expect(rest.calls.find((c) => c.method === 'POST')!.body).to.deep.equal({ name: 'Helper', languages: ['en', 'fr'] });
+    expect($$('builder-step').map((s) => s.dataset.kind)).to.deep.equal(['message', 'ask', 'handoff', 'end']);
+    expect(step('greeting').querySelector('[data-testid="builder-start"]')).to.not.equal(null);
+  });
+
+  it('adds a message step, connects it, and shows the saved issues on the right step', async () => {
+    const rest = await openBuilder({
+      [`PUT /assistants/${ID}/draft`]: (body) => [200, detail({ draft: body.definition, issues: [
+        { stepId: 'message-5', code: 'MISSING_TEXT', message: 'The text is missing in fr.', level: 'error' },
+        { stepId: null, code: 'X', message: 'Something global.', level: 'warning' },
+      ] })],
+    });
+    choose($('builder-add-kind')!, 'message');
+    $('builder-add-step')!.click();
+    await until(() => $('builder-step-edit') !== null, 'the new step form');
+    await rerender();
+    const added = step('message-5');
+    expect(added.dataset.kind).to.equal('message');
+    expect(added.contains(document.activeElement)).to.equal(true);
+    type($('step-text-en')!, 'We reply within a day.');
+    await rerender();
+    const next = $('step-next') as HTMLSelectElement;
+    expect([...next.options].map((o) => o.value)).to.include.members(['greeting', 'choice', 'to-agent', 'bye']);
+    choose(next, 'bye');
+    await rerender();
+    $('builder-save')!.click();
+    await until(() => $$('builder-issue').length === 2, 'the issues');
+    const saved = rest.calls.find((c) => c.method === 'PUT')!.body.definition;
+    expect(saved.steps[4]).to.deep.equal({ id: 'message-5', kind: 'message', text: { en: 'We reply within a day.' }, next: 'bye' });
+    const onStep = step('message-5').querySelector('[data-testid="builder-issue"]')!;
+    expect(onStep.textContent).to.contain('missing in fr');
+    const fieldset = step('message-5').querySelector('[data-testid="builder-step-edit"]')!;
+    expect(document.getElementById(fieldset.getAttribute('aria-describedby')!)!.textContent).to.contain('missing in fr');
+    expect($$('builder-issue').find((i) => i.dataset.stepId === 'definition')!.textContent).to.contain('Something global');
+  });
+
+  it('previews the draft: start, press a button, see the handoff, restart', async () => {
+    const rest = await openBuilder({
+      [`POST /assistants/${ID}/preview`]: (body) =>
+        body.input.kind === 'start'
+          ? [200, { cursor: { at: 'choice' }, outputs: [{ kind: 'text', text: 'Hi!' }, { kind: 'quick_replies', text: 'Talk to us?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] }], handoff: null, ended: false, error: null }]
+          : [200, { cursor: { at: 'to-agent' }, outputs: [{ kind: 'text', text: 'One moment' }], handoff: { queueId: GENERAL.id, attributes: {} }, ended: false, error: null }],
+    });
+    $('preview-start')!.click();
+    await until(() => $$('preview-button').length === 2, 'the quick replies');
+    $$('preview-button')[0]!.click();
+    await until(() => $$('preview-message').some((m) => m.textContent!.includes('Handed off to General')), 'the handoff');
+    const posts = rest.calls.filter((c) => c.path.endsWith('/preview')).map((c) => c.body);
+    expect(posts[1]).to.deep.equal({ cursor: { at: 'choice' }, input: { kind: 'postback', value: 'yes', label: 'Yes' }, locale: 'en' });
+    expect($$('preview-message').map((m) => m.dataset.from)).to.deep.equal(['bot', 'bot', 'visitor', 'bot', 'note']);
+    expect($('preview-input')).to.equal(null);
+    $('preview-restart')!.click();
+    await until(() => $$('preview-message').length === 2, 'a fresh preview');
+  });
+
+  it('publishes to the chosen channel, and a refused publish shows errors on the steps', async () => {
+    let refuse = true;
+    const rest = await openBuilder({
+      [`POST /assistants/${ID}/publish`]: () =>
+        refuse
+          ? [422, { error: { code: 'VALIDATION_FAILED', message: 'Invalid.', details: [{ path: 'choice', message: 'Option "no" leads nowhere.' }] } }]
+          : [200, detail({ assistant: { ...ASSISTANT, status: 'active', channels: [SITE.id], publishedVersion: 1 }, versions: [{ number: 1, publishedAt: '2025-01-02T09:00:00.000Z' }] })],
+    });
+    $('builder-publish')!.click();
+    await until(() => $('publish-channel') !== null, 'the dialog');
+    const box = $('publish-channel') as HTMLInputElement;
+    expect(box.dataset.websiteId).to.equal(SITE.id);
+    expect(box.parentElement!.textContent).to.contain('Demo Shop');
+    box.click();
+    await rerender();
+    $('publish-confirm')!.click();
+    await until(() => $('publish-error')!.textContent !== '', 'the refusal');
+    expect(rest.calls.find((c) => c.path.endsWith('/publish'))!.body).to.deep.equal({ channels: [SITE.id] });
+    expect(step('choice').querySelector('[data-testid="builder-issue"]')!.textContent).to.contain('leads nowhere');
+    refuse = false;
+    $('builder-publish')!.click();
+    await until(() => $('publish-channel') !== null, 'the dialog again');
+    ($('publish-channel') as HTMLInputElement).click();
+    await rerender();
+    $('publish-confirm')!.click();
+    await until(() => $$('version-row').length === 1, 'the version');
+    expect($('publish-error')!.textContent).to.equal('');
+    expect($$('builder-issue')).to.have.length(0);
+  });
+
+  it('has no axe violations on the builder with a step open', async () => {
+    await openBuilder();
+    step('choice').querySelector<HTMLElement>('[data-testid="builder-step-open"]')!.click();
+    await until(() => $('builder-step-edit') !== null, 'the step form');
+    const result = await axe.run(container, { resultTypes: ['violations'] });
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes[0]?.html ?? ''}`)).to.deep.equal([]);
+  });
+});
+
+describe('Transcript with assistant messages', () => {
+  it('renders a structured message as text, with its options and the assistant name', async () => {
+    setLocale('en');
+    const container = document.createElement('div');
+    document.body.append(container);
+    const base = { conversationId: ID, clientId: null, createdAt: '2025-01-01T09:00:00.000Z', author: { kind: 'bot' as const, id: ID, name: 'Helper' } };
+    const messages: Message[] = [
+      { ...base, id: '88888888-8888-4888-8888-888888888881', seq: 1, kind: 'structured', text: 'x', payload: { kind: 'quick_replies', text: '<b>Pick</b> one', options: [{ value: 'a', label: 'Orders' }, { value: 'b', label: 'Returns' }] } },
+      { ...base, id: '88888888-8888-4888-8888-888888888882', seq: 2, kind: 'structured', text: 'x', payload: { kind: 'card', title: 'Help centre', url: 'https://help.example.com/' } },
+    ];
+    render(<Transcript messages={messages} pending={[]} meId={null} label="Chat" />, container);
+    await rerender();
+    const rows = [...container.querySelectorAll('[data-testid="transcript-row"]')];
+    expect(rows[0]!.textContent).to.contain('Helper').and.contain('<b>Pick</b> one').and.contain('Options: Orders, Returns');
+    expect(container.querySelector('b')).to.equal(null);
+    expect(rows[0]!.querySelector('button')).to.equal(null);
+    const link = rows[1]!.querySelector('a')!;
+    expect([link.textContent, link.getAttribute('href')]).to.deep.equal(['Help centre', 'https://help.example.com/']);
+    render(null, container);
+    container.remove();
+  });
+});

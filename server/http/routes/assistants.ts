@@ -1,0 +1,33 @@
+import { Hono, type Context } from 'hono';
+import { AppError, AssistantInput, PreviewInput, PublishAssistantInput, RollbackInput, SaveDraftInput, Uuid } from '../../../protocol/index.ts';
+import type { Services } from '../../services/index.ts';
+import { jsonBody } from '../errors.ts';
+import { readSupervisorWriteAdmin, requireRole } from '../guard.ts';
+
+/**
+ * Assistants REST under /api/v1/assistants (issue 5; cookie auth, supervisors
+ * read, admins write): list, create, detail, save draft, publish, rollback, preview.
+ */
+const idParam = (c: Context) => {
+  const r = Uuid.safeParse(c.req.param('id'));
+  if (!r.success) throw new AppError('NOT_FOUND', 'No such assistant.');
+  return r.data;
+};
+
+export function assistantRoutes(services: Services) {
+  const app = new Hono();
+  const guard = requireRole(services.auth, readSupervisorWriteAdmin);
+  app.use('/assistants', guard);
+  app.use('/assistants/*', guard);
+  const a = services.assistants;
+
+  app.get('/assistants', async (c) => c.json(await a.list()));
+  app.post('/assistants', async (c) => c.json(await a.create(await jsonBody(c, AssistantInput)), 201));
+  app.get('/assistants/:id', async (c) => c.json(await a.get(idParam(c))));
+  app.put('/assistants/:id/draft', async (c) => c.json(await a.saveDraft(idParam(c), (await jsonBody(c, SaveDraftInput)).definition)));
+  app.post('/assistants/:id/publish', async (c) => c.json(await a.publish(idParam(c), (await jsonBody(c, PublishAssistantInput)).channels)));
+  app.post('/assistants/:id/rollback', async (c) => c.json(await a.rollback(idParam(c), (await jsonBody(c, RollbackInput)).version)));
+  // Preview only runs the draft, but it is part of editing: admins only, like the other writes.
+  app.post('/assistants/:id/preview', async (c) => c.json(await a.preview(idParam(c), await jsonBody(c, PreviewInput))));
+  return app;
+}

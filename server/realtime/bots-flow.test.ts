@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AssistantDetail, BotDefinitionInput, BotOutput, ContactHistory, Message, QueueStatus, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
+import { fakeClock } from '../core/clock.ts';
+import { demoAssistantDefinition } from '../core/bots/index.ts';
+import type { Database } from '../db/client.ts';
+import { backends } from '../db/test-backends.ts';
+import type { RunningServer } from '../main.ts';
+import { DEFAULT_GREETING } from '../services/default-response.ts';
+import { api, call, closeSockets, connectAgent, connectVisitor, expectOk, loginCookie, nextEvents, startTestServer, type VisitorSocket } from '../testing/test-kit.ts';
+
+/** Issue 5 on a real server: publishing, version pinning, postbacks, handoff, timers, restart, REST. */
+
+const bubbles = (events: Message[]): BotOutput[] => events.flatMap((m) => (m.kind === 'structured' ? [m.payload] : []));
+const bubbleTexts = (events: Message[]) => bubbles(events).map((b) => (b.kind === 'text' || b.kind === 'quick_replies' ? b.text : b.kind));
+const transcript = async (socket: VisitorSocket) => (await expectOk(call<SyncResult>(socket, 'sync', { afterSeq: 0 }))).events;
+
+/** greet → ask (yes → handoff, no → end), every text tagged so versions are told apart. */
+function flow(tag: string, queueId: string, settings: BotDefinitionInput['settings'] = {}): BotDefinitionInput {
+  return {
+    start: 'greet',
+    languages: ['en'],
+    steps: [
+      { id: 'greet', kind: 'message', text: { en: `Hello from ${tag}` }, next: 'ask' },
+      { id: 'ask', kind: 'ask', prompt: { en: `Need a person? (${tag})` }, options: [
+        { id: 'y', value: 'yes', label: { en: 'Yes' }, next: 'handoff' },
+        { id: 'n', value: 'no', label: { en: 'No' }, next: 'bye' },
+      ] },
+      { id: 'handoff', kind: 'handoff', queueId, message: { en: `Handing off (${tag})` } },
+      { id: 'bye', kind: 'end', message: { en: `Bye from ${tag}` } },
+    ],
+    settings: { humanHandoff: { enabled: false }, ...settings },
+  };
+}
+
+async function firstMessage(server: RunningServer, text = 'Hi', opts: { websiteKey?: string; locale?: 'en' | 'fr' } = {}) {
+  const socket = await connectVisitor(server, opts);
+  const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text }));
+  return { socket, token: sent.token!, conversationId: sent.conversationId, sent };
+}
+
+describe.each(backends)('assistants on $name', (backend) => {
+  let database: Database;
+  let server: RunningServer;
+  let cookie: string;
+  let generalId: string;
+  let siteId: string;
+
+  beforeAll(async () => {
+    database = await backend.open();
+    server = await startTestServer(database);
+    cookie = await loginCookie(server);
+    generalId = (await api(server, cookie, 'GET', '/queues')).body.queues.find((q: { name: string }) => q.name === 'General').id;
+    siteId = (await api(server, cookie, 'GET', '/websites')).body.websites.find((w: { key: string }) => w.key === 'demo-shop').id;
+  });
+  afterEach(() => closeSockets());
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  async function assistant(name: string, definition: unknown): Promise<string> {
+    const created = await api(server, cookie, 'POST', '/assistants', { name, languages: ['en'] });
+    expect(created.status).toBe(201);
+    expect(created.body.assistant).toMatchObject({ name, status: 'draft', channels: [], publishedVersion: null });
+    const saved = await api(server, cookie, 'PUT', `/assistants/${created.body.assistant.id}/draft`, { definition });
+    expect(saved.status).toBe(200);
+    return created.body.assistant.id;
+  }
+  const publish = (id: string, channels = [siteId]) => api<AssistantDetail>(server, cookie, 'POST', `/assistants/${id}/publish`, { channels });
+
+  it('answers with the default response (greeting in the visitor’s language, once per session) while no assistant is published', async () => {
+    const created = await api(server, cookie, 'POST', '/websites', { key: 'plain-shop', name: 'Plain Shop', allowedOrigins: [new URL(server.url).origin] });
+    expect(created.status).toBe(201);
+    const { socket } = await firstMessage(server, 'Bonjour', { websiteKey: 'plain-shop', locale: 'fr' });
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Vous êtes là ?' }));
+    const events = await transcript(socket);
+    expect(events.map((m) => (m.kind === 'structured' ? `bot:${m.author.name}:${bubbleTexts([m])[0]}` : m.kind === 'text' ? m.text : m.kind))).toEqual([
+      'Bonjour',
+      `bot:Plain Shop:${DEFAULT_GREETING.fr}`,
+      'Vous êtes là ?',
+    ]);
+    expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'waiting', position: 1 });
+  });
+
+  it('publishing to a channel replaces the assistant there; new sessions meet the new one', async () => {
+    const a = await assistant('Assistant A', flow('A', generalId));
+    const b = await assistant('Assistant B', flow('B', generalId));
+    expect((await publish(a)).status).toBe(200);
+    const first = await firstMessage(server);
+    expect(bubbleTexts(await transcript(first.socket))).toEqual(['Hello from A', 'Need a person? (A)']);
+    expect(await expectOk(call<QueueStatus>(first.socket, 'queue:status', {}))).toMatchObject({ state: 'bot' });
+
+    const published = await publish(b);
+    expect(published.body.assistant).toMatchObject({ status: 'active', channels: [siteId], publishedVersion: 1 });
+    const list = (await api(server, cookie, 'GET', '/assistants')).body.assistants as { id: string; status: string; channels: string[] }[];
+    expect(list.find((x) => x.id === a)).toMatchObject({ status: 'draft', channels: [] });
+    const second = await firstMessage(server);
+    expect(bubbleTexts(await transcript(second.socket))).toEqual(['Hello from B', 'Need a person? (B)']);
+  });
+
+  it('keeps live behaviour through draft edits, pins running conversations to their version, and rolls back', async () => {
+    const id = await assistant('Versioned', flow('v1', generalId));
+    await publish(id);
+    const early = await firstMessage(server);
+    await api(server, cookie, 'PUT', `/assistants/${id}/draft`, { definition: flow('v2', generalId) });
+    const duringDraft = await firstMessage(server);
+    expect(bubbleTexts(await transcript(duringDraft.socket))[0]).toBe('Hello from v1');
+
+    expect((await publish(id)).body.versions.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    expect(bubbleTexts(await transcript((await firstMessage(server)).socket))[0]).toBe('Hello from v2');
+    // The conversation that started on v1 finishes on v1.
+    await expectOk(call(early.socket, 'postback:send', { clientId: randomUUID(), value: 'no', label: 'No' }));
+    const events = await transcript(early.socket);
+    expect(bubbleTexts(events).at(-1)).toBe('Bye from v1');
+    expect(events.at(-1)).toMatchObject({ kind: 'event', event: { type: 'conversation_ended' } });
+
+    const rolled = await api<AssistantDetail>(server, cookie, 'POST', `/assistants/${id}/rollback`, { version: 1 });
+    expect(rolled.status).toBe(200);
+    expect(rolled.body.versions.map((v) => v.number)).toEqual([1, 2, 3]);
+    expect((rolled.body.draft.steps[0] as { text: { en: string } }).text.en).toBe('Hello from v2'); // the draft is untouched
+    expect(bubbleTexts(await transcript((await firstMessage(server)).socket))[0]).toBe('Hello from v1');
+  });
+
+  it('refuses a button not offered now (nothing stored, flow unchanged), then takes an invalid and a valid email and hands off with it', async () => {
+    const id = await assistant('Demo copy', demoAssistantDefinition(generalId));
+    await publish(id);
+    const { socket, conversationId } = await firstMessage(server, 'Hello');
+    const before = await expectOk(call<SyncResult>(socket, 'sync', { afterSeq: 0 }));
+    const refused = await call(socket, 'postback:send', { clientId: randomUUID(), value: 'yes', label: 'Yes, thanks' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect((await expectOk(call<SyncResult>(socket, 'sync', { afterSeq: 0 }))).lastSeq).toBe(before.lastSeq);
+
+    const clientId = randomUUID();
+    const [pressed, again] = await Promise.all([
+      expectOk(call<VisitorSendResult>(socket, 'postback:send', { clientId, value: 'order_status', label: 'Order status' })),
+      expectOk(call<VisitorSendResult>(socket, 'postback:send', { clientId, value: 'order_status', label: 'Order status' })),
+    ]);
+    expect(again.message).toEqual(pressed.message);
+    expect(pressed.message).toMatchObject({ kind: 'text', text: 'Order status', author: { kind: 'visitor' } });
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'not-an-email' }));
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'ada@example.com' }));
+    const events = await transcript(socket);
+    expect(events.filter((m) => m.clientId === clientId)).toHaveLength(1);
+    expect(bubbleTexts(events)).toEqual([
+      expect.stringMatching(/^Hi! I am the .* assistant\.$/),
+      expect.stringContaining('What can we help you with?'),
+      'What email address did you order with?',
+      'That does not look like an email address. Could you check it?',
+      'Thanks! An agent will join you shortly.',
+    ]);
+    expect(events.find((m) => m.kind === 'structured')!.author).toMatchObject({ kind: 'bot', id, name: 'Demo copy' });
+    expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
+
+    const agent = await connectAgent(server);
+    const h = await expectOk(call<ContactHistory>(agent, 'contact:history', { conversationId }));
+    expect(h.contact).toMatchObject({ email: 'ada@example.com', attributes: { email: 'ada@example.com', topic: 'order_status', reason: 'Order status' } });
+    expect((await call(socket, 'postback:send', { clientId: randomUUID(), value: 'order_status', label: 'Order status' })).ok).toBe(false);
+  });
+
+  it('hands off at once when the visitor asks for a person', async () => {
+    await publish(await assistant('Demo human', demoAssistantDefinition(generalId)));
+    const { socket } = await firstMessage(server, 'Hello');
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'I want to talk to a human please' }));
+    expect(bubbleTexts(await transcript(socket)).at(-1)).toBe('Sure, let me get you a person.');
+    expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
+  });
+
+  it('saves an invalid draft with its issues but refuses to publish it, with details per step', async () => {
+    const broken = flow('broken', generalId);
+    (broken.steps[0] as { next: string }).next = 'nowhere';
+    const id = await assistant('Broken', broken);
+    const got = await api<AssistantDetail>(server, cookie, 'GET', `/assistants/${id}`);
+    expect(got.body.issues).toContainEqual(expect.objectContaining({ stepId: 'greet', code: 'DANGLING_NEXT', level: 'error' }));
+    const refused = await api(server, cookie, 'POST', `/assistants/${id}/publish`, { channels: [siteId] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ path: 'greet' })]) });
+    const after = await api<AssistantDetail>(server, cookie, 'GET', `/assistants/${id}`);
+    expect(after.body).toMatchObject({ versions: [], assistant: { status: 'draft', publishedVersion: null } });
+  });
+
+  it('refuses to delete a queue a published flow hands off to, naming the flow', async () => {
+    const q = await api(server, cookie, 'POST', '/queues', { websiteKey: 'demo-shop', name: 'Returns desk' });
+    expect(q.status).toBe(201);
+    await publish(await assistant('Returns bot', flow('returns', q.body.queue.id)));
+    const refused = await api(server, cookie, 'DELETE', `/queues/${q.body.queue.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'CONFLICT', details: [{ path: 'assistants', message: 'Returns bot' }] });
+  });
+
+  it('previews the draft without storing anything; a button not offered comes back as an error with the cursor unchanged', async () => {
+    const id = await assistant('Previewed', flow('preview', generalId));
+    const run = (body: unknown) => api(server, cookie, 'POST', `/assistants/${id}/preview`, body);
+    const started = await run({ cursor: null, input: { kind: 'start' }, locale: 'en' });
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ outputs: [{ kind: 'text', text: 'Hello from preview' }, { kind: 'quick_replies' }], handoff: null, ended: false, error: null });
+    const refused = await run({ cursor: started.body.cursor, input: { kind: 'postback', value: 'maybe', label: 'Maybe' }, locale: 'en' });
+    expect(refused.body).toMatchObject({ cursor: started.body.cursor, outputs: [], error: { code: 'VALIDATION_FAILED' } });
+    const handed = await run({ cursor: started.body.cursor, input: { kind: 'postback', value: 'yes', label: 'Yes' }, locale: 'en' });
+    expect(handed.body).toMatchObject({ handoff: { queueId: generalId }, outputs: [{ kind: 'text', text: 'Handing off (preview)' }] });
+    expect((await api(server, cookie, 'GET', `/assistants/${id}`)).body.versions).toEqual([]);
+  });
+
+  it('lets supervisors read but only admins write', async () => {
+    const res = await fetch(`${server.url}/api/v1/assistants`);
+    expect(res.status).toBe(401);
+    const grace = await loginCookie(server, 'agent2@demo.shop', 'parley-demo');
+    expect((await api(server, grace, 'GET', '/assistants')).status).toBe(403);
+  });
+});
+
+describe.each(backends)('assistant runtime across restarts and timers on $name', (backend) => {
+  afterEach(() => closeSockets());
+
+  it('resumes mid-flow at the same step after a restart (demo assistant seeded)', async () => {
+    const database = await backend.open();
+    try {
+      const first = await startTestServer(database, { seedDemoAssistant: true });
+      const { socket, token } = await firstMessage(first, 'Hello');
+      await expectOk(call(socket, 'postback:send', { clientId: randomUUID(), value: 'order_status', label: 'Order status' }));
+      expect(bubbleTexts(await transcript(socket)).at(-1)).toBe('What email address did you order with?');
+      await first.close();
+
+      const second = await startTestServer(database, { seedDemoAssistant: true });
+      try {
+        const back = await connectVisitor(second, { token });
+        await expectOk(call(back, 'message:send', { clientId: randomUUID(), text: 'grace@example.com' }));
+        expect(bubbleTexts(await transcript(back)).at(-1)).toBe('Thanks! An agent will join you shortly.');
+        expect(await expectOk(call<QueueStatus>(back, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('reminds a silent visitor once, then closes as the flow says', async () => {
+    const database = await backend.open();
+    const clock = fakeClock(new Date());
+    const server = await startTestServer(database, { sweepIntervalMs: 20 }, { clock });
+    try {
+      const cookie = await loginCookie(server);
+      const generalId = (await api(server, cookie, 'GET', '/queues')).body.queues.find((q: { name: string }) => q.name === 'General').id;
+      const siteId = (await api(server, cookie, 'GET', '/websites')).body.websites[0].id;
+      const def = flow('timers', generalId, { reminderAfterSec: 10, closeAfterSec: 20, onTimeout: 'end', timeoutMessage: { en: 'Closing for now.' } });
+      const id = (await api(server, cookie, 'POST', '/assistants', { name: 'Timers', languages: ['en'] })).body.assistant.id;
+      await api(server, cookie, 'PUT', `/assistants/${id}/draft`, { definition: def });
+      expect((await api(server, cookie, 'POST', `/assistants/${id}/publish`, { channels: [siteId] })).status).toBe(200);
+
+      const { socket } = await firstMessage(server, 'Hello');
+      const reminder = nextEvents<Message>(socket, 'message');
+      clock.advance(11_000);
+      expect(bubbleTexts(await reminder)).toEqual(['Need a person? (timers)']);
+      const closing = nextEvents<Message>(socket, 'message', 2);
+      clock.advance(10_000);
+      const [bye, ended] = await closing;
+      expect(bubbleTexts([bye!])).toEqual(['Closing for now.']);
+      expect(ended).toMatchObject({ kind: 'event', event: { type: 'conversation_ended' } });
+      expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'closed' });
+    } finally {
+      await server.close();
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError, BotCursor, BotDefinition, Locale, type AssistantDetail, type AssistantInput, type DefinitionIssue, type PreviewInput, type PreviewResult } from '../../protocol/index.ts';
+import { advance, businessHoursFrom, start, validateDefinition, type AdvanceResult } from '../core/bots/index.ts';
+import type { Tx } from '../db/client.ts';
+import { assistantById, assistantList, nextVersionNumber, versionsOf } from '../db/stores/bots-store.ts';
+import { queuesOfWebsite } from '../db/stores/routing-store.ts';
+import { assistantVersions, assistants, queues, websiteAssistants, websites } from '../db/schema.ts';
+import { starterDefinition } from './assistant-starter.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/**
+ * Admin use cases of assistants (issue 5): list, create with a starter draft,
+ * save the draft (even invalid; its issues come back), publish it as a new
+ * immutable version on channels (replacing their assistant), roll back, and
+ * preview the draft with the interpreter (nothing stored).
+ */
+const issueDetails = (issues: DefinitionIssue[]) => issues.map((i) => ({ path: i.stepId ?? 'definition', message: i.message }));
+
+export function createAssistantService({ db, clock }: ServiceDeps) {
+  const queueIds = async (tx: Tx) => (await queuesOfWebsite(tx, null)).map((q) => q.id);
+
+  async function detail(tx: Tx, id: string): Promise<AssistantDetail> {
+    const row = await assistantById(tx, id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
+    const [assistant] = await assistantList(tx, [id]);
+    const v = validateDefinition(row.draft, { queueIds: await queueIds(tx) });
+    const issues = v.ok ? v.warnings : [...v.errors, ...v.warnings];
+    const versions = (await versionsOf(tx, id)).map(({ number, publishedAt }) => ({ number, publishedAt }));
+    // The draft goes back as saved (possibly invalid) so the builder shows what the admin wrote.
+    return { assistant: assistant!, draft: row.draft as BotDefinition, issues, versions };
+  }
+
+  const list = async () => ({ assistants: await assistantList(db) });
+  const get = (id: string) => detail(db, id);
+
+  /** A new assistant opens as a draft handing off to the first website's default queue. */
+  async function create(input: z.output<typeof AssistantInput>) {
+    const [queue] = await db.select({ id: queues.id }).from(queues).orderBy(sql`${queues.isDefault} desc`, asc(queues.createdAt)).limit(1);
+    const draft = starterDefinition(input.languages, queue?.id ?? '00000000-0000-0000-0000-000000000000');
+    const [row] = await db.insert(assistants).values({ name: input.name, brand: input.brand ?? null, languages: input.languages, draft }).returning({ id: assistants.id });
+    return { assistant: (await assistantList(db, [row!.id]))[0]! };
+  }
+
+  async function saveDraft(id: string, definition: unknown): Promise<AssistantDetail> {
+    const languages = z.array(Locale).min(1).safeParse((definition as { languages?: unknown } | null)?.languages);
+    const [row] = await db
+      .update(assistants)
+      .set({ draft: definition ?? {}, updatedAt: sql`now()`, ...(languages.success ? { languages: [...new Set(languages.data)] } : {}) })
+      .where(eq(assistants.id, id))
+      .returning({ id: assistants.id });
+    if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
+    return detail(db, id);
+  }
+
+  /** Validates a definition for publishing: 422 with one detail per problem (step id or 'definition'). */
+  async function publishable(tx: Tx, definition: unknown): Promise<BotDefinition> {
+    const v = validateDefinition(definition, { queueIds: await queueIds(tx) });
+    if (!v.ok) throw new AppError('VALIDATION_FAILED', 'The assistant has errors; fix them before publishing.', issueDetails(v.errors));
+    return v.definition;
+  }
+
+  /** A new immutable version; `channels` (or the assistant's current ones) now run it. */
+  async function putLive(tx: Tx, id: string, definition: BotDefinition, channels: string[] | null): Promise<void> {
+    const number = await nextVersionNumber(tx, id);
+    await tx.insert(assistantVersions).values({ assistantId: id, number, definition, publishedAt: clock.now() });
+    if (channels === null) {
+      await tx.update(websiteAssistants).set({ versionNumber: number, publishedAt: clock.now() }).where(eq(websiteAssistants.assistantId, id));
+      return;
+    }
+    for (const websiteId of channels) {
+      // One assistant per channel: publishing here replaces whichever was live.
+      await tx
+        .insert(websiteAssistants)
+        .values({ websiteId, assistantId: id, versionNumber: number, publishedAt: clock.now() })
+        .onConflictDoUpdate({ target: websiteAssistants.websiteId, set: { assistantId: id, versionNumber: number, publishedAt: clock.now() } });
+    }
+  }
+
+  async function publish(id: string, channels: string[]): Promise<AssistantDetail> {
+    return db.transaction(async (tx) => {
+      const row = await assistantById(tx, id, true);
+      if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
+      const definition = await publishable(tx, row.draft);
+      const unique = [...new Set(channels)];
+      const found = await tx.select({ id: websites.id }).from(websites).where(inArray(websites.id, unique));
+      if (found.length !== unique.length) throw new AppError('VALIDATION_FAILED', 'Unknown channel.', [{ path: 'channels', message: 'Unknown website id.' }]);
+      await putLive(tx, id, definition, unique);
+      return detail(tx, id);
+    });
+  }
+
+  /** Republishes an earlier version's definition as a new version on the assistant's channels; the draft is untouched. */
+  async function rollback(id: string, version: number): Promise<AssistantDetail> {
+    return db.transaction(async (tx) => {
+      if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
+      const old = (await versionsOf(tx, id)).find((v) => v.number === version);
+      if (!old) throw new AppError('NOT_FOUND', `Version ${version} does not exist.`);
+      await putLive(tx, id, await publishable(tx, old.definition), null);
+      return detail(tx, id);
+    });
+  }
+
+  /** One step of the draft (version 0) in the given language; refusals come back as `error`, the cursor unchanged. */
+  async function preview(id: string, input: z.output<typeof PreviewInput>): Promise<PreviewResult> {
+    const row = await assistantById(db, id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
+    const parsed = BotDefinition.safeParse(row.draft);
+    if (!parsed.success) {
+      const v = validateDefinition(row.draft, { queueIds: [] });
+      throw new AppError('VALIDATION_FAILED', 'The draft is not a complete flow yet.', v.ok ? [] : issueDetails(v.errors));
+    }
+    const def = parsed.data;
+    const ctx = { locale: input.locale, clock, businessHoursOpen: businessHoursFrom(await queuesOfWebsite(db, null), clock) };
+    let result: AdvanceResult;
+    if (input.input.kind === 'start') result = start(def, ctx, 0);
+    else {
+      const cursor = BotCursor.safeParse(input.cursor);
+      if (!cursor.success) throw new AppError('VALIDATION_FAILED', 'Start the preview first.', [{ path: 'cursor', message: 'Not a cursor of this flow.' }]);
+      result = advance(def, cursor.data, input.input, ctx);
+    }
+    if (!result.ok) return { cursor: result.cursor, outputs: [], handoff: null, ended: false, error: result.error };
+    const handoff = result.handoff ? { queueId: result.handoff.queueId, attributes: result.handoff.attributes } : null;
+    return { cursor: result.cursor, outputs: result.outputs, handoff, ended: !!result.ended, error: null };
+  }
+
+  return { list, get, create, saveDraft, publish, rollback, preview };
+}
+export type AssistantService = ReturnType<typeof createAssistantService>;
