@@ -132,6 +132,76 @@ describe('Assistants admin and builder', () => {
     expect($$('builder-issue').find((i) => i.dataset.stepId === 'definition')!.textContent).to.contain('Something global');
   });
 
+  it('saves a link card on a message step and the flow settings in the PUT body', async () => {
+    const rest = await openBuilder({ [`PUT /assistants/${ID}/draft`]: (body) => [200, detail({ draft: body.definition })] });
+    step('greeting').querySelector<HTMLElement>('[data-testid="builder-step-open"]')!.click();
+    await until(() => $('message-card-url') !== null, 'the card fields');
+    type($('message-card-title-en')!, 'Help centre');
+    await rerender();
+    type($('message-card-title-fr')!, 'Aide');
+    await rerender();
+    type($('message-card-description-en')!, 'Answers');
+    await rerender();
+    type($('message-card-url')!, 'https://help.example.com/');
+    await rerender();
+    type($('settings-reminder')!, '60');
+    await rerender();
+    type($('settings-close')!, '900');
+    await rerender();
+    choose($('settings-on-timeout')!, 'handoff');
+    await until(() => $('settings-timeout-queue') !== null, 'the timeout queue');
+    choose($('settings-timeout-queue')!, GENERAL.id);
+    await rerender();
+    ($('settings-handoff-enabled') as HTMLInputElement).click();
+    await rerender();
+    choose($('settings-handoff-queue')!, GENERAL.id);
+    await rerender();
+    type($('settings-handoff-keywords-en')!, 'human, agent,');
+    await rerender();
+    type($('settings-handoff-keywords-fr')!, 'humain');
+    await rerender();
+    type($('settings-handoff-message-en')!, 'Connecting you');
+    await rerender();
+    $('builder-save')!.click();
+    await until(() => rest.calls.some((c) => c.method === 'PUT'), 'the save');
+    const saved = rest.calls.find((c) => c.method === 'PUT')!.body.definition;
+    expect(saved.steps[0].card).to.deep.equal({ title: { en: 'Help centre', fr: 'Aide' }, description: { en: 'Answers' }, url: 'https://help.example.com/' });
+    expect(saved.settings).to.deep.equal({
+      reminderAfterSec: 60,
+      closeAfterSec: 900,
+      onTimeout: 'handoff',
+      timeoutQueueId: GENERAL.id,
+      humanHandoff: { enabled: false, queueId: GENERAL.id, keywords: { en: ['human', 'agent'], fr: ['humain'] }, message: { en: 'Connecting you' } },
+    });
+    expect(($('settings-handoff-keywords-en') as HTMLInputElement).value).to.equal('human, agent,');
+  });
+
+  it('shows inline errors for a non-http card link and an out-of-range reminder, and saves nothing', async () => {
+    const rest = await openBuilder();
+    step('greeting').querySelector<HTMLElement>('[data-testid="builder-step-open"]')!.click();
+    await until(() => $('message-card-url') !== null, 'the card fields');
+    type($('message-card-title-en')!, 'Click me');
+    await rerender();
+    type($('message-card-url')!, 'javascript:alert(1)');
+    await until(() => $('message-card-url-error') !== null, 'the link error');
+    expect($('message-card-url-error')!.textContent).to.contain('http://');
+    expect($('message-card-url')!.getAttribute('aria-invalid')).to.equal('true');
+    $('builder-save')!.click();
+    await until(() => $('builder-error')!.textContent !== '', 'the refusal');
+    expect($('builder-error')!.textContent).to.contain('greeting');
+    expect(rest.calls.filter((c) => c.method === 'PUT')).to.have.length(0);
+
+    type($('message-card-url')!, 'https://ok.example.com/');
+    await rerender();
+    expect($('message-card-url-error')).to.equal(null);
+    type($('settings-reminder')!, '5');
+    await until(() => $('settings-reminder-error') !== null, 'the range error');
+    expect($('settings-reminder-error')!.textContent).to.contain('10').and.contain('86400');
+    $('builder-save')!.click();
+    await until(() => $('builder-error')!.textContent!.includes('settings'), 'the settings refusal');
+    expect(rest.calls.filter((c) => c.method === 'PUT')).to.have.length(0);
+  });
+
   it('previews the draft: start, press a button, see the handoff, restart', async () => {
     const rest = await openBuilder({
       [`POST /assistants/${ID}/preview`]: (body) =>

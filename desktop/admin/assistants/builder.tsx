@@ -4,9 +4,11 @@ import { toApiError } from '../../api/api-error.ts';
 import { errorText, formatDate, locale, t } from '../../i18n/index.ts';
 import { queuesApi } from '../admin-data.ts';
 import { assistantsApi, publishIssues, type Detail, type Draft } from './assistants-api.ts';
+import { saveBlocker, settingsOf } from './draft-checks.ts';
 import { addStep, blankStep, deleteStep, moveStep, newStepId, replaceStep } from './draft-edit.ts';
 import { PreviewPanel } from './preview-panel.tsx';
 import { PublishDialog } from './publish-dialog.tsx';
+import { SettingsPanel } from './settings-panel.tsx';
 import { StepCard } from './step-card.tsx';
 
 const describe = (cause: unknown) => {
@@ -50,6 +52,9 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
   const lang = detail.assistant.languages.includes(locale.value) ? locale.value : detail.assistant.languages[0]!;
 
   async function save(): Promise<boolean> {
+    // Links and timers the protocol refuses are fixed in place (inline errors), never saved.
+    const blocked = saveBlocker(latest.current!);
+    if (blocked) return setError(blocked), false;
     setBusy(true);
     setError('');
     try {
@@ -151,6 +156,7 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
             />
           ))}
         </ol>
+        <SettingsPanel key={detail.assistant.id} settings={settingsOf(draft)} languages={detail.assistant.languages} queues={queues} onChange={(settings) => setDraft({ ...latest.current!, settings })} />
         <div class="admin-form-actions">
           <label for="builder-add-kind" class="visually-hidden">
             {t('bot.addKind')}

@@ -55,11 +55,26 @@ export function stepTitle(step: BotStep, locale: Locale): string {
   return `${step.id} · ${t(`bot.kind.${step.kind}`)}${summary ? ` — ${summary.slice(0, 40)}` : ''}`;
 }
 
-export function TextInput(props: { id: string; label: MessageKey; value: string; onChange: (v: string) => void; testid?: string; type?: string }) {
+/** A text input; `error` is shown inline and linked to the input. */
+export function TextInput(props: { id: string; label: MessageKey; value: string; onChange: (v: string) => void; testid?: string; type?: string; error?: string | undefined; labelParams?: Record<string, string | number> }) {
+  const errorId = `${props.id}-error`;
   return (
     <div class="field">
-      <label for={props.id}>{t(props.label)}</label>
-      <input id={props.id} type={props.type ?? 'text'} value={props.value} onInput={(e) => props.onChange(e.currentTarget.value)} data-testid={props.testid} />
+      <label for={props.id}>{t(props.label, props.labelParams)}</label>
+      <input
+        id={props.id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        onInput={(e) => props.onChange(e.currentTarget.value)}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? errorId : undefined}
+        data-testid={props.testid}
+      />
+      {props.error && (
+        <span id={errorId} class="form-error" data-testid={props.testid ? `${props.testid}-error` : undefined}>
+          {props.error}
+        </span>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { BotStep, Locale, Queue } from '../../../protocol/index.ts';
 import { CollectField } from '../../../protocol/index.ts';
 import { t } from '../../i18n/index.ts';
+import { cardUrlError, urlError } from './draft-checks.ts';
 import { LocalizedInputs, NextSelect, SelectInput, TextInput } from './step-fields.tsx';
 
 type Kind<K extends BotStep['kind']> = Extract<BotStep, { kind: K }>;
@@ -30,7 +31,8 @@ export function StepForm(props: Props) {
       return (
         <>
           {texts('text', 'bot.field.text', step.text, (text) => onChange({ ...step, text }), 'step-text')}
-          <TextInput id={id('image')} label="bot.field.imageUrl" type="url" value={step.imageUrl ?? ''} onChange={(v) => onChange(withOptional(step, 'imageUrl', v))} />
+          <TextInput id={id('image')} label="bot.field.imageUrl" type="url" value={step.imageUrl ?? ''} onChange={(v) => onChange(withOptional(step, 'imageUrl', v))} error={urlError(step.imageUrl)} />
+          <CardFields {...props} step={step} />
           {next('next', 'bot.field.next', step.next, (v) => onChange({ ...step, next: v }))}
         </>
       );
@@ -146,5 +148,27 @@ function BranchFields(props: Props & { step: Kind<'branch'> }) {
       </button>
       <NextSelect id={id('otherwise')} label="bot.field.otherwise" value={step.otherwise} steps={props.steps} selfId={step.id} locale={props.locale} onChange={(otherwise) => onChange({ ...step, otherwise })} testid="step-otherwise" />
     </>
+  );
+}
+
+type Card = NonNullable<Kind<'message'>['card']>;
+/** Optional link card: an empty card (no title, description or link) is removed from the step. */
+function CardFields(props: Props & { step: Kind<'message'> }) {
+  const { step, onChange } = props;
+  const setCard = (patch: Partial<Card>) => {
+    const card: Card = { title: {}, url: '', ...step.card, ...patch };
+    if (card.description && Object.keys(card.description).length === 0) delete card.description;
+    const { card: _drop, ...rest } = step;
+    const empty = Object.keys(card.title).length === 0 && !card.description && card.url.trim() === '';
+    onChange(empty ? rest : { ...step, card: { ...card, url: card.url.trim() } });
+  };
+  const idBase = `step-${step.id}-card`;
+  return (
+    <fieldset class="admin-form" data-testid="message-card">
+      <legend>{t('bot.field.card')}</legend>
+      <LocalizedInputs idBase={`${idBase}-title`} label="bot.field.cardTitle" texts={step.card?.title} languages={props.languages} onChange={(title) => setCard({ title })} testPrefix="message-card-title" />
+      <LocalizedInputs idBase={`${idBase}-description`} label="bot.field.cardDescription" texts={step.card?.description} languages={props.languages} onChange={(description) => setCard({ description })} testPrefix="message-card-description" multiline />
+      <TextInput id={`${idBase}-url`} label="bot.field.cardUrl" type="url" value={step.card?.url ?? ''} onChange={(url) => setCard({ url })} testid="message-card-url" error={cardUrlError(step.card)} />
+    </fieldset>
   );
 }
