@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   AgentCatalog,
   Contact,
@@ -20,7 +20,7 @@ import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { DEFAULT_GREETING } from '../services/default-response.ts';
-import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, loginCookie, nextEvents, settle, startTestServer, type AgentSocket, type VisitorSocket } from '../testing/test-kit.ts';
+import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, loginCookie, nextEvents, settle, useTestServer, type AgentSocket, type VisitorSocket } from '../testing/test-kit.ts';
 
 const text = (m: Message) => (m.kind === 'event' ? `#${m.event.type}` : m.text);
 
@@ -28,14 +28,9 @@ describe.each(backends)('the desk over sockets on $name', (backend) => {
   let database: Database;
   let server: RunningServer;
 
-  beforeEach(async () => {
-    database = await backend.open();
-    server = await startTestServer(database);
-  });
-  afterEach(async () => {
-    closeSockets();
-    await server?.close();
-    await database?.close();
+  useTestServer(backend, (db, srv) => {
+    database = db;
+    server = srv;
   });
 
   const ada = () => connectAgent(server);

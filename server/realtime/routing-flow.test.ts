@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentState, ConversationDetail, Message, Offer, QueueStatus, SessionCard, VisitorSendResult } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
 import { agents, queues, sessions, teams } from '../db/schema.ts';
@@ -8,7 +8,7 @@ import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { DEFAULT_GREETING } from '../services/default-response.ts';
-import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, settle, startTestServer, type AgentSocket } from '../testing/test-kit.ts';
+import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, settle, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
 
 /** Polls until the value satisfies the predicate (routing continues after an ack, asynchronously). */
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
@@ -36,14 +36,9 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
   let database: Database;
   let server: RunningServer;
 
-  beforeEach(async () => {
-    database = await backend.open();
-    server = await startTestServer(database);
-  });
-  afterEach(async () => {
-    closeSockets();
-    await server?.close();
-    await database?.close();
+  useTestServer(backend, (db, srv) => {
+    database = db;
+    server = srv;
   });
 
   const ada = () => connectAgent(server);

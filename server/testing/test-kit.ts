@@ -1,6 +1,8 @@
+import { afterEach, beforeEach } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
+import type { TestBackend } from '../db/test-backends.ts';
 import type { Env } from '../env.ts';
 import { startServer, type RunningServer, type StartOptions } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
@@ -140,4 +142,23 @@ export async function api<T = any>(server: RunningServer, cookie: string, method
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/**
+ * For a `describe.each(backends)` block: a fresh database and server before each
+ * test, sockets, server and database closed after it. `bind` receives them.
+ */
+export function useTestServer(backend: TestBackend, bind: (database: Database, server: RunningServer) => void): void {
+  let database: Database | undefined;
+  let server: RunningServer | undefined;
+  beforeEach(async () => {
+    database = await backend.open();
+    server = await startTestServer(database);
+    bind(database, server);
+  });
+  afterEach(async () => {
+    closeSockets();
+    await server?.close();
+    await database?.close();
+  });
 }
