@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   INVALID_CREDENTIALS: { status: 401, retryable: false, message: 'Email or password is incorrect.' },
   TOKEN_INVALID: { status: 401, retryable: false, message: 'The token is invalid or expired.' },
   TOKEN_REVOKED: { status: 401, retryable: false, message: 'The token has been revoked.' },
+  IDENTITY_INVALID: { status: 401, retryable: false, message: "The identity token is malformed, expired, lacks exp, or is not signed with this website's identity secret." },
   FORBIDDEN: { status: 403, retryable: false, message: 'You are not allowed to do this.' },
   ORIGIN_NOT_ALLOWED: { status: 403, retryable: false, message: 'This origin is not allowed for the website.' },
   UNKNOWN_WEBSITE: { status: 404, retryable: false, message: 'No website has this key.' },

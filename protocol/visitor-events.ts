@@ -18,6 +18,28 @@ export const VisitorHandshake = z.object({
 });
 export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
 
+/**
+ * Verified identity (issue 6): the site signs an HS256 JWT with the website's identity secret
+ * (`sub` required, `exp` required and at most IDENTITY_MAX_TTL_SECONDS ahead, optional `name`,
+ * `email`, `phone`). The server links this browser to the contact whose external id is `sub`.
+ */
+export const IDENTITY_MAX_TTL_SECONDS = 24 * 3600;
+export const IdentifyInput = z.object({ jwt: z.string().min(1).max(4000) });
+export const IdentifyResult = z.object({
+  /** The visitor token for this browser, now bound to the verified contact: the widget stores it. */
+  token: z.string(),
+  /** The contact's conversation (the same one on every device), or null when none yet. */
+  conversationId: Uuid.nullable(),
+  contactId: Uuid,
+});
+export type IdentifyResult = z.infer<typeof IdentifyResult>;
+
+/** `Messenger('setAttributes', {...})`: custom data shown to agents; never name/email (those come from identity). */
+export const AttributeKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/);
+export const AttributeValue = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+export const SetAttributesInput = z.object({ attributes: z.record(AttributeKey, AttributeValue).refine((r) => Object.keys(r).length <= 50, 'At most 50 attributes.') });
+export type SetAttributesInput = z.infer<typeof SetAttributesInput>;
+
 export const SyncRequest = z.object({ afterSeq: Seq });
 export const SyncResult = z.object({
   /** Null while the visitor has no conversation yet. */
@@ -59,6 +81,15 @@ export const visitorInbound = {
   'conversation:end': { input: Empty, output: QueueStatus },
   /** An email for follow-up when nobody is available; kept unverified, never merges histories. */
   'followup:email': { input: z.object({ email: z.email().max(254) }), output: QueueStatus },
+  /**
+   * Link this browser to a verified contact (IDENTITY_INVALID when the JWT is bad: the visitor stays
+   * as it was). Creates the visitor/contact rows if needed; the socket then belongs to the contact's conversation.
+   */
+  identify: { input: IdentifyInput, output: IdentifyResult },
+  /** Merge custom attributes into the contact (null deletes a key). Needs a session: the widget holds them until there is one. */
+  'attributes:set': { input: SetAttributesInput, output: Empty },
+  /** `Messenger('logout')`: revokes this browser's visitor token; the conversation stays on the server. */
+  logout: { input: Empty, output: Empty },
 } as const satisfies InboundTable;
 
 export const TypingEvent = z.object({ author: Author, typing: z.boolean() });

@@ -77,6 +77,7 @@ export const en = {
   'error.INVALID_CREDENTIALS': 'Email or password is incorrect.',
   'error.TOKEN_INVALID': 'The token is invalid or expired.',
   'error.TOKEN_REVOKED': 'The token has been revoked.',
+  'error.IDENTITY_INVALID': 'The identity token is invalid or expired.',
   'error.FORBIDDEN': 'You are not allowed to do this.',
   'error.ORIGIN_NOT_ALLOWED': 'This origin is not allowed.',
   'error.UNKNOWN_WEBSITE': 'Unknown website.',

@@ -75,6 +75,7 @@ export const fr: Record<MessageKey, string> = {
   'error.INVALID_CREDENTIALS': 'E-mail ou mot de passe incorrect.',
   'error.TOKEN_INVALID': 'Le jeton est invalide ou expiré.',
   'error.TOKEN_REVOKED': 'Le jeton a été révoqué.',
+  'error.IDENTITY_INVALID': "Le jeton d'identité est invalide ou expiré.",
   'error.FORBIDDEN': 'Vous n’avez pas le droit de faire cela.',
   'error.ORIGIN_NOT_ALLOWED': 'Cette origine n’est pas autorisée.',
   'error.UNKNOWN_WEBSITE': 'Site inconnu.',

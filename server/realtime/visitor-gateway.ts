@@ -1,6 +1,6 @@
 import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
-import { VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
+import { AppError, VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
 import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import type { VisitorContext } from '../services/visitor-service.ts';
@@ -53,6 +53,10 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
         'queue:status': () => services.visitor.queueStatus(ctx),
         'conversation:end': () => services.visitor.end(ctx),
         'followup:email': ({ email }) => services.visitor.followUp(ctx, email),
+        // TODO(issue 6, identity helper): replace these three with the identity service.
+        identify: () => Promise.reject(new AppError('UNAVAILABLE', 'identify is being built')),
+        'attributes:set': () => Promise.reject(new AppError('UNAVAILABLE', 'attributes:set is being built')),
+        logout: () => Promise.reject(new AppError('UNAVAILABLE', 'logout is being built')),
       },
       logger,
     );
