@@ -140,6 +140,8 @@ export const SessionCard = z.object({
   queue: z.object({ id: Uuid, name: z.string() }).nullable(),
   agent: z.object({ id: Uuid, name: z.string() }).nullable(),
   wrapUpCode: z.string().nullable(),
+  /** The disposition's label for that code (what people read), null when none or unknown. */
+  wrapUpLabel: z.string().nullable(),
   startedAt: IsoDate,
   endedAt: IsoDate.nullable(),
   durations: SessionDurations,

@@ -30,7 +30,7 @@ function SessionHeader({ session }: { session: SessionCard | null }) {
     t('comm.sessionOf', { date: formatTime(session.startedAt) }),
     session.queue?.name,
     session.agent?.name,
-    session.wrapUpCode ?? t(`session.state.${session.state}`),
+    session.wrapUpLabel ?? session.wrapUpCode ?? t(`session.state.${session.state}`),
   ].filter(Boolean);
   return (
     <li class="comm-session-header" data-testid="comm-session-header" data-session-id={session.sessionId}>

@@ -68,6 +68,8 @@ describe('contact tabs', () => {
     tab(ui, OTHER_ID).click();
     await until(() => ui!.$('conversation-pane')?.dataset.conversationId === OTHER_ID, 'the other chat');
     expect(input().value).to.equal('');
+    // The tab shows the started reply, not the contact's last message.
+    expect(tab(ui, CONVERSATION_ID).querySelector('.item-preview')!.textContent).to.equal('Draft: Half-written answer');
     // A message in the chat not in view: unread marker and title count.
     ui.client.push('message', textMessage(2, 'Are you there?'));
     ui.client.push('message', textMessage(3, 'Hello?'));

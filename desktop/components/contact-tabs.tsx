@@ -49,7 +49,7 @@ function ContactTab({ desk, item, current }: { desk: Desk; item: ConversationSum
   const name = contactLabel(item.contact);
   const timers = contactTimers(item, desk.transcripts.get(item.id).messages, desk.now.value);
   const unread = desk.unread.counts.value[item.id] ?? 0;
-  const hasDraft = (desk.drafts.value[item.id] ?? '').trim() !== '';
+  const draft = (desk.drafts.value[item.id] ?? '').trim();
   const wrapUp = item.session?.state === 'wrap_up';
   return (
     <li class={`conversation-item contact-tab-item${current ? ' current' : ''}${wrapUp ? ' acw' : ''}`} data-testid="mine-item" data-conversation-id={item.id}>
@@ -71,8 +71,17 @@ function ContactTab({ desk, item, current }: { desk: Desk; item: ConversationSum
           )}
         </span>
         <span class="item-preview">
-          {hasDraft && <span class="draft-mark">{t('tabs.draft')} </span>}
-          {item.lastMessage ? item.lastMessage.text : t('lists.noMessage')}
+          {/* A started reply is what the agent needs to see again, so it replaces the last message. */}
+          {draft !== '' ? (
+            <>
+              <span class="draft-mark">{t('tabs.draft')} </span>
+              {draft}
+            </>
+          ) : item.lastMessage ? (
+            item.lastMessage.text
+          ) : (
+            t('lists.noMessage')
+          )}
         </span>
         <span class="timers">
           {timers.handle !== null && <Timer kind="handle" ms={timers.handle} />}

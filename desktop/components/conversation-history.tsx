@@ -35,7 +35,11 @@ export function ConversationHistory({ desk, conversationId, visitorName }: { des
   }, [conversationId]);
 
   const messages = allMessages(history?.messages ?? [], desk.transcripts.get(conversationId).messages);
-  const sessions = new Map<string, SessionCard>((history?.sessions ?? []).map((card) => [card.sessionId, card]));
+  // The history is loaded once; the current session's state comes live with the chat (e.g. wrap-up after End).
+  const live = desk.mine.value.find((item) => item.id === conversationId)?.session;
+  const sessions = new Map<string, SessionCard>(
+    (history?.sessions ?? []).map((card) => [card.sessionId, live?.id === card.sessionId ? { ...card, state: live.state, endedBy: live.endedBy } : card]),
+  );
   const { parts, total } = searchAll(messages.map((m) => textOf(m, visitorName, desk.me.id)), query);
   const active = total === 0 ? -1 : Math.min(current, total - 1);
 
@@ -117,7 +121,7 @@ function Highlighted({ segments, active }: { segments: Segment[]; active: number
 
 function SessionHeader({ card, followUp }: { card: SessionCard | undefined; followUp: boolean }) {
   const details = card
-    ? [formatTime(card.startedAt, new Date(0)), card.queue?.name, card.agent?.name, card.wrapUpCode ?? t(`session.state.${card.state}`)].filter(Boolean).join(' · ')
+    ? [formatTime(card.startedAt, new Date(0)), card.queue?.name, card.agent?.name, card.wrapUpLabel ?? card.wrapUpCode ?? t(`session.state.${card.state}`)].filter(Boolean).join(' · ')
     : followUp
       ? t('history.followUp')
       : t('history.session');

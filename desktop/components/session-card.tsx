@@ -13,7 +13,7 @@ function durationMs(card: Card, now: number): number {
 
 /** What the card says under the name: the wrap-up code once closed, else the status (seed 003). */
 function statusText(card: Card): string {
-  if (card.state === 'closed' && card.wrapUpCode) return card.wrapUpCode;
+  if (card.state === 'closed' && card.wrapUpCode) return card.wrapUpLabel ?? card.wrapUpCode;
   if (card.endedBy === 'customer' && (card.state === 'abandoned' || card.state === 'wrap_up')) return t('session.endedByCustomer');
   return t(`session.state.${card.state}`);
 }

@@ -52,9 +52,10 @@ describe('sessions view (supervisor cards)', () => {
 
   it('applies live updates and filters by queue and state', async () => {
     const ui = await openSessions();
-    ui.client.push('session:card', card({ sessionId: id(1), state: 'closed', colour: 'grey', wrapUpCode: 'sale', endedAt: '2025-01-01T10:00:00.000Z' }));
+    ui.client.push('session:card', card({ sessionId: id(1), state: 'closed', colour: 'grey', wrapUpCode: 'sale', wrapUpLabel: 'Sale made', endedAt: '2025-01-01T10:00:00.000Z' }));
     await rerender();
-    expect(cards()[0]).to.deep.include({ colour: 'grey', status: 'sale' });
+    // The card reads the disposition's label, not its code.
+    expect(cards()[0]).to.deep.include({ colour: 'grey', status: 'Sale made' });
 
     const queue = ui.$('sessions-filter-queue') as HTMLSelectElement;
     queue.value = BILLING.id;

@@ -35,6 +35,9 @@ describe('Conversation tab and contact panel', () => {
     // Previous session (date, queue, agent, wrap-up code), then the current one.
     expect(ui.$$('session-header')[0]!.textContent).to.contain('General').and.contain('Ada Lovelace').and.contain('resolved');
     expect(ui.$$('session-header')[1]!.textContent).to.contain('Active');
+    // The chat ends: the current session's header follows it live, without a reload.
+    ui.client.push('conversation:updated', summary({ session: { ...summary().session!, state: 'wrap_up', endedBy: 'agent' } }));
+    await until(() => ui.$$('session-header')[1]!.textContent!.includes('Wrap-up'), 'the wrap-up header');
 
     ui.$('history-search')!.focus();
     await sendKeys({ type: 'parcel' });

@@ -181,6 +181,7 @@ export function card(overrides: Partial<SessionCard> = {}): SessionCard {
     queue: GENERAL,
     agent: { id: ME.id, name: ME.name },
     wrapUpCode: null,
+    wrapUpLabel: null,
     startedAt: '2025-01-01T09:58:00.000Z',
     endedAt: null,
     durations: { waitMs: 5000, handleMs: null, afterContactWorkMs: null },

@@ -197,7 +197,7 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     expect((await sessionOf(conversationId)).state).toBe('wrap_up');
     const closed = await expectOk(call<{ session: SessionCard }>(agent, 'session:wrap-up', { sessionId: session.sessionId, code: 'Resolved', tags: ['billing'] }));
     // Codes match case-insensitively and are stored as the disposition's canonical code.
-    expect(closed.session).toMatchObject({ state: 'closed', colour: 'grey', wrapUpCode: 'resolved' });
+    expect(closed.session).toMatchObject({ state: 'closed', colour: 'grey', wrapUpCode: 'resolved', wrapUpLabel: 'Resolved' });
     expect(closed.session.durations).toEqual({ waitMs: expect.any(Number), handleMs: expect.any(Number), afterContactWorkMs: expect.any(Number) });
     // A new message opens a new session.
     await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'One more thing' }));

@@ -28,6 +28,7 @@ function card(): SessionCard {
     queue: { id: randomUUID(), name: 'General' },
     agent: null,
     wrapUpCode: null,
+    wrapUpLabel: null,
     startedAt: START,
     endedAt: null,
     durations: { waitMs: null, handleMs: null, afterContactWorkMs: null },

@@ -4,7 +4,7 @@ import { cardColour, durations } from '../../core/routing/session-card.ts';
 import type { EventDraft, Transition } from '../../core/routing/session-machine.ts';
 import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
 import type { Tx } from '../client.ts';
-import { agents, contacts, conversations, queues, sessionEvents, sessions, type SessionEventRow, type SessionRow } from '../schema.ts';
+import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type SessionEventRow, type SessionRow } from '../schema.ts';
 
 /** Sessions, their events and cards (rows ⇄ protocol mapping). */
 
@@ -33,8 +33,8 @@ export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert
   return row!;
 }
 
-const cardColumns = { s: sessions, contactName: contacts.name, queueName: queues.name, agentName: agents.name };
-type CardRow = { s: SessionRow; contactName: string | null; queueName: string | null; agentName: string | null };
+const cardColumns = { s: sessions, contactName: contacts.name, queueName: queues.name, agentName: agents.name, wrapUpLabel: dispositions.label };
+type CardRow = { s: SessionRow; contactName: string | null; queueName: string | null; agentName: string | null; wrapUpLabel: string | null };
 
 function toCard(r: CardRow, contactId: string): SessionCard {
   const { s } = r;
@@ -49,6 +49,7 @@ function toCard(r: CardRow, contactId: string): SessionCard {
     queue: s.queueId && r.queueName !== null ? { id: s.queueId, name: r.queueName } : null,
     agent: s.agentId && r.agentName !== null ? { id: s.agentId, name: r.agentName } : null,
     wrapUpCode: s.wrapUpCode,
+    wrapUpLabel: s.wrapUpCode ? r.wrapUpLabel : null,
     startedAt: s.queuedAt.toISOString(),
     endedAt: s.endedAt?.toISOString() ?? null,
     durations: durations(s),
@@ -78,6 +79,7 @@ export async function sessionCards(tx: Tx, f: CardFilter): Promise<SessionCard[]
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(queues, eq(queues.id, sessions.queueId))
     .leftJoin(agents, eq(agents.id, sessions.agentId))
+    .leftJoin(dispositions, eq(dispositions.code, sessions.wrapUpCode))
     .where(and(...where))
     .orderBy(desc(sessions.createdAt))
     .limit(f.limit ?? 500);

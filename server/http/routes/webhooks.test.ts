@@ -103,6 +103,7 @@ describe.each(backends)('webhook admin routes on $name', (backend) => {
       queue: null,
       agent: null,
       wrapUpCode: null,
+      wrapUpLabel: null,
       startedAt: at,
       endedAt: at,
       durations: { waitMs: 0, handleMs: null, afterContactWorkMs: null },
