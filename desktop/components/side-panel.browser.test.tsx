@@ -118,6 +118,9 @@ describe('Conversation tab and contact panel', () => {
     // Someone else renames the contact: the panel follows.
     ui.client.push('contact:updated', { ...CONTACT, verified: true, name: 'Marie Skłodowska-Curie' });
     await until(() => (ui.$('contact-name') as HTMLInputElement).value === 'Marie Skłodowska-Curie', 'the live update');
+    // …and so do the chat's header and its tab, without a reload.
+    await until(() => ui.container.querySelector('#pane-title')!.textContent === 'Marie Skłodowska-Curie', 'the chat header');
+    expect(ui.$('contact-tab')!.textContent).to.contain('Marie Skłodowska-Curie');
 
     ui.client.respond('contact:verify', async () => {
       throw new ApiError('FORBIDDEN');

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { ConversationListResponse, ConversationSummary } from '../../protocol/index.ts';
+import type { ContactRef, ConversationListResponse, ConversationSummary } from '../../protocol/index.ts';
 
 /** A chat on the agent's desk: their session is connected or in after-contact work. */
 export function isOnDesk(summary: ConversationSummary, meId: string): boolean {
@@ -48,7 +48,17 @@ export function createConversationLists(meId: string) {
     return waiting.value.find((item) => item.id === id) ?? mine.value.find((item) => item.id === id);
   }
 
-  return { waiting, mine, replace, upsert, remove, find };
+  /** A contact was renamed or edited: every chat with them shows the new name at once. */
+  function applyContact(contact: ContactRef): void {
+    const patch = (list: ConversationSummary[]) =>
+      list.some((item) => item.contact.id === contact.id)
+        ? list.map((item) => (item.contact.id === contact.id ? { ...item, contact: { id: contact.id, name: contact.name, email: contact.email } } : item))
+        : list;
+    waiting.value = patch(waiting.value);
+    mine.value = patch(mine.value);
+  }
+
+  return { waiting, mine, replace, upsert, remove, find, applyContact };
 }
 
 export type ConversationLists = ReturnType<typeof createConversationLists>;

@@ -239,6 +239,11 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
       if (event.author.kind === 'visitor') visitorTyping.set(event.conversationId, event.typing, event.author.name);
     }),
     client.on('conversation:removed', ({ conversationId, reason }) => leave(conversationId, reason)),
+    client.on('contact:updated', (contact) => {
+      lists.applyContact(contact);
+      const detail = openDetail.value;
+      if (detail?.contact.id === contact.id) openDetail.value = { ...detail, contact: { id: contact.id, name: contact.name, email: contact.email } };
+    }),
     client.onState((state, error) => {
       connection.value = state;
       connectionError.value = error ?? null;
