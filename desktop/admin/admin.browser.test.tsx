@@ -104,6 +104,21 @@ describe('Admin pages', () => {
     expect(rest.calls.filter((c) => c.method === 'POST')).to.have.length(0);
   });
 
+  it('warns when business hours leave a queue with no open day', async () => {
+    rest = stubRest();
+    const ui = await openAdmin('queues');
+    const form = ui.$('admin-queues-form')!;
+    const alwaysOpen = [...form.querySelectorAll<HTMLLabelElement>('.hours-editor label.check')].find((l) => l.textContent === 'Always open')!.querySelector('input')!;
+    expect(ui.$('hours-never-open')).to.equal(null);
+    alwaysOpen.click();
+    await rerender();
+    expect(ui.$('hours-never-open')!.textContent).to.contain('always closed');
+    // Opening one day removes the warning.
+    ui.$$('hours-row')[0]!.querySelector<HTMLInputElement>('input[type=checkbox]')!.click();
+    await rerender();
+    expect(ui.$('hours-never-open')).to.equal(null);
+  });
+
   it('edits allowed origins (validated) and copies the embed snippet', async () => {
     rest = stubRest({ 'PATCH /websites/33333333-3333-4333-8333-333333333333': () => rest!.json({ website: { ...WEBSITE, allowedOrigins: ['http://localhost:3000', 'https://shop.example.com'] } }) });
     const copied: string[] = [];

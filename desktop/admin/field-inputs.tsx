@@ -72,6 +72,11 @@ function HoursEditor({ id, value, onChange, errors }: { id: string; value: Busin
               </div>
             );
           })}
+          {hours.days.length === 0 && (
+            <p class="hint warning" role="status" data-testid="hours-never-open">
+              {t('admin.queue.neverOpen')}
+            </p>
+          )}
         </>
       )}
       {Object.entries(errors)

@@ -110,6 +110,7 @@ export const enMore = {
   'admin.queue.timezone': 'Time zone',
   'admin.queue.open': 'Opens',
   'admin.queue.close': 'Closes',
+  'admin.queue.neverOpen': 'No day is open: this queue is always closed, and visitors are asked for an email to be answered later.',
   'admin.weekday.0': 'Sunday',
   'admin.weekday.1': 'Monday',
   'admin.weekday.2': 'Tuesday',

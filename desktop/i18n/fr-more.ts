@@ -109,6 +109,7 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'admin.queue.timezone': 'Fuseau horaire',
   'admin.queue.open': 'Ouverture',
   'admin.queue.close': 'Fermeture',
+  'admin.queue.neverOpen': 'Aucun jour ouvert : cette file est toujours fermée, et les visiteurs sont invités à laisser un e-mail pour une réponse plus tard.',
   'admin.weekday.0': 'Dimanche',
   'admin.weekday.1': 'Lundi',
   'admin.weekday.2': 'Mardi',
