@@ -15,6 +15,7 @@ import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import type { AgentRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import type { MessageWriter } from './message-writer.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
 
@@ -22,7 +23,7 @@ import type { SessionService } from './session-service.ts';
 export type AgentIdentity = Pick<AgentRow, 'id' | 'name'> & Partial<Pick<AgentRow, 'role'>>;
 const agentAuthor = (agent: AgentIdentity): Author => ({ kind: 'agent', id: agent.id, name: agent.name });
 
-export function createAgentService({ db, publisher }: ServiceDeps, routing: RoutingService, sessions: () => SessionService) {
+export function createAgentService({ db, publisher }: ServiceDeps, routing: RoutingService, sessions: () => SessionService, writer: MessageWriter) {
   async function summaryOrThrow(conversationId: string): Promise<ConversationSummary> {
     const summary = await conversationSummary(db, conversationId);
     if (!summary) throw new AppError('NOT_FOUND', 'No such conversation.');
@@ -53,6 +54,15 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
    */
   async function send(agent: AgentIdentity, input: SendMessage & { conversationId: string }): Promise<{ message: Message }> {
     const { conversationId } = input;
+    const full = async () => toMessage(await sendInTx(agent, input));
+    // A plain text into a session this agent already holds: the batched write path.
+    const author = { ...agentAuthor(agent), kind: 'agent' as const };
+    return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author }, full) };
+  }
+
+  /** The full transaction: taking a waiting conversation, a follow-up outside any session, images; answers the agent's row. */
+  async function sendInTx(agent: AgentIdentity, input: SendMessage & { conversationId: string }) {
+    const { conversationId } = input;
     const outcome = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'No such conversation.');
@@ -73,7 +83,7 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
       notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId });
       return { rows, created: true };
     });
-    return { message: toMessage(outcome.rows[outcome.rows.length - 1]!) };
+    return outcome.rows[outcome.rows.length - 1]!;
   }
 
   async function sync(conversationId: string, afterSeq: number): Promise<SyncResult> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ConversationSummary, Receipts } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { agents, contacts, conversations, queues, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
@@ -81,6 +81,11 @@ async function summaries(tx: Tx, where: SQL | undefined, limit: number): Promise
 export async function conversationSummary(tx: Tx, id: string): Promise<ConversationSummary | null> {
   const [row] = await summaries(tx, eq(conversations.id, id), 1);
   return row ?? null;
+}
+
+/** Several summaries in one query (the write path announces a whole batch's conversations at once). */
+export async function conversationSummaries(tx: Tx, ids: readonly string[]): Promise<ConversationSummary[]> {
+  return ids.length ? summaries(tx, inArray(conversations.id, [...ids]), ids.length) : [];
 }
 
 /** Waiting = queued or offered (any queue; not while an assistant still runs it); mine = held by this agent (active or in wrap-up). */

@@ -1,0 +1,146 @@
+import { asc, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../client.ts';
+import { conversations, type MessageRow } from '../schema.ts';
+import type { DraftAuthor } from './messages-store.ts';
+
+/**
+ * The write path's one transaction for many plain text messages (group commit):
+ *
+ *   1. lock every touched conversation, ORDER BY id (deadlock-free against other batches);
+ *   2. one statement: a multi-row INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING whose
+ *      seq is last_seq + row_number() per conversation, after dropping client ids already
+ *      stored and appends that are not eligible; the same statement moves each conversation's
+ *      cursor and preview (a data-modifying CTE), so nothing is read back per message;
+ *   3. only when something was not inserted: one SELECT of the already-stored rows (duplicates).
+ *
+ * The lock is its own statement on purpose: in READ COMMITTED the INSERT then takes a fresh
+ * snapshot, so it sees every change committed by whoever held the lock before us (seq exact,
+ * session state exact). ON CONFLICT is only the safety net.
+ *
+ * Eligible (else the caller runs the full transactional path: routing, assistant, reopen, follow-up):
+ * - the conversation has an open session that is not run by an assistant (state waiting,
+ *   offered, active or wrap_up); every change to that state happens under the conversation lock;
+ * - a visitor: no asynchronous follow-up is waiting for their answer (`follow_up_agent_id` null);
+ * - an agent: the open session is active or in wrap-up and held by this very agent
+ *   (what `takeInTx` lets through without taking anything).
+ */
+export interface FastAppend {
+  conversationId: string;
+  clientId: string;
+  text: string;
+  author: DraftAuthor & { kind: 'visitor' | 'agent' };
+}
+
+export type FastOutcome =
+  | { kind: 'created'; row: MessageRow }
+  /** This client id was already stored: nothing written, no seq consumed. */
+  | { kind: 'duplicate'; row: MessageRow }
+  /** Not for the fast path (or the conversation is gone): the caller runs the full path. */
+  | { kind: 'ineligible' };
+
+/** Raw columns as both drivers hand them back from `execute` (timestamps may be strings, bigints strings). */
+interface RawMessage {
+  id: string;
+  conversation_id: string;
+  seq: number | string | bigint;
+  client_id: string | null;
+  author_kind: MessageRow['authorKind'];
+  author_id: string | null;
+  author_name: string | null;
+  kind: MessageRow['kind'];
+  session_id: string | null;
+  body: string | null;
+  created_at: Date | string;
+}
+
+const toRow = (r: RawMessage): MessageRow => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  seq: Number(r.seq),
+  clientId: r.client_id,
+  authorKind: r.author_kind,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  kind: r.kind,
+  sessionId: r.session_id,
+  body: r.body,
+  payload: null,
+  createdAt: r.created_at instanceof Date ? r.created_at : new Date(r.created_at),
+});
+
+/** postgres-js answers an array of rows, PGlite `{ rows }`. */
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+
+/** Postgres answers uuids in lower case; a client may have sent upper case. */
+const keyOf = (conversationId: string, clientId: string | null) => `${conversationId}/${clientId}`.toLowerCase();
+
+async function insertEligible(tx: Tx, appends: readonly FastAppend[]): Promise<MessageRow[]> {
+  // One parameter for the whole batch, read back with jsonb_to_recordset: the same on both drivers.
+  const input = JSON.stringify(
+    appends.map((a, i) => ({ i, conversation_id: a.conversationId, client_id: a.clientId, body: a.text, author_kind: a.author.kind, author_id: a.author.id, author_name: a.author.name })),
+  );
+  const result = await tx.execute(sql`
+    with input as (
+      select * from jsonb_to_recordset(${input}::text::jsonb)
+        as x(i int, conversation_id uuid, client_id uuid, body text, author_kind text, author_id text, author_name text)
+    ), fresh as (
+      select x.*, c.current_session_id, c.last_seq + row_number() over (partition by x.conversation_id order by x.i) as seq
+      from input x
+      join conversations c on c.id = x.conversation_id
+      join sessions s on s.conversation_id = c.id and s.state in ('bot', 'waiting', 'offered', 'active', 'wrap_up')
+      where s.state <> 'bot'
+        and not exists (select 1 from messages m where m.conversation_id = x.conversation_id and m.client_id = x.client_id)
+        and ((x.author_kind = 'visitor' and c.follow_up_agent_id is null)
+          or (x.author_kind = 'agent' and s.state in ('active', 'wrap_up') and s.agent_id::text = x.author_id))
+    ), ins as (
+      insert into messages (conversation_id, seq, client_id, author_kind, author_id, author_name, kind, session_id, body)
+      select conversation_id, seq, client_id, author_kind::author_kind, author_id, author_name, 'text', current_session_id, body from fresh
+      on conflict (conversation_id, client_id) do nothing
+      returning id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, session_id, body, created_at
+    ), latest as (
+      select distinct on (conversation_id) conversation_id, seq, body, author_kind, created_at from ins order by conversation_id, seq desc
+    ), moved as (
+      update conversations c
+      set last_seq = latest.seq, last_message_text = latest.body, last_message_author_kind = latest.author_kind,
+          last_message_at = latest.created_at, updated_at = now()
+      from latest where c.id = latest.conversation_id
+      returning c.id
+    )
+    select * from ins`);
+  return rowsOf<RawMessage>(result).map(toRow);
+}
+
+async function storedRows(tx: Tx, missing: readonly FastAppend[]): Promise<MessageRow[]> {
+  const input = JSON.stringify(missing.map((a) => ({ conversation_id: a.conversationId, client_id: a.clientId })));
+  const result = await tx.execute(sql`
+    select m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.author_name, m.kind, m.session_id, m.body, m.created_at, m.payload
+    from jsonb_to_recordset(${input}::text::jsonb) as x(conversation_id uuid, client_id uuid)
+    join messages m on m.conversation_id = x.conversation_id and m.client_id = x.client_id`);
+  return rowsOf<RawMessage & { payload: unknown }>(result).map((r) => ({ ...toRow(r), payload: parsePayload(r.payload) }));
+}
+
+/** A stored duplicate may be an image (its payload holds the attachment); PGlite parses jsonb, postgres-js too. */
+const parsePayload = (p: unknown): Record<string, unknown> | null => (typeof p === 'string' ? (JSON.parse(p) as Record<string, unknown>) : ((p as Record<string, unknown> | null) ?? null));
+
+/**
+ * Writes one batch in one transaction and answers an outcome per append, in input order.
+ * Appends sharing a conversation and client id must be merged by the caller first.
+ * Throws (nothing committed) when the transaction fails.
+ */
+export async function writeMessageBatch(db: Db, appends: readonly FastAppend[]): Promise<FastOutcome[]> {
+  if (appends.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const ids = [...new Set(appends.map((a) => a.conversationId))];
+    await tx.select({ id: conversations.id }).from(conversations).where(inArray(conversations.id, ids)).orderBy(asc(conversations.id)).for('update');
+    const created = new Map((await insertEligible(tx, appends)).map((row) => [keyOf(row.conversationId, row.clientId), row]));
+    const missing = appends.filter((a) => !created.has(keyOf(a.conversationId, a.clientId)));
+    const stored = missing.length ? new Map((await storedRows(tx, missing)).map((row) => [keyOf(row.conversationId, row.clientId), row])) : new Map<string, MessageRow>();
+    return appends.map((a): FastOutcome => {
+      const key = keyOf(a.conversationId, a.clientId);
+      const row = created.get(key);
+      if (row) return { kind: 'created', row };
+      const existing = stored.get(key);
+      return existing ? { kind: 'duplicate', row: existing } : { kind: 'ineligible' };
+    });
+  });
+}

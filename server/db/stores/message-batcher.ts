@@ -1,0 +1,167 @@
+import { performance } from 'node:perf_hooks';
+import type { Db } from '../client.ts';
+import type { MessageRow } from '../schema.ts';
+import { writeMessageBatch, type FastAppend, type FastOutcome } from './message-batch.ts';
+
+/**
+ * Group commit for plain text messages. Appends wait at most `windowMs` for company
+ * (a full batch of `maxBatch` goes at once); one batch is in flight per node and the
+ * next one accumulates meanwhile, so under load batches grow by themselves and each
+ * costs the same few statements (see message-batch.ts). Callers hear back only after
+ * COMMIT: a failed batch rejects every caller in it (or, when the statement refused some
+ * message's data, sends each caller to the full path), and none of its rows exist.
+ * One batch at a time also keeps each sender's messages in the order they arrived.
+ */
+export interface BatchInfo {
+  /** Distinct appends written by the batch (same conversation + client id counted once). */
+  size: number;
+  /** Wall time of the batch's transaction, retries included. */
+  durationMs: number;
+}
+
+export interface MessageBatcherOptions {
+  /** How long the first append of a batch waits for others; 0 = until the end of this event-loop turn. */
+  windowMs: number;
+  /** The most appends one transaction carries. */
+  maxBatch: number;
+  /** Metrics hook, once per committed batch. Must not throw (errors are swallowed). */
+  onBatch?: (info: BatchInfo) => void;
+  /** After commit, before any caller hears back (e.g. publish the created rows). Must not throw. */
+  afterCommit?: (created: MessageRow[]) => void;
+}
+
+export interface MessageBatcher {
+  append(append: FastAppend): Promise<FastOutcome>;
+  /** Resolves once nothing is pending or in flight (graceful shutdown). */
+  drain(): Promise<void>;
+}
+
+interface Waiter {
+  resolve(outcome: FastOutcome): void;
+  reject(err: unknown): void;
+}
+interface Entry {
+  append: FastAppend;
+  /** Every caller of this conversation + client id in the batch; the first one created the row. */
+  waiters: Waiter[];
+}
+
+/** The SQLSTATE of a driver error, possibly wrapped (drizzle puts the driver's error in `cause`). */
+function sqlState(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/** Deadlock or serialization losers: safe to run the whole batch again. */
+const retryable = (err: unknown) => ['40P01', '40001'].includes(sqlState(err) ?? '');
+
+/**
+ * The statement refused one message's data (e.g. a NUL character) or grew too big: the other
+ * messages must not pay for it, so each one goes through its own full transaction instead.
+ */
+const refusedData = (err: unknown) => /^(22|23|54)/.test(sqlState(err) ?? '');
+
+const entryKey = (a: FastAppend) => `${a.conversationId}/${a.clientId}`.toLowerCase();
+
+function settle(entry: Entry, outcome: FastOutcome): void {
+  entry.waiters.forEach((w, i) => w.resolve(i > 0 && outcome.kind === 'created' ? { kind: 'duplicate', row: outcome.row } : outcome));
+}
+
+export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): MessageBatcher {
+  let pending = new Map<string, Entry>();
+  /** Cancels the scheduled flush, when one is scheduled. */
+  let cancelTimer: (() => void) | null = null;
+  let inFlight: Promise<void> | null = null;
+
+  async function write(entries: Entry[]): Promise<void> {
+    const started = performance.now();
+    const appends = entries.map((e) => e.append);
+    let outcomes: FastOutcome[];
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          outcomes = await writeMessageBatch(db, appends);
+          break;
+        } catch (err) {
+          if (attempt < 3 && retryable(err)) continue;
+          throw err;
+        }
+      }
+    } catch (err) {
+      // Nothing committed, so nobody is acked: the callers retry (database down) or take the full path.
+      if (refusedData(err)) for (const e of entries) settle(e, { kind: 'ineligible' });
+      else for (const e of entries) for (const w of e.waiters) w.reject(err);
+      return;
+    }
+    const created = outcomes.flatMap((o) => (o.kind === 'created' ? [o.row] : []));
+    try {
+      if (created.length) opts.afterCommit?.(created);
+    } catch {
+      // Publishing is best effort; the rows are committed and the callers must hear so.
+    }
+    entries.forEach((e, i) => settle(e, outcomes[i]!));
+    try {
+      opts.onBatch?.({ size: entries.length, durationMs: performance.now() - started });
+    } catch {
+      // A metrics hook never breaks the write path.
+    }
+  }
+
+  function flush(): void {
+    cancelTimer?.();
+    cancelTimer = null;
+    if (inFlight || pending.size === 0) return;
+    let entries: Entry[];
+    if (pending.size <= opts.maxBatch) {
+      entries = [...pending.values()];
+      pending = new Map();
+    } else {
+      entries = [];
+      for (const [key, entry] of pending) {
+        if (entries.length === opts.maxBatch) break;
+        entries.push(entry);
+        pending.delete(key);
+      }
+    }
+    inFlight = write(entries).finally(() => {
+      inFlight = null;
+      // What accumulated meanwhile has waited long enough: it goes now.
+      flush();
+    });
+  }
+
+  function schedule(): void {
+    if (inFlight) return; // flushed when the batch in flight commits
+    if (pending.size >= opts.maxBatch) return flush();
+    if (cancelTimer) return;
+    if (opts.windowMs > 0) {
+      const t = setTimeout(flush, opts.windowMs);
+      cancelTimer = () => clearTimeout(t);
+    } else {
+      const t = setImmediate(flush);
+      cancelTimer = () => clearImmediate(t);
+    }
+  }
+
+  function append(a: FastAppend): Promise<FastOutcome> {
+    return new Promise((resolve, reject) => {
+      const key = entryKey(a);
+      const entry = pending.get(key);
+      if (entry) entry.waiters.push({ resolve, reject });
+      else pending.set(key, { append: a, waiters: [{ resolve, reject }] });
+      schedule();
+    });
+  }
+
+  async function drain(): Promise<void> {
+    while (inFlight || pending.size) {
+      if (!inFlight) flush();
+      await inFlight;
+    }
+  }
+
+  return { append, drain };
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { describe, expect, it, vi } from 'vitest';
+import type { Ack, ConversationSummary, Message, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
+import type { Database } from '../db/client.ts';
+import { messages } from '../db/schema.ts';
+import { backends } from '../db/test-backends.ts';
+import type { RunningServer } from '../main.ts';
+import { DEMO } from '../services/seed-demo.ts';
+import { call, collect, connectAgent, connectVisitor, expectOk, useTestServer, type AgentSocket, type VisitorSocket } from '../testing/test-kit.ts';
+
+const VISITORS = 6;
+const FROM_VISITOR = 12;
+const FROM_AGENT = 8;
+/** Six conversations set up through the full path first: slow on a busy machine. */
+const SLOW = { timeout: 120_000 };
+
+const textOf = (m: Message) => (m.kind === 'text' ? m.text : null);
+
+describe.each(backends)('the batched write path over sockets on $name', (backend) => {
+  let database: Database;
+  let server: RunningServer;
+  useTestServer(backend, (db, srv) => {
+    database = db;
+    server = srv;
+  });
+
+  interface Chat {
+    visitor: VisitorSocket;
+    agent: AgentSocket;
+    conversationId: string;
+  }
+
+  /** Six visitors who wrote once; Ada takes four of them, Grace two (within their capacities). */
+  async function chats(): Promise<Chat[]> {
+    const ada = await connectAgent(server);
+    const grace = await connectAgent(server, DEMO.agent2Email, DEMO.agentPassword);
+    const out: Chat[] = [];
+    for (let i = 0; i < VISITORS; i++) {
+      const visitor = await connectVisitor(server);
+      const sent = await expectOk(call<VisitorSendResult>(visitor, 'message:send', { clientId: randomUUID(), text: `hello ${i}` }));
+      const agent = i < 4 ? ada : grace;
+      await expectOk(call(agent, 'conversation:take', { conversationId: sent.conversationId }));
+      out.push({ visitor, agent, conversationId: sent.conversationId });
+    }
+    return out;
+  }
+
+  it('stores every acked message of many concurrent senders exactly once, delivers each to the agent, in each sender’s order', SLOW, async () => {
+    const all = await chats();
+    const agents = [...new Set(all.map((c) => c.agent))];
+    const heardByAgents = new Map(agents.map((a) => [a, collect<Message>(a, 'message')]));
+    const heardByVisitors = new Map(all.map((c) => [c.visitor, collect<Message>(c.visitor, 'message')]));
+    const summaries = new Map(agents.map((a) => [a, collect<ConversationSummary>(a, 'conversation:updated')]));
+
+    // Everyone at once: each socket emits its messages back to back without waiting for acks.
+    const acks: Promise<Ack<{ message: Message }>>[] = [];
+    for (let n = 0; n < FROM_VISITOR; n++) {
+      for (const [i, c] of all.entries()) {
+        acks.push(call(c.visitor, 'message:send', { clientId: randomUUID(), text: `v${i}.${n}` }));
+        if (n < FROM_AGENT) acks.push(call(c.agent, 'message:send', { conversationId: c.conversationId, clientId: randomUUID(), text: `a${i}.${n}` }));
+      }
+    }
+    const results = await Promise.all(acks);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    const acked = results.map((r) => (r.ok ? r.data.message : null)!);
+
+    // Exactly once in the database, and every ack names the stored row.
+    const ids = new Set(acked.map((m) => m.id));
+    expect(ids.size).toBe(acked.length);
+    const [{ count }] = (await database.db.select({ count: sql<number>`count(*)::int` }).from(messages).where(sql`${messages.id} in ${[...ids]}`)) as [{ count: number }];
+    expect(count).toBe(acked.length);
+
+    for (const [i, c] of all.entries()) {
+      const transcript = await expectOk(call<SyncResult>(c.agent, 'sync', { conversationId: c.conversationId, afterSeq: 0 }));
+      expect(transcript.events.map((m) => m.seq)).toEqual(transcript.events.map((_, k) => k + 1));
+      const texts = transcript.events.map(textOf);
+      expect(texts.filter((t) => t?.startsWith(`v${i}.`))).toEqual(Array.from({ length: FROM_VISITOR }, (_, n) => `v${i}.${n}`));
+      expect(texts.filter((t) => t?.startsWith(`a${i}.`))).toEqual(Array.from({ length: FROM_AGENT }, (_, n) => `a${i}.${n}`));
+      const mine = acked.filter((m) => m.conversationId === c.conversationId);
+      for (const m of mine) expect(transcript.events.filter((e) => e.id === m.id)).toEqual([m]);
+    }
+
+    // Live delivery: the agent gets every message of their conversations, the visitor every reply.
+    await vi.waitFor(
+      () => {
+        for (const c of all) {
+          const mine = acked.filter((m) => m.conversationId === c.conversationId);
+          const agentGot = heardByAgents.get(c.agent)!.filter((m) => m.conversationId === c.conversationId).map((m) => m.id);
+          expect(new Set(agentGot)).toEqual(new Set(mine.map((m) => m.id)));
+          expect(agentGot).toHaveLength(mine.length);
+          const visitorGot = heardByVisitors.get(c.visitor)!.filter((m) => m.author.kind === 'agent').map(textOf);
+          expect(visitorGot.filter((t) => t?.startsWith('a'))).toHaveLength(FROM_AGENT);
+        }
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    // Live messages arrive in seq order per conversation.
+    for (const c of all) {
+      const seqs = heardByAgents.get(c.agent)!.filter((m) => m.conversationId === c.conversationId).map((m) => m.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    // The agents' lists end on each conversation's last message.
+    await vi.waitFor(
+      async () => {
+        for (const c of all) {
+          const last = (await expectOk(call<SyncResult>(c.agent, 'sync', { conversationId: c.conversationId, afterSeq: 0 }))).lastSeq;
+          const latest = summaries.get(c.agent)!.filter((s) => s.id === c.conversationId).at(-1);
+          expect(latest?.lastSeq).toBe(last);
+        }
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    // Group commit happened: messages written by one transaction share its timestamp.
+    const stamps = await database.db.selectDistinct({ at: messages.createdAt }).from(messages).where(sql`${messages.id} in ${[...ids]}`);
+    expect(stamps.length).toBeLessThan(acked.length);
+  });
+
+  it('answers a resent message with the stored one while other senders keep writing', SLOW, async () => {
+    const [c, other] = await chats();
+    const clientId = randomUUID();
+    const noise = Array.from({ length: 10 }, (_, n) => call(other!.visitor, 'message:send', { clientId: randomUUID(), text: `noise ${n}` }));
+    const sends = await Promise.all([0, 1, 2].map(() => expectOk(call<VisitorSendResult>(c!.visitor, 'message:send', { clientId, text: 'once' }))));
+    expect((await Promise.all(noise)).every((r) => r.ok)).toBe(true);
+    expect(sends[1]!.message).toEqual(sends[0]!.message);
+    expect(sends[2]!.message).toEqual(sends[0]!.message);
+    const again = await expectOk(call<VisitorSendResult>(c!.visitor, 'message:send', { clientId, text: 'once' }));
+    expect(again.message).toEqual(sends[0]!.message);
+    const rows = await database.db.select().from(messages).where(eq(messages.clientId, clientId));
+    expect(rows).toHaveLength(1);
+  });
+});

@@ -1,0 +1,112 @@
+import type { Message } from '../../protocol/index.ts';
+import { conversationSummaries } from '../db/stores/conversations-store.ts';
+import type { FastAppend } from '../db/stores/message-batch.ts';
+import { createMessageBatcher, type BatchInfo } from '../db/stores/message-batcher.ts';
+import { toMessage } from '../db/stores/messages-store.ts';
+import type { MessageRow } from '../db/schema.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/**
+ * The write path of visitor and agent messages (issue 7). A plain text message into a
+ * conversation whose session is already in human hands (or waiting for them) goes
+ * through the group-commit batcher; anything else (first message, assistant session,
+ * reopen, follow-up, taking a waiting conversation, images) runs the caller's full
+ * transaction unchanged. What a committed batch tells the world is what the full path
+ * tells for a plain message: the messages to the conversation room (before the acks),
+ * then the conversation summaries to every agent (coalesced, one query per round).
+ */
+export interface WritePathOptions {
+  /** How long the first message of a batch waits for company (ms); 0 = the current event-loop turn. */
+  windowMs: number;
+  /** The most messages one transaction carries. */
+  maxBatch: number;
+  /**
+   * METRICS HOOK: called once per committed batch with its size and transaction time;
+   * wire a histogram here (createServices' `writePath` option). Must be cheap; errors are ignored.
+   */
+  onBatch?: (info: BatchInfo) => void;
+}
+
+export const DEFAULT_WRITE_PATH: WritePathOptions = { windowMs: 1, maxBatch: 256 };
+
+export type { BatchInfo, FastAppend };
+
+export function createMessageWriter({ db, publisher, logger }: ServiceDeps, opts: WritePathOptions) {
+  /** Messages already built for publishing, handed to the callers as they are. */
+  const built = new WeakMap<MessageRow, Message>();
+  const dirty = new Set<string>();
+  let announcing: Promise<void> | null = null;
+
+  /** conversation:updated for every conversation touched since the last round (a newer round reads newer rows). */
+  async function announce(): Promise<void> {
+    while (dirty.size) {
+      const ids = [...dirty];
+      dirty.clear();
+      try {
+        for (const summary of await conversationSummaries(db, ids)) publisher.conversationUpdated(summary);
+      } catch (err) {
+        logger.warn({ err }, 'announcing written conversations failed');
+      }
+    }
+    announcing = null;
+  }
+
+  function afterCommit(rows: MessageRow[]): void {
+    const byConversation = new Map<string, Message[]>();
+    for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
+      const message = toMessage(row);
+      built.set(row, message);
+      const list = byConversation.get(row.conversationId);
+      if (list) list.push(message);
+      else byConversation.set(row.conversationId, [message]);
+    }
+    for (const [conversationId, messages] of byConversation) {
+      publisher.messages(conversationId, messages);
+      dirty.add(conversationId);
+    }
+    announcing ??= announce();
+  }
+
+  const batcher = createMessageBatcher(db, { windowMs: opts.windowMs, maxBatch: opts.maxBatch, onBatch: opts.onBatch, afterCommit });
+
+  /** Conversations with a full-path send running on this node: later sends follow it there, in order. */
+  const slowRunning = new Map<string, number>();
+  const slowInFlight = new Set<Promise<unknown>>();
+
+  async function runSlow(key: string, slow: () => Promise<Message>): Promise<Message> {
+    slowRunning.set(key, (slowRunning.get(key) ?? 0) + 1);
+    const run = slow();
+    slowInFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      slowInFlight.delete(run);
+      const left = slowRunning.get(key)! - 1;
+      if (left) slowRunning.set(key, left);
+      else slowRunning.delete(key);
+    }
+  }
+
+  /**
+   * Stores a text message: through the batch when eligible, else by `slow` (the caller's full
+   * transaction). Resolves after commit with the stored message (the first one for a repeated client id).
+   */
+  async function send(append: FastAppend, slow: () => Promise<Message>): Promise<Message> {
+    const key = append.conversationId.toLowerCase();
+    if (!slowRunning.has(key)) {
+      const outcome = await batcher.append(append);
+      if (outcome.kind !== 'ineligible') return built.get(outcome.row) ?? toMessage(outcome.row);
+    }
+    return runSlow(key, slow);
+  }
+
+  /** Waits for pending and in-flight batches, full-path sends that fell back, and the announcements (graceful shutdown). */
+  async function drain(): Promise<void> {
+    await batcher.drain();
+    await Promise.allSettled([...slowInFlight]);
+    await announcing;
+  }
+
+  return { send, drain };
+}
+export type MessageWriter = ReturnType<typeof createMessageWriter>;
