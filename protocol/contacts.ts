@@ -5,8 +5,9 @@ import { SessionCard } from './routing.ts';
 
 /** Where a contact can be reached: a web visitor (browser), a social account… */
 export const ChannelIdentity = z.object({
-  channel: z.enum(['web', 'twitter']),
-  /** Visitor id, @handle… */
+  /** `account`: the site's own user id, from a verified identity (issue 6). */
+  channel: z.enum(['web', 'twitter', 'account']),
+  /** Visitor id, @handle, the site's user id… */
   value: z.string(),
   /** Verified by a signed identity or by an agent. */
   verified: z.boolean(),

@@ -25,6 +25,15 @@ export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
  */
 export const IDENTITY_MAX_TTL_SECONDS = 24 * 3600;
 export const IdentifyInput = z.object({ jwt: z.string().min(1).max(4000) });
+/** The claims Parley reads from a verified identity JWT (others, like `iat`, are ignored). */
+export const IdentityClaims = z.object({
+  sub: z.string().trim().min(1).max(255),
+  exp: z.number().int().positive(),
+  name: z.string().trim().min(1).max(200).optional(),
+  email: z.email().max(254).optional(),
+  phone: z.string().trim().regex(/^\+?[0-9 ().-]{4,30}$/).optional(),
+});
+export type IdentityClaims = z.infer<typeof IdentityClaims>;
 export const IdentifyResult = z.object({
   /** The visitor token for this browser, now bound to the verified contact: the widget stores it. */
   token: z.string(),

@@ -262,6 +262,7 @@ export const en = {
   'contact.invalid.phone': 'Enter a valid phone number (digits, spaces, + ( ) . -).',
   'identity.web': 'Web',
   'identity.twitter': 'Twitter',
+  'identity.account': 'Site account',
   'notify.label': 'Notifications',
   'notify.replied': '{name} answered: “{preview}”',
   'notify.show': 'Show',

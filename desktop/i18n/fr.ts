@@ -260,6 +260,7 @@ export const fr: Record<MessageKey, string> = {
   'contact.invalid.phone': 'Saisissez un numéro de téléphone valide (chiffres, espaces, + ( ) . -).',
   'identity.web': 'Web',
   'identity.twitter': 'Twitter',
+  'identity.account': 'Compte du site',
   'notify.label': 'Notifications',
   'notify.replied': '{name} a répondu : « {preview} »',
   'notify.show': 'Afficher',

@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, MAX_ATTACHMENT_BYTES, type VisitorSendResult } from '../../protocol/index.ts';
+import { eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
+import { AppError, MAX_ATTACHMENT_BYTES, type IdentifyResult, type VisitorSendResult } from '../../protocol/index.ts';
+import { websites } from '../db/schema.ts';
 import type { Database } from '../db/client.ts';
 import { backends } from '../db/test-backends.ts';
 import { startServer, type RunningServer } from '../main.ts';
@@ -132,6 +135,31 @@ describe.each(backends)('attachments on $name', (backend) => {
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
     const res = await upload(form(img.png(1, 1), 'a.png', 'image/png'), { ...asVisitor(alice), origin: 'https://evil.example' });
     expect((await res.json()).error.code).toBe('ORIGIN_NOT_ALLOWED');
+  });
+
+  it('a verified user’s images follow them to another device; a logged-out browser’s token fetches nothing', async () => {
+    const secret = 'attachments-identity-secret-0123456789';
+    await database.db.update(websites).set({ identitySecret: secret }).where(eq(websites.key, 'demo-shop'));
+    const jwt = () => new SignJWT({ sub: `user-${randomUUID()}` }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m');
+    const signed = await jwt().sign(new TextEncoder().encode(secret));
+    const identifyOn = async () => {
+      const socket = await connectVisitor(server);
+      return { socket, ...(await expectOk(call<IdentifyResult>(socket, 'identify', { jwt: signed }))) };
+    };
+    const laptop = await identifyOn();
+    await expectOk(call(laptop.socket, 'message:send', { clientId: randomUUID(), text: 'A photo of the parcel' }));
+    const res = await upload(form(img.png(3, 3), 'parcel.png', 'image/png'), asVisitor(laptop));
+    expect(res.status).toBe(201);
+    const { attachment } = await res.json();
+
+    const phone = await identifyOn();
+    expect((await fetch(`${server.url}${attachment.url}`, { headers: asVisitor(phone) })).status).toBe(200);
+    expect((await fetch(`${server.url}${attachment.url}`, { headers: asVisitor(bob) })).status).toBe(404);
+
+    await expectOk(call(laptop.socket, 'logout', {}));
+    const revoked = await fetch(`${server.url}${attachment.url}`, { headers: asVisitor(laptop) });
+    expect(revoked.status).toBe(401);
+    expect((await revoked.json()).error.code).toBe('TOKEN_REVOKED');
   });
 
   it('attachImage accepts the uploader’s own image and refuses a foreign conversation or uploader', async () => {

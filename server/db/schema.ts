@@ -44,9 +44,11 @@ export const contacts = pgTable(
     verified: boolean('verified').notNull().default(false),
     /** Collected by bots or set by agents; string values only. */
     attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
+    /** The site's own user id (`sub` of a verified identity JWT); null for anonymous contacts. */
+    externalId: text('external_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('contacts_website_idx').on(t.websiteId)],
+  (t) => [index('contacts_website_idx').on(t.websiteId), uniqueIndex('contacts_website_external_uq').on(t.websiteId, t.externalId)],
 );
 
 export const visitors = pgTable(

@@ -169,6 +169,9 @@ describe.each(backends)('the desk over sockets on $name', (backend) => {
     const verified = await expectOk(call<{ contact: Contact }>(agent, 'contact:verify', { contactId: contact.id, verified: true }));
     expect(verified.contact).toMatchObject({ verified: true, name: 'Marie Curie', identities: [{ channel: 'web', verified: true }] });
 
+    // Before it had a name, the contact was listed as "Visitor <first 6 hex digits>": that finds it.
+    const label = `Visitor ${contact.id.replace(/-/g, '').slice(0, 6)}`;
+    expect((await expectOk(call<{ contacts: ContactListItem[] }>(agent, 'contacts:search', { query: label }))).contacts.map((c) => c.conversationId)).toEqual([conversationId]);
     const found = await expectOk(call<{ contacts: ContactListItem[] }>(agent, 'contacts:search', { query: 'curie' }));
     expect(found.contacts).toEqual([expect.objectContaining({ conversationId, open: true, contact: expect.objectContaining({ name: 'Marie Curie', verified: true }) })]);
     expect((await expectOk(call<{ contacts: ContactListItem[] }>(agent, 'contacts:search', { query: 'nobody-like-this' }))).contacts).toEqual([]);

@@ -1,11 +1,11 @@
 import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
-import { AppError, VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
+import { VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
 import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import type { VisitorContext } from '../services/visitor-service.ts';
 import { handshakeError, register } from './register.ts';
-import { conversationRoom } from './rooms.ts';
+import { conversationRoom, visitorRoom } from './rooms.ts';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, { ctx: VisitorContext }>;
 
@@ -28,8 +28,13 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
 
   nsp.on('connection', (socket) => {
     const ctx = socket.data.ctx;
+    // Rooms follow the context: its conversation's, and its browser row's (for logout).
     const joinConversation = () => {
       if (ctx.conversationId) void socket.join(conversationRoom(ctx.conversationId));
+      if (ctx.visitor) void socket.join(visitorRoom(ctx.visitor.id));
+    };
+    const leaveRooms = () => {
+      for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
     };
     joinConversation();
 
@@ -53,10 +58,20 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
         'queue:status': () => services.visitor.queueStatus(ctx),
         'conversation:end': () => services.visitor.end(ctx),
         'followup:email': ({ email }) => services.visitor.followUp(ctx, email),
-        // TODO(issue 6, identity helper): replace these three with the identity service.
-        identify: () => Promise.reject(new AppError('UNAVAILABLE', 'identify is being built')),
-        'attributes:set': () => Promise.reject(new AppError('UNAVAILABLE', 'attributes:set is being built')),
-        logout: () => Promise.reject(new AppError('UNAVAILABLE', 'logout is being built')),
+        identify: async ({ jwt }) => {
+          const result = await services.identity.identify(ctx, jwt);
+          leaveRooms(); // the socket now belongs to the contact's conversation (or none yet)
+          joinConversation();
+          return result;
+        },
+        'attributes:set': ({ attributes }) => services.identity.setAttributes(ctx, attributes),
+        logout: async () => {
+          const { visitorId } = await services.identity.logout(ctx);
+          leaveRooms();
+          // This browser's other live sockets carried the tokens just revoked.
+          if (visitorId) nsp.in(visitorRoom(visitorId)).disconnectSockets(true);
+          return {};
+        },
       },
       logger,
     );

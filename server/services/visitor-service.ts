@@ -7,6 +7,7 @@ import { conversationOfContact, createConversation, markRead } from '../db/store
 import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
+import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
 import { createVisitorWithContact, touchVisitor, visitorById, visitorOfContact } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
@@ -14,6 +15,7 @@ import type { Tx } from '../db/client.ts';
 import type { BotService, BotStep } from './bot-service.ts';
 import { defaultGreeting } from './default-response.ts';
 import type { ServiceDeps } from './deps.ts';
+import type { MessageWriter } from './message-writer.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
@@ -44,6 +46,7 @@ export function createVisitorService(
   sessions: () => SessionService,
   status: QueueStatusReader,
   bot: BotService,
+  writer: MessageWriter,
 ) {
   /**
    * What answers a visitor's message, under the conversation lock: the running assistant's
@@ -127,23 +130,30 @@ export function createVisitorService(
     if (!ctx.visitor) return firstSend(ctx, input);
     const visitor = ctx.visitor;
     if (!ctx.conversationId) {
-      // A visitor whose conversation disappeared (e.g. deleted by an admin) starts a fresh thread.
-      ctx.conversationId = (await createConversation(db, { websiteId: ctx.website.id, contactId: visitor.contactId })).id;
+      // A verified contact's other browser may have started the thread since this socket identified;
+      // otherwise (none yet, or deleted by an admin) a fresh thread starts.
+      ctx.conversationId = (await db.transaction((tx) => ensureConversationOfContact(tx, ctx.website.id, visitor.contactId))).id;
     }
     const conversationId = ctx.conversationId;
-    const row = await routing.run(async (tx, notes) => {
-      const locked = await lockConversation(tx, conversationId);
-      if (!locked) throw new AppError('NOT_FOUND', 'The conversation no longer exists.');
-      const existing = await findByClientId(tx, conversationId, input.clientId);
-      if (existing) return existing;
-      const author = visitorAuthor(visitor.contactId);
-      const text: MessageDraft =
-        'attachmentId' in input
-          ? { kind: 'image', text: input.text, clientId: input.clientId, author, attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'visitor', id: visitor.id } }) }
-          : { kind: 'text', text: input.text, clientId: input.clientId, author };
-      return appendWithSession(tx, ctx, locked, text, notes);
-    });
-    return { message: toMessage(row), conversationId };
+    const author = visitorAuthor(visitor.contactId);
+    // The full transaction: routing, the assistant, reopening, answering a follow-up, images.
+    const full = async () =>
+      toMessage(
+        await routing.run(async (tx, notes) => {
+          const locked = await lockConversation(tx, conversationId);
+          if (!locked) throw new AppError('NOT_FOUND', 'The conversation no longer exists.');
+          const existing = await findByClientId(tx, conversationId, input.clientId);
+          if (existing) return existing;
+          const text: MessageDraft =
+            'attachmentId' in input
+              ? { kind: 'image', text: input.text, clientId: input.clientId, author, attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'visitor', id: visitor.id } }) }
+              : { kind: 'text', text: input.text, clientId: input.clientId, author };
+          return appendWithSession(tx, ctx, locked, text, notes);
+        }),
+      );
+    // A plain text into a session already queued or in an agent's hands: the batched write path.
+    const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' } }, full);
+    return { message, conversationId };
   }
 
   /**

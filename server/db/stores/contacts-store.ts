@@ -12,7 +12,10 @@ export async function contactById(tx: Tx, id: string): Promise<ContactRow | null
   return row ?? null;
 }
 
-/** Web identities are the contact's browsers (visitors); verified follows the contact's flag. */
+/**
+ * Web identities are the contact's browsers (visitors); verified follows the contact's flag.
+ * A contact the site identified also shows its user id there (`account`).
+ */
 export async function toContact(tx: Tx, row: ContactRow): Promise<Contact> {
   const browsers = await tx.select({ id: visitors.id }).from(visitors).where(eq(visitors.contactId, row.id)).orderBy(visitors.createdAt);
   return {
@@ -22,7 +25,10 @@ export async function toContact(tx: Tx, row: ContactRow): Promise<Contact> {
     phone: row.phone,
     verified: row.verified,
     attributes: Object.fromEntries(Object.entries(row.attributes ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
-    identities: browsers.map((b) => ({ channel: 'web' as const, value: b.id, verified: row.verified })),
+    identities: [
+      ...(row.externalId ? [{ channel: 'account' as const, value: row.externalId, verified: row.verified }] : []),
+      ...browsers.map((b) => ({ channel: 'web' as const, value: b.id, verified: row.verified })),
+    ],
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -37,11 +43,14 @@ const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Contacts with a conversation, most recent activity first; `query` matches name, email or phone. */
 export async function searchContacts(tx: Tx, query: string, limit: number): Promise<ContactListItem[]> {
   const pattern = `%${escapeLike(query)}%`;
+  // Anonymous visitors are shown as "Visitor 1a2b3c" (the id's first hex digits): that label finds them too.
+  const shortId = /^(?:visitor\s+|visiteur\s+)?([0-9a-f]{4,32})$/i.exec(query.trim())?.[1]?.toLowerCase();
+  const byShortId = shortId ? sql`replace(${contacts.id}::text, '-', '') like ${`${shortId}%`}` : undefined;
   const rows = await tx
     .select({ contact: contacts, conv: conversations })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern)) : undefined)
+    .where(query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern), byShortId) : undefined)
     .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`))
     .limit(limit);
   const ids = rows.map((r) => r.conv.id);
