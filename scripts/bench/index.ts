@@ -1,0 +1,55 @@
+/**
+ * `npm run bench [-- --quick]`: Parley against a bare Socket.IO relay, on real Postgres
+ * (and Redis for the two-node row). Prints a table, writes docs/benchmarks.md and
+ * docs/bench-latency.svg, and ends with one JSON line (msgs_per_s, p99_ms, baseline_msgs_per_s, ratio, …).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { configFor, usage } from './config.ts';
+import { describeMachine } from './machine.ts';
+import { headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
+import { runBaseline, runSingleNode, runTwoNodes, type Environment } from './runs.ts';
+import { postgresVersion } from './servers.ts';
+
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const SVG = 'bench-latency.svg';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help')) {
+    console.log(usage());
+    return;
+  }
+  const cfg = configFor(args);
+  const started = Date.now();
+  const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
+  const env: Environment = {
+    databaseUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+    log,
+  };
+  const machine = describeMachine(await postgresVersion(env.databaseUrl));
+  log(`${cfg.mode} run on ${machine.cpu} (${machine.cores} cores, load average ${machine.loadAverage}), Node ${machine.node}, Postgres ${machine.postgres}`);
+
+  const baseline = await runBaseline(cfg, env);
+  const single = await runSingleNode(cfg, env);
+  const twoNodes = cfg.twoNodes ? await runTwoNodes(cfg, env) : undefined;
+  const results: Results = { baseline, single, twoNodes };
+
+  mkdirSync(DOCS, { recursive: true });
+  writeFileSync(`${DOCS}${SVG}`, latencySvg(plotSeries(results)));
+  writeFileSync(`${DOCS}benchmarks.md`, markdown(machine, cfg, results, SVG));
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote docs/benchmarks.md and docs/${SVG}`);
+
+  console.log(`\n${headlineTable(results, cfg.loads)}\n\n${sweepTable(results)}\n`);
+  console.log(JSON.stringify(summary(results, cfg.mode)));
+}
+
+main().then(
+  // Worker and server handles are closed; exit anyway so a stray timer cannot hold the run open.
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { configFor } from './config.ts';
+import type { LoadLevelResult } from './phases.ts';
+import { headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
+import type { TargetRun } from './runs.ts';
+import { summarize } from './stats.ts';
+
+const level = (offered: number, latencies: number[], lost = 0): LoadLevelResult => ({ offered, achieved: offered, latency: summarize(latencies), sent: offered, lost, failed: 0 });
+
+function run(name: string, msgsPerSec: number, sweep: LoadLevelResult[], extra: Partial<TargetRun> = {}): TargetRun {
+  return {
+    name,
+    visitors: 96,
+    agents: 8,
+    setup: 'test fixture',
+    setupMs: 1_500,
+    throughput: { msgsPerSec, ackedPerSec: msgsPerSec, deliveredPerSec: msgsPerSec, latency: summarize([1, 2, 3]), failed: 0, errors: {} },
+    sweep,
+    ...extra,
+  };
+}
+
+const results: Results = {
+  single: run('Parley, 1 node', 4_000, [level(500, [3, 4, 5]), level(2_000, [5, 6, 30])], {
+    idle: { sockets: 10_000, failed: 0, connectionsPerSec: 1_234, rssBeforeBytes: 100e6, rssAfterBytes: 100e6 + 10_000 * 15_360, bytesPerSocket: 15_360, errors: [] },
+    replay: { messages: 1_000, totalMs: 84.2, syncMs: 60, pages: 2 },
+  }),
+  twoNodes: run('Parley, 2 nodes', 3_000, [level(2_000, [8, 9, 12])]),
+  baseline: run('Bare relay', 16_000, [level(500, [1, 1, 1]), level(2_000, [1, 2, 2]), level(4_000, [2, 2, 3])]),
+};
+
+describe('bench report', () => {
+  it('puts the headline figures in the summary line, with p99 at 2,000 msg/s and the ratio to the baseline', () => {
+    expect(summary(results, 'quick')).toMatchObject({ mode: 'quick', msgs_per_s: 4_000, p99_ms: 30, baseline_msgs_per_s: 16_000, ratio: 0.25, bytes_per_idle_socket: 15_360, replay_1000_ms: 84.2, two_nodes_p99_ms: 12 });
+  });
+
+  it('reports a level a system never reached as null, not as a number', () => {
+    const short = { ...results, single: { ...results.single, sweep: [level(500, [3])] } };
+    expect(summary(short, 'full').p99_ms).toBeNull();
+    expect(headlineTable(short, [500, 2_000])).toContain('not reached');
+  });
+
+  it('tells which targets are met', () => {
+    const table = headlineTable(results, [500, 2_000]);
+    const line = (label: string) => table.split('\n').find((l) => l.startsWith(`| ${label}`))!;
+    expect(line('Persisted-and-delivered')).toMatch(/4,000 \| 3,000 \| 16,000 \| ≥ 10,000 \| not met \|$/);
+    expect(line('p50 / p95 / p99 ms at 2,000')).toMatch(/6\.0 \/ 30\.0 \/ 30\.0 .*\| not met \|$/);
+    expect(line('Server memory')).toMatch(/15\.0 KB × 10,000 .*\| met \|$/);
+    expect(line('Ratio')).toContain('0.25');
+    expect(sweepTable(results).split('\n')).toHaveLength(2 + 2 + 1 + 3);
+  });
+
+  it('draws one p50 and one p99 line per system on a well-formed SVG', () => {
+    const svg = latencySvg(plotSeries(results));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    // Parley 1 node and the baseline have several points (lines); the two-node row a single level (markers only).
+    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    expect(svg.match(/<circle/g)).toHaveLength(2 * (2 + 1 + 3));
+    expect(svg).toContain('p99 target 25 ms');
+    expect(svg).not.toContain('NaN');
+  });
+
+  it('writes the Markdown page with the machine, the tables, the plot and the summary line', () => {
+    const machine = { cpu: 'Test CPU', cores: 2, ramGiB: 8, node: 'v20.20.2', postgres: '15.20', date: '2026-01-02T03:04:05.000Z', loadAverage: 0.4 };
+    const page = markdown(machine, configFor(['--quick']), results, 'bench-latency.svg');
+    expect(page).toContain('| CPU | Test CPU |');
+    expect(page).toContain('| Load average at start (1 min) | 0.4 |');
+    expect(page).toContain('![Latency against offered load](bench-latency.svg)');
+    expect(page).toContain('npm run bench -- --quick');
+    expect(page).toContain(JSON.stringify(summary(results, 'quick')));
+  });
+});
