@@ -2,12 +2,15 @@
 import { expect } from '@esm-bundle/chai';
 import type { Attachment } from '../../protocol/attachments.ts';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
-import type { AttachmentIo, UploadResult } from '../transport/attachments.ts';
+import { sniffImageType, type AttachmentIo, type UploadResult } from '../transport/attachments.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
 
 /** A real 2×2 PNG, so the <img> actually decodes. */
 const PNG_SRC = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAADklEQVR4nGOoBwMGCAUAKboF9Rf06ToAAAAASUVORK5CYII=';
+
+/** The bytes of PNG_SRC: what a real PNG file holds. */
+const PNG_BYTES = Uint8Array.from(atob(PNG_SRC.split(',')[1]!), (c) => c.charCodeAt(0));
 
 let n = 0;
 let handle: MessengerHandle | null = null;
@@ -89,7 +92,7 @@ describe('<parley-messenger> images', () => {
     const composer = byId<HTMLTextAreaElement>(h, 'composer')!;
     composer.value = 'My broken teapot';
     composer.dispatchEvent(new InputEvent('input'));
-    pick(h, new File([new Uint8Array(68)], 'teapot.png', { type: 'image/png' }));
+    pick(h, new File([PNG_BYTES], 'teapot.png', { type: 'image/png' }));
     await waitFor(() => io.uploads.length === 1, 'upload started');
     io.progress!(0.5);
     await waitFor(() => byId<HTMLProgressElement>(h, 'upload-progress')?.value === 50, 'progress at 50%');
@@ -119,12 +122,41 @@ describe('<parley-messenger> images', () => {
     expect(io.uploads.length).to.equal(0);
   });
 
+  it('refuses a disguised file (named and typed as a PNG, but not one) before uploading, and sends nothing', async () => {
+    const server = new FakeServer();
+    const io = new FakeAttachments();
+    const h = await mountWith(server, io);
+    await waitFor(() => !!byId(h, 'attach-input'), 'attach input');
+    const composer = byId<HTMLTextAreaElement>(h, 'composer')!;
+    composer.value = 'see attached';
+    composer.dispatchEvent(new InputEvent('input'));
+    pick(h, new File(['<html><script>alert(1)</script></html>'], 'photo.png', { type: 'image/png' }));
+    await waitFor(() => byId(h, 'composer-error')?.textContent === 'Only PNG, JPEG, WebP and GIF images can be sent.', 'disguised file refused');
+    expect(byId(h, 'composer-error')!.getAttribute('role')).to.equal('alert');
+    expect(byId(h, 'composer')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(io.uploads.length).to.equal(0);
+    expect(server.sends.length).to.equal(0);
+    expect(byId<HTMLTextAreaElement>(h, 'composer')!.value).to.equal('see attached'); // the draft is kept
+  });
+
+  it('recognises PNG, JPEG, GIF and WebP by their bytes, whatever the file says', async () => {
+    const file = (bytes: number[] | string, type = '') => new File([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], 'x', { type });
+    const riff = [0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50];
+    expect(await sniffImageType(file([...PNG_BYTES]))).to.equal('image/png');
+    expect(await sniffImageType(file([0xff, 0xd8, 0xff, 0xe0, 0, 0x10], 'image/png'))).to.equal('image/jpeg');
+    expect(await sniffImageType(file('GIF89a\x01\x00'))).to.equal('image/gif');
+    expect(await sniffImageType(file(riff, 'image/gif'))).to.equal('image/webp');
+    expect(await sniffImageType(file('<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/svg+xml'))).to.equal(null);
+    expect(await sniffImageType(file([0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x41, 0x56, 0x45]))).to.equal(null); // a WAV
+    expect(await sniffImageType(file([]))).to.equal(null);
+  });
+
   it('shows a typed error when the server refuses the upload, and sends nothing', async () => {
     const server = new FakeServer();
     const io = new FakeAttachments();
     const h = await mountWith(server, io);
     await waitFor(() => !!byId(h, 'attach-input'), 'attach input');
-    pick(h, new File([new Uint8Array(68)], 'fake.png', { type: 'image/png' }));
+    pick(h, new File([PNG_BYTES.slice(0, 12)], 'truncated.png', { type: 'image/png' })); // passes the magic-byte pre-check
     await waitFor(() => io.uploads.length === 1, 'upload started');
     io.complete({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'unsupported image type' } });
     await waitFor(() => byId(h, 'composer-error')?.textContent === 'Only PNG, JPEG, WebP and GIF images can be sent.', 'server refusal shown');

@@ -1,11 +1,16 @@
 import type { WidgetConfig } from '../../protocol/rest.ts';
+import type { Theme } from '../api/types.ts';
 import { createTranslate, loadCatalogue, resolveLocale } from '../i18n/index.ts';
 import { httpAttachments, type AttachmentIo } from '../transport/attachments.ts';
 import { MessengerClient } from '../transport/messenger-client.ts';
 import { socketIoLinkFactory } from '../transport/socket-io-link.ts';
 import { createStore, type KeyValueStore } from '../transport/storage.ts';
+import { crossTab } from '../transport/tabs/cross-tab-link.ts';
 import type { LinkFactory } from '../transport/visitor-socket.ts';
+import { connectApi, type Emit } from './api/commands.ts';
+import { applyTheme } from './api/theme.ts';
 import { ELEMENT_NAME, MessengerElement } from './messenger-element.ts';
+import { syncTabs } from './tab-sync.ts';
 
 /**
  * Entry of dist/widget/app.js. The handshake with the loader (they never import
@@ -20,10 +25,20 @@ export interface MountOptions {
   locale?: string | null;
   /** The answer of GET /api/v1/widget/config, when the loader got it. */
   config?: WidgetConfig | null;
+  /** `boot({ theme })`: overrides the website's settings. */
+  theme?: Theme;
+  /** `Messenger('hide')` came before the app. */
+  hidden?: boolean;
+  /** `deferUntilConsent` and no consent yet: memory only until `consent`. */
+  deferStorage?: boolean;
+  /** API events (`open`, `close`, `message`, `unread`) for the loader's `on` listeners. */
+  emit?: Emit;
   /** Test seams: a fake socket and a chosen storage. */
   linkFactory?: LinkFactory;
   store?: KeyValueStore;
   heartbeat?: false;
+  /** false mutes the new-message sound. */
+  sound?: boolean;
   /** Test seam: fake image upload/download instead of HTTP. */
   attachments?: AttachmentIo;
 }
@@ -50,12 +65,14 @@ export function mount(options: MountOptions): Promise<MessengerHandle> {
 async function create(options: MountOptions): Promise<MessengerHandle> {
   const locale = resolveLocale(options.locale, options.config?.locale ?? 'en');
   const t = createTranslate(await loadCatalogue(locale));
-  const store = options.store ?? createStore(options.websiteKey);
+  const store = options.store ?? createStore(options.websiteKey, undefined, options.deferStorage);
+  // One socket per browser; without shared storage (blocked, or consent awaited) tabs are different visitors: each keeps its own.
+  const tabs = crossTab(options.websiteKey, options.linkFactory ?? socketIoLinkFactory(options.serverUrl), () => store.persistent);
   const client = new MessengerClient({
     websiteKey: options.websiteKey,
     locale,
     store,
-    linkFactory: options.linkFactory ?? socketIoLinkFactory(options.serverUrl),
+    linkFactory: tabs.factory,
     ...(options.heartbeat === false ? { heartbeat: false as const } : {}),
   });
   const element = document.createElement(ELEMENT_NAME);
@@ -65,28 +82,20 @@ async function create(options: MountOptions): Promise<MessengerHandle> {
   element.attachments = options.attachments ?? httpAttachments(options.serverUrl, options.websiteKey, () => client.token);
   element.siteName = options.config?.name ?? '';
   element.lang = locale;
-  if (options.config?.theme.primaryColor) element.style.setProperty('--parley-primary', options.config.theme.primaryColor);
+  applyTheme(element, { ...options.config?.theme, ...options.theme });
+  element.hidden = !!options.hidden;
   document.body.append(element);
+  const unsyncTabs = syncTabs(element, tabs.leading, options.sound !== false);
   client.start();
 
+  const api = connectApi({ element, client, store, emit: options.emit ?? (() => undefined) });
   const handle: MessengerHandle = {
     element,
     client,
-    async command(name, _args = []) {
-      switch (name) {
-        case 'boot':
-          return undefined;
-        case 'open':
-          return element.setOpen(true);
-        case 'close':
-          return element.setOpen(false);
-        case 'toggle':
-          return element.setOpen(!element.open);
-        default:
-          throw new Error(`Messenger: unknown command "${name}". Known commands: boot, open, close, toggle.`);
-      }
-    },
+    command: (name, args = []) => api.command(name, args),
     destroy() {
+      api.stop();
+      unsyncTabs();
       client.stop();
       element.remove();
       mounted = null;

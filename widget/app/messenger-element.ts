@@ -1,12 +1,16 @@
-import { html, LitElement, nothing } from 'lit';
-import type { Attachment } from '../../protocol/attachments.ts';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Translate } from '../i18n/index.ts';
-import { checkImage, type AttachmentIo } from '../transport/attachments.ts';
+import type { AttachmentIo } from '../transport/attachments.ts';
 import type { MessengerClient, MessengerState } from '../transport/messenger-client.ts';
 import { STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { styles } from './styles.ts';
+import { DRAFT_KEY, saveDraft } from './tab-sync.ts';
 import { awayNotice, endConfirm, queueStatus } from './session-views.ts';
-import { attachError, composer, errorText, header, launcher, transcript, typing } from './views.ts';
+import { Announcer } from './announcer.ts';
+import { EmojiControl } from './emoji-control.ts';
+import { ImageControl } from './image-control.ts';
+import { focusedElement, followVisualViewport, trapTab } from './focus.ts';
+import { attachError, composer, errorText, header, launcher, liveRegion, transcript, typing } from './views.ts';
 
 export const ELEMENT_NAME = 'parley-messenger';
 
@@ -19,6 +23,7 @@ export class MessengerElement extends LitElement {
   static override properties = {
     open: { type: Boolean, reflect: true },
     siteName: { attribute: false },
+    launcherLabel: { attribute: false },
     snapshot: { state: true },
     draft: { state: true },
     composerError: { state: true },
@@ -29,12 +34,14 @@ export class MessengerElement extends LitElement {
     emailError: { state: true },
     emailBusy: { state: true },
     editingEmail: { state: true },
-    uploadProgress: { state: true },
+    announcement: { state: true },
   };
   static override styles = styles;
 
   declare open: boolean;
   declare siteName: string;
+  /** theme.launcherLabel: visible text on the launcher. */
+  declare launcherLabel: string;
   declare snapshot: MessengerState | null;
   declare draft: string;
   declare composerError: string | null;
@@ -45,42 +52,52 @@ export class MessengerElement extends LitElement {
   declare emailError: string | null;
   declare emailBusy: boolean;
   declare editingEmail: boolean;
-  declare uploadProgress: number | null;
+  /** The live region's text: the agent side's latest messages. */
+  declare announcement: string;
 
   client!: MessengerClient;
   store!: KeyValueStore;
   t!: Translate;
   /** Image upload and download (HTTP); assigned by mount(). */
   attachments!: AttachmentIo;
-  /** attachment id → blob URL, or null when it could not be loaded; absent = loading. */
-  private images = new Map<string, string | null>();
-  private loadingImages = new Set<string>();
   private cleanups: (() => void)[] = [];
   /** Quick-reply prompts (message ids) the visitor pressed a button of. */
   private pressed = new Set<string>();
   private lastRowCount = -1;
+  private announcer: Announcer | null = null;
+  private readonly imagery = new ImageControl(this);
+  private readonly emoji = new EmojiControl(this);
+  /** Where focus was when the panel opened: it goes back there on close. */
+  private opener: HTMLElement | null = null;
 
   constructor() {
     super();
     this.open = false;
-    this.siteName = '';
+    this.siteName = this.launcherLabel = '';
     this.snapshot = null;
     this.draft = '';
     this.composerError = null;
     this.confirmingEnd = this.endBusy = this.emailBusy = this.editingEmail = false;
     this.endError = this.emailError = null;
     this.emailDraft = '';
-    this.uploadProgress = null;
+    this.announcement = '';
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.open = this.store.get<boolean>(STORAGE_KEYS.open) === true;
+    this.draft = this.store.get<string>(DRAFT_KEY) ?? '';
     this.snapshot = this.client.state;
+    this.announcer = new Announcer(this.t);
+    this.announce();
     const onVisibility = () => this.syncVisibility();
     document.addEventListener('visibilitychange', onVisibility);
     this.cleanups.push(
-      this.client.subscribe(() => (this.snapshot = this.client.state)),
+      this.client.subscribe(() => {
+        this.snapshot = this.client.state;
+        this.announce();
+      }),
+      followVisualViewport(this),
       this.client.onFailure((entry) => {
         const code = entry.error?.code ?? 'INTERNAL';
         if (entry.postback) {
@@ -98,67 +115,29 @@ export class MessengerElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.cleanups.splice(0).forEach((fn) => fn());
-    this.images.forEach((src) => src && URL.revokeObjectURL(src));
-    this.images.clear();
   }
 
-  /** Starts loading an image once; the row re-renders when it is there. */
-  private imageSrc(attachment: Attachment): string | null | undefined {
-    if (this.images.has(attachment.id)) return this.images.get(attachment.id);
-    if (!this.loadingImages.has(attachment.id)) {
-      this.loadingImages.add(attachment.id);
-      void this.attachments.imageSrc(attachment.url).then(
-        (src) => this.imageLoaded(attachment.id, src),
-        () => this.imageLoaded(attachment.id, null),
-      );
-    }
-    return undefined;
-  }
-
-  private imageLoaded(id: string, src: string | null): void {
-    this.loadingImages.delete(id);
-    this.images.set(id, src);
-    this.requestUpdate();
-  }
-
-  /** The visitor picked a file: pre-check, upload with progress, then send through the outbox. */
-  private async attach(input: HTMLInputElement): Promise<void> {
-    const file = input.files?.[0];
-    input.value = ''; // picking the same file again must fire `change`
-    if (!file || this.uploadProgress !== null) return;
-    const refused = checkImage(file);
-    if (refused) {
-      this.composerError = attachError(this.t, refused.code);
-      return;
-    }
-    this.composerError = null;
-    this.uploadProgress = 0;
-    const result = await this.attachments.upload(file, (fraction) => (this.uploadProgress = fraction));
-    this.uploadProgress = null;
-    if (!result.ok) {
-      this.composerError = attachError(this.t, result.error.code);
-      return;
-    }
-    // The draft, if any, becomes the caption.
-    const sent = this.client.sendImage(result.attachment, this.draft);
-    if (!sent.ok) {
-      this.composerError = errorText(this.t, sent.error.code, this.draft.trim().length);
-      return;
-    }
-    this.draft = '';
+  /** Puts the agent side's new messages in the polite live region. */
+  private announce(): void {
+    const text = this.announcer?.next(this.client.transcript.messages);
+    if (text) this.announcement = text;
   }
 
   setOpen(open: boolean): void {
+    // Focus goes back on close only if it was ours (a close from the API must not steal it from the page).
+    const focused = focusedElement(this);
+    const ours = !!focused && (focused === this || this.renderRoot.contains(focused));
+    if (open && !this.open) this.opener = focused;
+    const restore = !open && this.open && ours ? this.opener : undefined;
     this.open = open;
+    if (!open) this.emoji.open = false;
     this.store.set(STORAGE_KEYS.open, open);
     this.syncVisibility();
     if (open) void this.updateComplete.then(() => this.composerElement()?.focus());
-  }
-
-  /** Escape closes the panel and gives focus back to the launcher, as for any dialog. */
-  private closeFromKeyboard(): void {
-    this.setOpen(false);
-    this.focusLater('launcher');
+    if (restore !== undefined) {
+      this.opener = null;
+      void this.updateComplete.then(() => (restore?.isConnected ? restore : this.renderRoot.querySelector<HTMLElement>('[data-testid="launcher"]'))?.focus());
+    }
   }
 
   composerElement(): HTMLTextAreaElement | null {
@@ -203,7 +182,8 @@ export class MessengerElement extends LitElement {
     this.focusLater('followup-change');
   }
 
-  private syncVisibility(): void {
+  /** Public for tab-sync, which opens or closes the panel when another tab did. */
+  syncVisibility(): void {
     this.client.setVisible(this.open && document.visibilityState !== 'hidden');
   }
 
@@ -227,8 +207,8 @@ export class MessengerElement extends LitElement {
     const t = this.t;
     return html`<div class="root" part="root">
       ${this.open
-        ? html`<section class="panel" id="parley-panel" part="panel" data-testid="panel" role="dialog" aria-labelledby="parley-title"
-            @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.closeFromKeyboard()}>
+        ? html`<section class="panel" id="parley-panel" part="panel" data-testid="panel" role="dialog" aria-modal="true" aria-labelledby="parley-title"
+            @keydown=${(e: KeyboardEvent) => (e.key === 'Escape' ? this.setOpen(false) : trapTab(e, e.currentTarget as HTMLElement))}>
             ${header(t, {
               siteName: this.siteName,
               connection: state.connection,
@@ -264,7 +244,7 @@ export class MessengerElement extends LitElement {
                   },
                 })
               : nothing}
-            ${transcript(t, state.rows, (id) => this.client.discard(id), (a) => this.imageSrc(a), {
+            ${transcript(t, state.rows, (id) => this.client.discard(id), (a) => this.imagery.src(a), {
               answered: this.pressed,
               onChoose: (m, value, label) => {
                 // Once per prompt, even for a double click before the next render.
@@ -273,15 +253,18 @@ export class MessengerElement extends LitElement {
                 this.composerError = null;
                 this.client.sendPostback(value, label);
               },
-            })}
+            }, { locale: this.lang || 'en', agentRead: state.agentRead })}
             ${typing(t, state.agentTyping)}
             ${composer(t, {
               draft: this.draft,
               error: this.composerError,
               canAttach: !!this.client.token,
-              uploadProgress: this.uploadProgress,
+              uploadProgress: this.imagery.progress,
               onAttach: () => this.renderRoot.querySelector<HTMLInputElement>('[data-testid="attach-input"]')?.click(),
-              onFile: (e) => void this.attach(e.target as HTMLInputElement),
+              onFile: (e) => void this.imagery.attach(e.target as HTMLInputElement),
+              emojiOpen: this.emoji.open,
+              emojiPicker: this.emoji.view(t('emoji.label')),
+              onEmoji: () => void this.emoji.toggle(),
               onInput: (e) => {
                 this.draft = (e.target as HTMLTextAreaElement).value;
                 this.composerError = null;
@@ -300,11 +283,13 @@ export class MessengerElement extends LitElement {
             })}
           </section>`
         : nothing}
-      ${launcher(t, this.open, state.unread, () => this.setOpen(!this.open))}
+      ${launcher(t, this.open, state.unread, () => this.setOpen(!this.open), this.launcherLabel)}
+      ${liveRegion(this.announcement)}
     </div>`;
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('draft')) saveDraft(this.store, this.draft);
     // The session ended elsewhere (agent, another tab) while asking: drop the question.
     if (this.confirmingEnd && this.snapshot && !this.snapshot.canEnd) this.confirmingEnd = false;
   }

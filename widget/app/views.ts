@@ -7,6 +7,7 @@ import type { ConnectionState, Row } from '../transport/messenger-client.ts';
 import { ACCEPTED_IMAGE_TYPES } from '../transport/attachments.ts';
 import { botPayload, safeUrl } from '../transport/guards.ts';
 import type { OutboxEntry } from '../transport/outbox.ts';
+import { isReadBy, type AgentRead } from '../transport/receipts.ts';
 
 /**
  * Stateless templates. Text is always interpolated as a text binding (never
@@ -15,15 +16,17 @@ import type { OutboxEntry } from '../transport/outbox.ts';
  */
 const CHAT_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>`;
 const CLIP_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" style="display:block;fill:currentColor"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z" /></svg>`;
+const SMILE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" style="display:block;fill:currentColor"><path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zM8.5 11a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5c2.3 0 4.3-1.4 5-3.5H7c.7 2.1 2.7 3.5 5 3.5z" /></svg>`;
 const CLOSE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" style="display:block;fill:currentColor"><path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z" /></svg>`;
 
-export function launcher(t: Translate, open: boolean, unread: number, onClick: () => void): TemplateResult {
-  const label = open ? t('launcher.close') : t('launcher.open');
+/** `text`: the site's launcher label (theme.launcherLabel), shown next to the icon while closed. */
+export function launcher(t: Translate, open: boolean, unread: number, onClick: () => void, text = ''): TemplateResult {
+  const label = open ? t('launcher.close') : text || t('launcher.open');
   const unreadLabel = unread === 1 ? t('launcher.unread.one') : t('launcher.unread.other', { count: unread });
   return html`<button class="launcher" part="launcher" data-testid="launcher" type="button"
     aria-label=${unread > 0 ? `${label} (${unreadLabel})` : label} aria-expanded=${open ? 'true' : 'false'}
     aria-controls="parley-panel" @click=${onClick}>
-    ${open ? CLOSE_ICON : CHAT_ICON}
+    ${open ? CLOSE_ICON : CHAT_ICON}${!open && text ? html`<span part="launcher-label">${text}</span>` : nothing}
     ${unread > 0 ? html`<span class="badge" part="badge" data-testid="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
   </button>`;
 }
@@ -61,20 +64,56 @@ export interface Choices {
   onChoose: (m: StructuredMessage, value: string, label: string) => void;
 }
 
-export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void, image: ImageSource, choices: Choices): TemplateResult {
+/** What the meta line under a stored message needs: the locale of its time, and the agent side's read mark. */
+export interface Marks {
+  locale: string;
+  agentRead: AgentRead | null;
+}
+
+/** Per stored message: its time, and for the visitor's latest message the receipt ("Delivered", "Read"). */
+interface Meta {
+  marks: Marks;
+  /** The visitor's latest stored message carries the receipt for all the ones before it. */
+  receiptOn: string | null;
+}
+
+export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void, image: ImageSource, choices: Choices, marks: Marks): TemplateResult {
   // Buttons above the visitor's latest message (sent or pending) were answered one way or another.
   const lastVisitor = rows.findLastIndex((r) => r.type === 'outbox' || r.message.author.kind === 'visitor');
-  return html`<ol class="transcript" part="transcript" data-testid="transcript" aria-label=${t('transcript.label')} aria-live="polite">
+  const lastStored = rows.findLast((r) => r.type === 'message' && r.message.author.kind === 'visitor');
+  const meta: Meta = { marks, receiptOn: lastStored?.type === 'message' ? lastStored.message.id : null };
+  // No aria-live here: the live region announces the other side's messages only, once each.
+  return html`<ol class="transcript" part="transcript" data-testid="transcript" aria-label=${t('transcript.label')} tabindex="0">
     ${rows.length === 0 ? html`<li class="empty">${t('transcript.empty')}</li>` : nothing}
     ${rows.map((row, i) =>
       row.type === 'outbox'
         ? pending(t, row.entry, onDiscard, image)
         : row.message.kind === 'structured'
-          ? structured(t, row.message, i < lastVisitor || choices.answered.has(row.message.id), choices.onChoose)
-          : message(t, row.message, image),
+          ? structured(t, row.message, i < lastVisitor || choices.answered.has(row.message.id), choices.onChoose, meta)
+          : message(t, row.message, image, meta),
     )}
   </ol>`;
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const clock = (locale: string) => {
+  let format = timeFormats.get(locale);
+  if (!format) timeFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })));
+  return format;
+};
+
+/** "10:42 · Read": a machine-readable <time>, and the receipt on the visitor's latest message. */
+function metaLine(t: Translate, m: Message, meta: Meta): TemplateResult {
+  const when = new Date(m.createdAt);
+  const time = Number.isNaN(when.getTime()) ? nothing : html`<time datetime=${m.createdAt} data-testid="message-time">${clock(meta.marks.locale).format(when)}</time>`;
+  const receipt = m.id !== meta.receiptOn ? nothing : isReadBy(meta.marks.agentRead, m)
+    ? html`<span data-testid="receipt" data-receipt="read">· ${t('receipt.read')}</span>`
+    : html`<span data-testid="receipt" data-receipt="delivered">· ${t('receipt.delivered')}</span>`;
+  return html`<span class="meta">${time}${receipt}</span>`;
+}
+
+/** `data-receipt` on every visitor row: delivered (stored) or read (the agent side saw it). */
+const receiptOf = (m: Message, meta: Meta) => (m.author.kind !== 'visitor' ? nothing : isReadBy(meta.marks.agentRead, m) ? 'read' : 'delivered');
 
 const authorName = (t: Translate, m: Message) =>
   m.author.kind === 'visitor' ? t('author.you') : (m.author.name ?? t(m.author.kind === 'bot' ? 'author.bot' : 'author.agent'));
@@ -86,7 +125,7 @@ const authorLine = (t: Translate, m: Message) =>
     : html`<span class="author" data-testid=${m.author.kind === 'bot' ? 'bot-name' : nothing}>${authorName(t, m)}</span>`;
 
 /** An assistant's bubble: text, image, link card or quick replies; an unreadable payload shows the fallback text. */
-function structured(t: Translate, m: StructuredMessage, answered: boolean, onChoose: Choices['onChoose']): TemplateResult {
+function structured(t: Translate, m: StructuredMessage, answered: boolean, onChoose: Choices['onChoose'], meta: Meta): TemplateResult {
   const p = botPayload(m.payload);
   const text = (s: string) => html`<span class="bubble" data-testid="message-text">${s}</span>`;
   let body: unknown = text(p?.kind === 'text' || p?.kind === 'quick_replies' ? p.text : m.text);
@@ -108,8 +147,8 @@ function structured(t: Translate, m: StructuredMessage, answered: boolean, onCho
     </span>`;
   }
   return html`<li class="row" part="message" data-testid="message" data-kind="structured" data-payload=${p?.kind ?? 'text'}
-    data-author=${m.author.kind} data-seq=${m.seq} data-client-id=${m.clientId ?? ''} data-status="sent">
-    ${authorLine(t, m)} ${body}
+    data-author=${m.author.kind} data-seq=${m.seq} data-client-id=${m.clientId ?? ''} data-status="sent" data-receipt=${receiptOf(m, meta)}>
+    ${authorLine(t, m)} ${body} ${metaLine(t, m, meta)}
   </li>`;
 }
 
@@ -123,25 +162,27 @@ function picture(t: Translate, attachment: Attachment, caption: string, image: I
   </a>`;
 }
 
-function imageRow(t: Translate, m: ImageMessage, image: ImageSource): TemplateResult {
+function imageRow(t: Translate, m: ImageMessage, image: ImageSource, meta: Meta): TemplateResult {
   return html`<li class="row" part="message" data-testid="message" data-kind="image" data-author=${m.author.kind} data-seq=${m.seq}
-    data-client-id=${m.clientId ?? ''} data-status="sent">
+    data-client-id=${m.clientId ?? ''} data-status="sent" data-receipt=${receiptOf(m, meta)}>
     ${authorLine(t, m)}
     ${picture(t, m.attachment, m.text, image)}
     ${m.text ? html`<span class="bubble" data-testid="message-text">${m.text}</span>` : nothing}
+    ${metaLine(t, m, meta)}
   </li>`;
 }
 
-function message(t: Translate, m: Message, image: ImageSource): TemplateResult {
+function message(t: Translate, m: Message, image: ImageSource, meta: Meta): TemplateResult {
   if (m.kind === 'event') {
     const name = m.event.actorName ?? t('event.someone');
     return html`<li class="row event" part="event" data-testid="event" data-seq=${m.seq} data-event=${m.event.type}>${t(`event.${m.event.type}`, { name })}</li>`;
   }
-  if (m.kind === 'image') return imageRow(t, m, image);
+  if (m.kind === 'image') return imageRow(t, m, image, meta);
   return html`<li class="row" part="message" data-testid="message" data-kind="text" data-author=${m.author.kind} data-seq=${m.seq}
-    data-client-id=${m.clientId ?? ''} data-status="sent">
+    data-client-id=${m.clientId ?? ''} data-status="sent" data-receipt=${receiptOf(m, meta)}>
     ${authorLine(t, m)}
     <span class="bubble" data-testid="message-text">${m.text}</span>
+    ${metaLine(t, m, meta)}
   </li>`;
 }
 
@@ -173,6 +214,11 @@ export function attachError(t: Translate, code: string): string {
   return t('attach.failed', { code });
 }
 
+/** The polite live region: what the agent side just wrote, read out once by screen readers. */
+export function liveRegion(text: string): TemplateResult {
+  return html`<div class="sr-only" role="status" data-testid="live-region">${text}</div>`;
+}
+
 export function typing(t: Translate, who: string | null): TemplateResult | typeof nothing {
   if (who === null) return nothing;
   return html`<div class="typing" part="typing" data-testid="typing" aria-live="polite">${who ? t('typing.named', { name: who }) : t('typing.anonymous')}</div>`;
@@ -190,12 +236,17 @@ export interface ComposerProps {
   uploadProgress: number | null;
   onAttach: () => void;
   onFile: (e: Event) => void;
+  /** The emoji picker (loaded on demand) when open, else `nothing`. */
+  emojiPicker: unknown;
+  emojiOpen: boolean;
+  onEmoji: () => void;
 }
 
 export function composer(t: Translate, p: ComposerProps): TemplateResult {
   const length = p.draft.trim().length;
   const over = length > MAX_MESSAGE_LENGTH;
   return html`<form class="composer" part="composer-form" @submit=${p.onSubmit}>
+    ${p.emojiPicker}
     <div class="line">
       <label class="sr-only" for="parley-composer">${t('composer.label')}</label>
       <textarea id="parley-composer" part="composer" data-testid="composer" rows="1" placeholder=${t('composer.placeholder')}
@@ -206,6 +257,8 @@ export function composer(t: Translate, p: ComposerProps): TemplateResult {
               ?disabled=${p.uploadProgress !== null} @click=${p.onAttach}>${CLIP_ICON}</button>
             <input class="sr-only" type="file" tabindex="-1" aria-hidden="true" data-testid="attach-input" accept=${ACCEPTED_IMAGE_TYPES.join(',')} @change=${p.onFile} />`
         : nothing}
+      <button class="attach" part="emoji-button" data-testid="emoji-button" type="button" aria-label=${t('emoji.button')} title=${t('emoji.button')}
+        aria-expanded=${p.emojiOpen ? 'true' : 'false'} @click=${p.onEmoji}>${SMILE_ICON}</button>
       <button class="send" part="send" data-testid="send" type="submit">${t('composer.send')}</button>
     </div>
     ${p.uploadProgress !== null

@@ -4,6 +4,8 @@ const en = {
   'launcher.close': 'Close chat',
   'launcher.unread.one': '1 unread message',
   'launcher.unread.other': '{count} unread messages',
+  'title.unread.one': '(1) New message',
+  'title.unread.other': '({count}) New messages',
   'panel.title': 'Chat with {name}',
   'panel.defaultName': 'us',
   'panel.close': 'Close',
@@ -65,6 +67,11 @@ const en = {
   'attach.tooLarge': 'This image is too large (10 MB at most).',
   'attach.unsupported': 'Only PNG, JPEG, WebP and GIF images can be sent.',
   'attach.failed': 'The image could not be sent ({code}). Try again.',
+  'emoji.button': 'Insert an emoji',
+  'emoji.label': 'Emoji',
+  'receipt.delivered': 'Delivered',
+  'receipt.read': 'Read',
+  'announce.message': '{author}: {text}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -6,6 +6,8 @@ const fr: Catalogue = {
   'launcher.close': 'Fermer la discussion',
   'launcher.unread.one': '1 message non lu',
   'launcher.unread.other': '{count} messages non lus',
+  'title.unread.one': '(1) Nouveau message',
+  'title.unread.other': '({count}) Nouveaux messages',
   'panel.title': 'Discuter avec {name}',
   'panel.defaultName': 'nous',
   'panel.close': 'Fermer',
@@ -66,6 +68,11 @@ const fr: Catalogue = {
   'attach.tooLarge': 'Cette image est trop lourde (10 Mo au maximum).',
   'attach.unsupported': 'Seules les images PNG, JPEG, WebP et GIF peuvent être envoyées.',
   'attach.failed': 'L’image n’a pas pu être envoyée ({code}). Réessayez.',
+  'emoji.button': 'Insérer un emoji',
+  'emoji.label': 'Emoji',
+  'receipt.delivered': 'Distribué',
+  'receipt.read': 'Lu',
+  'announce.message': '{author} : {text}',
   'error.generic': "Le message n'a pas pu être envoyé ({code}).",
 };
 export default fr;

@@ -23,7 +23,9 @@ const configAnswer = (status: number) => {
 };
 function fakeApp() {
   const calls = { urls: [] as string[], mounts: [] as AppMountOptions[], commands: [] as string[] };
+  // install() imports validate.js (argument checks) and app.js next to its src.
   const importApp = async (url: string): Promise<AppModule> => {
+    if (url.endsWith('/validate.js')) return (await import('../api/validate.ts')) as never;
     calls.urls.push(url);
     return {
       mount: async (options) => {
@@ -97,7 +99,7 @@ describe('loader install()', () => {
     const { calls, importApp } = fakeApp();
     install(w, script({}), importApp);
     let rejection: unknown;
-    await w.Messenger!('fly').catch((e: unknown) => (rejection = e));
+    await (w.Messenger as (name: string) => Promise<unknown>)('fly').catch((e: unknown) => (rejection = e));
     expect(String(rejection)).to.contain('unknown command "fly"');
     await w.Messenger!('boot', { websiteKey: 'demo-shop' });
     await waitFor(launcher, 'launcher after boot');

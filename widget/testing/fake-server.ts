@@ -37,6 +37,9 @@ export class FakeServer {
   withFirstMessage: ((server: FakeServer) => void) | null = null;
   /** Every request other than ping/typing/sync/message:send, in order (queue:status, conversation:end, followup:email). */
   readonly requests: { event: string; payload: unknown }[] = [];
+  /** Issue 6 identity: the JWTs `identify` accepts, and the verified contact's conversation it switches to. */
+  readonly validJwts = new Set<string>();
+  contactHistory: Message[] = [];
   /** What `queue:status` answers; null = the server does not know the visitor (answers NOT_FOUND). */
   queue: QueueStatus | null = null;
 
@@ -114,6 +117,12 @@ export class FakeServer {
     if (push) for (const link of this.links) if (link.connected) link.emit('queue', this.queue);
   }
 
+  /** The agent side read up to `agentReadSeq`: the server's `receipt` push. */
+  receipt(agentReadSeq: number, visitorReadSeq = 0): void {
+    const event = { conversationId: CONVERSATION, agentReadSeq, visitorReadSeq };
+    for (const link of this.links) if (link.connected) link.emit('receipt', event);
+  }
+
   push(message: Message): void {
     for (const link of this.links) if (link.connected) link.emit('message', message);
   }
@@ -127,6 +136,7 @@ export class FakeServer {
     }
     if (this.storageDown) return { ok: false, error: { code: 'UNAVAILABLE', message: 'database down' } };
     if (event === 'queue:status' || event === 'conversation:end' || event === 'followup:email') return this.session(event, payload);
+    if (event === 'identify' || event === 'attributes:set' || event === 'logout') return this.identity(event, payload);
     if (event === 'sync') {
       const events = this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, this.pageSize);
       const last = events.at(-1)?.seq ?? payload.afterSeq;
@@ -155,6 +165,15 @@ export class FakeServer {
     // Like the real server: replies written with the session's first message are not pushed to this socket.
     if (!existing && this.messages.length === 1) this.withFirstMessage?.(this);
     return { ok: true, data: { message, conversationId: CONVERSATION, token: this.token } };
+  }
+
+  /** Issue 6: identify switches to the contact's history (`contactHistory`) for JWTs in `validJwts`; the rest is recorded. */
+  private identity(event: string, payload: any): Ack<unknown> {
+    this.requests.push({ event, payload });
+    if (event !== 'identify') return { ok: true, data: {} };
+    if (!this.validJwts.has(payload.jwt)) return { ok: false, error: { code: 'IDENTITY_INVALID', message: 'bad jwt' } };
+    this.messages.splice(0, this.messages.length, ...this.contactHistory);
+    return { ok: true, data: { token: 'contact-token', conversationId: CONVERSATION, contactId: 'contact-9' } };
   }
 
   /** Issue 3's visitor requests, with the server's semantics: ending while waiting abandons. */

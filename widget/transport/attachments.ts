@@ -19,10 +19,25 @@ export interface AttachmentIo {
   imageSrc(url: string): Promise<string>;
 }
 
-/** Client-side pre-check, so an obvious mistake needs no round trip (the server checks the bytes again). */
-export function checkImage(file: File): WireError | null {
+/**
+ * The image type the first bytes say (magic numbers), whatever the name or the declared
+ * type claim: a renamed text file or an SVG is caught before any upload.
+ */
+export async function sniffImageType(file: Blob): Promise<string | null> {
+  const b = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const at = (offset: number, ...bytes: number[]) => bytes.every((v, i) => b[offset + i] === v);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (at(0, 0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp'; // RIFF….WEBP
+  return null;
+}
+
+/** Client-side pre-check (size, then bytes), so an obvious mistake needs no round trip; the server checks again. */
+export async function checkImage(file: File): Promise<WireError | null> {
   if (file.size > MAX_IMAGE_BYTES) return { code: 'MESSAGE_TOO_LONG', message: 'The image is larger than 10 MB.' };
-  if (!ACCEPTED_IMAGE_TYPES.includes(file.type)) return { code: 'VALIDATION_FAILED', message: 'unsupported image type' };
+  const type = await sniffImageType(file).catch(() => null);
+  if (!type) return { code: 'VALIDATION_FAILED', message: 'unsupported image type' };
   return null;
 }
 

@@ -1,14 +1,18 @@
-import { isRetryable, type ErrorCode, type WireError } from '../../protocol/errors.ts';
+import type { ErrorCode, WireError } from '../../protocol/errors.ts';
+import { isRetryable } from './retryable.ts';
 import { MAX_MESSAGE_LENGTH, TYPING_TTL_MS } from '../../protocol/limits.ts';
 import type { Locale } from '../../protocol/common.ts';
 import type { Attachment } from '../../protocol/attachments.ts';
 import type { Message } from '../../protocol/message.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
+import { Account } from './account.ts';
 import { isMessage, isTypingEvent } from './guards.ts';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
+import { RECEIPT_KEY, ReadReceipts, type AgentRead } from './receipts.ts';
 import { SessionControls } from './session-controls.ts';
 import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
+import { countOnce } from './tabs/count-once.ts';
 import { Transcript } from './transcript.ts';
 import { TypingThrottle } from './typing-throttle.ts';
 import type { LinkFactory, LinkStatus, VisitorLink } from './visitor-socket.ts';
@@ -30,6 +34,8 @@ export interface MessengerState {
   away: boolean;
   /** There is a session the visitor may end. */
   canEnd: boolean;
+  /** How far the agent side has read (the visitor's messages up to it show "Read"). */
+  agentRead: AgentRead | null;
 }
 
 export type SendResult = { ok: true } | { ok: false; error: WireError };
@@ -57,6 +63,14 @@ export class MessengerClient {
   readonly transcript: Transcript;
   /** Queue status, end of conversation, follow-up email (issue 3). */
   readonly session: SessionControls;
+  readonly receipts: ReadReceipts;
+  /** identify / setAttributes / logout (issue 6). */
+  readonly account: Account;
+  private readonly incomingListeners = new Set<(messages: Message[]) => void>();
+  /** Bumped when the conversation changes under us (identify, logout): older answers are dropped. */
+  private generation = 0;
+  /** History is loading after a switch: it is not "new" (no unread, no message event). */
+  private quiet = false;
   private readonly listeners = new Set<() => void>();
   private readonly failureListeners = new Set<(entry: OutboxEntry) => void>();
   private link: VisitorLink | null = null;
@@ -79,6 +93,14 @@ export class MessengerClient {
   constructor(private readonly options: MessengerClientOptions) {
     this.outbox = new Outbox(options.store);
     this.transcript = new Transcript(options.store);
+    this.receipts = new ReadReceipts(options.store);
+    this.account = new Account({
+      link: () => this.link,
+      timeoutMs: () => this.ackTimeout,
+      hasSession: () => !!this.token,
+      identified: (token) => this.switchSession(token),
+      forget: () => this.switchSession(null),
+    });
     this.retryDelay = options.retryBaseMs ?? 1_000;
     this.session = new SessionControls({
       link: () => this.link,
@@ -100,12 +122,18 @@ export class MessengerClient {
     const unread = this.options.store.get<number>(STORAGE_KEYS.unread) ?? 0;
     const { session } = this;
     const canEnd = session.canEnd(!!this.token, this.transcript.messages);
-    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping, queue: session.status, away: session.away, canEnd };
+    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping, queue: session.status, away: session.away, canEnd, agentRead: this.receipts.current };
   }
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** New messages from the agent side (not history loaded after identify): the API's `message` event. */
+  onIncoming(listener: (messages: Message[]) => void): () => void {
+    this.incomingListeners.add(listener);
+    return () => this.incomingListeners.delete(listener);
   }
 
   /** Called when a non-retryable error rejects a message (the UI puts the text back in the composer) or a postback (already removed). */
@@ -129,6 +157,7 @@ export class MessengerClient {
       if (isTypingEvent(event) && event.author.kind !== 'visitor') this.setAgentTyping(event.typing ? (event.author.name ?? '') : null);
     });
     link.on('queue', (status) => this.session.accept(status));
+    link.on('receipt', (event) => this.receipts.accept(event) && this.emit());
     link.onStatus((status) => this.onStatus(status));
     if (this.options.heartbeat !== false) this.stopHeartbeat = startHeartbeat(link, this.options.heartbeat || {});
     this.unwatchNetwork = this.watchNetwork(link);
@@ -244,7 +273,7 @@ export class MessengerClient {
       this.connection = 'online';
       this.retryDelay = this.options.retryBaseMs ?? 1_000;
       this.emit();
-      void this.syncAll().then(() => {
+      void this.account.connected().then(() => this.syncAll()).then(() => {
         void this.session.refresh();
         return this.flush();
       });
@@ -279,20 +308,25 @@ export class MessengerClient {
     }
     if (!this.token || !this.link) return;
     this.syncing = true;
+    const generation = this.generation;
+    let restart = false;
     try {
       do {
         this.syncAgain = false;
         for (;;) {
           const before = this.transcript.lastSeq;
           const answer = await this.link.request('sync', { afterSeq: before }, this.ackTimeout);
+          if (generation !== this.generation) return void (restart = true); // asked for the previous conversation
           if (!answer.ok) return this.onRequestError(answer.error);
           this.markServing();
           this.applyEvents(answer.data.events.filter(isMessage), false);
           if (!answer.data.hasMore || this.transcript.lastSeq === before) break;
         }
       } while (this.syncAgain);
+      this.quiet = false;
     } finally {
       this.syncing = false;
+      if (restart) void this.syncAll();
     }
   }
 
@@ -308,12 +342,19 @@ export class MessengerClient {
           continue;
         }
         const { clientId, text, attachment, postback } = next;
+        const generation = this.generation;
         const answer = postback
           ? await this.link.request('postback:send', { clientId, value: postback, label: text }, this.ackTimeout)
           : await this.link.request('message:send', attachment ? { clientId, attachmentId: attachment.id, text } : { clientId, text }, this.ackTimeout);
         if (answer.ok) {
           this.markServing();
+          // Sent before an identify/logout switched the session: only the outbox entry is settled.
+          if (generation !== this.generation) {
+            this.outbox.remove(next.clientId);
+            continue;
+          }
           if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
+          if (answer.data.token) this.account.sessionStarted();
           this.outbox.remove(next.clientId);
           sent = true;
           if (isMessage(answer.data.message)) this.applyEvents([answer.data.message]);
@@ -371,17 +412,21 @@ export class MessengerClient {
 
   private applyEvents(events: Message[], syncOnGap = true): void {
     const { applied, gap } = this.transcript.apply(events);
-    let unread = 0;
+    const incoming: Message[] = [];
     // Joined, left, ended, reopened: the agent or the queue changed, ask where we stand.
     if (applied.some((m) => m.kind === 'event')) void this.session.refresh();
     for (const message of applied) {
       if (message.clientId) this.outbox.remove(message.clientId);
       if (message.author.kind === 'agent' || message.author.kind === 'bot') {
         this.setAgentTyping(null, false);
-        if (message.kind !== 'event' && !this.visible) unread++;
+        if (message.kind !== 'event' && !this.quiet) incoming.push(message);
       }
     }
-    if (unread > 0) this.options.store.set(STORAGE_KEYS.unread, this.state.unread + unread);
+    // Each tab applies the same messages: count them once; a tab showing the panel has read them.
+    const unread = countOnce(this.options.store, incoming);
+    if (this.visible) this.options.store.remove(STORAGE_KEYS.unread);
+    else if (unread > 0) this.options.store.set(STORAGE_KEYS.unread, this.state.unread + unread);
+    if (incoming.length > 0) this.incomingListeners.forEach((fn) => fn(incoming));
     if (gap && syncOnGap) void this.syncAll();
     if (applied.length > 0) {
       this.reportRead();
@@ -411,6 +456,29 @@ export class MessengerClient {
     store.remove(STORAGE_KEYS.unread);
     this.transcript.reset();
     this.session.reset();
+    this.account.tokenRefused();
+  }
+
+  /**
+   * identify (the verified contact's token) or logout (null): another conversation. Local data of the
+   * previous one goes; after identify the contact's history loads from seq 0, quietly (not "new").
+   */
+  private switchSession(token: string | null): void {
+    const { store } = this.options;
+    this.generation++;
+    if (token) store.set(STORAGE_KEYS.token, token);
+    else [STORAGE_KEYS.token, STORAGE_KEYS.outbox].forEach((key) => store.remove(key));
+    store.remove(STORAGE_KEYS.unread);
+    store.remove(RECEIPT_KEY);
+    this.transcript.reset();
+    this.session.reset();
+    this.reportedReadSeq = 0;
+    this.setAgentTyping(null, false);
+    this.quiet = !!token;
+    // After logout the socket still speaks for the old visitor: reconnect anonymously.
+    if (token) void this.syncAll().then(() => this.session.refresh());
+    else this.link?.forceReconnect();
+    this.emit();
   }
 
   private emit(): void {

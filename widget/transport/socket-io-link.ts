@@ -23,6 +23,12 @@ export function socketIoLinkFactory(serverUrl: string): LinkFactory {
 type TimedEmitter = { emit(event: string, payload: unknown, cb: (err: unknown, res: unknown) => void): void };
 
 function wrap(socket: Socket<VisitorServerEvents, VisitorClientEvents>): VisitorLink {
+  let closed = false;
+  // The server closed the socket on purpose (a node shutting down, tokens revoked): socket.io does not
+  // retry that by itself. Come back after a short jitter; the handshake decides whether the token still holds.
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect') setTimeout(() => closed || socket.connect(), Math.random() * 1_000);
+  });
   return {
     get connected() {
       return socket.connected;
@@ -53,6 +59,9 @@ function wrap(socket: Socket<VisitorServerEvents, VisitorClientEvents>): Visitor
       // Closing the engine (not the socket) keeps the Manager's automatic reconnection.
       socket.io.engine?.close();
     },
-    close: () => void socket.disconnect(),
+    close: () => {
+      closed = true;
+      socket.disconnect();
+    },
   };
 }

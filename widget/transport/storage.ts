@@ -7,8 +7,10 @@ export interface KeyValueStore {
   get<T>(key: string): T | null;
   set(key: string, value: unknown): void;
   remove(key: string): void;
-  /** False once localStorage has failed: data then lives in memory only. */
+  /** False once localStorage has failed (or while consent is awaited): data then lives in memory only. */
   readonly persistent: boolean;
+  /** Consent given (`deferUntilConsent`): what is in memory goes to localStorage, and so does what follows. */
+  persist?(): void;
 }
 
 /** The storage keys the widget uses (prefixed with `parley:<websiteKey>:`). */
@@ -23,10 +25,11 @@ export const STORAGE_KEYS = {
 
 export const storagePrefix = (websiteKey: string): string => `parley:${websiteKey}:`;
 
-export function createStore(websiteKey: string, backing: () => Storage = () => window.localStorage): KeyValueStore {
+/** `deferred`: memory only (localStorage neither read nor written) until `persist()`. */
+export function createStore(websiteKey: string, backing: () => Storage = () => window.localStorage, deferred = false): KeyValueStore {
   const prefix = storagePrefix(websiteKey);
   const memory = new Map<string, string>();
-  let usable = true;
+  let usable = !deferred;
 
   const read = (key: string): string | null => {
     if (usable) {
@@ -64,6 +67,12 @@ export function createStore(websiteKey: string, backing: () => Storage = () => w
     },
     set: (key, value) => write(key, JSON.stringify(value)),
     remove: (key) => write(key, null),
+    persist() {
+      if (!deferred) return;
+      deferred = false;
+      usable = true;
+      memory.forEach((raw, key) => write(key, raw));
+    },
     get persistent() {
       return usable;
     },
