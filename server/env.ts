@@ -27,6 +27,10 @@ const EnvSchema = z.object({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** Grace period after an agent's last desktop disconnects before they become Offline. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** How long a graceful shutdown (SIGTERM) may wait for in-flight work before closing anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 });
 
 export interface Env {
@@ -49,6 +53,9 @@ export interface Env {
   redisUrl: string | null;
   sweepIntervalMs: number;
   presenceGraceMs: number;
+  /** Bearer token guarding /metrics; null = /metrics open (keep it off the public proxy). */
+  metricsToken: string | null;
+  shutdownTimeoutMs: number;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -77,6 +84,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

@@ -10,6 +10,10 @@ import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
 import { loadEnv, publicUrlFor, resolveSecret, type Env } from './env.ts';
 import { createApp } from './http/app.ts';
 import type { StaticPaths } from './http/static.ts';
+import { closeGracefully } from './observability/graceful-close.ts';
+import { createInFlight } from './observability/handler-hooks.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createReadiness } from './observability/readiness.ts';
 import { createGateway } from './realtime/gateway.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -41,6 +45,9 @@ export interface RunningServer {
   port: number;
   database: Database;
   services: Services;
+  /** This node's Prometheus registry (also served at /metrics). */
+  metrics: Metrics;
+  /** Graceful: stop accepting, finish in-flight work, disconnect clients, drain writes, close. */
   close(): Promise<void>;
 }
 
@@ -58,7 +65,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const publisher = createLatePublisher();
     const tokens = createVisitorTokens(secret, clock);
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
-    const services = createServices({ db: database.db, clock, tokens, publisher, logger }, { presenceGraceMs: env.presenceGraceMs }, { publicUrl: () => publicUrl });
+    const metrics = createMetrics({ logger });
+    metrics.setDatabase(database.db);
+    const services = createServices(
+      { db: database.db, clock, tokens, publisher, logger },
+      { presenceGraceMs: env.presenceGraceMs },
+      { publicUrl: () => publicUrl },
+      { onBatch: ({ size }) => metrics.observeBatch(size) },
+    );
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
       desktop: `${ROOT}dist/desktop`,
@@ -67,7 +81,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
     const attachments = { uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads'), tokens, clock };
-    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, attachments });
+    const readiness = createReadiness(database.db);
+    const inFlight = createInFlight();
+    const ops = { readiness, metrics, metricsToken: env.metricsToken };
+    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, attachments, ops });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
     await new Promise<void>((resolve, reject) => {
@@ -77,7 +94,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const port = (httpServer.address() as AddressInfo).port;
     const url = publicUrlFor(env, port);
     publicUrl = url;
-    const { io, publisher: socketPublisher, closeAdapter } = createGateway(httpServer, services, logger, { publicUrl: url, redisUrl: env.redisUrl });
+    const gateway = createGateway(httpServer, services, logger, {
+      publicUrl: url,
+      redisUrl: env.redisUrl,
+      metrics,
+      inFlight,
+      accepting: () => !readiness.draining,
+    });
+    const { io, publisher: socketPublisher, closeAdapter } = gateway;
+    readiness.setRedisProbe(gateway.redisProbe);
     publisher.attach(socketPublisher);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
@@ -89,15 +114,24 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
     let closing: Promise<void> | null = null;
     const close = () =>
-      (closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          io.close(() => resolve()); // also closes the HTTP server
-          httpServer.closeAllConnections();
-        });
-        await webhookDispatcher?.stop();
-        if (ownsDatabase) await database.close();
-      })());
-    return { url, port, database, services, close };
+      (closing ??= closeGracefully({
+        logger,
+        readiness,
+        httpServer,
+        io,
+        inFlight,
+        timeoutMs: env.shutdownTimeoutMs,
+        drainWrites: () => services.writer.drain(),
+        stopBackground: async () => {
+          await sweeper.stop();
+          await webhookDispatcher?.stop();
+        },
+        closeAdapter,
+        closeDatabase: async () => {
+          if (ownsDatabase) await database.close();
+        },
+      }));
+    return { url, port, database, services, metrics, close };
   } catch (err) {
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;
@@ -130,11 +164,18 @@ export async function runMain(options: StartOptions = {}): Promise<void> {
   }
   const shutdown = (signal: string) => {
     process.stdout.write(`\n${signal} received, closing…\n`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // close() bounds itself by SHUTDOWN_TIMEOUT_MS; this only catches a close that hangs anyway.
+    const force = setTimeout(() => {
+      process.stderr.write('Parley did not close in time, exiting.\n');
+      process.exit(1);
+    }, (options.env?.shutdownTimeoutMs ?? loadEnv().shutdownTimeoutMs) + 10_000);
     force.unref();
     server.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: unknown) => {
+        process.stderr.write(`Parley did not close cleanly: ${err instanceof Error ? err.stack : String(err)}\n`);
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

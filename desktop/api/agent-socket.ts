@@ -18,9 +18,10 @@ export function connectAgentSocket(url: string = AGENT_NAMESPACE): AgentClient {
 
   socket.on('connect', () => emitState('connected'));
   socket.on('disconnect', (reason) => {
-    // The server closing the socket (e.g. session revoked) stops auto-reconnect.
-    if (reason === 'io server disconnect') emitState('offline', new ApiError('UNAUTHENTICATED'));
-    else emitState('reconnecting');
+    emitState('reconnecting');
+    // The server closed the socket on purpose (a node shutting down, a session revoked): socket.io
+    // does not retry that by itself. Reconnect; a revoked session is refused at the handshake (→ offline).
+    if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', (error: Error & { data?: unknown }) => {
     if (socket.active) emitState('reconnecting');

@@ -7,6 +7,9 @@ import { createErrorHandler } from './errors.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Readiness } from '../observability/readiness.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -23,6 +26,8 @@ export interface AppDeps {
   secureCookies: boolean;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
+  /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
+  ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
 }
 
 /** The HTTP side: JSON API under /api/v1, health, and the static bundles. */
@@ -30,7 +35,8 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
 
-  app.route('/', healthRoutes(deps.db));
+  app.route('/', healthRoutes(deps.ops.readiness));
+  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
   app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments }));

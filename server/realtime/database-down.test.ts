@@ -32,9 +32,11 @@ describe.each(backends)('database down on $name', (backend) => {
       error: { code: 'UNAVAILABLE' },
     });
     expect(await handshakeRefusal(visitorSocket(server))).toBe('UNAVAILABLE');
-    const health = await fetch(`${server.url}/healthz`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ error: { code: 'UNAVAILABLE' } });
+    // Still alive (no restart wanted), but not ready: the proxy should send traffic elsewhere.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ok: false, checks: { database: 'failed' }, error: { code: 'UNAVAILABLE' } });
     expect(await expectOk(call<{ now: string }>(socket, 'ping', {}))).toEqual({ now: expect.any(String) });
   });
 });

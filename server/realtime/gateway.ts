@@ -4,6 +4,9 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../protocol/index.ts';
+import { setHandlerHooks, type InFlight } from '../observability/handler-hooks.ts';
+import { withTimeout } from '../observability/metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Publisher } from '../services/publisher.ts';
 import type { Services } from '../services/index.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
@@ -19,6 +22,20 @@ export interface GatewayOptions {
   publicUrl: string;
   /** Redis for cross-node fan-out (rooms span every node); null = single node. */
   redisUrl: string | null;
+  /** Connected sockets, messages and ack latency go there. */
+  metrics?: Metrics;
+  /** Handlers between receipt and ack, which a graceful shutdown waits for. */
+  inFlight?: InFlight;
+  /** false while shutting down: new websocket handshakes are refused (clients try another node). */
+  accepting?: () => boolean;
+}
+
+export interface Gateway {
+  io: Server;
+  publisher: Publisher;
+  closeAdapter(): Promise<void>;
+  /** Redis PING for /readyz; null when this node runs without Redis. */
+  redisProbe: (() => Promise<void>) | null;
 }
 
 export function createGateway(
@@ -26,11 +43,14 @@ export function createGateway(
   services: Services,
   logger: Logger,
   opts: GatewayOptions,
-): { io: Server; publisher: Publisher; closeAdapter(): Promise<void> } {
+): Gateway {
+  const accepting = opts.accepting ?? (() => true);
   const io = new Server(httpServer, {
     path: '/socket.io',
+    // Websocket only, on the server too: no HTTP long-polling means no sticky sessions behind a proxy.
     transports: ['websocket'],
     serveClient: false,
+    allowRequest: (_req, callback) => callback(null, accepting()),
     // Origins are checked per website in the /visitor handshake, not globally.
     cors: { origin: true, credentials: true },
     maxHttpBufferSize: 64 * 1024,
@@ -42,17 +62,51 @@ export function createGateway(
     for (const c of [pub, sub]) c.on('error', (err) => logger.warn({ err }, 'redis adapter connection error'));
     redis = [pub, sub];
     io.adapter(createAdapter(pub, sub));
+    // Events fanned out while Redis was away may be lost to this node's clients, which cannot tell.
+    // Once it is back, close their transports: they reconnect (with jittered backoff) and sync what they missed.
+    let subscribedOnce = false;
+    sub.on('ready', () => {
+      if (subscribedOnce) {
+        logger.warn('redis is back: reconnecting this node\'s clients so they resync');
+        closeClientTransports(io);
+      }
+      subscribedOnce = true;
+    });
   }
   const closeAdapter = async () => {
-    await Promise.all(redis.map((c) => c.quit().catch(() => c.disconnect())));
+    // QUIT waits in ioredis' offline queue while Redis is down: give it a second, then just drop the connection.
+    await Promise.all(redis.map((c) => withTimeout(c.quit(), 1_000, 'redis quit').catch(() => c.disconnect())));
   };
+  const redisProbe = redis.length
+    ? async () => {
+        // Commands queue while ioredis reconnects; a client that is not ready counts as down now.
+        if (redis.some((c) => c.status !== 'ready')) throw new Error('redis not connected');
+        await withTimeout(redis[0]!.ping(), 2_000, 'redis ping');
+      }
+    : null;
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
   attachVisitorGateway(visitors, services, logger.child({ nsp: VISITOR_NAMESPACE }));
   attachAgentGateway(agents, services, logger.child({ nsp: AGENT_NAMESPACE }), opts);
+  const { metrics, inFlight } = opts;
+  metrics?.setSocketCounts(() => ({ visitors: visitors.sockets.size, agents: agents.sockets.size }));
+  if (metrics || inFlight) {
+    setHandlerHooks(io, {
+      accepting,
+      started(namespace, event) {
+        const start = process.hrtime.bigint();
+        inFlight?.enter();
+        return () => {
+          inFlight?.leave();
+          metrics?.observeAck(namespace, event, Number(process.hrtime.bigint() - start) / 1e9);
+        };
+      },
+    });
+  }
 
   const publisher: Publisher = {
     messages(conversationId, messages) {
+      metrics?.countMessages(messages);
       const room = conversationRoom(conversationId);
       for (const message of messages) {
         visitors.to(room).emit('message', message);
@@ -89,5 +143,13 @@ export function createGateway(
       agents.to(AGENTS_ROOM).emit('contact:updated', contact);
     },
   };
-  return { io, publisher, closeAdapter };
+  return { io, publisher, closeAdapter, redisProbe };
+}
+
+/** Closes every client's transport on this node (pending packets first): clients see a network drop and reconnect. */
+export function closeClientTransports(io: Server): number {
+  const engine = io.engine as unknown as { clients: Record<string, { close(discard?: boolean): void }> };
+  const clients = Object.values(engine.clients);
+  for (const client of clients) client.close();
+  return clients.length;
 }

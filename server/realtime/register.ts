@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { AppError, fail, ok, type Ack, type InboundInput, type InboundOutput, type InboundTable } from '../../protocol/index.ts';
+import { handlerHooksFor } from '../observability/handler-hooks.ts';
 import { appErrorFromZod, toAppError } from '../services/errors.ts';
 
 /**
@@ -34,10 +35,27 @@ function safeAck(ack: AnyAck, result: Ack<unknown>, logger: Logger): void {
 
 export function register<T extends InboundTable>(socket: Socket, table: T, handlers: Handlers<T>, logger: Logger): void {
   const loose = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void };
+  // Ack latency and in-flight tracking (metrics, graceful shutdown), when the gateway set them up.
+  const hooks = handlerHooksFor(socket.nsp.server);
   for (const event of Object.keys(table) as (keyof T & string)[]) {
     const spec = table[event]!;
     loose.on(event, async (...args: unknown[]) => {
-      const { payload, ack } = splitArgs(args);
+      const { payload, ack: rawAck } = splitArgs(args);
+      if (hooks && !hooks.accepting()) {
+        // Shutting down: nothing new starts; the client resends once reconnected to another node.
+        safeAck(rawAck, fail(new AppError('UNAVAILABLE', 'This server is shutting down, try again.').toWire()), logger);
+        return;
+      }
+      const finished = hooks?.started(socket.nsp.name, event);
+      const ack: AnyAck = finished
+        ? (result) => {
+            try {
+              rawAck(result);
+            } finally {
+              finished();
+            }
+          }
+        : rawAck;
       const parsed = spec.input.safeParse(payload);
       if (!parsed.success) {
         safeAck(ack, fail(appErrorFromZod(parsed.error).toWire()), logger);

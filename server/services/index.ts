@@ -7,6 +7,8 @@ import { createAdminService } from './admin-service.ts';
 import { createCatalogAdminService } from './catalog-admin-service.ts';
 import { createDeskService } from './desk-service.ts';
 import { createDirectoryService } from './directory-service.ts';
+import { createIdentityService } from './identity-service.ts';
+import { createMessageWriter, DEFAULT_WRITE_PATH, type WritePathOptions } from './message-writer.ts';
 import { createQueueStatusReader } from './queue-status.ts';
 import { createNotePublisher, type PublishNotes } from './routing-notes.ts';
 import { createRoutingService, type RoutingOptions } from './routing-service.ts';
@@ -15,22 +17,32 @@ import { createVisitorService } from './visitor-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
-export function createServices(deps: ServiceDeps, routingOptions: RoutingOptions = DEFAULT_ROUTING, site: { publicUrl: () => string } = { publicUrl: () => '' }) {
+/** `writePath`: the batched message writer's window, batch cap and `onBatch` metrics hook (see message-writer.ts). */
+export function createServices(
+  deps: ServiceDeps,
+  routingOptions: RoutingOptions = DEFAULT_ROUTING,
+  site: { publicUrl: () => string } = { publicUrl: () => '' },
+  writePath: Partial<WritePathOptions> = {},
+) {
   const publishRef: { publish: PublishNotes } = { publish: async () => {} };
   const routing = createRoutingService(deps, routingOptions, publishRef);
   const status = createQueueStatusReader(deps);
   publishRef.publish = createNotePublisher(deps, status, () => void routing.dispatch());
   let sessions: SessionService | null = null;
   const sessionsRef = () => sessions!;
-  const agent = createAgentService(deps, routing, sessionsRef);
+  // Drain it on graceful shutdown: services.writer.drain().
+  const writer = createMessageWriter(deps, { ...DEFAULT_WRITE_PATH, ...writePath });
+  const agent = createAgentService(deps, routing, sessionsRef, writer);
   sessions = createSessionService(deps, routing, agent.open);
   const bot = createBotService(deps);
   routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
   routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
-    visitor: createVisitorService(deps, routing, sessionsRef, status, bot),
+    visitor: createVisitorService(deps, routing, sessionsRef, status, bot, writer),
+    identity: createIdentityService(deps, routing),
     assistants: createAssistantService(deps),
     agent,
+    writer,
     auth: createAuthService(deps),
     routing,
     sessions,

@@ -1,0 +1,123 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import postgres from 'postgres';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message, Offer, SessionCard } from '../../protocol/index.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { websites } from '../db/schema.ts';
+import { startServer, type RunningServer } from '../main.ts';
+import { DEMO } from '../services/seed-demo.ts';
+import { call, closeSockets, connectAgent, connectVisitor, expectOk } from '../testing/test-kit.ts';
+
+/**
+ * Issue 7 §1: the visitor on node A, the agent on node B and a supervisor on
+ * node A, two server instances on one Postgres fanning out through Redis.
+ * Everything either side sees live must cross: presence, session cards,
+ * offers, typing both ways, messages both ways.
+ */
+const databaseUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The next push of an event that satisfies `ok`; fails naming what never came. */
+function next<T>(typed: Socket, event: string, ok: (p: T) => boolean = () => true): Promise<T> {
+  const socket = typed as unknown as { on(e: string, f: (p: T) => void): unknown; off(e: string, f: (p: T) => void): unknown };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no matching "${event}" arrived`)), 120_000);
+    const on = (p: T) => {
+      if (!ok(p)) return;
+      clearTimeout(timer);
+      socket.off(event, on);
+      resolve(p);
+    };
+    socket.on(event, on);
+  });
+}
+
+describe.skipIf(!databaseUrl)('every live feature across two nodes', () => {
+  const dbName = `parley_features_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const dbs: Database[] = [];
+  const nodes: RunningServer[] = [];
+  const admin = () => {
+    const url = new URL(databaseUrl!);
+    url.pathname = '/postgres';
+    return postgres(url.toString(), { max: 1, onnotice: () => {} });
+  };
+
+  beforeAll(async () => {
+    const a = admin();
+    await a.unsafe(`CREATE DATABASE "${dbName}"`);
+    await a.end();
+    const url = new URL(databaseUrl!);
+    url.pathname = `/${dbName}`;
+    for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: url.toString(), max: 4 }));
+    await dbs[0]!.migrate();
+    for (const [i, database] of dbs.entries()) {
+      nodes.push(
+        await startServer({
+          database,
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
+          banner: false,
+        }),
+      );
+    }
+    await dbs[0]!.db.update(websites).set({ allowedOrigins: nodes.map((n) => new URL(n.url).origin) }).where(eq(websites.key, DEMO.websiteKey));
+  });
+
+  afterAll(async () => {
+    closeSockets();
+    for (const n of nodes) await n.close();
+    for (const d of dbs) await d.close();
+    const a = admin();
+    await a.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await a.end();
+  });
+
+  it('relays presence, session cards, offers, typing and messages between the nodes', { timeout: 600_000 }, async () => {
+    const [nodeA, nodeB] = nodes as [RunningServer, RunningServer];
+    const supervisor = await connectAgent(nodeA); // Ada, admin, on node A
+    const grace = await connectAgent(nodeB, DEMO.agent2Email, DEMO.agentPassword); // on node B
+
+    // Presence set on B reaches the supervisor on A.
+    const presence = next<{ agentId: string; presence: { channel: string; state: string }[] }>(supervisor, 'presence', (p) =>
+      p.presence.some((c) => c.channel === 'chat' && c.state === 'ready'),
+    );
+    await expectOk(call(grace, 'presence:set', { channel: 'chat', state: 'ready' }));
+    const graceId = (await presence).agentId;
+
+    // The visitor writes on A; the offer and the card reach Grace on B, the card the supervisor on A.
+    const visitor = await connectVisitor(nodeA);
+    const offered = next<Offer>(grace, 'offer');
+    const sent = await expectOk(call<{ conversationId: string }>(visitor, 'message:send', { clientId: randomUUID(), text: 'Hello from A' }));
+    const offer = await offered;
+    expect(offer.conversationId).toBe(sent.conversationId);
+
+    // Grace accepts on B: the supervisor on A sees the card turn active, the visitor on A sees her join.
+    const activeCard = next<SessionCard>(supervisor, 'session:card', (c) => c.conversationId === sent.conversationId && c.state === 'active');
+    const joined = next<Message>(visitor, 'message', (m) => m.kind === 'event' && m.event.type === 'agent_joined');
+    await expectOk(call(grace, 'offer:accept', { offerId: offer.id }));
+    expect((await activeCard).agent?.id).toBe(graceId);
+    await joined;
+
+    // Typing both ways.
+    const visitorTyping = next<{ conversationId: string; typing: boolean }>(grace, 'typing', (t) => t.conversationId === sent.conversationId && t.typing);
+    await expectOk(call(visitor, 'typing', { typing: true }));
+    await visitorTyping;
+    const agentTyping = next<{ typing: boolean }>(visitor, 'typing', (t) => t.typing);
+    await expectOk(call(grace, 'typing', { conversationId: sent.conversationId, typing: true }));
+    await agentTyping;
+
+    // Messages both ways.
+    const reply = next<Message>(visitor, 'message', (m) => m.kind === 'text' && m.text === 'Grace from B');
+    await expectOk(call(grace, 'message:send', { conversationId: sent.conversationId, clientId: randomUUID(), text: 'Grace from B' }));
+    await reply;
+    const answer = next<Message>(grace, 'message', (m) => m.kind === 'text' && m.text === 'Thanks, A');
+    await expectOk(call(visitor, 'message:send', { clientId: randomUUID(), text: 'Thanks, A' }));
+    await answer;
+
+    // Grace ends the chat on B: the supervisor on A sees the card leave "active".
+    const endedCard = next<SessionCard>(supervisor, 'session:card', (c) => c.conversationId === sent.conversationId && c.state !== 'active');
+    await expectOk(call(grace, 'session:end', { conversationId: sent.conversationId }));
+    expect((await endedCard).state).toBe('wrap_up');
+  });
+});
