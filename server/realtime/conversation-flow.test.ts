@@ -63,6 +63,23 @@ describe.each(backends)('conversation over sockets on $name', (backend) => {
     expect(texts(sync.events)).toEqual(['First words']);
   });
 
+  it('repeats the token on a socket that connected without one, so a lost first ack never strands the visitor', async () => {
+    const socket = await connectVisitor(server);
+    const clientId = randomUUID();
+    // The first ack is "lost" (the client timed out and retried on the same socket): the retry is
+    // answered from the stored message, and still carries a token.
+    await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId, text: 'First words' }));
+    const retry = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId, text: 'First words' }));
+    expect(retry.token).toEqual(expect.any(String));
+    const later = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'Second' }));
+    expect(later.token).toEqual(expect.any(String));
+    // After a reconnect with that token, the visitor writes into the same conversation.
+    const back = await connectVisitor(server, { token: later.token! });
+    const third = await expectOk(call<VisitorSendResult>(back, 'message:send', { clientId: randomUUID(), text: 'Third' }));
+    expect(third.conversationId).toBe(retry.conversationId);
+    expect(third.token).toBeUndefined();
+  });
+
   it('replays exactly the events missed while disconnected, in order', async () => {
     const { socket, token, conversationId } = await writtenVisitor('Anyone there?');
     const agent = await connectAgent(server);

@@ -32,6 +32,13 @@ export interface VisitorContext {
   conversationId: string | null;
   /** The widget's locale from the handshake (bot and default-response language). */
   locale?: string | null;
+  /**
+   * True when this socket's handshake carried a visitor token. Without one, every send ack carries
+   * the token: the ack of the send that created the session may have been lost (an ack timeout and
+   * a retry on the same socket), and a client left without a token would start a second conversation
+   * after its next reconnect.
+   */
+  tokenFromHandshake?: boolean;
 }
 
 const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | null): Author => ({
@@ -99,7 +106,7 @@ export function createVisitorService(
     assertVisitorClaims(claims, visitor, website.id, clock);
     await touchVisitor(db, visitor!.id);
     const conversation = await conversationOfContact(db, website.id, visitor!.contactId);
-    return { website, visitor, conversationId: conversation?.id ?? null, locale };
+    return { website, visitor, conversationId: conversation?.id ?? null, locale, tokenFromHandshake: true };
   }
 
   /** First send: contact + visitor + conversation + session + message in one transaction; a retry finds them again. */
@@ -136,6 +143,7 @@ export function createVisitorService(
     }
     const conversationId = ctx.conversationId;
     const author = visitorAuthor(visitor.contactId);
+    const token = ctx.tokenFromHandshake ? undefined : await tokens.sign(visitor);
     // The full transaction: routing, the assistant, reopening, answering a follow-up, images.
     const full = async () =>
       toMessage(
@@ -153,7 +161,7 @@ export function createVisitorService(
       );
     // A plain text into a session already queued or in an agent's hands: the batched write path.
     const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' } }, full);
-    return { message, conversationId };
+    return token ? { message, conversationId, token } : { message, conversationId };
   }
 
   /**

@@ -353,14 +353,17 @@ export class MessengerClient {
             this.outbox.remove(next.clientId);
             continue;
           }
+          // A token on a later ack too (the server repeats it on sockets that connected without one):
+          // only the first one starts the session.
+          const started = !!answer.data.token && !this.token;
           if (answer.data.token) this.options.store.set(STORAGE_KEYS.token, answer.data.token);
-          if (answer.data.token) this.account.sessionStarted();
+          if (started) this.account.sessionStarted();
           this.outbox.remove(next.clientId);
           sent = true;
           if (isMessage(answer.data.message)) this.applyEvents([answer.data.message]);
           // This send created the session: what the server wrote with it (a greeting, the
           // assistant's first answer) was pushed before this socket joined the conversation.
-          if (answer.data.token) void this.syncAll();
+          if (started) void this.syncAll();
           this.emit();
         } else if (isRetryable(answer.error.code) || TOKEN_ERRORS.includes(answer.error.code)) {
           this.onRequestError(answer.error);
