@@ -79,8 +79,23 @@ const emitTypes = () => ({
   },
 });
 
+/**
+ * socket.io's packages export an `esm-debug` build under the "development" condition, which
+ * node-resolve applies when NODE_ENV=development (`npm run dev`); it imports the CommonJS
+ * `debug` package, which these ESM bundles cannot take. Use the plain ESM build everywhere.
+ */
+const noSocketIoDebugBuilds = () => ({
+  name: 'no-socket-io-debug-builds',
+  async resolveId(source, importer, options) {
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    if (!resolved || !resolved.id.includes('/build/esm-debug/')) return null;
+    return { ...resolved, id: resolved.id.replace('/build/esm-debug/', '/build/esm/') };
+  },
+});
+
 const plugins = (extra = []) => [
   ...extra,
+  noSocketIoDebugBuilds(),
   minifyCss(),
   engineIoWebsocketOnly(),
   engineIoBrowser(),

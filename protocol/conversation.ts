@@ -30,7 +30,7 @@ export const ConversationSummary = z.object({
       state: SessionState,
       queue: z.object({ id: Uuid, name: z.string() }).nullable(),
       endedBy: EndedBy.nullable(),
-      /** For the desk's timers: handle time from connectedAt, after-contact work from endedAt. */
+      /** For the desk's timers: handle time from connectedAt (when the current agent got it, after a transfer), after-contact work from endedAt. */
       connectedAt: IsoDate.nullable().optional(),
       endedAt: IsoDate.nullable().optional(),
     })

@@ -60,6 +60,14 @@ export function createGateway(
     const pub = new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
     const sub = pub.duplicate();
     for (const c of [pub, sub]) c.on('error', (err) => logger.warn({ err }, 'redis adapter connection error'));
+    // The adapter does not await its PUBLISH: once the connection is closed (shutdown) a late emit would
+    // reject with nobody listening. Log it instead; clients resync on reconnect anyway.
+    const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+    (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
+      publish(channel, message).catch((err: unknown) => {
+        logger.warn({ err }, 'redis publish failed');
+        return 0;
+      });
     redis = [pub, sub];
     io.adapter(createAdapter(pub, sub));
     // Events fanned out while Redis was away may be lost to this node's clients, which cannot tell.

@@ -182,8 +182,13 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     const graceId = profiles.agents.find((a) => a.name === 'Grace Hopper')!.id;
     const toGrace = nextEvents<Offer>(g, 'offer');
     await expectOk(call(agent, 'session:transfer', { conversationId, target: { kind: 'agent', id: graceId } }));
-    expect((await toGrace)[0]).toMatchObject({ conversationId, transferredBy: 'Ada Lovelace' });
+    const [offer] = await toGrace;
+    expect(offer).toMatchObject({ conversationId, transferredBy: 'Ada Lovelace' });
     expect(await sessionOf(conversationId)).toMatchObject({ state: 'offered', agentId: graceId });
+    // Grace's handling timer starts when she accepts, not when Ada first took the chat.
+    const firstConnected = (await sessionOf(conversationId)).connectedAt!;
+    const detail = await expectOk(call<ConversationDetail>(g, 'offer:accept', { offerId: offer!.id }));
+    expect(Date.parse(detail.conversation.session!.connectedAt!)).toBeGreaterThan(firstConnected.getTime());
   });
 
   it('end → wrap-up (code required when the queue says so) → closed grey card with durations', async () => {

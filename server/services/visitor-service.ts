@@ -143,7 +143,6 @@ export function createVisitorService(
     }
     const conversationId = ctx.conversationId;
     const author = visitorAuthor(visitor.contactId);
-    const token = ctx.tokenFromHandshake ? undefined : await tokens.sign(visitor);
     // The full transaction: routing, the assistant, reopening, answering a follow-up, images.
     const full = async () =>
       toMessage(
@@ -161,7 +160,8 @@ export function createVisitorService(
       );
     // A plain text into a session already queued or in an agent's hands: the batched write path.
     const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' } }, full);
-    return token ? { message, conversationId, token } : { message, conversationId };
+    // Signed after the write: an await before it would let a socket's pipelined sends overtake each other.
+    return ctx.tokenFromHandshake ? { message, conversationId } : { message, conversationId, token: await tokens.sign(visitor) };
   }
 
   /**

@@ -46,6 +46,8 @@ export function badCall(name: unknown, args: unknown[]): string | null {
   if (name !== 'setAttributes') return null;
   for (const [key, value] of Object.entries(args[0] as object)) {
     if (!/^[A-Za-z][\w.-]{0,63}$/.test(key)) return `setAttributes: invalid name "${key}" (a letter, then letters, digits, _ . -; 64 at most)`;
+    // Refused now rather than later by the server, when the attributes may be held until a session exists.
+    if (/^(name|email|phone)$/.test(key)) return `setAttributes: "${key}" comes only from the identity token (identify)`;
     if (!(value === null || typeof value === 'boolean' || Number.isFinite(value) || (isString(value) && value.length <= 1000))) {
       return `setAttributes: "${key}" must be a string (1000 characters at most), a finite number, a boolean or null`;
     }

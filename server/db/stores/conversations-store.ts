@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ConversationSummary, Receipts } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
-import { agents, contacts, conversations, queues, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
+import { agents, contacts, conversations, queues, sessionEvents, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
 
 /** Conversations and their agent-facing summaries (rows ⇄ protocol mapping). */
 
@@ -33,8 +33,18 @@ const summaryColumns = {
   agentName: agents.name,
   s: sessions,
   queueName: queues.name,
+  // When the current agent got the chat (the last "connected"): after a transfer, their handling timer starts there.
+  agentSince: sql<Date | null>`(select max(e.at) from session_events e where e.session_id = "sessions"."id" and e.type = 'connected')`.mapWith(sessionEvents.at),
 };
-type SummaryRow = { c: ConversationRow; contactName: string | null; contactEmail: string | null; agentName: string | null; s: SessionRow | null; queueName: string | null };
+type SummaryRow = {
+  c: ConversationRow;
+  contactName: string | null;
+  contactEmail: string | null;
+  agentName: string | null;
+  s: SessionRow | null;
+  queueName: string | null;
+  agentSince: Date | null;
+};
 
 function toSummary(r: SummaryRow): ConversationSummary {
   const { c } = r;
@@ -50,7 +60,7 @@ function toSummary(r: SummaryRow): ConversationSummary {
           state: r.s.state,
           queue: r.s.queueId && r.queueName !== null ? { id: r.s.queueId, name: r.queueName } : null,
           endedBy: r.s.endedBy,
-          connectedAt: r.s.connectedAt?.toISOString() ?? null,
+          connectedAt: (r.agentSince ?? r.s.connectedAt)?.toISOString() ?? null,
           endedAt: r.s.endedAt?.toISOString() ?? null,
         }
       : null,
