@@ -111,7 +111,9 @@ export async function latencySweep(fleet: Fleet, loads: number[], durationMs: nu
     if (saturated && offered !== HEADLINE_LOAD) continue;
     const level = await atOfferedLoad(fleet, offered, durationMs);
     results.push(level);
-    saturated ||= level.latency.p99 > saturatedP99Ms || level.lost > 0;
+    // A couple of messages due at the window's very edge can miss the receipt window (the bare relay shows it
+    // too): saturation is a p99 over the limit or more than 0.1 % not delivered, not a single straggler.
+    saturated ||= level.latency.p99 > saturatedP99Ms || level.lost > level.sent * 0.001;
     await sleep(500);
   }
   return results;
