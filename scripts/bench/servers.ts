@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { createScratchDatabase, dropScratchDatabase, freePort } from '../../server/testing/scratch.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
@@ -22,45 +22,10 @@ export interface RunningNodes {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 function adminUrl(baseUrl: string): string {
   const url = new URL(baseUrl);
   url.pathname = '/postgres';
   return url.toString();
-}
-
-/** A new, empty database for this run (dropped by `stop`). */
-async function createDatabase(baseUrl: string): Promise<{ name: string; url: string }> {
-  const name = `bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const sql = postgres(adminUrl(baseUrl), { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`CREATE DATABASE "${name}"`);
-  } finally {
-    await sql.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-async function dropDatabase(baseUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl(baseUrl), { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await sql.end();
-  }
 }
 
 export async function postgresVersion(baseUrl: string): Promise<string> {
@@ -116,7 +81,7 @@ export async function startParley(opts: { nodes: number; databaseUrl: string; re
   const urls = ports.map((p) => `http://127.0.0.1:${p}`);
   const publicUrl = opts.nodes === 1 ? urls[0]! : 'http://parley.localhost';
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const db = await createDatabase(opts.databaseUrl);
+  const db = await createScratchDatabase(opts.databaseUrl, 'bench');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -135,7 +100,7 @@ export async function startParley(opts: { nodes: number; databaseUrl: string; re
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
-    await dropDatabase(opts.databaseUrl, db.name).catch((err) => console.error(`could not drop ${db.name}: ${err}`));
+    await dropScratchDatabase(db).catch((err) => console.error(`could not drop ${db.name}: ${err}`));
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {

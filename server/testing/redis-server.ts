@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './scratch.ts';
 
 /**
  * A private redis-server for tests that stop and restart Redis: its own free
@@ -12,18 +13,6 @@ export interface RedisInstance {
   /** Stops it (SIGKILL when `hard`, like a crash); `start()` brings it back on the same port, empty. */
   stop(hard?: boolean): Promise<void>;
   start(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 function answersPing(port: number): Promise<boolean> {

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { freePort, startRedis, type RedisInstance } from '../../server/testing/redis-server.ts';
+import { startRedis, type RedisInstance } from '../../server/testing/redis-server.ts';
+import { createScratchDatabase, dropScratchDatabase, freePort } from '../../server/testing/scratch.ts';
 
 export const PUBLIC_URL = 'http://parley.localhost';
 
@@ -34,24 +34,6 @@ export interface ChaosCluster {
   /** Destroys every client connection through the balancer (a network blip for everyone). */
   cutConnections(): number;
   stop(): Promise<void>;
-}
-
-async function createDatabase(baseUrl: string): Promise<{ name: string; url: string; adminUrl: string }> {
-  const name = `chaos_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new URL(baseUrl);
-  admin.pathname = '/postgres';
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  await sql.unsafe(`CREATE DATABASE "${name}"`);
-  await sql.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString(), adminUrl: admin.toString() };
-}
-
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await sql.end();
 }
 
 function serverNode(port: number, env: NodeJS.ProcessEnv): ChaosNode {
@@ -143,7 +125,7 @@ function balancer(ports: number[]): Promise<{ server: Server; port: number; cut(
 
 export async function startCluster(options: { nodes: number; baseDatabaseUrl: string }): Promise<ChaosCluster> {
   const redis = await startRedis();
-  const db = await createDatabase(options.baseDatabaseUrl);
+  const db = await createScratchDatabase(options.baseDatabaseUrl, 'chaos');
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-chaos-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -169,7 +151,7 @@ export async function startCluster(options: { nodes: number; baseDatabaseUrl: st
   } catch (err) {
     await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
     await redis.stop();
-    await dropDatabase(db.adminUrl, db.name);
+    await dropScratchDatabase(db);
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -185,7 +167,7 @@ export async function startCluster(options: { nodes: number; baseDatabaseUrl: st
       await new Promise<void>((resolve) => lb.server.close(() => resolve()));
       await Promise.all(nodes.map((n) => n.stop('SIGTERM')));
       await redis.stop();
-      await dropDatabase(db.adminUrl, db.name);
+      await dropScratchDatabase(db);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

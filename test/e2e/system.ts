@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { createScratchDatabase, dropScratchDatabase, freePort } from '../../server/testing/scratch.ts';
 
 export interface RunningSystem {
   url: string;
@@ -21,36 +21,6 @@ export interface RunningSystem {
 export const DEMO_AGENT = { email: 'agent@demo.shop', password: 'parley-demo', name: 'Ada Lovelace' };
 export const SECOND_AGENT = { email: 'agent2@demo.shop', password: 'parley-demo', name: 'Grace Hopper' };
 export const DEMO_WEBSITE_KEY = 'demo-shop';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function createDatabase(baseUrl: string): Promise<{ name: string; url: string; adminUrl: string }> {
-  const name = `e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new URL(baseUrl);
-  admin.pathname = '/postgres';
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  await sql.unsafe(`CREATE DATABASE "${name}"`);
-  await sql.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString(), adminUrl: admin.toString() };
-}
-
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await sql.end();
-}
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -113,7 +83,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
   // One node: its own URL is public. Several: a shared public origin, as behind a proxy.
   const publicUrl = nodes === 1 ? urls[0]! : 'http://parley.localhost';
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const db = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
+  const db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'e2e') : undefined;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -147,7 +117,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
     database: db ? { name: db.name, adminUrl: db.adminUrl } : undefined,
     async stop() {
       await Promise.all(children.map(stopChild));
-      if (db) await dropDatabase(db.adminUrl, db.name);
+      if (db) await dropScratchDatabase(db);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,7 @@ import 'axe-core';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
 import { createStore, STORAGE_KEYS } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
+import { animationsDone } from '../testing/animations.ts';
 
 /**
  * Issue 6 §8 as a keyboard or screen-reader user meets it: focus trapped in the open
@@ -32,6 +33,7 @@ const byId = <T extends HTMLElement = HTMLElement>(h: MessengerHandle, testid: s
 const focused = (h: MessengerHandle) => root(h).activeElement as HTMLElement | null;
 
 async function violations(h: MessengerHandle): Promise<string[]> {
+  await animationsDone(h.element);
   const result = await axe.run(h.element, { resultTypes: ['violations'] });
   return result.violations.map((v) => `${v.id}: ${v.nodes[0]?.html ?? ''}`);
 }

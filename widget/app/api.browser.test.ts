@@ -10,6 +10,7 @@ import { createFacade } from '../loader/facade.ts';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
+import { animationsDone } from '../testing/animations.ts';
 
 /**
  * The public API end to end in the browser: the facade (what `window.Messenger` and
@@ -173,6 +174,7 @@ describe('Messenger API (facade + app)', () => {
     expect(closed.violations.map((v) => `${v.id}: ${v.nodes[0]?.html}`)).to.deep.equal([]);
     await messenger('open');
     await waitFor(() => $('panel'), 'panel');
+    await animationsDone(handle!.element);
     const open = await axe.run(handle!.element, { resultTypes: ['violations'] });
     expect(open.violations.map((v) => `${v.id}: ${v.nodes[0]?.html}`)).to.deep.equal([]);
   });
