@@ -1,14 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import postgres from 'postgres';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, Offer, SessionCard } from '../../protocol/index.ts';
-import { openDatabase, type Database } from '../db/client.ts';
-import { websites } from '../db/schema.ts';
-import { startServer, type RunningServer } from '../main.ts';
+import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
-import { call, closeSockets, connectAgent, connectVisitor, expectOk } from '../testing/test-kit.ts';
+import { call, connectAgent, connectVisitor, expectOk } from '../testing/test-kit.ts';
+import { useTwoNodes } from '../testing/two-nodes.ts';
 
 /**
  * Issue 7 §1: the visitor on node A, the agent on node B and a supervisor on
@@ -35,43 +32,7 @@ function next<T>(typed: Socket, event: string, ok: (p: T) => boolean = () => tru
 }
 
 describe.skipIf(!databaseUrl)('every live feature across two nodes', () => {
-  const dbName = `parley_features_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const dbs: Database[] = [];
-  const nodes: RunningServer[] = [];
-  const admin = () => {
-    const url = new URL(databaseUrl!);
-    url.pathname = '/postgres';
-    return postgres(url.toString(), { max: 1, onnotice: () => {} });
-  };
-
-  beforeAll(async () => {
-    const a = admin();
-    await a.unsafe(`CREATE DATABASE "${dbName}"`);
-    await a.end();
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${dbName}`;
-    for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: url.toString(), max: 4 }));
-    await dbs[0]!.migrate();
-    for (const [i, database] of dbs.entries()) {
-      nodes.push(
-        await startServer({
-          database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
-          banner: false,
-        }),
-      );
-    }
-    await dbs[0]!.db.update(websites).set({ allowedOrigins: nodes.map((n) => new URL(n.url).origin) }).where(eq(websites.key, DEMO.websiteKey));
-  });
-
-  afterAll(async () => {
-    closeSockets();
-    for (const n of nodes) await n.close();
-    for (const d of dbs) await d.close();
-    const a = admin();
-    await a.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await a.end();
-  });
+  const { nodes } = useTwoNodes(databaseUrl!, redisUrl, 4);
 
   it('relays presence, session cards, offers, typing and messages between the nodes', { timeout: 600_000 }, async () => {
     const [nodeA, nodeB] = nodes as [RunningServer, RunningServer];

@@ -1,13 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Offer } from '../../protocol/index.ts';
-import { openDatabase, type Database } from '../db/client.ts';
-import { agentQueues, agents, offers, queues, sessions, websites } from '../db/schema.ts';
-import { startServer, type RunningServer } from '../main.ts';
+import { agentQueues, agents, offers, queues, sessions } from '../db/schema.ts';
+import type { RunningServer } from '../main.ts';
 import { hashPassword } from '../services/passwords.ts';
-import { call, closeSockets, connectAgent, connectVisitor, expectOk, type AgentSocket } from '../testing/test-kit.ts';
+import { call, connectAgent, connectVisitor, expectOk, type AgentSocket } from '../testing/test-kit.ts';
+import { useTwoNodes } from '../testing/two-nodes.ts';
 
 /**
  * Two server instances in this process (separate connection pools, separate
@@ -21,46 +20,10 @@ const LIMITS = [1, 2, 3, 5, 8, 12];
 const VISITORS = 50;
 
 describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
-  const dbName = `parley_multi_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const dbs: Database[] = [];
-  const nodes: RunningServer[] = [];
-  const admin = () => {
-    const url = new URL(databaseUrl!);
-    url.pathname = '/postgres';
-    return postgres(url.toString(), { max: 1, onnotice: () => {} });
-  };
-
-  beforeAll(async () => {
-    const a = admin();
-    await a.unsafe(`CREATE DATABASE "${dbName}"`);
-    await a.end();
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${dbName}`;
-    for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: url.toString(), max: 8 }));
-    await dbs[0]!.migrate();
-    for (const [i, database] of dbs.entries()) {
-      nodes.push(
-        await startServer({
-          database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
-          banner: false,
-        }),
-      );
-    }
-  });
-
-  afterAll(async () => {
-    closeSockets();
-    for (const n of nodes) await n.close();
-    for (const d of dbs) await d.close();
-    const a = admin();
-    await a.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await a.end();
-  });
+  const { nodes, db: sharedDb } = useTwoNodes(databaseUrl!, redisUrl, 8);
 
   it('never offers a session twice at once, never exceeds a limit, loses no session', { timeout: 60_000 }, async () => {
-    const db = dbs[0]!.db;
-    await db.update(websites).set({ allowedOrigins: nodes.map((n) => new URL(n.url).origin) }).where(eq(websites.key, 'demo-shop'));
+    const db = sharedDb();
     const [general] = await db.update(queues).set({ offerTimeoutSec: 1 }).where(eq(queues.name, 'General')).returning();
     const hash = await hashPassword('load-test-pw');
     const people: { email: string; limit: number; id: string }[] = [];

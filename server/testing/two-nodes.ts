@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
+import { openDatabase, type Database } from '../db/client.ts';
+import { websites } from '../db/schema.ts';
+import { startServer, type RunningServer } from '../main.ts';
+import { DEMO } from '../services/seed-demo.ts';
+import { createScratchDatabase, dropScratchDatabase, type ScratchDatabase } from './scratch.ts';
+import { closeSockets } from './test-kit.ts';
+
+export interface TwoNodes {
+  /** Node A (seeded the demo) and node B, each with its own pool, Socket.IO server and sweeper. */
+  nodes: RunningServer[];
+  /** Node A's database handle (both nodes share the database). */
+  db: () => Database['db'];
+}
+
+/**
+ * Two server instances in this process on one fresh Postgres database, fanning out through
+ * Redis; the demo website accepts both nodes' origins. Registers its own beforeAll/afterAll.
+ */
+export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: number): TwoNodes {
+  const dbs: Database[] = [];
+  const nodes: RunningServer[] = [];
+  let scratch: ScratchDatabase | null = null;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(databaseUrl, 'parley_nodes');
+    for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: scratch.url, max: poolSize }));
+    await dbs[0]!.migrate();
+    for (const [i, database] of dbs.entries()) {
+      nodes.push(
+        await startServer({
+          database,
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
+          banner: false,
+        }),
+      );
+    }
+    await dbs[0]!.db.update(websites).set({ allowedOrigins: nodes.map((n) => new URL(n.url).origin) }).where(eq(websites.key, DEMO.websiteKey));
+  });
+
+  afterAll(async () => {
+    closeSockets();
+    for (const n of nodes) await n.close();
+    for (const d of dbs) await d.close();
+    if (scratch) await dropScratchDatabase(scratch);
+  });
+
+  return { nodes, db: () => dbs[0]!.db };
+}
