@@ -39,6 +39,15 @@ export interface VisitorContext {
    * after its next reconnect.
    */
   tokenFromHandshake?: boolean;
+  /** The token last signed for this socket, reused while the visitor row and its token version stay the same. */
+  issued?: { key: string; token: string };
+}
+
+/** A visitor token for this socket's visitor: signed once, then reused (a send ack may repeat it). */
+async function tokenFor(ctx: VisitorContext, visitor: VisitorRow, sign: (v: VisitorRow) => Promise<string>): Promise<string> {
+  const key = `${visitor.id}:${visitor.tokenVersion}`;
+  if (ctx.issued?.key !== key) ctx.issued = { key, token: await sign(visitor) };
+  return ctx.issued.token;
 }
 
 const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | null): Author => ({
@@ -130,7 +139,7 @@ export function createVisitorService(
     ctx.visitor = outcome.visitor;
     ctx.conversationId = outcome.conversationId;
     const message = toMessage(outcome.row);
-    return { message, conversationId: outcome.conversationId, token: await tokens.sign(outcome.visitor) };
+    return { message, conversationId: outcome.conversationId, token: await tokenFor(ctx, outcome.visitor, tokens.sign) };
   }
 
   async function send(ctx: VisitorContext, input: SendMessage): Promise<VisitorSendResult> {
@@ -161,7 +170,7 @@ export function createVisitorService(
     // A plain text into a session already queued or in an agent's hands: the batched write path.
     const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' } }, full);
     // Signed after the write: an await before it would let a socket's pipelined sends overtake each other.
-    return ctx.tokenFromHandshake ? { message, conversationId } : { message, conversationId, token: await tokens.sign(visitor) };
+    return ctx.tokenFromHandshake ? { message, conversationId } : { message, conversationId, token: await tokenFor(ctx, visitor, tokens.sign) };
   }
 
   /**
