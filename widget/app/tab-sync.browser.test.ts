@@ -1,12 +1,9 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { FakeServer, waitFor } from '../testing/fake-server.ts';
-import { openTab, type TabFrame, type TabSetup } from '../testing/tab-frames.ts';
+import { FakeServer } from '../testing/fake-server.ts';
+import { freshKey as keyFor, untilInTabs as until, useTabs, type TabFrame, type TabSetup } from '../testing/tab-frames.ts';
 
-let n = 0;
-const freshKey = () => `tab-sync-${Date.now()}-${n++}`;
-/** Each "tab" loads its own copy of the widget's modules: slow on a busy machine, hence the long waits. */
-const until = <T>(check: () => T | null | undefined | false, what: string) => waitFor(check, what, 15_000);
+const freshKey = () => keyFor('tab-sync');
 const $ = (tab: TabFrame, testid: string) => tab.handle.element.shadowRoot!.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
 const badge = (tab: TabFrame) => $(tab, 'badge')?.textContent ?? '';
 
@@ -33,16 +30,7 @@ function setHidden(tab: TabFrame, hidden: boolean): void {
 
 describe('tabs keep the widget in step', function () {
   this.timeout(45_000);
-  const tabs: TabFrame[] = [];
-  const open = async (server: FakeServer, key: string, setup?: TabSetup) => {
-    const tab = await openTab(server, key, setup);
-    tabs.push(tab);
-    return tab;
-  };
-  afterEach(() => {
-    tabs.splice(0).forEach((t) => t.close());
-    localStorage.clear();
-  });
+  const open = useTabs();
 
   it('opens, closes and shows the same draft in every tab', async () => {
     const server = new FakeServer();

@@ -1,5 +1,6 @@
 import type { MessengerHandle, MountOptions } from '../app/index.ts';
-import type { FakeServer, FakeLink } from './fake-server.ts';
+/// <reference types="mocha" />
+import { waitFor, type FakeServer, type FakeLink } from './fake-server.ts';
 
 /**
  * "Browser tabs" for cross-tab tests: same-origin iframes, each running its own copy of
@@ -56,3 +57,24 @@ export const shownRows = (tab: TabFrame): string[] =>
   );
 
 export const connectedLinks = (server: FakeServer): FakeLink[] => server.links.filter((l) => l.connected);
+
+let keys = 0;
+/** A website key no earlier test used: tabs of one key share a lock, a channel and storage. */
+export const freshKey = (prefix: string): string => `${prefix}-${Date.now()}-${keys++}`;
+
+/** Each "tab" loads its own copy of the widget's modules: slow on a busy machine, hence the long waits. */
+export const untilInTabs = <T>(check: () => T | null | undefined | false, what: string) => waitFor(check, what, 15_000);
+
+/** Opens tabs for one test and closes them (and clears the shared storage) after it. */
+export function useTabs(): (server: FakeServer, key: string, setup?: TabSetup) => Promise<TabFrame> {
+  const tabs: TabFrame[] = [];
+  afterEach(() => {
+    tabs.splice(0).forEach((t) => t.close());
+    localStorage.clear();
+  });
+  return async (server, key, setup) => {
+    const tab = await openTab(server, key, setup);
+    tabs.push(tab);
+    return tab;
+  };
+}

@@ -1,27 +1,15 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { FakeServer, waitFor } from '../../testing/fake-server.ts';
+import { FakeServer } from '../../testing/fake-server.ts';
 import { createStore } from '../storage.ts';
-import { connectedLinks, openTab, shownRows, type TabFrame } from '../../testing/tab-frames.ts';
+import { connectedLinks, freshKey as keyFor, shownRows, untilInTabs as until, useTabs, type TabFrame } from '../../testing/tab-frames.ts';
 
-let n = 0;
-const freshKey = () => `tabs-${Date.now()}-${n++}`;
+const freshKey = () => keyFor('tabs');
 
-/** Each "tab" loads its own copy of the widget's modules: slow on a busy machine, hence the long waits. */
-const until = <T>(check: () => T | null | undefined | false, what: string) => waitFor(check, what, 15_000);
 
 describe('one connection per browser (tabs as same-origin iframes)', function () {
   this.timeout(45_000);
-  const tabs: TabFrame[] = [];
-  const open = async (server: FakeServer, key: string, setup?: Parameters<typeof openTab>[2]) => {
-    const tab = await openTab(server, key, setup);
-    tabs.push(tab);
-    return tab;
-  };
-  afterEach(() => {
-    tabs.splice(0).forEach((t) => t.close());
-    localStorage.clear();
-  });
+  const open = useTabs();
 
   it('shares one socket between two tabs, and both show an incoming message', async () => {
     const server = new FakeServer();
