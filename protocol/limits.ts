@@ -7,3 +7,10 @@ export const HEARTBEAT_INTERVAL_MS = 15_000;
 export const HEARTBEAT_TIMEOUT_MS = 5_000;
 /** Typing indicators expire on the receiving side if no refresh arrives. */
 export const TYPING_TTL_MS = 6_000;
+
+/** Custom attributes (`attributes:set`, `Messenger('setAttributes')`): checked alike by the widget and the server. */
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+export const MAX_ATTRIBUTES_PER_CALL = 50;
+export const MAX_ATTRIBUTE_VALUE_LENGTH = 1000;
+/** name, email and phone come only from a verified identity, whatever their case. */
+export const isReservedAttribute = (key: string): boolean => ['name', 'email', 'phone'].includes(key.toLowerCase());

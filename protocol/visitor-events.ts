@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTES_PER_CALL, MAX_ATTRIBUTE_VALUE_LENGTH } from './limits.ts';
 import { IsoDate, Locale, Seq, Uuid } from './common.ts';
 import { Author, Message, SendMessage } from './message.ts';
 import { ReceiptEvent } from './contacts.ts';
@@ -44,9 +45,11 @@ export const IdentifyResult = z.object({
 export type IdentifyResult = z.infer<typeof IdentifyResult>;
 
 /** `Messenger('setAttributes', {...})`: custom data shown to agents; never name/email (those come from identity). */
-export const AttributeKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/);
-export const AttributeValue = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
-export const SetAttributesInput = z.object({ attributes: z.record(AttributeKey, AttributeValue).refine((r) => Object.keys(r).length <= 50, 'At most 50 attributes.') });
+export const AttributeKey = z.string().regex(ATTRIBUTE_KEY_PATTERN);
+export const AttributeValue = z.union([z.string().max(MAX_ATTRIBUTE_VALUE_LENGTH), z.number().finite(), z.boolean(), z.null()]);
+export const SetAttributesInput = z.object({
+  attributes: z.record(AttributeKey, AttributeValue).refine((r) => Object.keys(r).length <= MAX_ATTRIBUTES_PER_CALL, `At most ${MAX_ATTRIBUTES_PER_CALL} attributes.`),
+});
 export type SetAttributesInput = z.infer<typeof SetAttributesInput>;
 
 export const SyncRequest = z.object({ afterSeq: Seq });

@@ -1,4 +1,4 @@
-import { AppError, IDENTITY_MAX_TTL_SECONDS, IdentityClaims } from '../../protocol/index.ts';
+import { AppError, IDENTITY_MAX_TTL_SECONDS, IdentityClaims, isReservedAttribute } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 
 /**
@@ -31,9 +31,6 @@ export function contactFieldsFrom(claims: IdentityClaims): { name?: string; emai
   };
 }
 
-/** Keys `attributes:set` refuses: those fields come only from a verified identity. */
-const RESERVED_ATTRIBUTES = new Set(['name', 'email', 'phone']);
-
 /**
  * Merges a widget's attributes into the stored ones: values become strings, null deletes.
  * Throws VALIDATION_FAILED for a reserved key or when the result would exceed `maxKeys`.
@@ -43,7 +40,7 @@ export function mergeAttributes(
   patch: Record<string, string | number | boolean | null>,
   maxKeys: number,
 ): Record<string, string> {
-  const reserved = Object.keys(patch).filter((k) => RESERVED_ATTRIBUTES.has(k.toLowerCase()));
+  const reserved = Object.keys(patch).filter(isReservedAttribute);
   if (reserved.length) {
     throw new AppError(
       'VALIDATION_FAILED',

@@ -2,8 +2,9 @@
  * Argument checks of the public API, shared by the loader and the npm entry (no zod:
  * the loader has a 2.5 KB budget, hence the terse table). Returns the message of the
  * rejected Promise (`Messenger: <message>`), or null when the call is fine.
- * Attributes follow protocol's SetAttributesInput.
+ * Attributes follow protocol's SetAttributesInput, through the zod-free constants of protocol/limits.ts.
  */
+import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTES_PER_CALL, MAX_ATTRIBUTE_VALUE_LENGTH, isReservedAttribute } from '../../protocol/limits.ts';
 export const COMMANDS = ['boot', 'open', 'close', 'toggle', 'show', 'hide', 'identify', 'setAttributes', 'logout', 'consent', 'on'];
 export const EVENTS = ['ready', 'open', 'close', 'message', 'unread'];
 
@@ -30,7 +31,7 @@ const RULES: [string, string, Check, string][] = [
   ['boot', 'options.theme.launcherLabel', optional((x) => isString(x) && x.length <= 40), 'a string of 40 characters at most'],
   ['boot', 'options.deferUntilConsent', optional((x) => typeof x === 'boolean'), 'a boolean'],
   ['identify', 'token', isJwt, 'a JWT string or a function returning one'],
-  ['setAttributes', 'attributes', (x) => isObject(x) && Object.keys(x).length <= 50, 'an object of 50 attributes at most'],
+  ['setAttributes', 'attributes', (x) => isObject(x) && Object.keys(x).length <= MAX_ATTRIBUTES_PER_CALL, `an object of ${MAX_ATTRIBUTES_PER_CALL} attributes at most`],
   ['on', 'event', (x) => EVENTS.includes(x), `one of ${EVENTS.join(', ')}`],
   ['on', 'handler', (x) => typeof x === 'function', 'a function'],
 ];
@@ -45,10 +46,10 @@ export function badCall(name: unknown, args: unknown[]): string | null {
   }
   if (name !== 'setAttributes') return null;
   for (const [key, value] of Object.entries(args[0] as object)) {
-    if (!/^[A-Za-z][\w.-]{0,63}$/.test(key)) return `setAttributes: invalid name "${key}" (a letter, then letters, digits, _ . -; 64 at most)`;
+    if (!ATTRIBUTE_KEY_PATTERN.test(key)) return `setAttributes: invalid name "${key}" (a letter, then letters, digits, _ . -; 64 at most)`;
     // Refused now rather than later by the server, when the attributes may be held until a session exists.
-    if (/^(name|email|phone)$/.test(key)) return `setAttributes: "${key}" comes only from the identity token (identify)`;
-    if (!(value === null || typeof value === 'boolean' || Number.isFinite(value) || (isString(value) && value.length <= 1000))) {
+    if (isReservedAttribute(key)) return `setAttributes: "${key}" comes only from the identity token (identify)`;
+    if (!(value === null || typeof value === 'boolean' || Number.isFinite(value) || (isString(value) && value.length <= MAX_ATTRIBUTE_VALUE_LENGTH))) {
       return `setAttributes: "${key}" must be a string (1000 characters at most), a finite number, a boolean or null`;
     }
   }

@@ -125,6 +125,7 @@ describe('Messenger API (facade + app)', () => {
     expect(await rejection(messenger('setAttributes', { '1plan': 'pro' }))).to.contain('invalid name "1plan"');
     expect(await rejection(messenger('setAttributes', { plan: { nested: true } }))).to.contain('"plan" must be a string');
     expect(await rejection(messenger('setAttributes', { email: 'bob@example.com' }))).to.contain('comes only from the identity token');
+    expect(await rejection(messenger('setAttributes', { Email: 'bob@example.com' }))).to.contain('comes only from the identity token');
     expect(await rejection(messenger('on', 'nope', () => undefined))).to.contain('on: event must be one of ready, open, close, message, unread');
     expect(await rejection(messenger('on', 'open'))).to.contain('on: handler must be a function');
     await messenger('open');
