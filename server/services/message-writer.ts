@@ -13,13 +13,21 @@ import type { ServiceDeps } from './deps.ts';
  * reopen, follow-up, taking a waiting conversation, images) runs the caller's full
  * transaction unchanged. What a committed batch tells the world is what the full path
  * tells for a plain message: the messages to the conversation room (before the acks),
- * then the conversation summaries to every agent (coalesced, one query per round).
+ * then the conversation's new preview to the desks that list it (coalesced: one summary
+ * query per round, at most one round per `announceEveryMs`).
  */
 export interface WritePathOptions {
   /** How long the first message of a batch waits for company (ms); 0 = the current event-loop turn. */
   windowMs: number;
   /** The most messages one transaction carries. */
   maxBatch: number;
+  /** How many batches may be in flight at once, each on its own database connection. */
+  maxInFlight: number;
+  /**
+   * The least time between two rounds of list previews (ms). Under load a conversation then gets one
+   * summary per round however many messages it received; the message itself is never delayed.
+   */
+  announceEveryMs: number;
   /**
    * METRICS HOOK: called once per committed batch with its size and transaction time;
    * wire a histogram here (createServices' `writePath` option). Must be cheap; errors are ignored.
@@ -27,7 +35,11 @@ export interface WritePathOptions {
   onBatch?: (info: BatchInfo) => void;
 }
 
-export const DEFAULT_WRITE_PATH: WritePathOptions = { windowMs: 1, maxBatch: 256 };
+/**
+ * No window: an idle node writes a message at once, and under load batches form by themselves
+ * while two are in flight (one executing while the other commits).
+ */
+export const DEFAULT_WRITE_PATH: WritePathOptions = { windowMs: 0, maxBatch: 256, maxInFlight: 2, announceEveryMs: 200 };
 
 export type { BatchInfo, FastAppend };
 
@@ -37,37 +49,34 @@ export function createMessageWriter({ db, publisher, logger }: ServiceDeps, opts
   const dirty = new Set<string>();
   let announcing: Promise<void> | null = null;
 
-  /** conversation:updated for every conversation touched since the last round (a newer round reads newer rows). */
+  /** The new preview of every conversation touched since the last round (a newer round reads newer rows). */
   async function announce(): Promise<void> {
     while (dirty.size) {
       const ids = [...dirty];
       dirty.clear();
       try {
-        for (const summary of await conversationSummaries(db, ids)) publisher.conversationUpdated(summary);
+        for (const summary of await conversationSummaries(db, ids)) publisher.conversationPreview(summary);
       } catch (err) {
         logger.warn({ err }, 'announcing written conversations failed');
       }
+      // What gets written meanwhile waits for the next round.
+      if (opts.announceEveryMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.announceEveryMs).unref());
     }
     announcing = null;
   }
 
-  function afterCommit(rows: MessageRow[]): void {
-    const byConversation = new Map<string, Message[]>();
-    for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
+  function afterCommit(created: { row: MessageRow; append: FastAppend }[]): void {
+    // Seq order within each conversation; the sending socket has its ack.
+    for (const { row, append } of [...created].sort((a, b) => a.row.seq - b.row.seq)) {
       const message = toMessage(row);
       built.set(row, message);
-      const list = byConversation.get(row.conversationId);
-      if (list) list.push(message);
-      else byConversation.set(row.conversationId, [message]);
-    }
-    for (const [conversationId, messages] of byConversation) {
-      publisher.messages(conversationId, messages);
-      dirty.add(conversationId);
+      publisher.messages(row.conversationId, [message], append.originSocketId);
+      dirty.add(row.conversationId);
     }
     announcing ??= announce();
   }
 
-  const batcher = createMessageBatcher(db, { windowMs: opts.windowMs, maxBatch: opts.maxBatch, onBatch: opts.onBatch, afterCommit });
+  const batcher = createMessageBatcher(db, { windowMs: opts.windowMs, maxBatch: opts.maxBatch, maxInFlight: opts.maxInFlight, onBatch: opts.onBatch, afterCommit });
 
   /** Conversations with a full-path send running on this node: later sends follow it there, in order. */
   const slowRunning = new Map<string, number>();

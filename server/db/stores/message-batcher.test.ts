@@ -87,6 +87,29 @@ describe.each(backends)('batched message writes on $name', (backend) => {
     expect(row!.lastMessageAuthorKind).toBe('agent');
   });
 
+  it('with several batches in flight keeps each conversation in one of them: every sender’s order, gap-free seqs', async () => {
+    const batches: BatchInfo[] = [];
+    const batcher = createMessageBatcher(database.db, { windowMs: 0, maxBatch: 5, maxInFlight: 3, onBatch: (b) => batches.push(b) });
+    const convs = await Promise.all([conversation('waiting'), conversation('active', agentId), conversation('offered'), conversation('waiting')]);
+    const sends: Promise<FastOutcome>[] = [];
+    // Arriving over many event-loop turns while earlier batches are still being written.
+    for (let i = 0; i < 25; i++) {
+      for (const c of convs) sends.push(batcher.append(fromVisitor(c.id, `v${i}`)));
+      if (i % 3 === 0) sends.push(batcher.append(fromAgent(convs[1]!.id, `a${i}`)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await Promise.all(sends);
+    expect(outcomes.every((o) => o.kind === 'created')).toBe(true);
+    expect(batches.length).toBeGreaterThan(convs.length);
+    for (const c of convs) {
+      const rows = await transcript(c.id);
+      expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+      expect(rows.map((r) => r.text).filter((t) => t?.startsWith('v'))).toEqual(Array.from({ length: 25 }, (_, i) => `v${i}`));
+    }
+    const agentTexts = (await transcript(convs[1]!.id)).map((r) => r.text).filter((t) => t?.startsWith('a'));
+    expect(agentTexts).toEqual(Array.from({ length: 25 }, (_, i) => i).filter((i) => i % 3 === 0).map((i) => `a${i}`));
+  });
+
   it('caps a batch at maxBatch and sends the rest in the next one', async () => {
     const batches: BatchInfo[] = [];
     const batcher = createMessageBatcher(database.db, { windowMs: 50, maxBatch: 4, onBatch: (b) => batches.push(b) });

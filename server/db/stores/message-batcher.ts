@@ -5,12 +5,13 @@ import { writeMessageBatch, type FastAppend, type FastOutcome } from './message-
 
 /**
  * Group commit for plain text messages. Appends wait at most `windowMs` for company
- * (a full batch of `maxBatch` goes at once); one batch is in flight per node and the
- * next one accumulates meanwhile, so under load batches grow by themselves and each
- * costs the same few statements (see message-batch.ts). Callers hear back only after
- * COMMIT: a failed batch rejects every caller in it (or, when the statement refused some
- * message's data, sends each caller to the full path), and none of its rows exist.
- * One batch at a time also keeps each sender's messages in the order they arrived.
+ * (a full batch of `maxBatch` goes at once). At most `maxInFlight` batches are in flight
+ * per node and the next ones accumulate meanwhile, so under load batches grow by
+ * themselves and each costs the same one round trip (see message-batch.ts). A conversation
+ * is in at most one batch in flight: its later messages wait for the next one, which keeps
+ * each sender's messages in the order they arrived. Callers hear back only after COMMIT:
+ * a failed batch rejects every caller in it (or, when the statement refused some message's
+ * data, sends each caller to the full path), and none of its rows exist.
  */
 export interface BatchInfo {
   /** Distinct appends written by the batch (same conversation + client id counted once). */
@@ -24,10 +25,12 @@ export interface MessageBatcherOptions {
   windowMs: number;
   /** The most appends one transaction carries. */
   maxBatch: number;
+  /** How many batches may be in flight at once (each on its own connection); 1 by default. */
+  maxInFlight?: number;
   /** Metrics hook, once per committed batch. Must not throw (errors are swallowed). */
   onBatch?: (info: BatchInfo) => void;
-  /** After commit, before any caller hears back (e.g. publish the created rows). Must not throw. */
-  afterCommit?: (created: MessageRow[]) => void;
+  /** After commit, before any caller hears back (e.g. publish the created rows, each with what was appended). Must not throw. */
+  afterCommit?: (created: { row: MessageRow; append: FastAppend }[]) => void;
 }
 
 export interface MessageBatcher {
@@ -65,16 +68,20 @@ const retryable = (err: unknown) => ['40P01', '40001'].includes(sqlState(err) ??
 const refusedData = (err: unknown) => /^(22|23|54)/.test(sqlState(err) ?? '');
 
 const entryKey = (a: FastAppend) => `${a.conversationId}/${a.clientId}`.toLowerCase();
+const conversationKey = (e: Entry) => e.append.conversationId.toLowerCase();
 
 function settle(entry: Entry, outcome: FastOutcome): void {
   entry.waiters.forEach((w, i) => w.resolve(i > 0 && outcome.kind === 'created' ? { kind: 'duplicate', row: outcome.row } : outcome));
 }
 
 export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): MessageBatcher {
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   let pending = new Map<string, Entry>();
   /** Cancels the scheduled flush, when one is scheduled. */
   let cancelTimer: (() => void) | null = null;
-  let inFlight: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+  /** Conversations with a batch in flight. */
+  const busy = new Set<string>();
 
   async function write(entries: Entry[]): Promise<void> {
     const started = performance.now();
@@ -96,7 +103,7 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
       else for (const e of entries) for (const w of e.waiters) w.reject(err);
       return;
     }
-    const created = outcomes.flatMap((o) => (o.kind === 'created' ? [o.row] : []));
+    const created = outcomes.flatMap((o, i) => (o.kind === 'created' ? [{ row: o.row, append: appends[i]! }] : []));
     try {
       if (created.length) opts.afterCommit?.(created);
     } catch {
@@ -110,31 +117,38 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
     }
   }
 
+  /** Up to maxBatch pending entries whose conversation has no batch in flight, in arrival order. */
+  function take(): Entry[] {
+    const entries: Entry[] = [];
+    for (const [key, entry] of pending) {
+      if (entries.length === opts.maxBatch) break;
+      if (busy.has(conversationKey(entry))) continue;
+      entries.push(entry);
+      pending.delete(key);
+    }
+    return entries;
+  }
+
   function flush(): void {
     cancelTimer?.();
     cancelTimer = null;
-    if (inFlight || pending.size === 0) return;
-    let entries: Entry[];
-    if (pending.size <= opts.maxBatch) {
-      entries = [...pending.values()];
-      pending = new Map();
-    } else {
-      entries = [];
-      for (const [key, entry] of pending) {
-        if (entries.length === opts.maxBatch) break;
-        entries.push(entry);
-        pending.delete(key);
-      }
+    while (inFlight.size < maxInFlight && pending.size > 0) {
+      const entries = take();
+      if (entries.length === 0) return; // everything pending waits for a conversation in flight
+      const conversations = new Set(entries.map(conversationKey));
+      for (const c of conversations) busy.add(c);
+      const batch: Promise<void> = write(entries).finally(() => {
+        inFlight.delete(batch);
+        for (const c of conversations) busy.delete(c);
+        // What accumulated meanwhile has waited long enough: it goes now.
+        flush();
+      });
+      inFlight.add(batch);
     }
-    inFlight = write(entries).finally(() => {
-      inFlight = null;
-      // What accumulated meanwhile has waited long enough: it goes now.
-      flush();
-    });
   }
 
   function schedule(): void {
-    if (inFlight) return; // flushed when the batch in flight commits
+    if (inFlight.size >= maxInFlight) return; // flushed when a batch in flight commits
     if (pending.size >= opts.maxBatch) return flush();
     if (cancelTimer) return;
     if (opts.windowMs > 0) {
@@ -157,9 +171,9 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
   }
 
   async function drain(): Promise<void> {
-    while (inFlight || pending.size) {
-      if (!inFlight) flush();
-      await inFlight;
+    while (inFlight.size || pending.size) {
+      flush();
+      await Promise.all([...inFlight]);
     }
   }
 
