@@ -5,10 +5,14 @@ import { AppError, agentInbound, type AgentClientEvents, type AgentServerEvents 
 import { SESSION_COOKIE } from '../services/auth-service.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
-import { handshakeError, register } from './register.ts';
+import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
 import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom } from './rooms.ts';
 
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentIdentity }>;
+type AgentSocket = Parameters<Parameters<AgentNamespace['on']>[1]>[0];
+
+/** Watching a conversation = being in its room: live messages and visitor typing. */
+const watch = (socket: AgentSocket, conversationId: string) => void socket.join(conversationRoom(conversationId));
 
 /** /agent: authenticated by the `parley_session` cookie of the handshake request. */
 function isSameOrigin(origin: string, host: string | undefined, publicUrl: string): boolean {
@@ -38,8 +42,69 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
     }
   });
 
+  const attach = createDispatcher<typeof agentInbound, AgentSocket>(
+    agentInbound,
+    {
+      'conversations:list': (socket) => services.agent.list(socket.data.agent),
+      'conversation:open': async (socket, { conversationId }) => {
+        const detail = await services.agent.open(conversationId);
+        watch(socket, conversationId);
+        return detail;
+      },
+      'conversation:take': async (socket, { conversationId }) => {
+        const result = await services.agent.take(socket.data.agent, conversationId);
+        watch(socket, conversationId);
+        return result;
+      },
+      'message:send': async (socket, input) => {
+        const result = await services.agent.send(socket.data.agent, input, socket.id);
+        watch(socket, input.conversationId);
+        return result;
+      },
+      read: (_, { conversationId, seq }) => services.desk.read(conversationId, seq),
+      sync: (_, { conversationId, afterSeq }) => services.agent.sync(conversationId, afterSeq),
+      typing: async (socket, { conversationId, typing }) => {
+        await services.agent.typing(socket.data.agent, conversationId, typing, socket.id);
+        return {};
+      },
+      ping: () => ({ now: new Date().toISOString() }),
+      'agent:state': (socket) => services.routing.agentState(socket.data.agent.id),
+      'presence:set': (socket, input) => services.routing.setPresence(socket.data.agent.id, input),
+      'offer:accept': async (socket, { offerId }) => {
+        const detail = await services.sessions.accept(socket.data.agent, offerId);
+        watch(socket, detail.conversation.id);
+        return detail;
+      },
+      'offer:reject': (socket, { offerId }) => services.routing.reject(socket.data.agent.id, offerId),
+      'session:transfer': async (socket, { conversationId, target }) => {
+        const result = await services.sessions.transfer(socket.data.agent, conversationId, target);
+        void socket.leave(conversationRoom(conversationId));
+        return result;
+      },
+      'session:end': (socket, { conversationId }) => services.sessions.end(socket.data.agent, conversationId),
+      'session:wrap-up': (socket, input) => services.sessions.wrapUp(socket.data.agent, input),
+      'directory:get': () => services.directory.get(),
+      'sessions:cards': (socket, query) => {
+        // Agents see their own cards; supervisors and admins see everyone's.
+        return services.directory.cards(query, socket.data.agent.role === 'agent' ? socket.data.agent.id : null);
+      },
+      'catalog:get': (socket) => services.desk.catalog(socket.data.agent),
+      'contacts:search': (_, input) => services.desk.search(input),
+      'contact:history': (_, { conversationId }) => services.desk.history(conversationId),
+      'contact:update': (_, { contactId, patch }) => services.desk.update(contactId, patch),
+      'contact:verify': (_, { contactId, verified }) => services.desk.verify(contactId, verified),
+      'conversation:open-as-chat': async (socket, { conversationId }) => {
+        const detail = await services.desk.openAsChat(socket.data.agent, conversationId);
+        watch(socket, conversationId);
+        return detail;
+      },
+    },
+    logger,
+  );
+
   nsp.on('connection', (socket) => {
     const agent = socket.data.agent;
+    releaseHandshake(socket);
     void socket.join([AGENTS_ROOM, agentRoom(agent.id)]);
     if (agent.role === 'supervisor' || agent.role === 'admin') void socket.join(SUPERVISORS_ROOM);
     socket.on('disconnect', () => {
@@ -50,68 +115,6 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
         .then((left) => (left.length === 0 ? services.routing.agentDisconnected(agent.id) : undefined))
         .catch((err) => logger.warn({ err }, 'presence on disconnect failed'));
     });
-    // Watching a conversation = being in its room: live messages and visitor typing.
-    const watch = (conversationId: string) => void socket.join(conversationRoom(conversationId));
-
-    register(
-      socket,
-      agentInbound,
-      {
-        'conversations:list': () => services.agent.list(agent),
-        'conversation:open': async ({ conversationId }) => {
-          const detail = await services.agent.open(conversationId);
-          watch(conversationId);
-          return detail;
-        },
-        'conversation:take': async ({ conversationId }) => {
-          const result = await services.agent.take(agent, conversationId);
-          watch(conversationId);
-          return result;
-        },
-        'message:send': async (input) => {
-          const result = await services.agent.send(agent, input);
-          watch(input.conversationId);
-          return result;
-        },
-        read: ({ conversationId, seq }) => services.desk.read(conversationId, seq),
-        sync: ({ conversationId, afterSeq }) => services.agent.sync(conversationId, afterSeq),
-        typing: async ({ conversationId, typing }) => {
-          await services.agent.typing(agent, conversationId, typing, socket.id);
-          return {};
-        },
-        ping: () => ({ now: new Date().toISOString() }),
-        'agent:state': () => services.routing.agentState(agent.id),
-        'presence:set': (input) => services.routing.setPresence(agent.id, input),
-        'offer:accept': async ({ offerId }) => {
-          const detail = await services.sessions.accept(agent, offerId);
-          watch(detail.conversation.id);
-          return detail;
-        },
-        'offer:reject': ({ offerId }) => services.routing.reject(agent.id, offerId),
-        'session:transfer': async ({ conversationId, target }) => {
-          const result = await services.sessions.transfer(agent, conversationId, target);
-          void socket.leave(conversationRoom(conversationId));
-          return result;
-        },
-        'session:end': ({ conversationId }) => services.sessions.end(agent, conversationId),
-        'session:wrap-up': (input) => services.sessions.wrapUp(agent, input),
-        'directory:get': () => services.directory.get(),
-        'sessions:cards': (query) => {
-          // Agents see their own cards; supervisors and admins see everyone's.
-          return services.directory.cards(query, agent.role === 'agent' ? agent.id : null);
-        },
-        'catalog:get': () => services.desk.catalog(agent),
-        'contacts:search': (input) => services.desk.search(input),
-        'contact:history': ({ conversationId }) => services.desk.history(conversationId),
-        'contact:update': ({ contactId, patch }) => services.desk.update(contactId, patch),
-        'contact:verify': ({ contactId, verified }) => services.desk.verify(contactId, verified),
-        'conversation:open-as-chat': async ({ conversationId }) => {
-          const detail = await services.desk.openAsChat(agent, conversationId);
-          watch(conversationId);
-          return detail;
-        },
-      },
-      logger,
-    );
+    attach(socket);
   });
 }

@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../protocol/index.ts';
+import * as jsonParser from '../../protocol/socket-io-json-parser.ts';
 import { setHandlerHooks, type InFlight } from '../observability/handler-hooks.ts';
 import { withTimeout } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -54,6 +55,8 @@ export function createGateway(
     // Origins are checked per website in the /visitor handshake, not globally.
     cors: { origin: true, credentials: true },
     maxHttpBufferSize: 64 * 1024,
+    // Text packets only, same wire format: a binary packet from a client is refused like a malformed one.
+    parser: jsonParser,
   });
   let redis: Redis[] = [];
   if (opts.redisUrl) {
@@ -113,16 +116,22 @@ export function createGateway(
   }
 
   const publisher: Publisher = {
-    messages(conversationId, messages) {
+    messages(conversationId, messages, exceptSocketId) {
       metrics?.countMessages(messages);
       const room = conversationRoom(conversationId);
+      const toVisitors = exceptSocketId ? visitors.to(room).except(exceptSocketId) : visitors.to(room);
+      const toAgents = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
       for (const message of messages) {
-        visitors.to(room).emit('message', message);
-        agents.to(room).emit('message', message);
+        toVisitors.emit('message', message);
+        toAgents.emit('message', message);
       }
     },
     conversationUpdated(summary) {
       agents.to(AGENTS_ROOM).emit('conversation:updated', summary);
+    },
+    conversationPreview(summary) {
+      // Other agents' desks drop a conversation that is neither waiting nor theirs: no need to send it.
+      agents.to(summary.agent ? agentRoom(summary.agent.id) : AGENTS_ROOM).emit('conversation:updated', summary);
     },
     visitorTyping(conversationId, author, typing) {
       agents.to(conversationRoom(conversationId)).emit('typing', { conversationId, author, typing });

@@ -9,9 +9,13 @@ import { appErrorFromZod, toAppError } from '../services/errors.ts';
  * protocol schema and acked exactly once with `Ack<T>`: data after the handler
  * resolved (so after commit), or a typed error. Unknown events and malformed
  * payloads get an error ack; a throwing handler never takes the process down.
+ *
+ * The handlers are bound once per namespace and each socket gets one shared listener
+ * (`onAny`, which Socket.IO calls with the socket as `this`): no closures per socket,
+ * so thousands of idle sockets stay small.
  */
-export type Handlers<T extends InboundTable> = {
-  [K in keyof T]: (input: InboundInput<T, K>) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
+export type Handlers<T extends InboundTable, S> = {
+  [K in keyof T]: (socket: S, input: InboundInput<T, K>) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
 };
 
 type AnyAck = (result: Ack<unknown>) => void;
@@ -33,52 +37,56 @@ function safeAck(ack: AnyAck, result: Ack<unknown>, logger: Logger): void {
   }
 }
 
-export function register<T extends InboundTable>(socket: Socket, table: T, handlers: Handlers<T>, logger: Logger): void {
-  const loose = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void };
-  // Ack latency and in-flight tracking (metrics, graceful shutdown), when the gateway set them up.
-  const hooks = handlerHooksFor(socket.nsp.server);
-  for (const event of Object.keys(table) as (keyof T & string)[]) {
-    const spec = table[event]!;
-    loose.on(event, async (...args: unknown[]) => {
-      const { payload, ack: rawAck } = splitArgs(args);
-      if (hooks && !hooks.accepting()) {
-        // Shutting down: nothing new starts; the client resends once reconnected to another node.
-        safeAck(rawAck, fail(new AppError('UNAVAILABLE', 'This server is shutting down, try again.').toWire()), logger);
-        return;
-      }
-      const finished = hooks?.started(socket.nsp.name, event);
-      const ack: AnyAck = finished
-        ? (result) => {
-            try {
-              rawAck(result);
-            } finally {
-              finished();
-            }
+/** Returns `attach(socket)`, to call once per connected socket of the namespace. */
+export function createDispatcher<T extends InboundTable, S extends Socket>(table: T, handlers: Handlers<T, S>, logger: Logger): (socket: S) => void {
+  async function handle(socket: S, event: keyof T & string, args: unknown[]): Promise<void> {
+    const { payload, ack: rawAck } = splitArgs(args);
+    // Ack latency and in-flight tracking (metrics, graceful shutdown), when the gateway set them up.
+    const hooks = handlerHooksFor(socket.nsp.server);
+    if (hooks && !hooks.accepting()) {
+      // Shutting down: nothing new starts; the client resends once reconnected to another node.
+      safeAck(rawAck, fail(new AppError('UNAVAILABLE', 'This server is shutting down, try again.').toWire()), logger);
+      return;
+    }
+    const finished = hooks?.started(socket.nsp.name, event);
+    const ack: AnyAck = finished
+      ? (result) => {
+          try {
+            rawAck(result);
+          } finally {
+            finished();
           }
-        : rawAck;
-      const parsed = spec.input.safeParse(payload);
-      if (!parsed.success) {
-        safeAck(ack, fail(appErrorFromZod(parsed.error).toWire()), logger);
-        return;
-      }
-      try {
-        const data = await handlers[event](parsed.data as InboundInput<T, typeof event>);
-        safeAck(ack, ok(data), logger);
-      } catch (err) {
-        const appError = toAppError(err);
-        if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
-          logger.error({ err, event, nsp: socket.nsp.name }, 'socket handler failed');
         }
-        safeAck(ack, fail(appError.toWire()), logger);
+      : rawAck;
+    const parsed = table[event]!.input.safeParse(payload);
+    if (!parsed.success) {
+      safeAck(ack, fail(appErrorFromZod(parsed.error).toWire()), logger);
+      return;
+    }
+    try {
+      const data = await handlers[event](socket, parsed.data as InboundInput<T, typeof event>);
+      safeAck(ack, ok(data), logger);
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
+        logger.error({ err, event, nsp: socket.nsp.name }, 'socket handler failed');
       }
-    });
+      safeAck(ack, fail(appError.toWire()), logger);
+    }
   }
 
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && Object.hasOwn(table, event)) return;
+  function onEvent(this: S, event: unknown, ...args: unknown[]): void {
+    if (typeof event === 'string' && Object.hasOwn(table, event)) {
+      void handle(this, event as keyof T & string, args);
+      return;
+    }
     const { ack } = splitArgs(args);
     safeAck(ack, fail(new AppError('UNKNOWN_EVENT', `Unknown event "${String(event).slice(0, 64)}".`).toWire()), logger);
-  });
+  }
+
+  return (socket) => {
+    socket.onAny(onEvent);
+  };
 }
 
 /** A handshake refusal whose `data` the client reads from `connect_error`. */
@@ -87,4 +95,15 @@ export function handshakeError(err: unknown): Error & { data: ReturnType<AppErro
   const error = new Error(appError.message) as Error & { data: ReturnType<AppError['toWire']> };
   error.data = appError.toWire();
   return error;
+}
+
+/**
+ * Once a socket is connected its handshake has been checked: let go of the HTTP upgrade request
+ * (headers, parser state) and the handshake's headers and auth (a token), which nothing reads
+ * again. Socket.IO's performance guide suggests the same; it keeps idle sockets small.
+ */
+export function releaseHandshake(socket: Socket): void {
+  (socket.conn as unknown as { request: unknown }).request = null;
+  socket.handshake.headers = {};
+  socket.handshake.auth = {};
 }

@@ -4,10 +4,22 @@ import { VisitorHandshake, visitorInbound, type VisitorClientEvents, type Visito
 import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import type { VisitorContext } from '../services/visitor-service.ts';
-import { handshakeError, register } from './register.ts';
+import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
 import { conversationRoom, visitorRoom } from './rooms.ts';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, { ctx: VisitorContext }>;
+type VisitorSocket = Parameters<Parameters<VisitorNamespace['on']>[1]>[0];
+
+/** Rooms follow the context: its conversation's, and its browser row's (for logout). */
+function joinConversation(socket: VisitorSocket): void {
+  const { ctx } = socket.data;
+  if (ctx.conversationId) void socket.join(conversationRoom(ctx.conversationId));
+  if (ctx.visitor) void socket.join(visitorRoom(ctx.visitor.id));
+}
+
+function leaveRooms(socket: VisitorSocket): void {
+  for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+}
 
 /**
  * /visitor: the handshake checks website, Origin and token (refusals carry a
@@ -26,54 +38,47 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
     }
   });
 
-  nsp.on('connection', (socket) => {
-    const ctx = socket.data.ctx;
-    // Rooms follow the context: its conversation's, and its browser row's (for logout).
-    const joinConversation = () => {
-      if (ctx.conversationId) void socket.join(conversationRoom(ctx.conversationId));
-      if (ctx.visitor) void socket.join(visitorRoom(ctx.visitor.id));
-    };
-    const leaveRooms = () => {
-      for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
-    };
-    joinConversation();
-
-    register(
-      socket,
-      visitorInbound,
-      {
-        'message:send': async (input) => {
-          const result = await services.visitor.send(ctx, input);
-          joinConversation(); // the first send created the conversation this socket now belongs to
-          return result;
-        },
-        'postback:send': (input) => services.visitor.postback(ctx, input),
-        read: ({ seq }) => services.visitor.read(ctx, seq),
-        sync: (input) => services.visitor.sync(ctx, input.afterSeq),
-        typing: (input) => {
-          services.visitor.typing(ctx, input.typing);
-          return {};
-        },
-        ping: () => ({ now: new Date().toISOString() }),
-        'queue:status': () => services.visitor.queueStatus(ctx),
-        'conversation:end': () => services.visitor.end(ctx),
-        'followup:email': ({ email }) => services.visitor.followUp(ctx, email),
-        identify: async ({ jwt }) => {
-          const result = await services.identity.identify(ctx, jwt);
-          leaveRooms(); // the socket now belongs to the contact's conversation (or none yet)
-          joinConversation();
-          return result;
-        },
-        'attributes:set': ({ attributes }) => services.identity.setAttributes(ctx, attributes),
-        logout: async () => {
-          const { visitorId } = await services.identity.logout(ctx);
-          leaveRooms();
-          // This browser's other live sockets carried the tokens just revoked.
-          if (visitorId) nsp.in(visitorRoom(visitorId)).disconnectSockets(true);
-          return {};
-        },
+  const attach = createDispatcher<typeof visitorInbound, VisitorSocket>(
+    visitorInbound,
+    {
+      'message:send': async (socket, input) => {
+        const result = await services.visitor.send(socket.data.ctx, input);
+        joinConversation(socket); // the first send created the conversation this socket now belongs to
+        return result;
       },
-      logger,
-    );
+      'postback:send': (socket, input) => services.visitor.postback(socket.data.ctx, input),
+      read: (socket, { seq }) => services.visitor.read(socket.data.ctx, seq),
+      sync: (socket, input) => services.visitor.sync(socket.data.ctx, input.afterSeq),
+      typing: (socket, input) => {
+        services.visitor.typing(socket.data.ctx, input.typing);
+        return {};
+      },
+      ping: () => ({ now: new Date().toISOString() }),
+      'queue:status': (socket) => services.visitor.queueStatus(socket.data.ctx),
+      'conversation:end': (socket) => services.visitor.end(socket.data.ctx),
+      'followup:email': (socket, { email }) => services.visitor.followUp(socket.data.ctx, email),
+      identify: async (socket, { jwt }) => {
+        const result = await services.identity.identify(socket.data.ctx, jwt);
+        leaveRooms(socket); // the socket now belongs to the contact's conversation (or none yet)
+        joinConversation(socket);
+        return result;
+      },
+      'attributes:set': (socket, { attributes }) => services.identity.setAttributes(socket.data.ctx, attributes),
+      logout: async (socket) => {
+        const { visitorId } = await services.identity.logout(socket.data.ctx);
+        leaveRooms(socket);
+        // This browser's other live sockets carried the tokens just revoked.
+        if (visitorId) nsp.in(visitorRoom(visitorId)).disconnectSockets(true);
+        return {};
+      },
+    },
+    logger,
+  );
+
+  nsp.on('connection', (socket) => {
+    socket.data.ctx.socketId = socket.id;
+    releaseHandshake(socket);
+    joinConversation(socket);
+    attach(socket);
   });
 }

@@ -52,12 +52,13 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
    * With no open session the message is an asynchronous follow-up: stored outside any session,
    * no routing, and the author is remembered for `contact:replied`.
    */
-  async function send(agent: AgentIdentity, input: SendMessage & { conversationId: string }): Promise<{ message: Message }> {
+  /** `socketId`: the sending desktop, which has the message from its ack (its other tabs get it from the room). */
+  async function send(agent: AgentIdentity, input: SendMessage & { conversationId: string }, socketId?: string): Promise<{ message: Message }> {
     const { conversationId } = input;
     const full = async () => toMessage(await sendInTx(agent, input));
     // A plain text into a session this agent already holds: the batched write path.
     const author = { ...agentAuthor(agent), kind: 'agent' as const };
-    return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author }, full) };
+    return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
   }
 
   /** The full transaction: taking a waiting conversation, a follow-up outside any session, images; answers the agent's row. */

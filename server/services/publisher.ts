@@ -6,10 +6,15 @@ import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, 
  * with the Redis adapter the same calls fan out across nodes.
  */
 export interface Publisher {
-  /** Committed transcript events, in seq order, to everyone in the conversation. */
-  messages(conversationId: string, messages: Message[]): void;
+  /** Committed transcript events, in seq order, to everyone in the conversation (but the socket that sent them, which has its ack). */
+  messages(conversationId: string, messages: Message[], exceptSocketId?: string): void;
   /** Summary change, to every connected agent. */
   conversationUpdated(summary: ConversationSummary): void;
+  /**
+   * A new message moved only the preview and cursor (the state did not change): to the desks that list
+   * the conversation, i.e. its agent's, or every agent's while it waits unassigned (the queue overview).
+   */
+  conversationPreview(summary: ConversationSummary): void;
   /** The visitor types: to the agents watching the conversation. */
   visitorTyping(conversationId: string, author: Author, typing: boolean): void;
   /** An agent types: to the visitor's tabs and the other agents watching. */
@@ -33,8 +38,9 @@ export function createLatePublisher(): Publisher & { attach(target: Publisher): 
     attach: (t) => {
       target = t;
     },
-    messages: (c, m) => target?.messages(c, m),
+    messages: (c, m, e) => target?.messages(c, m, e),
     conversationUpdated: (s) => target?.conversationUpdated(s),
+    conversationPreview: (s) => target?.conversationPreview(s),
     visitorTyping: (c, a, t) => target?.visitorTyping(c, a, t),
     agentTyping: (c, a, t, e) => target?.agentTyping(c, a, t, e),
     toAgent: (a, e, p) => target?.toAgent(a, e, p),

@@ -3,18 +3,19 @@ import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts,
 import { isOriginAllowed } from '../core/origin.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
 import { attachImage } from '../attachments/attach.ts';
-import { conversationOfContact, createConversation, markRead } from '../db/stores/conversations-store.ts';
+import { createConversation, markRead } from '../db/stores/conversations-store.ts';
 import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
-import { createVisitorWithContact, touchVisitor, visitorById, visitorOfContact } from '../db/stores/visitors-store.ts';
+import { createVisitorWithContact, touchVisitors, visitorOfContact, visitorWithConversation } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
 import type { BotService, BotStep } from './bot-service.ts';
 import { defaultGreeting } from './default-response.ts';
 import type { ServiceDeps } from './deps.ts';
+import { createLastSeen } from './last-seen.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 import type { Note } from './routing-notes.ts';
@@ -41,6 +42,8 @@ export interface VisitorContext {
   tokenFromHandshake?: boolean;
   /** The token last signed for this socket, reused while the visitor row and its token version stay the same. */
   issued?: { key: string; token: string };
+  /** This socket's id: its own messages come back in its acks, so the room skips it. */
+  socketId?: string;
 }
 
 /** A visitor token for this socket's visitor: signed once, then reused (a send ack may repeat it). */
@@ -50,6 +53,19 @@ async function tokenFor(ctx: VisitorContext, visitor: VisitorRow, sign: (v: Visi
   return ctx.issued.token;
 }
 
+/**
+ * The sockets of one website hold one shared copy of its row while it stays the same: ten thousand
+ * idle visitors then cost one row, not ten thousand. A changed row replaces the shared copy.
+ */
+const sharedWebsites = new Map<string, { json: string; row: WebsiteRow }>();
+function shareWebsite(row: WebsiteRow): WebsiteRow {
+  const json = JSON.stringify(row);
+  const known = sharedWebsites.get(row.id);
+  if (known?.json === json) return known.row;
+  sharedWebsites.set(row.id, { json, row });
+  return row;
+}
+
 const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | null): Author => ({
   kind: 'visitor',
   id: contactId,
@@ -57,13 +73,15 @@ const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | n
 });
 
 export function createVisitorService(
-  { db, clock, tokens, publisher }: ServiceDeps,
+  { db, clock, tokens, publisher, logger }: ServiceDeps,
   routing: RoutingService,
   sessions: () => SessionService,
   status: QueueStatusReader,
   bot: BotService,
   writer: MessageWriter,
 ) {
+  const lastSeen = createLastSeen(db, logger);
+
   /**
    * What answers a visitor's message, under the conversation lock: the running assistant's
    * next step; or, with no open session, a new one run by the website's live assistant, or
@@ -106,16 +124,16 @@ export function createVisitorService(
    * allowed origins, and a token, when given, must be valid, unrevoked and for this site.
    */
   async function resolve(websiteKey: string, token: string | undefined, origin: string | undefined, locale: string | null = null): Promise<VisitorContext> {
-    const website = await websiteByKey(db, websiteKey);
-    if (!website) throw new AppError('UNKNOWN_WEBSITE');
+    const row = await websiteByKey(db, websiteKey);
+    if (!row) throw new AppError('UNKNOWN_WEBSITE');
+    const website = shareWebsite(row);
     if (!isOriginAllowed(origin, website.allowedOrigins)) throw new AppError('ORIGIN_NOT_ALLOWED');
     if (!token) return { website, visitor: null, conversationId: null, locale };
     const claims = await tokens.verify(token);
-    const visitor = await visitorById(db, claims.sub);
-    assertVisitorClaims(claims, visitor, website.id, clock);
-    await touchVisitor(db, visitor!.id);
-    const conversation = await conversationOfContact(db, website.id, visitor!.contactId);
-    return { website, visitor, conversationId: conversation?.id ?? null, locale, tokenFromHandshake: true };
+    const returning = await visitorWithConversation(db, claims.sub);
+    assertVisitorClaims(claims, returning?.visitor ?? null, website.id, clock);
+    lastSeen.touch(returning!.visitor.id);
+    return { website, visitor: returning!.visitor, conversationId: returning!.conversationId, locale, tokenFromHandshake: true };
   }
 
   /** First send: contact + visitor + conversation + session + message in one transaction; a retry finds them again. */
@@ -168,7 +186,7 @@ export function createVisitorService(
         }),
       );
     // A plain text into a session already queued or in an agent's hands: the batched write path.
-    const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' } }, full);
+    const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' }, originSocketId: ctx.socketId }, full);
     // Signed after the write: an await before it would let a socket's pipelined sends overtake each other.
     return ctx.tokenFromHandshake ? { message, conversationId } : { message, conversationId, token: await tokenFor(ctx, visitor, tokens.sign) };
   }

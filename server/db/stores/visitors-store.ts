@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../client.ts';
-import { contacts, visitors, type ContactRow, type VisitorRow } from '../schema.ts';
+import { contacts, conversations, visitors, type ContactRow, type VisitorRow } from '../schema.ts';
 
 /** Browser identities (visitors) and the people behind them (contacts). */
 
@@ -21,8 +21,19 @@ export async function visitorOfContact(tx: Tx, contactId: string): Promise<Visit
   return row ?? null;
 }
 
-export async function touchVisitor(tx: Tx, id: string): Promise<void> {
-  await tx.update(visitors).set({ lastSeenAt: sql`now()` }).where(eq(visitors.id, id));
+/** A returning visitor in one query: their row and their contact's latest conversation on that website (or null). */
+export async function visitorWithConversation(tx: Tx, id: string): Promise<{ visitor: VisitorRow; conversationId: string | null } | null> {
+  const latest = sql<string | null>`(
+    select ${conversations.id} from ${conversations}
+    where ${conversations.websiteId} = ${visitors.websiteId} and ${conversations.contactId} = ${visitors.contactId}
+    order by ${conversations.createdAt} desc limit 1)`;
+  const [row] = await tx.select({ visitor: visitors, conversationId: latest }).from(visitors).where(eq(visitors.id, id));
+  return row ?? null;
+}
+
+/** Marks visitors as seen now (one statement for many). */
+export async function touchVisitors(tx: Tx, ids: string[]): Promise<void> {
+  if (ids.length) await tx.update(visitors).set({ lastSeenAt: sql`now()` }).where(inArray(visitors.id, ids));
 }
 
 /** Invalidates every token issued so far for this visitor. */
