@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { QueueStatus } from '../../protocol/index.ts';
 import { isOpenAt } from '../core/routing/business-hours.ts';
 import { estimateWaitSec } from '../core/routing/estimated-wait.ts';
@@ -51,6 +51,45 @@ export function createQueueStatusReader({ db, clock }: Pick<ServiceDeps, 'db' | 
       followUpEmail: s?.s.followUpEmail ?? conv?.email ?? null,
     };
   }
-  return { forConversation };
+  /**
+   * The status of every conversation waiting (or being offered) in a queue, at most `limit` of
+   * them, longest waiting first: what each visitor's widget shows after the queue moved. A fixed
+   * handful of queries however long the queue, where `forConversation` for each would cost
+   * several queries per visitor.
+   */
+  async function forQueue(queueId: string, limit = 200, tx: Tx = db): Promise<{ conversationId: string; status: QueueStatus }[]> {
+    const queue = await queueById(tx, queueId);
+    if (!queue) return [];
+    const ready = await readyCount(tx, queue.id, queue.channel);
+    const open = await tx
+      .select({ conversationId: sessions.conversationId, state: sessions.state, followUpEmail: sessions.followUpEmail, email: contacts.email })
+      .from(sessions)
+      .innerJoin(conversations, eq(conversations.id, sessions.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(and(eq(sessions.queueId, queue.id), inArray(sessions.state, ['waiting', 'offered'])))
+      .orderBy(asc(sessions.queuedAt), asc(sessions.id))
+      .limit(limit);
+    const recentWaits = open.some((s) => s.state === 'waiting') ? await recentWaitsMs(tx, queue.id) : [];
+    const withinBusinessHours = isOpenAt(queue.businessHours ?? null, clock.now());
+    let waitingAhead = 0;
+    return open.map((s) => {
+      // Waiting sessions in queue order: the n-th one waiting has position n (offered ones are not counted).
+      const position = s.state === 'waiting' ? ++waitingAhead : null;
+      return {
+        conversationId: s.conversationId,
+        status: {
+          state: s.state,
+          position,
+          estimatedWaitSec: position === null ? null : estimateWaitSec({ position, recentWaitsMs: recentWaits, readyAgents: ready }),
+          agentsAvailable: ready > 0,
+          withinBusinessHours,
+          agent: null,
+          followUpEmail: s.followUpEmail ?? s.email ?? null,
+        },
+      };
+    });
+  }
+
+  return { forConversation, forQueue };
 }
 export type QueueStatusReader = ReturnType<typeof createQueueStatusReader>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { AgentServerEvents, Offer } from '../../protocol/index.ts';
 import type { Tx } from '../db/client.ts';
 import { conversationSummary } from '../db/stores/conversations-store.ts';
@@ -98,15 +98,9 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
       }
       case 'removed':
         return emitAgent(n.agentId, 'conversation:removed', { conversationId: n.conversationId, reason: n.reason });
-      case 'queue': {
-        const open = await db
-          .select({ c: sessions.conversationId })
-          .from(sessions)
-          .where(and(eq(sessions.queueId, n.queueId), inArray(sessions.state, ['waiting', 'offered'])))
-          .limit(200);
-        for (const { c } of open) publisher.visitorQueue(c, await status.forConversation(c));
+      case 'queue':
+        for (const { conversationId, status: s } of await status.forQueue(n.queueId)) publisher.visitorQueue(conversationId, s);
         return;
-      }
       case 'visitor':
         return publisher.visitorQueue(n.conversationId, await status.forConversation(n.conversationId));
       case 'dispatch':
