@@ -174,7 +174,7 @@ ${headlineTable(results, cfg.loads)}
 
 ${sweepTable(results)}
 
-After the first level a system cannot keep up with (p99 over 1 s, or more than 0.1 % of its messages not received within the measuring window), only the 2,000 msg/s level still runs. A few messages due at the window's very edge may be counted as not received (the bare relay shows it too): the exactly-once guarantee is checked by the chaos test, not here.
+After the first level a system cannot keep up with (p99 over 1 s, or more than 0.1 % of its messages not received within the measuring window), only the 2,000 msg/s level still runs. The exactly-once guarantee is checked by the chaos test, not here.
 
 ## Method
 

@@ -106,7 +106,9 @@ export async function startParley(opts: { nodes: number; databaseUrl: string; re
   try {
     // One after the other: the first node migrates and seeds alone.
     for (const [i, port] of ports.entries()) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // BENCH_NODE_ARGS adds Node flags to the nodes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile one run).
+      const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       // BENCH_SERVER_LOGS=1 shows the nodes' warnings while a run goes on (debugging the harness or the server).
       if (process.env.BENCH_SERVER_LOGS) child.stderr?.pipe(process.stderr), child.stdout?.pipe(process.stderr);
