@@ -53,7 +53,7 @@ const engineIoWebsocketOnly = () => ({
 const jsonOnlySocketIoParser = () => ({
   name: 'socket-io-json-parser',
   resolveId(source) {
-    return source === 'socket.io-parser' ? fileURLToPath(new URL('widget/transport/socket-io-json-parser.ts', import.meta.url)) : null;
+    return source === 'socket.io-parser' ? fileURLToPath(new URL('protocol/socket-io-json-parser.ts', import.meta.url)) : null;
   },
 });
 

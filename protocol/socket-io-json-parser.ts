@@ -2,10 +2,12 @@ import { Emitter } from '@socket.io/component-emitter';
 
 /**
  * A JSON-only drop-in for `socket.io-parser`, swapped in by the widget's build
- * (rollup.config.mjs): the widget never sends or receives binary over the socket
- * (images go over HTTP), so the binary (de)construction code is dead weight.
+ * (rollup.config.mjs) and given to the server's Socket.IO (`parser` option): nobody
+ * sends or receives binary over our sockets (images go over HTTP), so the binary
+ * (de)construction code is dead weight in the widget, and on the server the encoder
+ * skips the walk over every outgoing payload looking for binary.
  * Same wire format as socket.io protocol 5 for text packets:
- * `<type>[<nsp>,][<ack id>][<json>]`. A binary packet from the server is a parse
+ * `<type>[<nsp>,][<ack id>][<json>]`. A binary packet from the other side is a parse
  * error, which closes the connection like any malformed packet (then reconnects).
  */
 export const protocol = 5;
@@ -65,9 +67,10 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
       } catch {
         throw new Error('invalid payload');
       }
+      // Like socket.io-parser, only a payload that is there is checked (a CONNECT may carry none).
+      if (!validPayload(packet.type, data)) throw new Error('invalid payload');
       packet.data = data;
     }
-    if (!validPayload(packet.type, packet.data)) throw new Error('invalid payload');
     this.emitReserved('decoded', packet);
   }
 

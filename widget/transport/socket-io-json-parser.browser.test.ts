@@ -1,11 +1,13 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import * as real from 'socket.io-parser';
-import { Decoder, Encoder, PacketType, type Packet } from './socket-io-json-parser.ts';
+import { Decoder, Encoder, PacketType, type Packet } from '../../protocol/socket-io-json-parser.ts';
 
-/** The widget's JSON-only parser must speak exactly socket.io-parser's text format. */
+/** The JSON-only parser (the widget's and the server's) must speak exactly socket.io-parser's text format. */
 const packets: Packet[] = [
   { type: PacketType.CONNECT, nsp: '/visitor', data: { websiteKey: 'demo', token: 't' } },
+  // The desktop connects with its cookie and no auth payload.
+  { type: PacketType.CONNECT, nsp: '/agent' },
   { type: PacketType.CONNECT, nsp: '/', data: { sid: 'abc' } },
   { type: PacketType.DISCONNECT, nsp: '/visitor' },
   { type: PacketType.EVENT, nsp: '/visitor', data: ['message', { text: 'hé, "quotes", 123', seq: 4 }] },
@@ -21,7 +23,7 @@ const decodeWith = (decoder: { add(x: unknown): void; on(e: string, fn: (p: unkn
 };
 
 describe('socket.io JSON-only parser', () => {
-  it('encodes like socket.io-parser and decodes what it encodes, for every packet type the widget sees', () => {
+  it('encodes like socket.io-parser and decodes what it encodes, for every packet type the widget and the server see', () => {
     for (const packet of packets) {
       const [ours] = new Encoder().encode(packet);
       expect(ours).to.equal(new real.Encoder().encode(packet as real.Packet)[0]);
