@@ -71,7 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       { db: database.db, clock, tokens, publisher, logger },
       { presenceGraceMs: env.presenceGraceMs },
       { publicUrl: () => publicUrl },
-      { onBatch: ({ size }) => metrics.observeBatch(size) },
+      { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
     );
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,

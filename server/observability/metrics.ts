@@ -19,7 +19,8 @@ export interface Metrics {
   /** Committed transcript messages (not session events), counted on the node that committed them. */
   countMessages(messages: readonly Message[]): void;
   /** One group-commit batch of the write path was committed (its number of messages). */
-  observeBatch(size: number): void;
+  /** A committed write batch: its size, and its transaction's wall time in seconds. */
+  observeBatch(size: number, seconds: number): void;
   /** Time from an event received to its ack sent, per namespace and event. */
   observeAck(namespace: string, event: string, seconds: number): void;
   /** Where the connected-socket gauges read their counts (set once the gateway exists). */
@@ -68,6 +69,12 @@ export function createMetrics(options: { logger?: Logger; defaultMetrics?: boole
     name: 'parley_write_batch_size',
     help: 'Messages per group-commit write batch on this node.',
     buckets: BATCH_BUCKETS,
+    registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'parley_write_batch_duration_seconds',
+    help: 'Wall time of a group-commit write batch (its one-round-trip transaction, retries included) on this node.',
+    buckets: ACK_BUCKETS,
     registers: [registry],
   });
   const acks = new Histogram({
@@ -122,8 +129,9 @@ export function createMetrics(options: { logger?: Logger; defaultMetrics?: boole
     countMessages(list) {
       for (const m of list) if (m.kind !== 'event') messages.inc({ author: m.author.kind });
     },
-    observeBatch(size) {
+    observeBatch(size, seconds) {
       batches.observe(size);
+      batchSeconds.observe(seconds);
     },
     observeAck(namespace, event, seconds) {
       acks.observe({ namespace, event }, seconds);

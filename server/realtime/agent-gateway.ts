@@ -6,13 +6,13 @@ import { SESSION_COOKIE } from '../services/auth-service.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
 import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
-import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom } from './rooms.ts';
+import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, join } from './rooms.ts';
 
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentIdentity }>;
 type AgentSocket = Parameters<Parameters<AgentNamespace['on']>[1]>[0];
 
 /** Watching a conversation = being in its room: live messages and visitor typing. */
-const watch = (socket: AgentSocket, conversationId: string) => void socket.join(conversationRoom(conversationId));
+const watch = (socket: AgentSocket, conversationId: string) => join(socket, conversationRoom(conversationId));
 
 /** /agent: authenticated by the `parley_session` cookie of the handshake request. */
 function isSameOrigin(origin: string, host: string | undefined, publicUrl: string): boolean {

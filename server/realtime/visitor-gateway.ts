@@ -5,7 +5,7 @@ import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import type { VisitorContext } from '../services/visitor-service.ts';
 import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
-import { conversationRoom, visitorRoom } from './rooms.ts';
+import { conversationRoom, join, visitorRoom } from './rooms.ts';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, { ctx: VisitorContext }>;
 type VisitorSocket = Parameters<Parameters<VisitorNamespace['on']>[1]>[0];
@@ -13,8 +13,8 @@ type VisitorSocket = Parameters<Parameters<VisitorNamespace['on']>[1]>[0];
 /** Rooms follow the context: its conversation's, and its browser row's (for logout). */
 function joinConversation(socket: VisitorSocket): void {
   const { ctx } = socket.data;
-  if (ctx.conversationId) void socket.join(conversationRoom(ctx.conversationId));
-  if (ctx.visitor) void socket.join(visitorRoom(ctx.visitor.id));
+  if (ctx.conversationId) join(socket, conversationRoom(ctx.conversationId));
+  if (ctx.visitor) join(socket, visitorRoom(ctx.visitor.id));
 }
 
 function leaveRooms(socket: VisitorSocket): void {
