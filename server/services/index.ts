@@ -17,7 +17,7 @@ import { createVisitorService } from './visitor-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
-/** `writePath`: the batched message writer's window, batch cap and `onBatch` metrics hook (see message-writer.ts). */
+/** `writePath`: the batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
 export function createServices(
   deps: ServiceDeps,
   routingOptions: RoutingOptions = DEFAULT_ROUTING,

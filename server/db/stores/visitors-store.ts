@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../client.ts';
-import { contacts, conversations, visitors, type ContactRow, type VisitorRow } from '../schema.ts';
+import { contacts, visitors, type ContactRow, type VisitorRow } from '../schema.ts';
 
 /** Browser identities (visitors) and the people behind them (contacts). */
 
@@ -23,10 +23,12 @@ export async function visitorOfContact(tx: Tx, contactId: string): Promise<Visit
 
 /** A returning visitor in one query: their row and their contact's latest conversation on that website (or null). */
 export async function visitorWithConversation(tx: Tx, id: string): Promise<{ visitor: VisitorRow; conversationId: string | null } | null> {
+  // Spelled out with an alias: drizzle renders a bare column without its table here, which would
+  // make the subquery compare the conversation's own columns and answer someone else's thread.
   const latest = sql<string | null>`(
-    select ${conversations.id} from ${conversations}
-    where ${conversations.websiteId} = ${visitors.websiteId} and ${conversations.contactId} = ${visitors.contactId}
-    order by ${conversations.createdAt} desc limit 1)`;
+    select c.id from conversations c
+    where c.website_id = "visitors"."website_id" and c.contact_id = "visitors"."contact_id"
+    order by c.created_at desc limit 1)`;
   const [row] = await tx.select({ visitor: visitors, conversationId: latest }).from(visitors).where(eq(visitors.id, id));
   return row ?? null;
 }
