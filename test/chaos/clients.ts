@@ -191,8 +191,11 @@ export class ChaosAgent {
     this.repliedTo.add(to.id);
     const clientId = randomUUID();
     this.track(
-      deliver(this.socket, 'message:send', { conversationId, clientId, text: `re: ${to.kind === 'text' ? to.text : to.id}` }, this.deadline()).then((ack) => {
-        if (ack.ok) this.replies.push(clientId);
+      deliver<{ message: Message }>(this.socket, 'message:send', { conversationId, clientId, text: `re: ${to.kind === 'text' ? to.text : to.id}` }, this.deadline()).then((ack) => {
+        if (!ack.ok) return;
+        this.replies.push(clientId);
+        // As the desktop does: the sending socket has its message from the ack, not from the room.
+        this.receive(conversationId, [ack.data.message]);
       }),
     );
   }
