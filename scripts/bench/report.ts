@@ -194,9 +194,11 @@ After the first level a system cannot keep up with (p99 over 1 s, or more than 0
 - **Latency**: open loop at fixed offered loads (${cfg.levelMs / 1000} s each): message *i* is due at start + i/rate whatever
   happened to earlier ones, and latency runs from the due time to the agent's receipt (all processes share the machine's
   clock: \`performance.timeOrigin + performance.now()\`). The headline p99 is at ${HEADLINE_LOAD.toLocaleString('en-US')} msg/s.
-- **Connections per second**: a handshake storm of ${cfg.idleSockets.toLocaleString('en-US')} visitor sockets presenting
+- **Connections per second**: a handshake storm (on that fresh process) of ${cfg.idleSockets.toLocaleString('en-US')} visitor sockets presenting
   visitor tokens (round-robin over the bench visitors), 100 handshakes in flight per worker, spread over every worker.
 - **Memory per idle socket**: the server process's RSS after the storm settled (3 s) minus before, divided by the sockets.
+  The storm hits a freshly started process (Parley's node is restarted on the same database, the baseline is a new
+  relay), so nothing the load phases left in the heap counts for or against it.
 - **Replay**: a visitor writes, leaves, an agent writes ${single.replay?.messages ?? cfg.replayMessages} messages, and the visitor reconnects
   with its token and calls \`sync { afterSeq }\` until \`hasMore: false\` (${single.replay ? `${ms(single.replay.syncMs)} ms of it in sync` : 'not measured'}).
 

@@ -75,8 +75,14 @@ export async function runBaseline(cfg: BenchConfig, env: Environment): Promise<T
     await openVisitors(fleet, t, cfg.visitors, rooms);
     const setupMs = now() - started;
     const { throughput: tp, sweep } = await measure(fleet, cfg, cfg.loads, env.log, 'baseline');
-    env.log(`baseline: handshake storm of ${cfg.idleSockets} idle sockets`);
-    const idle = await idleStorm(fleet, t, nodes.pids[0]!, [], cfg.idleSockets);
+    env.log(`baseline: handshake storm of ${cfg.idleSockets} idle sockets (on a fresh process)`);
+    const fresh = await startBaseline();
+    let idle: IdleStormResult;
+    try {
+      idle = await idleStorm(fleet, target('baseline', fresh.urls[0]!, fresh.publicUrl), fresh.pids[0]!, [], cfg.idleSockets);
+    } finally {
+      await fresh.stop();
+    }
     return { name: 'Bare Socket.IO relay (baseline)', visitors: cfg.visitors, agents: agentCount, setup: 'rooms named in the handshake', setupMs, throughput: tp, sweep, idle };
   } finally {
     await fleet.close();
@@ -116,7 +122,9 @@ export async function runSingleNode(cfg: BenchConfig, env: Environment): Promise
     const { throughput: tp, sweep } = await measure(fleet, cfg, cfg.loads, env.log, 'parley 1 node');
     env.log(`parley 1 node: replay of ${cfg.replayMessages} missed messages`);
     const rep = await replay(t, await adminCookie(t.url), cfg.replayMessages);
-    env.log(`parley 1 node: handshake storm of ${cfg.idleSockets} idle visitor sockets with tokens`);
+    // A fresh process on the same database: what the load phases left in the heap would blur the figure.
+    env.log(`parley 1 node: handshake storm of ${cfg.idleSockets} idle visitor sockets with tokens (node restarted first)`);
+    await nodes.restart(0);
     const idle = await idleStorm(fleet, t, nodes.pids[0]!, handles.map((h) => h.token), cfg.idleSockets);
     return { name: 'Parley, 1 node', visitors: handles.length, agents: agentCount, setup: PROTOCOL_SETUP, setupMs, throughput: tp, sweep, idle, replay: rep };
   } finally {

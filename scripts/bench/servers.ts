@@ -19,6 +19,8 @@ export interface RunningNodes {
   /** The origin visitors present (allowed for the demo website on every node). */
   publicUrl: string;
   pids: number[];
+  /** Stops node `i` and starts it again on the same port and data (a fresh process: nothing left from earlier phases). */
+  restart(i: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,27 +100,34 @@ export async function startParley(opts: { nodes: number; databaseUrl: string; re
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
   };
   const children: ChildProcess[] = [];
+  const pids: number[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
     await dropScratchDatabase(db).catch((err) => console.error(`could not drop ${db.name}: ${err}`));
     rmSync(dataDir, { recursive: true, force: true });
   };
+  const startNode = async (i: number) => {
+    // BENCH_NODE_ARGS adds Node flags to the nodes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile one run).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(ports[i]) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children[i] = child;
+    pids[i] = child.pid!;
+    // BENCH_SERVER_LOGS=1 shows the nodes' warnings while a run goes on (debugging the harness or the server).
+    if (process.env.BENCH_SERVER_LOGS) child.stderr?.pipe(process.stderr), child.stdout?.pipe(process.stderr);
+    await waitForHealth(urls[i]!, child, tail(child));
+  };
   try {
     // One after the other: the first node migrates and seeds alone.
-    for (const [i, port] of ports.entries()) {
-      // BENCH_NODE_ARGS adds Node flags to the nodes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile one run).
-      const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(child);
-      // BENCH_SERVER_LOGS=1 shows the nodes' warnings while a run goes on (debugging the harness or the server).
-      if (process.env.BENCH_SERVER_LOGS) child.stderr?.pipe(process.stderr), child.stdout?.pipe(process.stderr);
-      await waitForHealth(urls[i]!, child, tail(child));
-    }
+    for (let i = 0; i < ports.length; i++) await startNode(i);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { urls, publicUrl, pids: children.map((c) => c.pid!), stop };
+  const restart = async (i: number) => {
+    await stopChild(children[i]!);
+    await startNode(i);
+  };
+  return { urls, publicUrl, pids, restart, stop };
 }
 
 export async function startBaseline(): Promise<RunningNodes> {
@@ -136,7 +145,13 @@ export async function startBaseline(): Promise<RunningNodes> {
     child.once('exit', (code) => reject(new Error(`baseline exited with ${code}:\n${output()}`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  return { urls: [url], publicUrl: url, pids: [child.pid!], stop: () => stopChild(child) };
+  return {
+    urls: [url],
+    publicUrl: url,
+    pids: [child.pid!],
+    restart: () => Promise.reject(new Error('the baseline is started afresh instead (startBaseline)')),
+    stop: () => stopChild(child),
+  };
 }
 
 /** Resident set size of a process, in bytes (Linux /proc). */

@@ -76,7 +76,7 @@ function settle(entry: Entry, outcome: FastOutcome): void {
 
 export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): MessageBatcher {
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
-  let pending = new Map<string, Entry>();
+  const pending = new Map<string, Entry>();
   /** Cancels the scheduled flush, when one is scheduled. */
   let cancelTimer: (() => void) | null = null;
   const inFlight = new Set<Promise<void>>();
