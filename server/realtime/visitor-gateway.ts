@@ -42,7 +42,7 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
     visitorInbound,
     {
       'message:send': async (socket, input) => {
-        const result = await services.visitor.send(socket.data.ctx, input);
+        const result = await services.visitor.send(socket.data.ctx, input, socket.id);
         joinConversation(socket); // the first send created the conversation this socket now belongs to
         return result;
       },
@@ -76,7 +76,6 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
   );
 
   nsp.on('connection', (socket) => {
-    socket.data.ctx.socketId = socket.id;
     releaseHandshake(socket);
     joinConversation(socket);
     attach(socket);

@@ -8,7 +8,7 @@ import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
-import { createVisitorWithContact, touchVisitors, visitorOfContact, visitorWithConversation } from '../db/stores/visitors-store.ts';
+import { createVisitorWithContact, visitorOfContact, visitorWithConversation } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
@@ -42,8 +42,6 @@ export interface VisitorContext {
   tokenFromHandshake?: boolean;
   /** The token last signed for this socket, reused while the visitor row and its token version stay the same. */
   issued?: { key: string; token: string };
-  /** This socket's id: its own messages come back in its acks, so the room skips it. */
-  socketId?: string;
 }
 
 /** A visitor token for this socket's visitor: signed once, then reused (a send ack may repeat it). */
@@ -160,7 +158,8 @@ export function createVisitorService(
     return { message, conversationId: outcome.conversationId, token: await tokenFor(ctx, outcome.visitor, tokens.sign) };
   }
 
-  async function send(ctx: VisitorContext, input: SendMessage): Promise<VisitorSendResult> {
+  /** `socketId`: the sending socket, which has the stored message from its ack (the room skips it). */
+  async function send(ctx: VisitorContext, input: SendMessage, socketId?: string): Promise<VisitorSendResult> {
     if (!ctx.visitor) return firstSend(ctx, input);
     const visitor = ctx.visitor;
     if (!ctx.conversationId) {
@@ -186,7 +185,7 @@ export function createVisitorService(
         }),
       );
     // A plain text into a session already queued or in an agent's hands: the batched write path.
-    const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' }, originSocketId: ctx.socketId }, full);
+    const message = 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author: { ...author, kind: 'visitor' }, originSocketId: socketId }, full);
     // Signed after the write: an await before it would let a socket's pipelined sends overtake each other.
     return ctx.tokenFromHandshake ? { message, conversationId } : { message, conversationId, token: await tokenFor(ctx, visitor, tokens.sign) };
   }
