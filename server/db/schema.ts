@@ -121,7 +121,9 @@ export const conversations = pgTable(
   },
   (t) => [
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
-    index('conversations_status_idx').on(t.status, t.updatedAt),
+    // No column a message moves (last_seq, preview, updated_at) is indexed: the write path's
+    // per-batch UPDATE then stays a heap-only (HOT) update, with no index entries to add.
+    index('conversations_status_idx').on(t.status),
     index('conversations_agent_idx').on(t.assignedAgentId, t.status),
   ],
 );
@@ -147,8 +149,9 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_conversation_client_uq').on(t.conversationId, t.clientId),
     uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
-    // Lets a retried first send (no token yet) find the conversation it already created.
-    index('messages_client_idx').on(t.clientId),
+    // Lets a retried first send (no token yet) find the conversation it already created;
+    // partial, so other messages add no entry to it.
+    index('messages_first_client_idx').on(t.clientId).where(sql`${t.seq} = 1`),
   ],
 );
 

@@ -13,6 +13,7 @@ import type { Services } from '../services/index.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
 import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom } from './rooms.ts';
 import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.ts';
+import { coalesceWebSocketFlushes } from './websocket-flush.ts';
 
 /**
  * Socket.IO on the HTTP server (path /socket.io, websocket only: no sticky
@@ -46,6 +47,7 @@ export function createGateway(
   opts: GatewayOptions,
 ): Gateway {
   const accepting = opts.accepting ?? (() => true);
+  coalesceWebSocketFlushes();
   const io = new Server(httpServer, {
     path: '/socket.io',
     // Websocket only, on the server too: no HTTP long-polling means no sticky sessions behind a proxy.

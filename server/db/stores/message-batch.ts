@@ -1,22 +1,23 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { pipelinedTransaction, type PipelinedTransaction } from '../pipelined-transaction.ts';
+import { preparedQuery, type PreparedQuery } from '../prepared-query.ts';
 import type { MessageRow } from '../schema.ts';
 import type { DraftAuthor } from './messages-store.ts';
 
 /**
- * The write path's one transaction for many plain text messages (group commit):
+ * The write path's one statement for many plain text messages (group commit), the SQL
+ * function `parley_append_messages` (migration 0008):
  *
  *   1. lock every touched conversation, ORDER BY id (deadlock-free against other batches);
- *   2. one statement: a multi-row INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING whose
+ *   2. in a fresh snapshot, a multi-row INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING whose
  *      seq is last_seq + row_number() per conversation, after dropping client ids already
  *      stored and appends that are not eligible; the same statement moves each conversation's
  *      cursor and preview (a data-modifying CTE), so nothing is read back per message;
  *   3. only when something was not inserted, after commit: one SELECT of the rows stored
  *      earlier under those client ids (duplicates).
  *
- * Steps 1 and 2 are one transaction sent in one round trip (pipelined-transaction.ts), each
- * statement prepared once per connection. ON CONFLICT is only the safety net.
+ * Steps 1 and 2 are one statement, so one round trip and its own transaction: no BEGIN or
+ * COMMIT to send. It is prepared once per connection. ON CONFLICT is only the safety net.
  *
  * Eligible (else the caller runs the full transactional path: routing, assistant, reopen, follow-up):
  * - the conversation has an open session that is not run by an assistant (state waiting,
@@ -78,46 +79,13 @@ const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : ((
 const keyOf = (conversationId: string, clientId: string | null) => `${conversationId}/${clientId}`.toLowerCase();
 
 /**
- * Locks the touched conversations in id order. Its own statement on purpose: in READ COMMITTED
- * the insert that follows takes a fresh snapshot, so it sees every change committed by whoever
- * held a lock before us (seq exact, session state exact).
+ * The whole batch in one statement: `parley_append_messages` (migration 0008) locks the touched
+ * conversations, then inserts the eligible appends numbered last_seq + row_number() per
+ * conversation and moves each conversation's cursor and preview, all in one round trip and one
+ * implicit transaction. $1 is the batch as one JSON text, so the statement text never changes.
  */
-const LOCK = 'select id from conversations where id = any($1::uuid[]) order by id for update';
-
-/**
- * Inserts the eligible appends, numbered last_seq + row_number() per conversation, and moves each
- * conversation's cursor and preview in the same statement (a data-modifying CTE). $1 is the whole
- * batch as one JSON parameter, read back with jsonb_to_recordset: the same on both drivers, and
- * one statement text whatever the batch size, so it is prepared once per connection.
- */
-const INSERT = `
-  with input as (
-    select * from jsonb_to_recordset($1::text::jsonb)
-      as x(i int, conversation_id uuid, client_id uuid, body text, author_kind text, author_id text, author_name text)
-  ), fresh as (
-    select x.*, c.current_session_id, c.last_seq + row_number() over (partition by x.conversation_id order by x.i) as seq
-    from input x
-    join conversations c on c.id = x.conversation_id
-    join sessions s on s.conversation_id = c.id and s.state in ('bot', 'waiting', 'offered', 'active', 'wrap_up')
-    where s.state <> 'bot'
-      and not exists (select 1 from messages m where m.conversation_id = x.conversation_id and m.client_id = x.client_id)
-      and ((x.author_kind = 'visitor' and c.follow_up_agent_id is null)
-        or (x.author_kind = 'agent' and s.state in ('active', 'wrap_up') and s.agent_id::text = x.author_id))
-  ), ins as (
-    insert into messages (conversation_id, seq, client_id, author_kind, author_id, author_name, kind, session_id, body)
-    select conversation_id, seq, client_id, author_kind::author_kind, author_id, author_name, 'text', current_session_id, body from fresh
-    on conflict (conversation_id, client_id) do nothing
-    returning id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, session_id, body, created_at
-  ), latest as (
-    select distinct on (conversation_id) conversation_id, seq, body, author_kind, created_at from ins order by conversation_id, seq desc
-  ), moved as (
-    update conversations c
-    set last_seq = latest.seq, last_message_text = latest.body, last_message_author_kind = latest.author_kind,
-        last_message_at = latest.created_at, updated_at = now()
-    from latest where c.id = latest.conversation_id
-    returning c.id
-  )
-  select * from ins`;
+const APPEND = 'select * from parley_append_messages($1)';
+const appendStatements = new WeakMap<Db, PreparedQuery>();
 
 const batchJson = (appends: readonly FastAppend[]) =>
   JSON.stringify(appends.map((a, i) => ({ i, conversation_id: a.conversationId, client_id: a.clientId, body: a.text, author_kind: a.author.kind, author_id: a.author.id, author_name: a.author.name })));
@@ -140,14 +108,12 @@ const parsePayload = (p: unknown): Record<string, unknown> | null => (typeof p =
  * Appends sharing a conversation and client id must be merged by the caller first.
  * Throws (nothing committed) when the transaction fails.
  */
-export async function writeMessageBatch(db: Db, appends: readonly FastAppend[], run: PipelinedTransaction = pipelinedTransaction(db)): Promise<FastOutcome[]> {
+export async function writeMessageBatch(db: Db, appends: readonly FastAppend[]): Promise<FastOutcome[]> {
   if (appends.length === 0) return [];
-  const ids = [...new Set(appends.map((a) => a.conversationId.toLowerCase()))];
-  const [, inserted] = await run([
-    { text: LOCK, params: [ids] },
-    { text: INSERT, params: [batchJson(appends)] },
-  ]);
-  const created = new Map((inserted as unknown as RawMessage[]).map(toRow).map((row) => [keyOf(row.conversationId, row.clientId), row]));
+  let append = appendStatements.get(db);
+  if (!append) appendStatements.set(db, (append = preparedQuery(db, APPEND)));
+  const inserted = (await append([batchJson(appends)])) as unknown as RawMessage[];
+  const created = new Map(inserted.map(toRow).map((row) => [keyOf(row.conversationId, row.clientId), row]));
   // A client id that was not inserted was stored before (a duplicate), else the append was not eligible.
   const missing = appends.filter((a) => !created.has(keyOf(a.conversationId, a.clientId)));
   const stored = missing.length ? new Map((await storedRows(db, missing)).map((row) => [keyOf(row.conversationId, row.clientId), row])) : new Map<string, MessageRow>();

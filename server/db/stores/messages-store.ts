@@ -160,7 +160,7 @@ export async function findFirstVisitorMessage(db: Tx, websiteId: string, clientI
     .select({ m: messages })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(messages.clientId, clientId), eq(messages.seq, 1), eq(conversations.websiteId, websiteId), eq(messages.authorKind, 'visitor')))
+    .where(and(eq(messages.clientId, clientId), sql`${messages.seq} = 1`, eq(conversations.websiteId, websiteId), eq(messages.authorKind, 'visitor')))
     .limit(1);
   return row?.m ?? null;
 }
