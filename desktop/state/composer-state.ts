@@ -6,11 +6,14 @@ import { errorText, t } from '../i18n/index.ts';
 import { checkImage, uploadAttachment, type Uploader } from '../api/attachments.ts';
 import { sessionDraftStorage, type DraftStorage } from './drafts-storage.ts';
 import type { Transcripts } from './transcripts.ts';
+import type { Message } from '../../protocol/index.ts';
 
 export interface ComposerOptions {
   newId?: () => string;
   storage?: DraftStorage;
   upload?: Uploader;
+  /** A message of ours is stored (its ack came back): the list preview follows at once. */
+  onStored?: (message: Message) => void;
 }
 
 /**
@@ -60,6 +63,7 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
       const { message } = await client.request('message:send', { conversationId, clientId, text });
       lastFailed.delete(conversationId);
       transcripts.merge(conversationId, [message]);
+      options.onStored?.(message);
     } catch (cause) {
       const error = toApiError(cause);
       transcripts.removePending(conversationId, clientId);
@@ -81,6 +85,7 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
       const attachment = await upload(conversationId, file, (fraction) => setUpload(conversationId, fraction));
       const { message } = await client.request('message:send', { conversationId, clientId: newId(), attachmentId: attachment.id, text: '' });
       transcripts.merge(conversationId, [message]);
+      options.onStored?.(message);
     } catch (cause) {
       const error = toApiError(cause);
       setError(conversationId, errorText(error.code, error.message));

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { ContactRef, ConversationListResponse, ConversationSummary } from '../../protocol/index.ts';
+import type { ContactRef, ConversationListResponse, ConversationSummary, Message } from '../../protocol/index.ts';
 
 /** A chat on the agent's desk: their session is connected or in after-contact work. */
 export function isOnDesk(summary: ConversationSummary, meId: string): boolean {
@@ -58,7 +58,28 @@ export function createConversationLists(meId: string) {
     mine.value = patch(mine.value);
   }
 
-  return { waiting, mine, replace, upsert, remove, find, applyContact };
+  /**
+   * A message seen live (the room's copy, or the ack of our own send) moves its row's preview and
+   * cursor forward, as the server's next summary will: text and images change the preview text;
+   * events and assistant bubbles only the cursor. Older than what the row shows: ignored.
+   */
+  function applyMessage(message: Message): void {
+    const patch = (item: ConversationSummary): ConversationSummary => {
+      const text = message.kind === 'text' ? message.text : message.kind === 'image' ? message.text || message.attachment.name : null;
+      return {
+        ...item,
+        lastSeq: message.seq,
+        updatedAt: message.createdAt > item.updatedAt ? message.createdAt : item.updatedAt,
+        ...(text !== null ? { lastMessage: { text, authorKind: message.author.kind, createdAt: message.createdAt } } : {}),
+      };
+    };
+    const apply = (list: ConversationSummary[]) => (list.some((item) => item.id === message.conversationId && item.lastSeq < message.seq) ? list.map((item) => (item.id === message.conversationId ? patch(item) : item)) : list);
+    waiting.value = apply(waiting.value);
+    const mineNext = apply(mine.value);
+    if (mineNext !== mine.value) mine.value = mineNext.sort(byUpdatedDesc);
+  }
+
+  return { waiting, mine, replace, upsert, remove, find, applyContact, applyMessage };
 }
 
 export type ConversationLists = ReturnType<typeof createConversationLists>;

@@ -144,4 +144,33 @@ describe('desk state', () => {
     client.push('message', textMessage(1, 'ok'));
     expect(desk.visitorTyping.value[CONVERSATION_ID]).to.equal(undefined);
   });
+
+  it('moves a row’s preview at once on a live message or an ack, and never back to an older one', async () => {
+    const client = new FakeAgentClient();
+    const other = summary({ id: '99999999-9999-4999-8999-999999999999', updatedAt: '2025-01-01T10:30:00.000Z' });
+    client
+      .respond('conversations:list', async () => ({ waiting: [], mine: [summary(), other] }))
+      .respond('conversation:open', async () => ({ conversation: summary(), messages: [], hasMore: false }));
+    desk = createDesk(client, ME, { newId: () => 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' });
+    client.setState('connected');
+    await settle();
+    expect(desk.mine.value.map((c) => c.id)).to.deep.equal([other.id, CONVERSATION_ID]);
+
+    // A conversation this desk has not opened: the preview still follows (the server's summary comes later).
+    client.push('message', textMessage(40, 'Where is my parcel?'));
+    const row = () => desk!.mine.value.find((c) => c.id === CONVERSATION_ID)!;
+    expect(row().lastMessage).to.deep.equal({ text: 'Where is my parcel?', authorKind: 'visitor', createdAt: textMessage(40, '').createdAt });
+    expect(row().lastSeq).to.equal(40);
+    expect(desk.mine.value[0]!.id).to.equal(CONVERSATION_ID); // most recent activity first
+
+    client.push('message', textMessage(39, 'an older copy'));
+    expect(row().lastMessage!.text).to.equal('Where is my parcel?');
+
+    client.respond('message:send', async () => ({ message: agentMessage(41, 'On its way', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb') }));
+    await desk.open(CONVERSATION_ID);
+    desk.editDraft(CONVERSATION_ID, 'On its way');
+    await desk.sendDraft(CONVERSATION_ID);
+    expect(row().lastMessage).to.include({ text: 'On its way', authorKind: 'agent' });
+    expect(row().lastSeq).to.equal(41);
+  });
 });

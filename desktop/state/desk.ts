@@ -46,7 +46,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const lists = createConversationLists(me.id);
   const transcripts = createTranscripts();
   const visitorTyping = createTypingStore();
-  const composer = createComposerState(client, transcripts, { newId: options.newId, storage: options.storage, upload: options.upload });
+  const composer = createComposerState(client, transcripts, { newId: options.newId, storage: options.storage, upload: options.upload, onStored: lists.applyMessage });
   const typingSender = createTypingSender((conversationId, typing) => {
     client.request('typing', { conversationId, typing }).catch(() => undefined); // best effort
   });
@@ -221,7 +221,9 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     const id = message.conversationId;
     if (message.author.kind === 'visitor') visitorTyping.clear(id);
     work.onMessage(message);
-    if (!transcripts.has(id)) return; // not loaded: the list preview comes via conversation:updated
+    // The list row shows it at once; the server's coalesced `conversation:updated` follows.
+    lists.applyMessage(message);
+    if (!transcripts.has(id)) return;
     const gap = hasGapBefore(transcripts.get(id), message);
     transcripts.merge(id, [message]);
     if (gap) sync(id).catch(report);
