@@ -131,4 +131,25 @@ describe.each(backends)('the batched write path over sockets on $name', (backend
     const rows = await database.db.select().from(messages).where(eq(messages.clientId, clientId));
     expect(rows).toHaveLength(1);
   });
+
+  it('gives every desk the latest preview of each conversation written, however many a round holds', SLOW, async () => {
+    // More conversations than one summary query takes (the round goes out in slices), all waiting in
+    // the queue: their previews go to every agent's desk.
+    const desk = await connectAgent(server);
+    const visitors = await Promise.all(Array.from({ length: 45 }, () => connectVisitor(server)));
+    const queued = await Promise.all(visitors.map((v, i) => expectOk(call<VisitorSendResult>(v, 'message:send', { clientId: randomUUID(), text: `first ${i}` }))));
+    const previews = collect<ConversationSummary>(desk, 'conversation:updated');
+    const second = await Promise.all(visitors.map((v, i) => expectOk(call<VisitorSendResult>(v, 'message:send', { clientId: randomUUID(), text: `second ${i}` }))));
+
+    await vi.waitFor(
+      () => {
+        for (const [i, sent] of second.entries()) {
+          const latest = previews.filter((p) => p.id === queued[i]!.conversationId).at(-1);
+          expect(latest?.lastMessage?.text).toBe(`second ${i}`);
+          expect(latest?.lastSeq).toBe(sent.message.seq);
+        }
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
 });

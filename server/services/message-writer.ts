@@ -45,24 +45,43 @@ export const DEFAULT_WRITE_PATH: WritePathOptions = { windowMs: 0, maxBatch: 256
 
 export type { BatchInfo, FastAppend };
 
+/** A round of list previews goes out this many conversations at a time, at most this far apart. */
+const ANNOUNCE_SLICE = 20;
+const ANNOUNCE_SLICE_PAUSE_MS = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 export function createMessageWriter({ db, publisher, logger }: ServiceDeps, opts: WritePathOptions) {
   /** Messages already built for publishing, handed to the callers as they are. */
   const built = new WeakMap<MessageRow, Message>();
   const dirty = new Set<string>();
   let announcing: Promise<void> | null = null;
 
-  /** The new preview of every conversation touched since the last round (a newer round reads newer rows). */
+  /**
+   * One round: the new preview of each conversation, a slice at a time with a pause between
+   * slices. Hundreds of summaries at once would hold the event loop (and the database) long
+   * enough to show in the messages' tail latency. The pauses never add up to more than the
+   * interval, however many conversations a round has.
+   */
+  async function announceRound(ids: string[]): Promise<void> {
+    const pauseMs = Math.min(ANNOUNCE_SLICE_PAUSE_MS, opts.announceEveryMs / Math.ceil(ids.length / ANNOUNCE_SLICE));
+    for (let from = 0; from < ids.length; from += ANNOUNCE_SLICE) {
+      if (from > 0 && pauseMs > 0) await sleep(pauseMs);
+      try {
+        for (const summary of await conversationSummaries(db, ids.slice(from, from + ANNOUNCE_SLICE))) publisher.conversationPreview(summary);
+      } catch (err) {
+        logger.warn({ err }, 'announcing written conversations failed');
+      }
+    }
+  }
+
+  /** Rounds until nothing new was written: a newer round reads newer rows. */
   async function announce(): Promise<void> {
     while (dirty.size) {
       const ids = [...dirty];
       dirty.clear();
-      try {
-        for (const summary of await conversationSummaries(db, ids)) publisher.conversationPreview(summary);
-      } catch (err) {
-        logger.warn({ err }, 'announcing written conversations failed');
-      }
+      await announceRound(ids);
       // What gets written meanwhile waits for the next round.
-      if (opts.announceEveryMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.announceEveryMs).unref());
+      if (opts.announceEveryMs > 0) await sleep(opts.announceEveryMs);
     }
     announcing = null;
   }
