@@ -104,9 +104,9 @@ async function storedRows(db: Db, missing: readonly FastAppend[]): Promise<Messa
 const parsePayload = (p: unknown): Record<string, unknown> | null => (typeof p === 'string' ? (JSON.parse(p) as Record<string, unknown>) : ((p as Record<string, unknown> | null) ?? null));
 
 /**
- * Writes one batch in one transaction and answers an outcome per append, in input order.
+ * Writes one batch in one statement and answers an outcome per append, in input order.
  * Appends sharing a conversation and client id must be merged by the caller first.
- * Throws (nothing committed) when the transaction fails.
+ * Throws (nothing committed) when the statement fails.
  */
 export async function writeMessageBatch(db: Db, appends: readonly FastAppend[]): Promise<FastOutcome[]> {
   if (appends.length === 0) return [];
