@@ -60,6 +60,8 @@ export const SyncResult = z.object({
   events: z.array(Message),
   lastSeq: Seq,
   hasMore: z.boolean(),
+  /** The visitor's sync only: how far the agent side has read (the `receipt` events missed while away). */
+  agentReadSeq: Seq.optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

@@ -68,6 +68,9 @@ describe.each(backends)('the desk over sockets on $name', (backend) => {
     await expectOk(call(agent, 'read', { conversationId, seq: 999 }));
     const detail = await expectOk(call<ConversationDetail>(agent, 'conversation:open', { conversationId }));
     expect(detail.receipts).toEqual({ visitorReadSeq: reply.message.seq, agentReadSeq: detail.conversation.lastSeq });
+    // A visitor who was away when the receipt went out learns it from its sync.
+    const synced = await expectOk(call<SyncResult>(visitor, 'sync', { afterSeq: detail.conversation.lastSeq }));
+    expect(synced).toMatchObject({ events: [], agentReadSeq: detail.conversation.lastSeq });
     expect(detail.conversation.session).toMatchObject({ state: 'active', connectedAt: expect.any(String), endedAt: null });
     expect((await call(agent, 'read', { conversationId: randomUUID(), seq: 1 })).ok).toBe(false);
     // An image needs an upload of this conversation: an unknown one is refused on both sides and stores nothing.

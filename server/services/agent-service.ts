@@ -89,7 +89,8 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
 
   async function sync(conversationId: string, afterSeq: number): Promise<SyncResult> {
     await summaryOrThrow(conversationId);
-    return { conversationId, ...(await messagesAfter(db, conversationId, afterSeq, SYNC_PAGE_SIZE)) };
+    const { events, lastSeq, hasMore } = await messagesAfter(db, conversationId, afterSeq, SYNC_PAGE_SIZE);
+    return { conversationId, events, lastSeq, hasMore };
   }
 
   async function typing(agent: AgentIdentity, conversationId: string, isTyping: boolean, socketId?: string): Promise<void> {

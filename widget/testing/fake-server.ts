@@ -27,6 +27,8 @@ export class FakeServer {
   reachable = true;
   dropAcks = 0;
   pageSize = 500;
+  /** How far the agent side has read, as the visitor's `sync` answers it (undefined: not sent). */
+  agentReadSeq: number | undefined;
   rejectWith: ErrorCode | null = null;
   /** Every `read` seq the visitor reported (read receipts). */
   readonly reads: number[] = [];
@@ -140,7 +142,7 @@ export class FakeServer {
     if (event === 'sync') {
       const events = this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, this.pageSize);
       const last = events.at(-1)?.seq ?? payload.afterSeq;
-      return { ok: true, data: { conversationId: CONVERSATION, events, lastSeq: last, hasMore: last < this.messages.length } };
+      return { ok: true, data: { conversationId: CONVERSATION, events, lastSeq: last, hasMore: last < this.messages.length, ...(this.agentReadSeq === undefined ? {} : { agentReadSeq: this.agentReadSeq }) } };
     }
     if (event === 'postback:send') {
       // As the server: idempotent by clientId, stored as the visitor's text (the label); an option not offered → VALIDATION_FAILED.

@@ -97,6 +97,16 @@ describe('MessengerClient (fake socket)', () => {
     expect(server.reads).to.deep.equal([2, 3]);
   });
 
+  it('catches up on a read receipt sent while it was away, from its sync', async () => {
+    const server = new FakeServer();
+    server.agentReadSeq = 1;
+    const c = start(client(server, freshStore()));
+    c.send('hello');
+    // The first ack starts the session, which syncs: the agent had already read message 1.
+    await waitFor(() => c.state.agentRead !== null, 'receipt from sync');
+    expect(c.state.agentRead).to.deep.include({ seq: 1 });
+  });
+
   it('shows at once what the server wrote with the first message (a greeting), though it was never pushed', async () => {
     const server = new FakeServer();
     server.withFirstMessage = (s) => void s.agentSays('Hi! We usually answer within a few minutes.', false);

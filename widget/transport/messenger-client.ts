@@ -320,6 +320,8 @@ export class MessengerClient {
           if (!answer.ok) return this.onRequestError(answer.error);
           this.markServing();
           this.applyEvents(answer.data.events.filter(isMessage), false);
+          // A `receipt` pushed while this page was away is caught up here.
+          if (this.receipts.accept(answer.data)) this.emit();
           if (!answer.data.hasMore || this.transcript.lastSeq === before) break;
         }
       } while (this.syncAgain);

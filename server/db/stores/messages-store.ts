@@ -139,6 +139,8 @@ export interface Page {
   /** The conversation's cursor, so a client can tell whether it is up to date. */
   lastSeq: number;
   hasMore: boolean;
+  /** How far the agent side has read: a client that was away catches up on receipts it missed. */
+  agentReadSeq: number;
 }
 
 /** Replay: events with seq > afterSeq, ascending, at most `limit`. */
@@ -149,9 +151,9 @@ export async function messagesAfter(db: Tx, conversationId: string, afterSeq: nu
     .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, afterSeq)))
     .orderBy(asc(messages.seq))
     .limit(limit + 1);
-  const [conv] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId));
+  const [conv] = await db.select({ lastSeq: conversations.lastSeq, agentReadSeq: conversations.agentReadSeq }).from(conversations).where(eq(conversations.id, conversationId));
   const hasMore = rows.length > limit;
-  return { events: rows.slice(0, limit).map(toMessage), lastSeq: conv?.lastSeq ?? 0, hasMore };
+  return { events: rows.slice(0, limit).map(toMessage), lastSeq: conv?.lastSeq ?? 0, hasMore, agentReadSeq: conv?.agentReadSeq ?? 0 };
 }
 
 /** A first send retried before its ack arrived (no token yet): find what it already created. */
