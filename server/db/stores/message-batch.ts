@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { preparedQuery, type PreparedQuery } from '../prepared-query.ts';
+import { preparedQuery } from '../prepared-query.ts';
 import type { MessageRow } from '../schema.ts';
 import type { DraftAuthor } from './messages-store.ts';
 
@@ -85,7 +85,6 @@ const keyOf = (conversationId: string, clientId: string | null) => `${conversati
  * implicit transaction. $1 is the batch as one JSON text, so the statement text never changes.
  */
 const APPEND = 'select * from parley_append_messages($1)';
-const appendStatements = new WeakMap<Db, PreparedQuery>();
 
 const batchJson = (appends: readonly FastAppend[]) =>
   JSON.stringify(appends.map((a, i) => ({ i, conversation_id: a.conversationId, client_id: a.clientId, body: a.text, author_kind: a.author.kind, author_id: a.author.id, author_name: a.author.name })));
@@ -110,9 +109,7 @@ const parsePayload = (p: unknown): Record<string, unknown> | null => (typeof p =
  */
 export async function writeMessageBatch(db: Db, appends: readonly FastAppend[]): Promise<FastOutcome[]> {
   if (appends.length === 0) return [];
-  let append = appendStatements.get(db);
-  if (!append) appendStatements.set(db, (append = preparedQuery(db, APPEND)));
-  const inserted = (await append([batchJson(appends)])) as unknown as RawMessage[];
+  const inserted = (await preparedQuery(db, APPEND)([batchJson(appends)])) as unknown as RawMessage[];
   const created = new Map(inserted.map(toRow).map((row) => [keyOf(row.conversationId, row.clientId), row]));
   // A client id that was not inserted was stored before (a duplicate), else the append was not eligible.
   const missing = appends.filter((a) => !created.has(keyOf(a.conversationId, a.clientId)));
