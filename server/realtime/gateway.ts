@@ -117,15 +117,28 @@ export function createGateway(
     });
   }
 
+  /**
+   * Whether a broadcast to `room` can reach anyone. With Redis, members may sit on other nodes, so
+   * always. On a single node only a member other than `exceptSocketId` counts: a visitor's message
+   * usually has no other tab to go to, and Socket.IO would still encode it for nobody.
+   */
+  const reachesAnyone = (nsp: VisitorNamespace | AgentNamespace, room: string, exceptSocketId?: string): boolean => {
+    if (redis.length) return true;
+    const members = nsp.adapter.rooms.get(room);
+    return !!members && members.size > (exceptSocketId !== undefined && members.has(exceptSocketId) ? 1 : 0);
+  };
+
   const publisher: Publisher = {
     messages(conversationId, messages, exceptSocketId) {
       metrics?.countMessages(messages);
       const room = conversationRoom(conversationId);
-      const toVisitors = exceptSocketId ? visitors.to(room).except(exceptSocketId) : visitors.to(room);
-      const toAgents = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
-      for (const message of messages) {
-        toVisitors.emit('message', message);
-        toAgents.emit('message', message);
+      if (reachesAnyone(visitors, room, exceptSocketId)) {
+        const toVisitors = exceptSocketId ? visitors.to(room).except(exceptSocketId) : visitors.to(room);
+        for (const message of messages) toVisitors.emit('message', message);
+      }
+      if (reachesAnyone(agents, room, exceptSocketId)) {
+        const toAgents = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
+        for (const message of messages) toAgents.emit('message', message);
       }
     },
     conversationUpdated(summary) {
@@ -136,13 +149,16 @@ export function createGateway(
       agents.to(summary.agent ? agentRoom(summary.agent.id) : AGENTS_ROOM).emit('conversation:updated', summary);
     },
     visitorTyping(conversationId, author, typing) {
-      agents.to(conversationRoom(conversationId)).emit('typing', { conversationId, author, typing });
+      const room = conversationRoom(conversationId);
+      if (reachesAnyone(agents, room)) agents.to(room).emit('typing', { conversationId, author, typing });
     },
     agentTyping(conversationId, author, typing, exceptSocketId) {
       const room = conversationRoom(conversationId);
-      visitors.to(room).emit('typing', { author, typing });
-      const others = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
-      others.emit('typing', { conversationId, author, typing });
+      if (reachesAnyone(visitors, room)) visitors.to(room).emit('typing', { author, typing });
+      if (reachesAnyone(agents, room, exceptSocketId)) {
+        const others = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
+        others.emit('typing', { conversationId, author, typing });
+      }
     },
     toAgent(agentId, event, payload) {
       (agents.to(agentRoom(agentId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
@@ -155,8 +171,8 @@ export function createGateway(
     },
     receipt(event) {
       const room = conversationRoom(event.conversationId);
-      visitors.to(room).emit('receipt', event);
-      agents.to(room).emit('receipt', event);
+      if (reachesAnyone(visitors, room)) visitors.to(room).emit('receipt', event);
+      if (reachesAnyone(agents, room)) agents.to(room).emit('receipt', event);
     },
     contactUpdated(contact) {
       agents.to(AGENTS_ROOM).emit('contact:updated', contact);

@@ -7,7 +7,7 @@ import { messages } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
-import { call, collect, connectAgent, connectVisitor, expectOk, useTestServer, type AgentSocket, type VisitorSocket } from '../testing/test-kit.ts';
+import { call, collect, connectAgent, connectVisitor, expectOk, settle, useTestServer, type AgentSocket, type VisitorSocket } from '../testing/test-kit.ts';
 
 const VISITORS = 6;
 const FROM_VISITOR = 12;
@@ -130,6 +130,26 @@ describe.each(backends)('the batched write path over sockets on $name', (backend
     expect(again.message).toEqual(sends[0]!.message);
     const rows = await database.db.select().from(messages).where(eq(messages.clientId, clientId));
     expect(rows).toHaveLength(1);
+  });
+
+  it('gives a visitor’s other tab each batched message, once, and the sending tab only its ack; a conversation nobody has open is written all the same', SLOW, async () => {
+    const [c, alone] = await chats();
+    const token = (await expectOk(call<VisitorSendResult>(c!.visitor, 'message:send', { clientId: randomUUID(), text: 'before the second tab' }))).token!;
+    const secondTab = await connectVisitor(server, { token });
+    const inSecondTab = collect<Message>(secondTab, 'message');
+    const inSendingTab = collect<Message>(c!.visitor, 'message');
+    // Nobody but the sender is in this visitor's room, and its agent leaves: the room copies reach no one.
+    alone!.agent.disconnect();
+    const acked = await Promise.all(
+      Array.from({ length: 5 }, (_, n) => expectOk(call<VisitorSendResult>(c!.visitor, 'message:send', { clientId: randomUUID(), text: `tab ${n}` }))),
+    );
+    const unheard = await Promise.all([0, 1, 2].map((n) => expectOk(call<VisitorSendResult>(alone!.visitor, 'message:send', { clientId: randomUUID(), text: `alone ${n}` }))));
+    await vi.waitFor(() => expect(inSecondTab.map(textOf)).toEqual(acked.map((a) => textOf(a.message))), { timeout: 5_000, interval: 50 });
+    await settle();
+    expect(inSecondTab.map((m) => m.id)).toEqual(acked.map((a) => a.message.id));
+    expect(inSendingTab).toEqual([]);
+    const stored = await expectOk(call<SyncResult>(alone!.visitor, 'sync', { afterSeq: 0 }));
+    expect(stored.events.map(textOf).slice(-3)).toEqual(unheard.map((a) => textOf(a.message)));
   });
 
   it('gives every desk the latest preview of each conversation written, however many a round holds', SLOW, async () => {
