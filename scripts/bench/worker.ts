@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import * as jsonParser from '../../protocol/socket-io-json-parser.ts';
 import { dueCount, dueTime, totalFor } from './pacing.ts';
 import {
   benchText,
@@ -50,7 +51,8 @@ function connect(socket: Socket): Promise<Socket> {
   });
 }
 
-const options: Partial<ManagerOptions & SocketOptions> = { transports: ['websocket'], reconnection: false, forceNew: true };
+/** Like the widget's bundle, the generated clients speak the JSON-only parser (same wire format, no binary walk). */
+const options: Partial<ManagerOptions & SocketOptions> = { transports: ['websocket'], reconnection: false, forceNew: true, parser: jsonParser };
 
 function visitorSocket(target: Target, extra: { token?: string; room?: string; timeoutMs?: number }): Socket {
   const auth = target.kind === 'parley' ? { websiteKey: target.websiteKey, ...(extra.token ? { token: extra.token } : {}) } : { room: extra.room };
