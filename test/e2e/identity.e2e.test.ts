@@ -1,7 +1,7 @@
 /**
  * Issue 6, end to end: a user the site identifies (signed JWT) sees one history on two
  * devices (two browser contexts share nothing), and an image sent from the widget reaches
- * the agent's desktop.
+ * the agent's desktop. Two tabs of one browser both follow an identify and a logout.
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -43,6 +43,10 @@ const signFor = (secret: string, sub: string, name: string) =>
 async function identify(page: Page, jwt: string): Promise<void> {
   await page.waitForFunction(() => typeof (window as unknown as { Messenger?: unknown }).Messenger === 'function');
   await page.evaluate((token) => (window as unknown as { Messenger: (c: string, t: string) => Promise<void> }).Messenger('identify', token), jwt);
+}
+
+async function logout(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { Messenger: (c: string) => Promise<void> }).Messenger('logout'));
 }
 
 describe('verified identity (site JWT → widget → server → desktop)', () => {
@@ -90,5 +94,42 @@ describe('verified identity (site JWT → widget → server → desktop)', () =>
     await eventually(async () => expect(await received.evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth, img.naturalHeight])).toEqual([true, 40, 30]), 'image decoded on the desktop');
     // The other device of the same user sees the picture as well.
     await laptop.page.locator('parley-messenger [data-testid=message][data-kind=image] [data-testid=message-image]').waitFor();
+  }, 180_000);
+
+  it('switches every open tab of a browser on identify, and empties them all on logout', async () => {
+    const secret = await identitySecret(system().url);
+    const sub = `customer-${randomUUID()}`;
+    const laptop = await VisitorPage.open(await newContext(), `${system().url}/demo/`);
+    await identify(laptop.page, await signFor(secret, sub, 'Ada Lovelace'));
+    await laptop.openPanel();
+    await laptop.send('Written on my laptop');
+    await laptop.waitForRow('Written on my laptop');
+
+    // Another browser with two tabs of the shop: an anonymous question shows in both.
+    const shared = await newContext();
+    const first = await VisitorPage.open(shared, `${system().url}/demo/`);
+    const second = await VisitorPage.open(shared, `${system().url}/demo/product.html`);
+    await first.openPanel();
+    await second.openPanel();
+    await first.send('Asked before signing in');
+    await second.waitForRow('Asked before signing in');
+
+    // She signs in from the first tab: both tabs show her conversation now, not the anonymous one.
+    await identify(first.page, await signFor(secret, sub, 'Ada Lovelace'));
+    for (const tab of [first, second]) {
+      await tab.waitForRow('Written on my laptop');
+      await eventually(async () => expect(await tab.countRows('Asked before signing in')).toBe(0), 'the anonymous thread left the screen');
+    }
+
+    // She signs out from the second tab: neither tab keeps her messages on screen.
+    await logout(second.page);
+    for (const tab of [first, second]) await eventually(async () => expect(await tab.rows()).toEqual([]), 'a signed-out tab is empty');
+    // Whoever writes next in this browser is somebody else: her laptop never sees it.
+    await first.send('Somebody else now');
+    await second.waitForRow('Somebody else now');
+    await laptop.send('Still me on the laptop');
+    await laptop.waitForRow('Still me on the laptop');
+    expect(await laptop.countRows('Somebody else now')).toBe(0);
+    expect(await first.countRows('Still me on the laptop')).toBe(0);
   }, 180_000);
 });

@@ -85,6 +85,7 @@ export class MessengerClient {
   private syncing = false;
   private syncAgain = false;
   private unwatchNetwork: (() => void) | null = null;
+  private unwatchSession: (() => void) | null = null;
   private reportedReadSeq = 0;
   private readonly typing = new TypingThrottle((typing) => {
     if (this.token && this.link?.connected) void this.link.request('typing', { typing }, this.ackTimeout);
@@ -161,6 +162,7 @@ export class MessengerClient {
     link.onStatus((status) => this.onStatus(status));
     if (this.options.heartbeat !== false) this.stopHeartbeat = startHeartbeat(link, this.options.heartbeat || {});
     this.unwatchNetwork = this.watchNetwork(link);
+    this.unwatchSession = this.options.store.watch?.(STORAGE_KEYS.session, () => this.followSwitch()) ?? null;
     link.connect();
   }
 
@@ -193,6 +195,7 @@ export class MessengerClient {
   stop(): void {
     this.stopHeartbeat?.();
     this.unwatchNetwork?.();
+    this.unwatchSession?.();
     clearTimeout(this.retryTimer);
     clearTimeout(this.typingExpiry);
     this.typing.stop();
@@ -480,9 +483,29 @@ export class MessengerClient {
     this.reportedReadSeq = 0;
     this.setAgentTyping(null, false);
     this.quiet = !!token;
+    // The other tabs of this browser follow (followSwitch).
+    store.set(STORAGE_KEYS.session, crypto.randomUUID());
     // After logout the socket still speaks for the old visitor: reconnect anonymously.
     if (token) void this.syncAll().then(() => this.session.refresh());
     else this.link?.forceReconnect();
+    this.emit();
+  }
+
+  /**
+   * Another tab of this browser identified or logged out, and its storage already holds the new
+   * session (token, transcript reset or freshly synced). This tab follows without a reload: what
+   * it shows of the previous conversation goes, and it reconnects, so that a socket of its own
+   * speaks for the new visitor too (a shared one reconnects once more, harmlessly); the connect
+   * syncs the new conversation.
+   */
+  private followSwitch(): void {
+    this.generation++;
+    this.transcript.reload();
+    this.session.reset();
+    this.reportedReadSeq = 0;
+    this.setAgentTyping(null, false);
+    this.quiet = !!this.token;
+    this.link?.forceReconnect();
     this.emit();
   }
 

@@ -11,6 +11,8 @@ export interface KeyValueStore {
   readonly persistent: boolean;
   /** Consent given (`deferUntilConsent`): what is in memory goes to localStorage, and so does what follows. */
   persist?(): void;
+  /** Calls `listener` when another tab of this browser changes `key`; answers the unsubscribe. */
+  watch?(key: string, listener: () => void): () => void;
 }
 
 /** The storage keys the widget uses (prefixed with `parley:<websiteKey>:`). */
@@ -21,6 +23,8 @@ export const STORAGE_KEYS = {
   lastSeq: 'lastSeq',
   open: 'open',
   unread: 'unread',
+  /** A new value each time identify or logout switches the conversation: the other tabs follow. */
+  session: 'session',
 } as const;
 
 export const storagePrefix = (websiteKey: string): string => `parley:${websiteKey}:`;
@@ -75,6 +79,14 @@ export function createStore(websiteKey: string, backing: () => Storage = () => w
     },
     get persistent() {
       return usable;
+    },
+    // localStorage tells the other documents of the origin, never the one that wrote.
+    watch(key, listener) {
+      const onStorage = (e: StorageEvent) => {
+        if (e.key === prefix + key && usable) listener();
+      };
+      window.addEventListener('storage', onStorage);
+      return () => window.removeEventListener('storage', onStorage);
     },
   };
 }

@@ -21,8 +21,15 @@ export class Transcript {
   lastSeq: number;
 
   constructor(private readonly store: KeyValueStore) {
-    const cached = store.get<Message[]>(STORAGE_KEYS.transcript);
-    const lastSeq = store.get<number>(STORAGE_KEYS.lastSeq);
+    this.messages = [];
+    this.lastSeq = 0;
+    this.reload();
+  }
+
+  /** Takes the cached copy in storage (at start, or after another tab switched the conversation). */
+  reload(): void {
+    const cached = this.store.get<Message[]>(STORAGE_KEYS.transcript);
+    const lastSeq = this.store.get<number>(STORAGE_KEYS.lastSeq);
     this.messages = Array.isArray(cached) ? cached : [];
     this.lastSeq = typeof lastSeq === 'number' && lastSeq >= 0 ? lastSeq : 0;
   }

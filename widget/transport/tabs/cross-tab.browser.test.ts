@@ -72,6 +72,35 @@ describe('one connection per browser (tabs as same-origin iframes)', function ()
     expect(server.links).to.have.length(2);
   });
 
+  it('follows an identify and a logout made in another tab, without a reload', async () => {
+    const server = new FakeServer();
+    const key = freshKey();
+    server.validJwts.add('jwt-of-marie');
+    const a = await open(server, key);
+    const b = await open(server, key);
+    await a.handle.command('open'); // the panel opens in both tabs
+    await until(() => a.handle.client.state.connection === 'online' && b.handle.client.state.connection === 'online', 'both online');
+    a.handle.client.send('Asked before signing in');
+    await until(() => shownRows(b).includes('sent:Asked before signing in'), 'anonymous message in both tabs');
+
+    // The site signs Marie in from tab A: her verified history replaces the anonymous conversation in both tabs.
+    server.contactHistory = [{
+      kind: 'text', id: crypto.randomUUID(), conversationId: server.messages[0]!.conversationId, seq: 1, clientId: crypto.randomUUID(),
+      author: { kind: 'visitor', id: 'contact-9', name: 'Marie' }, text: 'Marie, last week', createdAt: new Date().toISOString(),
+    }];
+    await a.handle.command('identify', ['jwt-of-marie']);
+    await until(() => shownRows(a).join() === 'sent:Marie, last week', 'tab A shows her history');
+    await until(() => shownRows(b).join() === 'sent:Marie, last week', 'tab B shows her history');
+    expect(server.handshakes.at(-1)?.token).to.equal('contact-token'); // the socket speaks for Marie now
+
+    // She signs out from tab B: nothing of hers stays on screen in tab A either.
+    await b.handle.command('logout');
+    await until(() => shownRows(b).length === 0 && shownRows(a).length === 0, 'both tabs emptied');
+    await until(() => a.handle.client.state.connection === 'online', 'tab A online again');
+    expect(server.handshakes.at(-1)?.token).to.equal(undefined); // anonymous from then on
+    expect(a.handle.client.token).to.equal(null);
+  });
+
   it('keeps one socket per tab when the browser has no Web Locks', async () => {
     const server = new FakeServer();
     const key = freshKey();
