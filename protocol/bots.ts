@@ -221,6 +221,18 @@ export const AssistantVersion = z.object({ number: z.number().int().min(1), publ
 export type AssistantVersion = z.infer<typeof AssistantVersion>;
 /** Publish the draft as a new version and connect it to these websites (replacing their assistant). */
 export const PublishAssistantInput = z.object({ channels: z.array(Uuid).min(1) });
+/**
+ * `PATCH /api/v1/assistants/:id`, the general settings: name, brand (empty or null: none), and the
+ * channels that run its latest published version from now on. A channel left out goes back to the
+ * default response; one taken from another assistant replaces it. At least one field.
+ */
+export const AssistantSettingsInput = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    brand: z.string().trim().max(100).nullable().optional(),
+    channels: z.array(Uuid).max(100).optional(),
+  })
+  .refine((v) => v.name !== undefined || v.brand !== undefined || v.channels !== undefined, { message: 'Nothing to change.' });
 
 // ---- Admin REST (`/api/v1/assistants`, cookie auth, admin writes) ----------
 

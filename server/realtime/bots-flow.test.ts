@@ -99,6 +99,39 @@ describe.each(backends)('assistants on $name', (backend) => {
     expect(bubbleTexts(await transcript(second.socket))).toEqual(['Hello from B', 'Need a person? (B)']);
   });
 
+  it('renames an assistant, and disconnects it from a channel (the default response is back there) without stopping a running conversation', async () => {
+    const id = await assistant('Helper', flow('S', generalId));
+    const settings = (body: unknown) => api<AssistantDetail>(server, cookie, 'PATCH', `/assistants/${id}`, body);
+    // A draft cannot be connected before it is published; nothing changes.
+    const early = await settings({ channels: [siteId] });
+    expect(early.status).toBe(400);
+    expect(early.body).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ path: 'channels' }] } });
+    expect((await settings({})).status).toBe(400);
+    expect((await settings({ name: '   ' })).status).toBe(400);
+
+    expect((await publish(id)).status).toBe(200);
+    const renamed = await settings({ name: 'Shop helper', brand: 'Kettle & Leaf' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.assistant).toMatchObject({ name: 'Shop helper', brand: 'Kettle & Leaf', status: 'active', channels: [siteId] });
+    const running = await firstMessage(server);
+    expect(bubbles(await transcript(running.socket)).length).toBeGreaterThan(0);
+    expect((await transcript(running.socket)).find((m) => m.kind === 'structured')?.author.name).toBe('Shop helper');
+
+    const off = await settings({ channels: [], brand: '' });
+    expect(off.body.assistant).toMatchObject({ status: 'draft', channels: [], brand: null, publishedVersion: 1 });
+    // New visitors on that site meet the default response again…
+    const after = await firstMessage(server);
+    expect(bubbleTexts(await transcript(after.socket))).toEqual([DEFAULT_GREETING.en]);
+    // …while the conversation it was running finishes on its version.
+    await expectOk(call(running.socket, 'postback:send', { clientId: randomUUID(), value: 'no', label: 'No' }));
+    expect(bubbleTexts(await transcript(running.socket)).at(-1)).toBe('Bye from S');
+
+    // Connected again: the latest published version runs there once more.
+    expect((await settings({ channels: [siteId, siteId] })).body.assistant).toMatchObject({ status: 'active', channels: [siteId] });
+    expect(bubbleTexts(await transcript((await firstMessage(server)).socket))[0]).toBe('Hello from S');
+    expect((await settings({ channels: [randomUUID()] })).status).toBe(400);
+  });
+
   it('keeps live behaviour through draft edits, pins running conversations to their version, and rolls back', async () => {
     const id = await assistant('Versioned', flow('v1', generalId));
     await publish(id);
@@ -206,6 +239,7 @@ describe.each(backends)('assistants on $name', (backend) => {
     expect(res.status).toBe(401);
     const grace = await loginCookie(server, 'agent2@demo.shop', 'parley-demo');
     expect((await api(server, grace, 'GET', '/assistants')).status).toBe(403);
+    expect((await api(server, grace, 'PATCH', `/assistants/${randomUUID()}`, { name: 'Mine now' })).status).toBe(403);
   });
 });
 

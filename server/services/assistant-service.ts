@@ -1,6 +1,6 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { AppError, BotCursor, BotDefinition, Locale, type AssistantDetail, type AssistantInput, type DefinitionIssue, type PreviewInput, type PreviewResult } from '../../protocol/index.ts';
+import { AppError, BotCursor, BotDefinition, Locale, type AssistantDetail, type AssistantInput, type AssistantSettingsInput, type DefinitionIssue, type PreviewInput, type PreviewResult } from '../../protocol/index.ts';
 import { advance, businessHoursFrom, start, validateDefinition, type AdvanceResult } from '../core/bots/index.ts';
 import type { Tx } from '../db/client.ts';
 import { assistantById, assistantList, nextVersionNumber, versionsOf } from '../db/stores/bots-store.ts';
@@ -11,7 +11,7 @@ import type { ServiceDeps } from './deps.ts';
 
 /**
  * Admin use cases of assistants (issue 5): list, create with a starter draft,
- * save the draft (even invalid; its issues come back), publish it as a new
+ * general settings (name, brand, connected channels), save the draft (even invalid; its issues come back), publish it as a new
  * immutable version on channels (replacing their assistant), roll back, and
  * preview the draft with the interpreter (nothing stored).
  */
@@ -82,10 +82,49 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
       const row = await assistantById(tx, id, true);
       if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
       const definition = await publishable(tx, row.draft);
-      const unique = [...new Set(channels)];
-      const found = await tx.select({ id: websites.id }).from(websites).where(inArray(websites.id, unique));
-      if (found.length !== unique.length) throw new AppError('VALIDATION_FAILED', 'Unknown channel.', [{ path: 'channels', message: 'Unknown website id.' }]);
-      await putLive(tx, id, definition, unique);
+      await putLive(tx, id, definition, await knownChannels(tx, channels));
+      return detail(tx, id);
+    });
+  }
+
+  /** Every id must be a website; 422 otherwise. */
+  async function knownChannels(tx: Tx, channels: string[]): Promise<string[]> {
+    const unique = [...new Set(channels)];
+    const found = unique.length ? await tx.select({ id: websites.id }).from(websites).where(inArray(websites.id, unique)) : [];
+    if (found.length !== unique.length) throw new AppError('VALIDATION_FAILED', 'Unknown channel.', [{ path: 'channels', message: 'Unknown website id.' }]);
+    return unique;
+  }
+
+  /**
+   * The general settings: rename, rebrand, and choose the connected channels. Channels left out go
+   * back to the default response (conversations the assistant is already running finish on their
+   * version); new ones run the latest published version, replacing their assistant.
+   */
+  async function updateSettings(id: string, input: z.output<typeof AssistantSettingsInput>): Promise<AssistantDetail> {
+    return db.transaction(async (tx) => {
+      if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
+      if (input.name !== undefined || input.brand !== undefined) {
+        await tx
+          .update(assistants)
+          .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.brand !== undefined ? { brand: input.brand || null } : {}), updatedAt: sql`now()` })
+          .where(eq(assistants.id, id));
+      }
+      if (input.channels) {
+        const channels = await knownChannels(tx, input.channels);
+        const latest = (await nextVersionNumber(tx, id)) - 1;
+        if (channels.length && latest === 0) {
+          throw new AppError('VALIDATION_FAILED', 'Publish the assistant before connecting it to channels.', [{ path: 'channels', message: 'Never published.' }]);
+        }
+        await tx.delete(websiteAssistants).where(and(eq(websiteAssistants.assistantId, id), channels.length ? notInArray(websiteAssistants.websiteId, channels) : undefined));
+        const held = channels.length ? await tx.select().from(websiteAssistants).where(inArray(websiteAssistants.websiteId, channels)) : [];
+        for (const websiteId of channels) {
+          if (held.some((h) => h.websiteId === websiteId && h.assistantId === id)) continue; // already connected: unchanged
+          await tx
+            .insert(websiteAssistants)
+            .values({ websiteId, assistantId: id, versionNumber: latest, publishedAt: clock.now() })
+            .onConflictDoUpdate({ target: websiteAssistants.websiteId, set: { assistantId: id, versionNumber: latest, publishedAt: clock.now() } });
+        }
+      }
       return detail(tx, id);
     });
   }
@@ -124,6 +163,6 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     return { cursor: result.cursor, outputs: result.outputs, handoff, ended: !!result.ended, error: null };
   }
 
-  return { list, get, create, saveDraft, publish, rollback, preview };
+  return { list, get, create, updateSettings, saveDraft, publish, rollback, preview };
 }
 export type AssistantService = ReturnType<typeof createAssistantService>;

@@ -37,6 +37,7 @@ export const assistantsApi = {
   list: async () => (await apiRequest('GET', base, z.object({ assistants: z.array(Assistant) }))).assistants,
   create: async (body: { name: string; brand?: string; languages: Locale[] }) => (await apiRequest('POST', base, z.object({ assistant: Assistant }), body)).assistant,
   get: (id: string) => apiRequest('GET', at(id), LooseDetail),
+  updateSettings: (id: string, settings: { name?: string; brand?: string | null; channels?: string[] }) => apiRequest('PATCH', at(id), LooseDetail, settings),
   saveDraft: (id: string, definition: Draft) => apiRequest('PUT', at(id, '/draft'), LooseDetail, { definition }),
   publish: (id: string, channels: string[]) => apiRequest('POST', at(id, '/publish'), LooseDetail, { channels }),
   rollback: (id: string, version: number) => apiRequest('POST', at(id, '/rollback'), LooseDetail, { version }),

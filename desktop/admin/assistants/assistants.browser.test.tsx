@@ -251,6 +251,44 @@ describe('Assistants admin and builder', () => {
     expect($$('builder-issue')).to.have.length(0);
   });
 
+  it('renames a published assistant and disconnects its channel from General, keeping an unsaved draft', async () => {
+    const live = { ...ASSISTANT, status: 'active', channels: [SITE.id], publishedVersion: 1 };
+    const rest = await openBuilder({
+      [`GET /assistants/${ID}`]: () => [200, detail({ assistant: live, versions: [{ number: 1, publishedAt: '2025-01-02T09:00:00.000Z' }] })],
+      [`PATCH /assistants/${ID}`]: (body) => [200, detail({ assistant: { ...live, name: body.name, brand: body.brand, channels: body.channels, status: body.channels.length ? 'active' : 'draft' } })],
+    });
+    await until(() => $('general-channel') !== null, 'the general settings');
+    const box = $('general-channel') as HTMLInputElement;
+    expect([box.checked, box.disabled]).to.deep.equal([true, false]);
+    // An edit of the flow is pending while the settings are saved: it must survive.
+    step('greeting').querySelector<HTMLElement>('[data-testid="builder-edit"]')?.click();
+    $('builder-add-step')!.click();
+    await until(() => $$('builder-step').length === 5, 'a fifth step, unsaved');
+
+    type($('general-name')!, '  ');
+    await rerender();
+    $('general-save')!.click();
+    await until(() => $('general-name-error') !== null, 'the empty name refused');
+    expect(rest.calls.some((c) => c.method === 'PATCH')).to.equal(false);
+
+    type($('general-name')!, 'Shop helper');
+    type($('general-brand')!, 'Kettle & Leaf');
+    box.click();
+    await rerender();
+    $('general-save')!.click();
+    await until(() => container.textContent!.includes('Shop helper') && ($('general-channel') as HTMLInputElement).checked === false, 'renamed and disconnected');
+    expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.equal({ name: 'Shop helper', brand: 'Kettle & Leaf', channels: [] });
+    expect($$('builder-step')).to.have.length(5);
+    expect(container.textContent).to.contain('Draft');
+  });
+
+  it('keeps the channels of a never-published assistant for the publish dialog', async () => {
+    await openBuilder();
+    await until(() => $('general-channel') !== null, 'the general settings');
+    expect(($('general-channel') as HTMLInputElement).disabled).to.equal(true);
+    expect($('builder-general')!.textContent).to.contain('Publish the assistant to connect it to channels.');
+  });
+
   it('has no axe violations on the builder with a step open', async () => {
     await openBuilder();
     step('choice').querySelector<HTMLElement>('[data-testid="builder-step-open"]')!.click();

@@ -6,6 +6,7 @@ import { queuesApi } from '../admin-data.ts';
 import { assistantsApi, publishIssues, type Detail, type Draft } from './assistants-api.ts';
 import { saveBlocker, settingsOf } from './draft-checks.ts';
 import { addStep, blankStep, deleteStep, moveStep, newStepId, replaceStep } from './draft-edit.ts';
+import { GeneralPanel, type GeneralSettings } from './general-panel.tsx';
 import { PreviewPanel } from './preview-panel.tsx';
 import { PublishDialog } from './publish-dialog.tsx';
 import { SettingsPanel } from './settings-panel.tsx';
@@ -90,6 +91,21 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
       setBusy(false);
     }
   }
+  /** Name, brand, channels: only the assistant changes here, so an unsaved draft stays as it is. */
+  async function saveGeneral(settings: GeneralSettings) {
+    setBusy(true);
+    setError('');
+    try {
+      const d = await assistantsApi.updateSettings(assistantId, settings);
+      setDetail((current) => (current ? { ...current, assistant: d.assistant } : d));
+      setStatus(t('bot.general.saved'));
+      onChanged();
+    } catch (cause) {
+      setError(describe(cause));
+    } finally {
+      setBusy(false);
+    }
+  }
   async function rollback(version: number) {
     setBusy(true);
     try {
@@ -134,6 +150,7 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
         <p class="form-error" role="alert" data-testid="builder-error">
           {error}
         </p>
+        <GeneralPanel key={`${detail.assistant.id}:${detail.assistant.channels.join()}`} assistant={detail.assistant} others={others} websites={websites} busy={busy} onSave={(s) => void saveGeneral(s)} />
         <ol class="admin-rows" aria-label={t('bot.steps')}>
           {draft.steps.map((step, index) => (
             <StepCard

@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
-import { AppError, AssistantInput, PreviewInput, PublishAssistantInput, RollbackInput, SaveDraftInput, Uuid } from '../../../protocol/index.ts';
+import { AppError, AssistantInput, AssistantSettingsInput, PreviewInput, PublishAssistantInput, RollbackInput, SaveDraftInput, Uuid } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
 import { jsonBody } from '../errors.ts';
 import { readSupervisorWriteAdmin, requireRole } from '../guard.ts';
 
 /**
  * Assistants REST under /api/v1/assistants (issue 5; cookie auth, supervisors
- * read, admins write): list, create, detail, save draft, publish, rollback, preview.
+ * read, admins write): list, create, detail, settings, save draft, publish, rollback, preview.
  */
 const idParam = (c: Context) => {
   const r = Uuid.safeParse(c.req.param('id'));
@@ -24,6 +24,7 @@ export function assistantRoutes(services: Services) {
   app.get('/assistants', async (c) => c.json(await a.list()));
   app.post('/assistants', async (c) => c.json(await a.create(await jsonBody(c, AssistantInput)), 201));
   app.get('/assistants/:id', async (c) => c.json(await a.get(idParam(c))));
+  app.patch('/assistants/:id', async (c) => c.json(await a.updateSettings(idParam(c), await jsonBody(c, AssistantSettingsInput))));
   app.put('/assistants/:id/draft', async (c) => c.json(await a.saveDraft(idParam(c), (await jsonBody(c, SaveDraftInput)).definition)));
   app.post('/assistants/:id/publish', async (c) => c.json(await a.publish(idParam(c), (await jsonBody(c, PublishAssistantInput)).channels)));
   app.post('/assistants/:id/rollback', async (c) => c.json(await a.rollback(idParam(c), (await jsonBody(c, RollbackInput)).version)));
