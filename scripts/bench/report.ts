@@ -185,7 +185,8 @@ After the first level a system cannot keep up with (p99 over 1 s, or more than 0
   \`message:send\` to the agents of the visitor's room, broadcasting the same message shape to both sides, with no
   database and no validation. Same workers, same load shapes.
 - **Load**: socket.io-client sockets in ${cfg.visitorWorkers} visitor worker processes and one agent worker process
-  (forked, so load generation does not share a server's event loop). ${single.visitors} visitors, each in its own
+  (forked, so load generation does not share a server's event loop), speaking the widget's JSON-only packet parser.
+  ${single.visitors} visitors, each in its own
   conversation with one of ${single.agents} agents (12 chats each).
 - **Setup**: ${single.setup} (${(single.setupMs / 1000).toFixed(1)} s for ${single.visitors} conversations).
 - **Throughput**: closed loop, every visitor keeps ${cfg.window} messages in flight for ${cfg.throughputMs / 1000} s after a
