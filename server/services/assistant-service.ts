@@ -11,9 +11,10 @@ import type { ServiceDeps } from './deps.ts';
 
 /**
  * Admin use cases of assistants (issue 5): list, create with a starter draft,
- * general settings (name, brand, connected channels), save the draft (even invalid; its issues come back), publish it as a new
- * immutable version on channels (replacing their assistant), roll back, and
- * preview the draft with the interpreter (nothing stored).
+ * general settings (name, brand, connected channels), save the draft (even
+ * invalid; its issues come back), publish it as a new immutable version on
+ * channels (replacing their assistant), roll back, and preview the draft with
+ * the interpreter (nothing stored).
  */
 const issueDetails = (issues: DefinitionIssue[]) => issues.map((i) => ({ path: i.stepId ?? 'definition', message: i.message }));
 
@@ -87,7 +88,7 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     });
   }
 
-  /** Every id must be a website; 422 otherwise. */
+  /** Every id must be a website (else VALIDATION_FAILED); duplicates count once. */
   async function knownChannels(tx: Tx, channels: string[]): Promise<string[]> {
     const unique = [...new Set(channels)];
     const found = unique.length ? await tx.select({ id: websites.id }).from(websites).where(inArray(websites.id, unique)) : [];
