@@ -250,7 +250,6 @@ export const enMore = {
   'bot.general.channels': 'Connected channels',
   'bot.general.channelsHint': 'An unchecked channel goes back to the default reply; conversations the assistant is running finish as they started.',
   'bot.general.publishFirst': 'Publish the assistant to connect it to channels.',
-  'bot.general.heldBy': 'now runs {name}',
   'bot.general.save': 'Save settings',
   'bot.general.saved': 'Settings saved.',
   'bot.versions': 'Versions',

@@ -249,7 +249,6 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'bot.general.channels': 'Canaux connectés',
   'bot.general.channelsHint': 'Un canal décoché revient à la réponse par défaut ; les conversations que l’assistant mène déjà se terminent comme elles ont commencé.',
   'bot.general.publishFirst': 'Publiez l’assistant pour le connecter à des canaux.',
-  'bot.general.heldBy': 'exécute actuellement {name}',
   'bot.general.save': 'Enregistrer les paramètres',
   'bot.general.saved': 'Paramètres enregistrés.',
   'bot.versions': 'Versions',

@@ -1,13 +1,14 @@
 import { useState } from 'preact/hooks';
 import { AssistantSettingsInput, type Assistant, type Website } from '../../../protocol/index.ts';
 import { t } from '../../i18n/index.ts';
+import { ChannelChecks } from './channel-checks.tsx';
 
 export type GeneralSettings = { name: string; brand: string | null; channels: string[] };
 
 /**
  * The assistant's general settings: name (what the widget shows), brand, and the channels that
- * run its published version. Unchecking a channel gives it back its default response; a channel
- * held by another assistant says so. A never-published assistant connects by publishing.
+ * run its published version. Unchecking a channel gives it back its default response. A
+ * never-published assistant connects by publishing.
  */
 export function GeneralPanel(props: { assistant: Assistant; others: readonly Assistant[]; websites: readonly Website[]; busy: boolean; onSave: (settings: GeneralSettings) => void }) {
   const { assistant } = props;
@@ -16,7 +17,6 @@ export function GeneralPanel(props: { assistant: Assistant; others: readonly Ass
   const [channels, setChannels] = useState<string[]>(assistant.channels);
   const [nameError, setNameError] = useState('');
   const published = assistant.publishedVersion !== null;
-  const holder = (websiteId: string) => props.others.find((a) => a.id !== assistant.id && a.channels.includes(websiteId));
   const save = (event: Event) => {
     event.preventDefault();
     const settings = { name: name.trim(), brand: brand.trim() || null, channels };
@@ -42,23 +42,7 @@ export function GeneralPanel(props: { assistant: Assistant; others: readonly Ass
       </div>
       <fieldset aria-describedby="general-channels-hint">
         <legend>{t('bot.general.channels')}</legend>
-        {props.websites.map((w) => {
-          const other = holder(w.id);
-          return (
-            <label key={w.id} class="check">
-              <input
-                type="checkbox"
-                disabled={!published}
-                checked={channels.includes(w.id)}
-                onChange={(e) => setChannels(e.currentTarget.checked ? [...channels, w.id] : channels.filter((id) => id !== w.id))}
-                data-testid="general-channel"
-                data-website-id={w.id}
-              />
-              {w.name}
-              {other && !channels.includes(w.id) && <span class="hint"> — {t('bot.general.heldBy', { name: other.name })}</span>}
-            </label>
-          );
-        })}
+        <ChannelChecks assistant={assistant} others={props.others} websites={props.websites} chosen={channels} onChange={setChannels} disabled={!published} testid="general-channel" />
         <p id="general-channels-hint" class="hint">
           {published ? t('bot.general.channelsHint') : t('bot.general.publishFirst')}
         </p>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Assistant, Website } from '../../../protocol/index.ts';
 import { t } from '../../i18n/index.ts';
+import { ChannelChecks } from './channel-checks.tsx';
 
 /**
  * Which channels (websites) the new version goes live on. Channels already
@@ -11,7 +12,6 @@ export function PublishDialog(props: { assistant: Assistant; others: readonly As
   const [error, setError] = useState('');
   const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => dialog.current?.querySelector<HTMLElement>('input')?.focus(), []);
-  const holder = (websiteId: string) => props.others.find((a) => a.id !== props.assistant.id && a.channels.includes(websiteId));
   const confirm = () => {
     if (chosen.length === 0) return setError(t('bot.publish.chooseOne'));
     props.onConfirm(chosen);
@@ -22,22 +22,7 @@ export function PublishDialog(props: { assistant: Assistant; others: readonly As
       <fieldset aria-describedby="publish-choose-error">
         <legend>{t('bot.publish.channels')}</legend>
         {props.websites.length === 0 && <p class="hint">{t('bot.publish.noWebsites')}</p>}
-        {props.websites.map((w) => {
-          const other = holder(w.id);
-          return (
-            <label key={w.id} class="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(w.id)}
-                onChange={(e) => setChosen(e.currentTarget.checked ? [...chosen, w.id] : chosen.filter((id) => id !== w.id))}
-                data-testid="publish-channel"
-                data-website-id={w.id}
-              />
-              {w.name}
-              {other && <span class="hint"> — {t('bot.publish.replaces', { name: other.name })}</span>}
-            </label>
-          );
-        })}
+        <ChannelChecks assistant={props.assistant} others={props.others} websites={props.websites} chosen={chosen} onChange={setChosen} testid="publish-channel" />
       </fieldset>
       <p id="publish-choose-error" class="form-error" role="alert">
         {error}
