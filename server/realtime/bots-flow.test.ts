@@ -132,6 +132,25 @@ describe.each(backends)('assistants on $name', (backend) => {
     expect((await settings({ channels: [randomUUID()] })).status).toBe(400);
   });
 
+  it('deletes an assistant only once it is disconnected and runs no conversation; its messages stay in the transcripts', async () => {
+    const id = await assistant('Short-lived', flow('D', generalId));
+    expect((await publish(id)).status).toBe(200);
+    const remove = () => api(server, cookie, 'DELETE', `/assistants/${id}`);
+    expect((await remove()).body).toMatchObject({ error: { code: 'CONFLICT' } });
+    const running = await firstMessage(server);
+    await api(server, cookie, 'PATCH', `/assistants/${id}`, { channels: [] });
+    const refused = await remove();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('1 conversation');
+    // The visitor answers "no": the flow ends, and the assistant runs nothing any more.
+    await expectOk(call(running.socket, 'postback:send', { clientId: randomUUID(), value: 'no', label: 'No' }));
+    expect(await remove()).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await api(server, cookie, 'GET', `/assistants/${id}`)).status).toBe(404);
+    expect(((await api(server, cookie, 'GET', '/assistants')).body.assistants as { id: string }[]).map((a) => a.id)).not.toContain(id);
+    expect(bubbleTexts(await transcript(running.socket))).toContain('Bye from D');
+    expect((await remove()).status).toBe(404);
+  });
+
   it('keeps live behaviour through draft edits, pins running conversations to their version, and rolls back', async () => {
     const id = await assistant('Versioned', flow('v1', generalId));
     await publish(id);

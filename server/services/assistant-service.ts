@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError, BotCursor, BotDefinition, Locale, type AssistantDetail, type AssistantInput, type AssistantSettingsInput, type DefinitionIssue, type PreviewInput, type PreviewResult } from '../../protocol/index.ts';
 import { advance, businessHoursFrom, start, validateDefinition, type AdvanceResult } from '../core/bots/index.ts';
 import type { Tx } from '../db/client.ts';
-import { assistantById, assistantList, nextVersionNumber, versionsOf } from '../db/stores/bots-store.ts';
+import { assistantById, assistantList, nextVersionNumber, runningConversations, versionsOf } from '../db/stores/bots-store.ts';
 import { queuesOfWebsite } from '../db/stores/routing-store.ts';
 import { assistantVersions, assistants, queues, websiteAssistants, websites } from '../db/schema.ts';
 import { starterDefinition } from './assistant-starter.ts';
@@ -13,8 +13,8 @@ import type { ServiceDeps } from './deps.ts';
  * Admin use cases of assistants (issue 5): list, create with a starter draft,
  * general settings (name, brand, connected channels), save the draft (even
  * invalid; its issues come back), publish it as a new immutable version on
- * channels (replacing their assistant), roll back, and preview the draft with
- * the interpreter (nothing stored).
+ * channels (replacing their assistant), roll back, delete (once disconnected
+ * and idle), and preview the draft with the interpreter (nothing stored).
  */
 const issueDetails = (issues: DefinitionIssue[]) => issues.map((i) => ({ path: i.stepId ?? 'definition', message: i.message }));
 
@@ -130,6 +130,23 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     });
   }
 
+  /**
+   * Deletes an assistant with its versions. Refused (CONFLICT) while it is connected to a channel
+   * (disconnect it first, in its general settings) or still running a conversation: a visitor
+   * mid-flow would be left with nobody to answer. Its messages stay in the transcripts.
+   */
+  async function remove(id: string): Promise<{ ok: true }> {
+    return db.transaction(async (tx) => {
+      if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
+      const live = await tx.select({ websiteId: websiteAssistants.websiteId }).from(websiteAssistants).where(eq(websiteAssistants.assistantId, id));
+      if (live.length) throw new AppError('CONFLICT', 'Disconnect the assistant from its channels before deleting it.');
+      const running = await runningConversations(tx, id);
+      if (running) throw new AppError('CONFLICT', `The assistant is still running ${running} conversation(s); delete it once they have moved on.`);
+      await tx.delete(assistants).where(eq(assistants.id, id));
+      return { ok: true as const };
+    });
+  }
+
   /** Republishes an earlier version's definition as a new version on the assistant's channels; the draft is untouched. */
   async function rollback(id: string, version: number): Promise<AssistantDetail> {
     return db.transaction(async (tx) => {
@@ -164,6 +181,6 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     return { cursor: result.cursor, outputs: result.outputs, handoff, ended: !!result.ended, error: null };
   }
 
-  return { list, get, create, updateSettings, saveDraft, publish, rollback, preview };
+  return { list, get, create, updateSettings, remove, saveDraft, publish, rollback, preview };
 }
 export type AssistantService = ReturnType<typeof createAssistantService>;

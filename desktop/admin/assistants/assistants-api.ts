@@ -38,6 +38,7 @@ export const assistantsApi = {
   create: async (body: { name: string; brand?: string; languages: Locale[] }) => (await apiRequest('POST', base, z.object({ assistant: Assistant }), body)).assistant,
   get: (id: string) => apiRequest('GET', at(id), LooseDetail),
   updateSettings: (id: string, settings: { name?: string; brand?: string | null; channels?: string[] }) => apiRequest('PATCH', at(id), LooseDetail, settings),
+  remove: (id: string) => apiRequest('DELETE', at(id), z.object({ ok: z.literal(true) })),
   saveDraft: (id: string, definition: Draft) => apiRequest('PUT', at(id, '/draft'), LooseDetail, { definition }),
   publish: (id: string, channels: string[]) => apiRequest('POST', at(id, '/publish'), LooseDetail, { channels }),
   rollback: (id: string, version: number) => apiRequest('POST', at(id, '/rollback'), LooseDetail, { version }),

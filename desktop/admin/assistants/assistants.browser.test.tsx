@@ -260,6 +260,7 @@ describe('Assistants admin and builder', () => {
     await until(() => $('general-channel') !== null, 'the general settings');
     const box = $('general-channel') as HTMLInputElement;
     expect([box.checked, box.disabled]).to.deep.equal([true, false]);
+    expect(($('builder-delete-start') as HTMLButtonElement).disabled).to.equal(true); // connected: disconnect first
     // An edit of the flow is pending while the settings are saved: it must survive.
     step('greeting').querySelector<HTMLElement>('[data-testid="builder-edit"]')?.click();
     $('builder-add-step')!.click();
@@ -280,6 +281,33 @@ describe('Assistants admin and builder', () => {
     expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.equal({ name: 'Shop helper', brand: 'Kettle & Leaf', channels: [] });
     expect($$('builder-step')).to.have.length(5);
     expect(container.textContent).to.contain('Draft');
+    expect(($('builder-delete-start') as HTMLButtonElement).disabled).to.equal(false); // disconnected: it may go now
+  });
+
+  it('deletes an assistant after a confirmation, says why when it is refused, and cannot start while it is connected', async () => {
+    let conflict = true;
+    const rest = await openBuilder({
+      [`DELETE /assistants/${ID}`]: () => (conflict ? [409, { error: { code: 'CONFLICT', message: 'Still running 1 conversation(s).' } }] : [200, { ok: true }]),
+    });
+    $('builder-delete-start')!.click();
+    await until(() => $('delete-confirm') !== null, 'the confirmation');
+    $('delete-cancel')!.click();
+    await until(() => $('delete-confirm') === null, 'cancelled');
+    expect(rest.calls.some((c) => c.method === 'DELETE')).to.equal(false);
+
+    $('builder-delete-start')!.click();
+    await until(() => $('delete-confirm') !== null, 'the confirmation again');
+    $('delete-confirm')!.click();
+    await until(() => $('builder-error')!.textContent !== '', 'the refusal');
+    expect($('builder-error')!.textContent).to.contain('still talking with visitors');
+    expect($('builder')).to.not.equal(null);
+
+    conflict = false;
+    $('builder-delete-start')!.click();
+    await until(() => $('delete-confirm') !== null, 'the confirmation once more');
+    $('delete-confirm')!.click();
+    await until(() => $('builder') === null && $('assistant-create-form') !== null, 'back on the list');
+    expect(rest.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).to.deep.equal([`/assistants/${ID}`, `/assistants/${ID}`]);
   });
 
   it('keeps the channels of a never-published assistant for the publish dialog', async () => {

@@ -35,6 +35,7 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
   const [error, setError] = useState('');
   const [publishError, setPublishError] = useState('');
   const [status, setStatus] = useState('');
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   const load = (d: Detail) => {
     setDetail(d);
@@ -102,6 +103,19 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
       onChanged();
     } catch (cause) {
       setError(describe(cause));
+    } finally {
+      setBusy(false);
+    }
+  }
+  /** Refused while connected or still talking with visitors (CONFLICT): the admin is told why. */
+  async function remove() {
+    setBusy(true);
+    try {
+      await assistantsApi.remove(assistantId);
+      onBack();
+    } catch (cause) {
+      setConfirmingDelete(false);
+      setError(toApiError(cause).code === 'CONFLICT' ? t('bot.delete.refused') : describe(cause));
     } finally {
       setBusy(false);
     }
@@ -219,6 +233,26 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
               </li>
             ))}
           </ul>
+        </section>
+        <section aria-labelledby="delete-title" data-testid="builder-delete">
+          <h4 id="delete-title">{t('bot.delete')}</h4>
+          <p class="hint">{detail.assistant.channels.length ? t('bot.delete.disconnectFirst') : t('bot.delete.hint')}</p>
+          {confirmingDelete ? (
+            <div class="admin-form-actions" role="group" aria-label={t('bot.delete.confirmLabel', { name: detail.assistant.name })}>
+              <button type="button" class="button danger" disabled={busy} onClick={() => void remove()} data-testid="delete-confirm">
+                {t('bot.delete.confirm', { name: detail.assistant.name })}
+              </button>
+              <button type="button" class="button" onClick={() => setConfirmingDelete(false)} data-testid="delete-cancel">
+                {t('bot.publish.cancel')}
+              </button>
+            </div>
+          ) : (
+            <div class="admin-form-actions">
+              <button type="button" class="button" disabled={busy || detail.assistant.channels.length > 0} onClick={() => setConfirmingDelete(true)} data-testid="builder-delete-start">
+                {t('bot.delete')}
+              </button>
+            </div>
+          )}
         </section>
         <p class="visually-hidden" role="status">
           {status}

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Assistant, AssistantVersion, BotCursor, BotDefinition } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
-import { assistantVersions, assistants, botRuns, websiteAssistants, type AssistantRow, type BotRunRow } from '../schema.ts';
+import { assistantVersions, assistants, botRuns, sessions, websiteAssistants, type AssistantRow, type BotRunRow } from '../schema.ts';
 
 /** Assistants, their versions, the live assistant per website and the bot runs (rows ⇄ protocol). */
 
@@ -51,6 +51,16 @@ export async function saveCursor(tx: Tx, sessionId: string, cursor: BotCursor): 
 }
 
 // ---- Admin side -------------------------------------------------------------
+
+/** How many conversations this assistant is running now (sessions still in the bot's hands). */
+export async function runningConversations(tx: Tx, assistantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(botRuns)
+    .innerJoin(sessions, eq(sessions.id, botRuns.sessionId))
+    .where(and(eq(botRuns.assistantId, assistantId), eq(sessions.state, 'bot')));
+  return row?.n ?? 0;
+}
 
 export async function assistantById(tx: Tx, id: string, lock = false): Promise<AssistantRow | null> {
   const q = tx.select().from(assistants).where(eq(assistants.id, id));

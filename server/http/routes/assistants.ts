@@ -6,7 +6,7 @@ import { readSupervisorWriteAdmin, requireRole } from '../guard.ts';
 
 /**
  * Assistants REST under /api/v1/assistants (issue 5; cookie auth, supervisors
- * read, admins write): list, create, detail, settings, save draft, publish, rollback, preview.
+ * read, admins write): list, create, detail, settings, delete, save draft, publish, rollback, preview.
  */
 const idParam = (c: Context) => {
   const r = Uuid.safeParse(c.req.param('id'));
@@ -25,6 +25,7 @@ export function assistantRoutes(services: Services) {
   app.post('/assistants', async (c) => c.json(await a.create(await jsonBody(c, AssistantInput)), 201));
   app.get('/assistants/:id', async (c) => c.json(await a.get(idParam(c))));
   app.patch('/assistants/:id', async (c) => c.json(await a.updateSettings(idParam(c), await jsonBody(c, AssistantSettingsInput))));
+  app.delete('/assistants/:id', async (c) => c.json(await a.remove(idParam(c))));
   app.put('/assistants/:id/draft', async (c) => c.json(await a.saveDraft(idParam(c), (await jsonBody(c, SaveDraftInput)).definition)));
   app.post('/assistants/:id/publish', async (c) => c.json(await a.publish(idParam(c), (await jsonBody(c, PublishAssistantInput)).channels)));
   app.post('/assistants/:id/rollback', async (c) => c.json(await a.rollback(idParam(c), (await jsonBody(c, RollbackInput)).version)));
