@@ -29,7 +29,7 @@ export function GeneralPanel(props: { assistant: Assistant; others: readonly Ass
       <h4 id="general-title">{t('bot.general')}</h4>
       <div class="field">
         <label for="general-name">{t('bot.name')}</label>
-        <input id="general-name" value={name} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? 'general-name-error' : undefined} data-testid="general-name" />
+        <input id="general-name" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? 'general-name-error' : undefined} data-testid="general-name" />
         {nameError && (
           <span id="general-name-error" class="form-error" data-testid="general-name-error">
             {nameError}
@@ -38,7 +38,7 @@ export function GeneralPanel(props: { assistant: Assistant; others: readonly Ass
       </div>
       <div class="field">
         <label for="general-brand">{t('bot.brand')}</label>
-        <input id="general-brand" value={brand} onInput={(e) => setBrand(e.currentTarget.value)} data-testid="general-brand" />
+        <input id="general-brand" maxLength={100} value={brand} onInput={(e) => setBrand(e.currentTarget.value)} data-testid="general-brand" />
       </div>
       <fieldset aria-describedby="general-channels-hint">
         <legend>{t('bot.general.channels')}</legend>
