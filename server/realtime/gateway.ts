@@ -118,27 +118,28 @@ export function createGateway(
   }
 
   /**
-   * Whether a broadcast to `room` can reach anyone. With Redis, members may sit on other nodes, so
-   * always. On a single node only a member other than `exceptSocketId` counts: a visitor's message
-   * usually has no other tab to go to, and Socket.IO would still encode it for nobody.
+   * Who a broadcast to `room` (less `exceptSocketId`) goes to, or null when it can reach nobody. With
+   * Redis, members may sit on other nodes, so it always goes out. On a single node only a local member
+   * other than `exceptSocketId` counts: a visitor's message usually has no other tab to go to, and
+   * Socket.IO would still encode it for nobody.
    */
-  const reachesAnyone = (nsp: VisitorNamespace | AgentNamespace, room: string, exceptSocketId?: string): boolean => {
-    if (redis.length) return true;
+  function audience<N extends VisitorNamespace | AgentNamespace>(nsp: N, room: string, exceptSocketId?: string): ReturnType<N['to']> | null {
     const members = nsp.adapter.rooms.get(room);
-    return !!members && members.size > (exceptSocketId !== undefined && members.has(exceptSocketId) ? 1 : 0);
-  };
+    const local = members ? members.size - (exceptSocketId !== undefined && members.has(exceptSocketId) ? 1 : 0) : 0;
+    if (!redis.length && local === 0) return null;
+    const to = (nsp as AgentNamespace).to(room);
+    return (exceptSocketId ? to.except(exceptSocketId) : to) as ReturnType<N['to']>;
+  }
 
   const publisher: Publisher = {
     messages(conversationId, messages, exceptSocketId) {
       metrics?.countMessages(messages);
       const room = conversationRoom(conversationId);
-      if (reachesAnyone(visitors, room, exceptSocketId)) {
-        const toVisitors = exceptSocketId ? visitors.to(room).except(exceptSocketId) : visitors.to(room);
-        for (const message of messages) toVisitors.emit('message', message);
-      }
-      if (reachesAnyone(agents, room, exceptSocketId)) {
-        const toAgents = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
-        for (const message of messages) toAgents.emit('message', message);
+      const toVisitors = audience(visitors, room, exceptSocketId);
+      const toAgents = audience(agents, room, exceptSocketId);
+      for (const message of messages) {
+        toVisitors?.emit('message', message);
+        toAgents?.emit('message', message);
       }
     },
     conversationUpdated(summary) {
@@ -149,16 +150,12 @@ export function createGateway(
       agents.to(summary.agent ? agentRoom(summary.agent.id) : AGENTS_ROOM).emit('conversation:updated', summary);
     },
     visitorTyping(conversationId, author, typing) {
-      const room = conversationRoom(conversationId);
-      if (reachesAnyone(agents, room)) agents.to(room).emit('typing', { conversationId, author, typing });
+      audience(agents, conversationRoom(conversationId))?.emit('typing', { conversationId, author, typing });
     },
     agentTyping(conversationId, author, typing, exceptSocketId) {
       const room = conversationRoom(conversationId);
-      if (reachesAnyone(visitors, room)) visitors.to(room).emit('typing', { author, typing });
-      if (reachesAnyone(agents, room, exceptSocketId)) {
-        const others = exceptSocketId ? agents.to(room).except(exceptSocketId) : agents.to(room);
-        others.emit('typing', { conversationId, author, typing });
-      }
+      audience(visitors, room)?.emit('typing', { author, typing });
+      audience(agents, room, exceptSocketId)?.emit('typing', { conversationId, author, typing });
     },
     toAgent(agentId, event, payload) {
       (agents.to(agentRoom(agentId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
@@ -171,8 +168,8 @@ export function createGateway(
     },
     receipt(event) {
       const room = conversationRoom(event.conversationId);
-      if (reachesAnyone(visitors, room)) visitors.to(room).emit('receipt', event);
-      if (reachesAnyone(agents, room)) agents.to(room).emit('receipt', event);
+      audience(visitors, room)?.emit('receipt', event);
+      audience(agents, room)?.emit('receipt', event);
     },
     contactUpdated(contact) {
       agents.to(AGENTS_ROOM).emit('contact:updated', contact);
