@@ -473,16 +473,12 @@ export class MessengerClient {
    */
   private switchSession(token: string | null): void {
     const { store } = this.options;
-    this.generation++;
     if (token) store.set(STORAGE_KEYS.token, token);
     else [STORAGE_KEYS.token, STORAGE_KEYS.outbox].forEach((key) => store.remove(key));
     store.remove(STORAGE_KEYS.unread);
     store.remove(RECEIPT_KEY);
     this.transcript.reset();
-    this.session.reset();
-    this.reportedReadSeq = 0;
-    this.setAgentTyping(null, false);
-    this.quiet = !!token;
+    this.leaveConversation();
     // The other tabs of this browser follow (followSwitch).
     store.set(STORAGE_KEYS.session, crypto.randomUUID());
     // After logout the socket still speaks for the old visitor: reconnect anonymously.
@@ -499,14 +495,20 @@ export class MessengerClient {
    * syncs the new conversation.
    */
   private followSwitch(): void {
-    this.generation++;
     this.transcript.reload();
+    this.leaveConversation();
+    this.link?.forceReconnect();
+    this.emit();
+  }
+
+  /** The in-memory side of a switch: answers for the previous conversation are dropped, its state goes. */
+  private leaveConversation(): void {
+    this.generation++;
     this.session.reset();
     this.reportedReadSeq = 0;
     this.setAgentTyping(null, false);
+    // A new visitor's history is not "new" to them: it loads quietly.
     this.quiet = !!this.token;
-    this.link?.forceReconnect();
-    this.emit();
   }
 
   private emit(): void {
