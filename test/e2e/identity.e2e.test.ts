@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { png } from '../../server/attachments/test-images.ts';
 import { useSystemAndBrowser } from './browser.ts';
@@ -49,6 +49,16 @@ async function logout(page: Page): Promise<void> {
   await page.evaluate(() => (window as unknown as { Messenger: (c: string) => Promise<void> }).Messenger('logout'));
 }
 
+/** A browser on the shop where the site has signed the user in (`jwt`), who then writes `text`. */
+async function signedInAndWrote(context: BrowserContext, url: string, jwt: string, text: string): Promise<VisitorPage> {
+  const device = await VisitorPage.open(context, url);
+  await identify(device.page, jwt);
+  await device.openPanel();
+  await device.send(text);
+  await device.waitForRow(text);
+  return device;
+}
+
 describe('verified identity (site JWT → widget → server → desktop)', () => {
   const { system, newContext } = useSystemAndBrowser();
 
@@ -57,11 +67,7 @@ describe('verified identity (site JWT → widget → server → desktop)', () =>
     const sub = `customer-${randomUUID()}`;
 
     // Device 1: the user is signed in on the site, which identifies them, then writes.
-    const laptop = await VisitorPage.open(await newContext(), `${system().url}/demo/`);
-    await identify(laptop.page, await signFor(secret, sub, 'Marie Curie'));
-    await laptop.openPanel();
-    await laptop.send('Hello from my laptop');
-    await laptop.waitForRow('Hello from my laptop');
+    const laptop = await signedInAndWrote(await newContext(), `${system().url}/demo/`, await signFor(secret, sub, 'Marie Curie'), 'Hello from my laptop');
 
     const agent = await AgentDesk.login(await newContext(), system().url);
     await agent.take('Hello from my laptop');
@@ -99,11 +105,7 @@ describe('verified identity (site JWT → widget → server → desktop)', () =>
   it('switches every open tab of a browser on identify, and empties them all on logout', async () => {
     const secret = await identitySecret(system().url);
     const sub = `customer-${randomUUID()}`;
-    const laptop = await VisitorPage.open(await newContext(), `${system().url}/demo/`);
-    await identify(laptop.page, await signFor(secret, sub, 'Ada Lovelace'));
-    await laptop.openPanel();
-    await laptop.send('Written on my laptop');
-    await laptop.waitForRow('Written on my laptop');
+    const laptop = await signedInAndWrote(await newContext(), `${system().url}/demo/`, await signFor(secret, sub, 'Ada Lovelace'), 'Written on my laptop');
 
     // Another browser with two tabs of the shop: an anonymous question shows in both.
     const shared = await newContext();
