@@ -8,45 +8,85 @@ import { coalesceWebSocketFlushes } from './websocket-flush.ts';
 /** The server side's TCP socket under a Socket.IO socket (engine.io → ws → net). */
 const tcpOf = (socket: Socket) => (socket.conn as unknown as { transport: { socket: { _socket: TcpSocket } } }).transport.socket._socket;
 
+/** Counts the system calls Node makes to write on this TCP socket (one per `_write` or `_writev`). */
+function countWrites(tcp: TcpSocket): { readonly count: number } {
+  const counter = { count: 0 };
+  const writes = tcp as unknown as Record<'_write' | '_writev', (...a: never[]) => unknown>;
+  for (const name of ['_write', '_writev'] as const) {
+    const original = writes[name];
+    writes[name] = function (this: unknown, ...args: never[]) {
+      counter.count++;
+      return original.apply(this, args);
+    };
+  }
+  return counter;
+}
+
 describe('websocket flushes', () => {
   let http: HttpServer;
   let server: Server;
-  let client: ClientSocket;
-  let serverSide: Socket;
+  let url: string;
 
   beforeAll(async () => {
     coalesceWebSocketFlushes();
     http = createServer();
     server = new Server(http, { transports: ['websocket'] });
-    const connected = new Promise<Socket>((resolve) => server.on('connection', resolve));
+    server.on('connection', (socket) => {
+      // Answers with its ack and, in the same turn, an event to the same client.
+      socket.on('ping-me', (n: number, ack: (n: number) => void) => {
+        ack(n);
+        socket.emit('pinged', n);
+      });
+    });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
-    serverSide = await connected;
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    client?.disconnect();
     await server?.close();
   });
 
-  it('sends the frames that piled up behind a write in one system call, all of them, in order', async () => {
-    const tcp = tcpOf(serverSide);
-    let writes = 0;
-    const countWrite = <T extends (...args: never[]) => unknown>(fn: T) =>
-      function (this: unknown, ...args: Parameters<T>) {
-        writes++;
-        return fn.apply(this, args);
-      };
-    const tcpWrites = tcp as unknown as { _write: (...a: never[]) => unknown; _writev: (...a: never[]) => unknown };
-    tcpWrites._write = countWrite(tcpWrites._write);
-    tcpWrites._writev = countWrite(tcpWrites._writev);
+  async function connectPair(): Promise<{ client: ClientSocket; serverSide: Socket }> {
+    const connected = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const client = connect(url, { transports: ['websocket'], forceNew: true });
+    const serverSide = await connected;
+    await new Promise<void>((resolve) => (client.connected ? resolve() : client.once('connect', () => resolve())));
+    return { client, serverSide };
+  }
 
+  it('sends what one event-loop turn queued for a client in one system call, all of it, in order', async () => {
+    const { client, serverSide } = await connectPair();
+    const writes = countWrites(tcpOf(serverSide));
     const received: number[] = [];
     const all = new Promise<void>((resolve) => client.on('n', (n: number) => received.push(n) === 50 && resolve()));
-    // The first frame goes out at once; the other 49 wait for its write to complete, then leave together.
     for (let n = 1; n <= 50; n++) serverSide.emit('n', n);
     await all;
 
     expect(received).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(writes).toBeLessThanOrEqual(3);
+    expect(writes.count).toBe(1);
+    client.disconnect();
+  });
+
+  it('sends an ack and an event of the same turn together, the ack first', async () => {
+    const { client, serverSide } = await connectPair();
+    const writes = countWrites(tcpOf(serverSide));
+    const order: string[] = [];
+    const pinged = new Promise<void>((resolve) => client.once('pinged', () => resolve(void order.push('event'))));
+    const acked = new Promise<void>((resolve) => client.emit('ping-me', 7, (n: number) => resolve(void order.push(`ack ${n}`))));
+    await Promise.all([acked, pinged]);
+
+    expect(order).toEqual(['ack 7', 'event']);
+    expect(writes.count).toBe(1);
+    client.disconnect();
+  });
+
+  it('still delivers what was queued just before the server disconnects the client', async () => {
+    const { client, serverSide } = await connectPair();
+    const got = new Promise<string>((resolve) => client.once('bye', resolve));
+    const closed = new Promise<string>((resolve) => client.once('disconnect', resolve));
+    serverSide.emit('bye', 'see you');
+    serverSide.disconnect(true);
+
+    expect(await got).toBe('see you');
+    expect(await closed).toBe('io server disconnect');
   });
 });
