@@ -1,13 +1,16 @@
 import type { ErrorCode, WireError } from '../../protocol/errors.ts';
 import { isRetryable } from './retryable.ts';
-import { MAX_MESSAGE_LENGTH, TYPING_TTL_MS } from '../../protocol/limits.ts';
+import { MAX_MESSAGE_LENGTH } from '../../protocol/limits.ts';
 import type { Locale } from '../../protocol/common.ts';
 import type { Attachment } from '../../protocol/attachments.ts';
 import type { Message } from '../../protocol/message.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
 import { Account } from './account.ts';
+import { AgentTyping } from './agent-typing.ts';
+import { Backoff } from './backoff.ts';
 import { isMessage, isTypingEvent } from './guards.ts';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.ts';
+import { watchBrowserNetwork } from './network-watch.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 import { RECEIPT_KEY, ReadReceipts, type AgentRead } from './receipts.ts';
 import { SessionControls } from './session-controls.ts';
@@ -77,10 +80,9 @@ export class MessengerClient {
   private stopHeartbeat: (() => void) | null = null;
   private connection: ConnectionState = 'connecting';
   private visible = false;
-  private agentTyping: string | null = null;
-  private typingExpiry: ReturnType<typeof setTimeout> | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryDelay: number;
+  private readonly agentTyping = new AgentTyping(() => this.emit());
+  /** Retries after a retryable error while connected (the link has its own reconnection backoff). */
+  private readonly retry: Backoff;
   private flushing = false;
   private syncing = false;
   private syncAgain = false;
@@ -102,7 +104,7 @@ export class MessengerClient {
       identified: (token) => this.switchSession(token),
       forget: () => this.switchSession(null),
     });
-    this.retryDelay = options.retryBaseMs ?? 1_000;
+    this.retry = new Backoff(options.retryBaseMs ?? 1_000, options.retryMaxMs ?? 30_000);
     this.session = new SessionControls({
       link: () => this.link,
       timeoutMs: () => this.ackTimeout,
@@ -123,7 +125,7 @@ export class MessengerClient {
     const unread = this.options.store.get<number>(STORAGE_KEYS.unread) ?? 0;
     const { session } = this;
     const canEnd = session.canEnd(!!this.token, this.transcript.messages);
-    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping, queue: session.status, away: session.away, canEnd, agentRead: this.receipts.current };
+    return { connection: this.connection, rows, unread, agentTyping: this.agentTyping.name, queue: session.status, away: session.away, canEnd, agentRead: this.receipts.current };
   }
 
   subscribe(listener: () => void): () => void {
@@ -166,38 +168,28 @@ export class MessengerClient {
     link.connect();
   }
 
-  /**
-   * Browsers keep an open WebSocket alive for a while after the network goes away
-   * (and emulated offline never cuts it), so follow the browser's own verdict:
-   * offline → drop the socket and keep writing to the outbox; online → reconnect,
-   * sync and flush at once instead of waiting for the backoff.
-   */
+  /** Offline: drop the socket and keep writing to the outbox. Online: reconnect, sync and flush at once, without waiting for the backoff. */
   private watchNetwork(link: VisitorLink): () => void {
-    const offline = () => {
-      link.close();
-      this.connection = 'offline';
-      this.setAgentTyping(null);
-      this.emit();
-    };
-    const online = () => {
-      this.connection = 'reconnecting';
-      this.emit();
-      link.connect();
-    };
-    window.addEventListener('offline', offline);
-    window.addEventListener('online', online);
-    return () => {
-      window.removeEventListener('offline', offline);
-      window.removeEventListener('online', online);
-    };
+    return watchBrowserNetwork({
+      offline: () => {
+        link.close();
+        this.connection = 'offline';
+        this.setAgentTyping(null);
+      },
+      online: () => {
+        this.connection = 'reconnecting';
+        this.emit();
+        link.connect();
+      },
+    });
   }
 
   stop(): void {
     this.stopHeartbeat?.();
     this.unwatchNetwork?.();
     this.unwatchSession?.();
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.typingExpiry);
+    this.retry.cancel();
+    this.agentTyping.stop();
     this.typing.stop();
     this.link?.close();
     this.link = null;
@@ -274,7 +266,7 @@ export class MessengerClient {
   private onStatus(status: LinkStatus): void {
     if (status.type === 'connect') {
       this.connection = 'online';
-      this.retryDelay = this.options.retryBaseMs ?? 1_000;
+      this.retry.reset();
       this.emit();
       void this.account.connected().then(() => this.syncAll()).then(() => {
         void this.session.refresh();
@@ -299,7 +291,7 @@ export class MessengerClient {
       return this.emit();
     }
     this.connection = navigator.onLine === false ? 'offline' : 'reconnecting';
-    if (!status.willRetry) this.scheduleRetry(() => this.link?.connect());
+    if (!status.willRetry) this.retry.schedule(() => this.link?.connect());
     this.emit();
   }
 
@@ -405,7 +397,7 @@ export class MessengerClient {
         this.connection = 'reconnecting';
         this.emit();
       }
-      this.scheduleRetry(() => void this.syncAll().then(() => this.flush()));
+      this.retry.schedule(() => void this.syncAll().then(() => this.flush()));
     }
   }
 
@@ -413,7 +405,7 @@ export class MessengerClient {
   private markServing(): void {
     if (this.connection === 'reconnecting' && this.link?.connected) {
       this.connection = 'online';
-      this.retryDelay = this.options.retryBaseMs ?? 1_000;
+      this.retry.reset();
       this.emit();
     }
   }
@@ -443,19 +435,8 @@ export class MessengerClient {
   }
 
   private setAgentTyping(name: string | null, notify = true): void {
-    clearTimeout(this.typingExpiry);
-    this.agentTyping = name;
-    // A lost "stopped typing" must not leave the indicator on forever.
-    if (name !== null) this.typingExpiry = setTimeout(() => this.setAgentTyping(null), TYPING_TTL_MS);
+    this.agentTyping.set(name);
     if (notify) this.emit();
-  }
-
-  private scheduleRetry(action: () => void): void {
-    clearTimeout(this.retryTimer);
-    const max = this.options.retryMaxMs ?? 30_000;
-    const delay = this.retryDelay * (0.5 + Math.random() * 0.5);
-    this.retryDelay = Math.min(this.retryDelay * 2, max);
-    this.retryTimer = setTimeout(action, delay);
   }
 
   private forgetSession(): void {

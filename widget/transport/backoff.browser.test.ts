@@ -1,0 +1,28 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { Backoff } from './backoff.ts';
+
+describe('widget retry backoff', () => {
+  it('doubles the wait up to the maximum, draws it between half and all of the delay, and starts over after a success', () => {
+    const draws = [0, 1, 0.5, 1, 1, 1, 0];
+    const backoff = new Backoff(100, 500, () => draws.shift()!);
+    const waits = Array.from({ length: 6 }, () => backoff.schedule(() => {}));
+    expect(waits).to.deep.equal([50, 200, 300, 500, 500, 500]);
+    backoff.reset();
+    expect(backoff.schedule(() => {})).to.equal(50);
+    backoff.cancel();
+  });
+
+  it('runs only the latest scheduled attempt, and nothing once cancelled', async () => {
+    const backoff = new Backoff(5, 5, () => 1);
+    const ran: string[] = [];
+    backoff.schedule(() => ran.push('first'));
+    backoff.schedule(() => ran.push('second'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).to.deep.equal(['second']);
+    backoff.schedule(() => ran.push('third'));
+    backoff.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).to.deep.equal(['second']);
+  });
+});
