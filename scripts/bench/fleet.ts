@@ -6,6 +6,7 @@ import type { Command, Reply } from './protocol.ts';
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export interface Worker {
+  pid: number;
   call<T>(command: Command): Promise<T>;
   close(): Promise<void>;
 }
@@ -26,6 +27,7 @@ function startWorker(): Worker {
     pending.clear();
   });
   return {
+    pid: child.pid!,
     call<T>(command: Command) {
       return new Promise<T>((resolve, reject) => {
         const id = nextId++;

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configFor, usage } from './config.ts';
 import { describeMachine } from './machine.ts';
-import { headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
+import { cpuTable, headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
 import { runBaseline, runSingleNode, runTwoNodes, type Environment } from './runs.ts';
 import { postgresVersion } from './servers.ts';
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   writeFileSync(`${DOCS}benchmarks.md`, markdown(machine, cfg, results, SVG));
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote docs/benchmarks.md and docs/${SVG}`);
 
-  console.log(`\n${headlineTable(results, cfg.loads)}\n\n${sweepTable(results)}\n`);
+  console.log(`\n${headlineTable(results, cfg.loads)}\n\n${sweepTable(results)}\n\n${cpuTable(results)}\n`);
   console.log(JSON.stringify(summary(results, cfg.mode)));
 }
 

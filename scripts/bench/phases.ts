@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { HEADLINE_LOAD } from './config.ts';
+import { watchCpu, type CpuGroups, type CpuShare } from './cpu-share.ts';
 import type { Fleet } from './fleet.ts';
 import { splitCount } from './pacing.ts';
 import { now, type IdleResult, type LoadResult, type Target, type ReceiptsResult } from './protocol.ts';
@@ -23,6 +24,8 @@ export interface ThroughputResult {
   latency: LatencySummary;
   failed: number;
   errors: Record<string, number>;
+  /** Where the machine's CPU went during the measuring window (Linux only). */
+  cpu?: CpuShare;
 }
 
 export interface LoadLevelResult {
@@ -34,6 +37,8 @@ export interface LoadLevelResult {
   /** Sent but never seen by an agent (or still unacked when the drain timed out). */
   lost: number;
   failed: number;
+  /** Where the machine's CPU went during the level (Linux only). */
+  cpu?: CpuShare;
 }
 
 export interface IdleStormResult {
@@ -67,23 +72,25 @@ async function agentsCaughtUp(fleet: Fleet, expected: number, ms = 5_000): Promi
   while (Date.now() < deadline && (await fleet.agents.call<number>({ op: 'count' })) < expected) await sleep(50);
 }
 
-export async function throughput(fleet: Fleet, opts: { warmupMs: number; durationMs: number; window: number }): Promise<ThroughputResult> {
+export async function throughput(fleet: Fleet, opts: { warmupMs: number; durationMs: number; window: number }, cpuGroups?: () => CpuGroups): Promise<ThroughputResult> {
   const startMs = now() + 300;
   const measureFrom = startMs + opts.warmupMs;
   const endMs = measureFrom + opts.durationMs;
+  const cpu = cpuGroups && watchCpu(cpuGroups, measureFrom, endMs, now);
   const loads = await Promise.all(fleet.visitors.map((w) => w.call<LoadResult>({ op: 'closed', startMs, measureFrom, endMs, window: opts.window, drainMs: 15_000 })));
   const load = mergeLoads(loads);
   await agentsCaughtUp(fleet, load.acked);
   const taken = await fleet.agents.call<ReceiptsResult>({ op: 'receipts', from: measureFrom, to: endMs });
   const ackedPerSec = ratePerSecond(load.ackedInWindow, opts.durationMs);
   const deliveredPerSec = ratePerSecond(taken.receivedInWindow, opts.durationMs);
-  return { msgsPerSec: Math.min(ackedPerSec, deliveredPerSec), ackedPerSec, deliveredPerSec, latency: summarize(taken.latencies), failed: load.failed, errors: load.errors };
+  return { msgsPerSec: Math.min(ackedPerSec, deliveredPerSec), ackedPerSec, deliveredPerSec, latency: summarize(taken.latencies), failed: load.failed, errors: load.errors, cpu: cpu?.result() };
 }
 
 /** One offered load, open loop, spread evenly over the visitor workers. */
-export async function atOfferedLoad(fleet: Fleet, offered: number, durationMs: number): Promise<LoadLevelResult> {
+export async function atOfferedLoad(fleet: Fleet, offered: number, durationMs: number, cpuGroups?: () => CpuGroups): Promise<LoadLevelResult> {
   // A whole millisecond: the first message's due time survives the text's 3 decimals, so it counts in the window.
   const startMs = Math.ceil(now() + 300);
+  const cpu = cpuGroups && watchCpu(cpuGroups, startMs, startMs + durationMs, now);
   const rate = offered / fleet.visitors.length;
   const loads = await Promise.all(fleet.visitors.map((w) => w.call<LoadResult>({ op: 'open', startMs, durationMs, rate, drainMs: 15_000 })));
   const load = mergeLoads(loads);
@@ -96,6 +103,7 @@ export async function atOfferedLoad(fleet: Fleet, offered: number, durationMs: n
     sent: load.sent,
     lost: Math.max(0, load.sent - taken.latencies.length),
     failed: load.failed,
+    cpu: cpu?.result(),
   };
 }
 
@@ -104,13 +112,13 @@ export async function atOfferedLoad(fleet: Fleet, offered: number, durationMs: n
  * (p99 over `saturatedP99Ms` or messages not delivered) only the headline load still runs:
  * higher ones would only queue more.
  */
-export async function latencySweep(fleet: Fleet, loads: number[], durationMs: number, saturatedP99Ms = 1_000): Promise<LoadLevelResult[]> {
+export async function latencySweep(fleet: Fleet, loads: number[], durationMs: number, cpuGroups?: () => CpuGroups, saturatedP99Ms = 1_000): Promise<LoadLevelResult[]> {
   const results: LoadLevelResult[] = [];
   let saturated = false;
   for (const offered of loads) {
     // The headline load is always measured: its p99 is the figure the summary quotes.
     if (saturated && offered !== HEADLINE_LOAD) continue;
-    const level = await atOfferedLoad(fleet, offered, durationMs);
+    const level = await atOfferedLoad(fleet, offered, durationMs, cpuGroups);
     results.push(level);
     // Saturation: a p99 over the limit, or more than 0.1 % of the messages not delivered in time.
     saturated ||= level.latency.p99 > saturatedP99Ms || level.lost > level.sent * 0.001;

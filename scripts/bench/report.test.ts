@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configFor } from './config.ts';
 import type { LoadLevelResult } from './phases.ts';
-import { headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
+import { cpuTable, cpuText, headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
 import type { TargetRun } from './runs.ts';
 import { summarize } from './stats.ts';
 
@@ -69,5 +69,24 @@ describe('bench report', () => {
     expect(page).toContain('![Latency against offered load](bench-latency.svg)');
     expect(page).toContain('npm run bench -- --quick');
     expect(page).toContain(JSON.stringify(summary(results, 'quick')));
+  });
+
+  it('shows where the CPU went in the closed loop and at 2,000 msg/s, and leaves the section out when nothing was measured', () => {
+    const cpu = { servers: 0.75, postgres: 0.42, redis: 0, loadGenerators: 0.5, other: 0.1, idle: 0.2, steal: 0.03 };
+    const measured: Results = {
+      ...results,
+      single: { ...results.single, throughput: { ...results.single.throughput, cpu }, sweep: [level(500, [3]), { ...level(2_000, [5]), cpu: { ...cpu, servers: 0.55 } }] },
+    };
+    const table = cpuTable(measured).split('\n');
+    expect(table).toHaveLength(2 + 2);
+    expect(table[2]).toBe('| Parley, 1 node | closed loop (throughput) | 0.75 | 0.42 | 0.00 | 0.50 | 0.10 | 0.20 | 0.03 |');
+    expect(table[3]).toMatch(/^\| Parley, 1 node \| 2,000 msg\/s offered \| 0\.55 \|/);
+    expect(cpuText(cpu)).toBe('servers 0.75, postgres 0.42, redis 0.00, load generators 0.50, other busy 0.10, idle 0.20, stolen 0.03');
+    expect(cpuText(undefined)).toBe('not measured');
+
+    const machine = { cpu: 'Test CPU', cores: 2, ramGiB: 8, node: 'v20.20.2', postgres: '15.20', date: '2026-01-02T03:04:05.000Z', loadAverage: 0.4 };
+    expect(markdown(machine, configFor([]), measured, 'plot.svg')).toContain('### Where the CPU went');
+    expect(cpuTable(results)).toBe('');
+    expect(markdown(machine, configFor([]), results, 'plot.svg')).not.toContain('Where the CPU went');
   });
 });

@@ -1,5 +1,6 @@
 /** Pure rendering of a run: the summary JSON, the Markdown tables and the SVG latency plot. */
 import { HEADLINE_LOAD, TARGETS, type BenchConfig } from './config.ts';
+import type { CpuShare } from './cpu-share.ts';
 import type { Machine } from './machine.ts';
 import type { LoadLevelResult } from './phases.ts';
 import type { TargetRun } from './runs.ts';
@@ -77,6 +78,28 @@ export function sweepTable(results: Results): string {
   return lines.join('\n');
 }
 
+const cores = (v: number) => v.toFixed(2);
+const CPU_PARTS: [keyof CpuShare, string][] = [['servers', 'Servers'], ['postgres', 'Postgres'], ['redis', 'Redis'], ['loadGenerators', 'Load generators'], ['other', 'Other busy'], ['idle', 'Idle'], ['steal', 'Stolen']];
+
+/** One line for the progress log: cores used by each part during a phase. */
+export function cpuText(share: CpuShare | undefined): string {
+  return share ? CPU_PARTS.map(([key, label]) => `${label.toLowerCase()} ${cores(share[key])}`).join(', ') : 'not measured';
+}
+
+/** Where the machine's CPU went in the closed loop and at the headline load, per system; '' when nothing was measured. */
+export function cpuTable(results: Results): string {
+  const runs = [results.single, ...(results.twoNodes ? [results.twoNodes] : []), results.baseline];
+  const phases = runs.flatMap((r) => [
+    { r, phase: 'closed loop (throughput)', cpu: r.throughput.cpu },
+    { r, phase: `${thousands(HEADLINE_LOAD)} msg/s offered`, cpu: atLoad(r, HEADLINE_LOAD)?.cpu },
+  ]);
+  const measured = phases.filter((p): p is typeof p & { cpu: CpuShare } => p.cpu !== undefined);
+  if (measured.length === 0) return '';
+  const lines = [row(['System', 'Phase', ...CPU_PARTS.map(([, label]) => label)]), row(['---', '---', ...CPU_PARTS.map(() => '---:')])];
+  for (const { r, phase, cpu } of measured) lines.push(row([r.name, phase, ...CPU_PARTS.map(([key]) => cores(cpu[key]))]));
+  return lines.join('\n');
+}
+
 interface Series {
   name: string;
   colour: string;
@@ -140,6 +163,21 @@ export function plotSeries(results: Results): Series[] {
   return runs.map((r, i) => ({ name: r.name, colour: COLOURS[i % COLOURS.length]!, points: r.sweep.filter((l) => l.latency.count > 0).map((l) => ({ x: l.offered, p50: l.latency.p50, p99: l.latency.p99 })) }));
 }
 
+function cpuSection(results: Results, machineCores: number): string {
+  const table = cpuTable(results);
+  if (!table) return '';
+  return `
+### Where the CPU went
+
+Cores in use on average during each measuring window, of the machine's ${machineCores}, read from \`/proc\`: the server
+processes under test, every Postgres process, Redis, and the load generators (the worker processes and the
+orchestrator). *Other busy* is CPU time no process listed accounts for, mostly the kernel's loopback network work;
+*stolen* is time the hypervisor gave to other machines.
+
+${table}
+`;
+}
+
 /** docs/benchmarks.md: the machine, the method, the tables and the plot. */
 export function markdown(machine: Machine, cfg: BenchConfig, results: Results, svgFile: string): string {
   const s = summary(results, cfg.mode);
@@ -175,7 +213,7 @@ ${headlineTable(results, cfg.loads)}
 ${sweepTable(results)}
 
 After the first level a system cannot keep up with (p99 over 1 s, or more than 0.1 % of its messages not received within the measuring window), only the 2,000 msg/s level still runs. The exactly-once guarantee is checked by the chaos test, not here.
-
+${cpuSection(results, machine.cores)}
 ## Method
 
 - **Servers**: Parley nodes are the real \`server/main.ts\` (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`) on a fresh

@@ -7,6 +7,7 @@ import { adminCookie, createBenchAgents } from './api.ts';
 import { AGENT_MAX_CHATS, HEADLINE_LOAD, type BenchConfig } from './config.ts';
 import { startFleet, type Fleet } from './fleet.ts';
 import { splitCount } from './pacing.ts';
+import { cpuText } from './report.ts';
 import { idleStorm, latencySweep, replay, throughput, type IdleStormResult, type LoadLevelResult, type ReplayResult, type ThroughputResult } from './phases.ts';
 import { now, type AgentsResult, type PickResult, type Target, type VisitorHandle, type VisitorsResult } from './protocol.ts';
 import { startBaseline, startParley, type RunningNodes } from './servers.ts';
@@ -53,12 +54,15 @@ async function openVisitors(fleet: Fleet, t: Target, count: number, rooms?: stri
   return handles;
 }
 
-async function measure(fleet: Fleet, cfg: BenchConfig, loads: number[], log: Environment['log'], name: string) {
+async function measure(fleet: Fleet, nodes: RunningNodes, cfg: BenchConfig, loads: number[], log: Environment['log'], name: string) {
+  // Read when sampled: a restarted node has a new pid. This process counts with the load generators.
+  const cpuGroups = () => ({ servers: nodes.pids, loadGenerators: [process.pid, ...fleet.all.map((w) => w.pid)] });
   log(`${name}: throughput (closed loop, ${cfg.window} in flight per visitor, ${cfg.throughputMs / 1000}s)`);
-  const tp = await throughput(fleet, { warmupMs: cfg.warmupMs, durationMs: cfg.throughputMs, window: cfg.window });
-  log(`${name}: ${Math.round(tp.msgsPerSec)} msg/s persisted and delivered; latency sweep ${loads.join(', ')} msg/s`);
-  const sweep = await latencySweep(fleet, loads, cfg.levelMs);
-  for (const l of sweep) log(`${name}:   ${l.offered} msg/s offered → p50 ${l.latency.p50.toFixed(1)} / p99 ${l.latency.p99.toFixed(1)} ms, ${l.lost} lost`);
+  const tp = await throughput(fleet, { warmupMs: cfg.warmupMs, durationMs: cfg.throughputMs, window: cfg.window }, cpuGroups);
+  log(`${name}: ${Math.round(tp.msgsPerSec)} msg/s persisted and delivered; CPU in cores: ${cpuText(tp.cpu)}`);
+  log(`${name}: latency sweep ${loads.join(', ')} msg/s`);
+  const sweep = await latencySweep(fleet, loads, cfg.levelMs, cpuGroups);
+  for (const l of sweep) log(`${name}:   ${l.offered} msg/s offered → p50 ${l.latency.p50.toFixed(1)} / p99 ${l.latency.p99.toFixed(1)} ms, ${l.lost} lost; CPU: ${cpuText(l.cpu)}`);
   return { throughput: tp, sweep };
 }
 
@@ -74,7 +78,7 @@ export async function runBaseline(cfg: BenchConfig, env: Environment): Promise<T
     await fleet.agents.call<AgentsResult>({ op: 'agents', target: t, agents });
     await openVisitors(fleet, t, cfg.visitors, rooms);
     const setupMs = now() - started;
-    const { throughput: tp, sweep } = await measure(fleet, cfg, cfg.loads, env.log, 'baseline');
+    const { throughput: tp, sweep } = await measure(fleet, nodes, cfg, cfg.loads, env.log, 'baseline');
     env.log(`baseline: handshake storm of ${cfg.idleSockets} idle sockets (on a fresh process)`);
     const fresh = await startBaseline();
     let idle: IdleStormResult;
@@ -119,7 +123,7 @@ export async function runSingleNode(cfg: BenchConfig, env: Environment): Promise
   const fleet = startFleet(cfg.visitorWorkers);
   try {
     const { t, handles, agentCount, setupMs } = await setupParley(fleet, cfg, nodes, env);
-    const { throughput: tp, sweep } = await measure(fleet, cfg, cfg.loads, env.log, 'parley 1 node');
+    const { throughput: tp, sweep } = await measure(fleet, nodes, cfg, cfg.loads, env.log, 'parley 1 node');
     env.log(`parley 1 node: replay of ${cfg.replayMessages} missed messages`);
     const rep = await replay(t, await adminCookie(t.url), cfg.replayMessages);
     // A fresh process on the same database: what the load phases left in the heap would blur the figure.
@@ -138,7 +142,7 @@ export async function runTwoNodes(cfg: BenchConfig, env: Environment): Promise<T
   const fleet = startFleet(cfg.visitorWorkers);
   try {
     const { handles, agentCount, setupMs } = await setupParley(fleet, cfg, nodes, env);
-    const { throughput: tp, sweep } = await measure(fleet, cfg, [HEADLINE_LOAD], env.log, 'parley 2 nodes');
+    const { throughput: tp, sweep } = await measure(fleet, nodes, cfg, [HEADLINE_LOAD], env.log, 'parley 2 nodes');
     return { name: 'Parley, 2 nodes (Redis; visitors on A, agents on B)', visitors: handles.length, agents: agentCount, setup: PROTOCOL_SETUP, setupMs, throughput: tp, sweep };
   } finally {
     await fleet.close();
