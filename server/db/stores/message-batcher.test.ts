@@ -16,6 +16,32 @@ import { upsertWebsite } from './websites-store.ts';
 
 const textOf = (o: FastOutcome) => (o.kind === 'ineligible' ? null : o.row.body);
 
+/**
+ * The database, counting the write path's statements running at once: the batch statement goes
+ * straight to the driver under drizzle (`$client`), so that is where they are counted.
+ */
+function countingStatements(db: Database['db']) {
+  const statements = { running: 0, most: 0 };
+  const client = (db as unknown as { $client: object }).$client;
+  const counted = (run: (...args: unknown[]) => PromiseLike<unknown>) => async (...args: unknown[]) => {
+    statements.running++;
+    statements.most = Math.max(statements.most, statements.running);
+    try {
+      return await run(...args);
+    } finally {
+      statements.running--;
+    }
+  };
+  const driver = new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      return (prop === 'unsafe' || prop === 'query') && typeof value === 'function' ? counted(value.bind(target) as (...args: unknown[]) => PromiseLike<unknown>) : value;
+    },
+  });
+  const wrapped = new Proxy(db, { get: (target, prop, receiver) => (prop === '$client' ? driver : Reflect.get(target, prop, receiver)) });
+  return { db: wrapped, statements };
+}
+
 describe.each(backends)('batched message writes on $name', (backend) => {
   let database: Database;
   let agentId: string;
@@ -48,6 +74,10 @@ describe.each(backends)('batched message writes on $name', (backend) => {
   });
   const transcript = async (conversationId: string) => (await messagesAfter(database.db, conversationId, 0, 500)).events.map((m) => ({ seq: m.seq, text: m.kind === 'text' ? m.text : null }));
   const stored = async (conversationId: string) => (await database.db.select().from(messages).where(eq(messages.conversationId, conversationId))).length;
+  const until = async (condition: () => boolean) => {
+    for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(condition()).toBe(true);
+  };
 
   beforeAll(async () => {
     database = await backend.open();
@@ -108,6 +138,40 @@ describe.each(backends)('batched message writes on $name', (backend) => {
     }
     const agentTexts = (await transcript(convs[1]!.id)).map((r) => r.text).filter((t) => t?.startsWith('a'));
     expect(agentTexts).toEqual(Array.from({ length: 25 }, (_, i) => i).filter((i) => i % 3 === 0).map((i) => `a${i}`));
+  });
+
+  // Postgres only: PGlite has a single connection, so no batch can wait on another transaction's lock there.
+  it.runIf(backend.name === 'postgres')('starts a batch alongside one still in flight only once pipelineFrom messages wait', async () => {
+    const { db, statements } = countingStatements(database.db);
+    const batches: BatchInfo[] = [];
+    const batcher = createMessageBatcher(db, { windowMs: 0, maxBatch: 256, maxInFlight: 2, pipelineFrom: 3, onBatch: (b) => batches.push(b) });
+    const [held, ...others] = await Promise.all([conversation('waiting'), conversation('waiting'), conversation('waiting'), conversation('waiting')]);
+    // Another transaction holds the first conversation's row: the batch that writes to it waits for the lock.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = database.db.transaction(async (tx) => {
+      await tx.select().from(conversations).where(eq(conversations.id, held!.id)).for('update');
+      locked();
+      await released;
+    });
+    await isLocked;
+    const blocked = batcher.append(fromVisitor(held!.id, 'behind the lock'));
+    await until(() => statements.running === 1);
+
+    const firstTwo = others.slice(0, 2).map((c) => batcher.append(fromVisitor(c.id, 'waits')));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statements.most).toBe(1); // two waiting: they wait for the batch in flight
+    const third = batcher.append(fromVisitor(others[2]!.id, 'the third one'));
+    await Promise.all([...firstTwo, third]); // three waiting: a second batch went alongside and committed
+    expect(statements.most).toBe(2);
+    expect(batches.map((b) => b.size)).toEqual([3]);
+
+    release();
+    await holder;
+    expect(await blocked).toMatchObject({ kind: 'created' });
+    expect(batches.map((b) => b.size)).toEqual([3, 1]);
   });
 
   it('caps a batch at maxBatch and sends the rest in the next one', async () => {

@@ -27,6 +27,12 @@ export interface MessageBatcherOptions {
   maxBatch: number;
   /** How many batches may be in flight at once (each on its own connection); 1 by default. */
   maxInFlight?: number;
+  /**
+   * While a batch is in flight, a further one starts only once this many appends wait (1 by
+   * default: as soon as any does). Under moderate load the waiting appends then join the next
+   * batch instead of each paying a statement of its own; under heavy load batches overlap.
+   */
+  pipelineFrom?: number;
   /** Metrics hook, once per committed batch. Must not throw (errors are swallowed). */
   onBatch?: (info: BatchInfo) => void;
   /** After commit, before any caller hears back (e.g. publish the created rows, each with what was appended). Must not throw. */
@@ -76,6 +82,9 @@ function settle(entry: Entry, outcome: FastOutcome): void {
 
 export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): MessageBatcher {
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+  const pipelineFrom = Math.max(1, opts.pipelineFrom ?? 1);
+  /** Room for one more batch now: none in flight, or enough waiting to start an overlapping one. */
+  const mayStart = () => inFlight.size === 0 || (inFlight.size < maxInFlight && pending.size >= pipelineFrom);
   const pending = new Map<string, Entry>();
   /** Cancels the scheduled flush, when one is scheduled. */
   let cancelTimer: (() => void) | null = null;
@@ -132,7 +141,7 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
   function flush(): void {
     cancelTimer?.();
     cancelTimer = null;
-    while (inFlight.size < maxInFlight && pending.size > 0) {
+    while (pending.size > 0 && mayStart()) {
       const entries = take();
       if (entries.length === 0) return; // everything pending waits for a conversation in flight
       const conversations = new Set(entries.map(conversationKey));
@@ -148,7 +157,7 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
   }
 
   function schedule(): void {
-    if (inFlight.size >= maxInFlight) return; // flushed when a batch in flight commits
+    if (!mayStart()) return; // flushed when a batch in flight commits
     if (pending.size >= opts.maxBatch) return flush();
     if (cancelTimer) return;
     if (opts.windowMs > 0) {
