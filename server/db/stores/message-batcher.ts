@@ -83,14 +83,14 @@ function settle(entry: Entry, outcome: FastOutcome): void {
 export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): MessageBatcher {
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   const pipelineFrom = Math.max(1, opts.pipelineFrom ?? 1);
-  /** Room for one more batch now: none in flight, or enough waiting to start an overlapping one. */
-  const mayStart = () => inFlight.size === 0 || (inFlight.size < maxInFlight && pending.size >= pipelineFrom);
   const pending = new Map<string, Entry>();
   /** Cancels the scheduled flush, when one is scheduled. */
   let cancelTimer: (() => void) | null = null;
   const inFlight = new Set<Promise<void>>();
   /** Conversations with a batch in flight. */
   const busy = new Set<string>();
+  /** Room for one more batch now: none in flight, or enough waiting to start an overlapping one. */
+  const mayStart = () => inFlight.size === 0 || (inFlight.size < maxInFlight && pending.size >= pipelineFrom);
 
   async function write(entries: Entry[]): Promise<void> {
     const started = performance.now();
