@@ -158,6 +158,8 @@ export const Offer = z.object({
   preview: z.string().nullable(),
   /** Set when the session arrives by transfer. */
   transferredBy: z.string().nullable(),
+  /** The contact comes back to this agent (they held the contact's last session, or wrote the follow-up answered). */
+  returning: z.boolean(),
   offeredAt: IsoDate,
   expiresAt: IsoDate,
 });

@@ -39,9 +39,12 @@ describe('offer popup', () => {
     ui = await mountDesk();
     const second = '88888888-8888-4888-8888-888888888882';
     ui.client.push('offer', offer(ui.clock));
-    ui.client.push('offer', offer(ui.clock, { id: second, contact: { id: '22222222-2222-4222-8222-222222222223', name: 'Alan Turing' } }));
+    ui.client.push('offer', offer(ui.clock, { id: second, contact: { id: '22222222-2222-4222-8222-222222222223', name: 'Alan Turing' }, returning: true }));
     await rerender();
     expect(ui.$$('offer').map((el) => el.dataset.offerId)).to.deep.equal([OFFER_ID, second]);
+    // Only the contact coming back to this agent says so.
+    expect(ui.$$('offer-returning').map((el) => el.closest<HTMLElement>('[data-offer-id]')!.dataset.offerId)).to.deep.equal([second]);
+    expect(ui.$('offer-returning')!.textContent).to.equal('Back to you: you helped this contact last time');
     expect(ui.alert.counts.at(-1)).to.equal(2);
 
     ui.client.push('offer:revoked', { offerId: OFFER_ID, reason: 'abandoned' });

@@ -43,6 +43,7 @@ function OfferCard({ offer, offers }: { offer: Offer; offers: Offers }) {
       <div id={bodyId} class="offer-body">
         <p class="offer-queue">{t('offer.queue', { queue: offer.queue.name })}</p>
         {offer.transferredBy && <p class="offer-transfer">{t('offer.transferredBy', { name: offer.transferredBy })}</p>}
+        {offer.returning && <p class="offer-returning" data-testid="offer-returning">{t('offer.returning')}</p>}
         <p class="offer-preview">{offer.preview ?? t('offer.noPreview')}</p>
       </div>
       <div class="offer-actions">

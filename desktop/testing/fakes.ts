@@ -163,6 +163,7 @@ export function offer(clock: FakeClock, overrides: Partial<Offer> = {}): Offer {
     contact: { id: CONTACT_ID, name: 'Marie Curie' },
     preview: 'Where is my parcel?',
     transferredBy: null,
+    returning: false,
     offeredAt: clock.iso(),
     expiresAt: clock.iso(45_000),
     ...overrides,

@@ -110,6 +110,11 @@ export const sessions = pgTable(
     followUpEmail: text('follow_up_email'),
     /** Name of the agent who transferred it last (shown on the offer). */
     transferredBy: text('transferred_by'),
+    /**
+     * A returning contact's agent (who held the previous session, or wrote the follow-up this
+     * session answers): offered first whenever Ready with room, else routing goes on as usual.
+     */
+    preferredAgentId: uuid('preferred_agent_id').references(() => agents.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [

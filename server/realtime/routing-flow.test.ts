@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { AgentState, ConversationDetail, Message, Offer, QueueStatus, SessionCard, VisitorSendResult } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
-import { agents, queues, sessions, teams } from '../db/schema.ts';
+import { agentPresence, agents, queues, sessions, teams } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
@@ -226,6 +226,68 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     expect((await revoked)[0]).toMatchObject({ offerId: offer!.id, reason: 'abandoned' });
     expect(await call(a, 'offer:accept', { offerId: offer!.id })).toMatchObject({ ok: false, error: { code: 'OFFER_GONE' } });
     expect(await expectOk(call<QueueStatus>(v2.socket, 'followup:email', { email: 'me@example.com' }))).toMatchObject({ followUpEmail: 'me@example.com' });
+  });
+
+  describe('a returning contact', () => {
+    /** Moves an agent's idle stretch's start `ms` into the future, so longest-idle routing ranks them last. */
+    async function idleFrom(email: string, ms: number) {
+      const [agent] = await database.db.select().from(agents).where(eq(agents.email, email));
+      await database.db.update(agentPresence).set({ idleSince: new Date(Date.now() + ms) }).where(eq(agentPresence.agentId, agent!.id));
+    }
+
+    /** Grace answers the visitor, ends and wraps up; Ada is Ready and, by the queue's policy, next in line. */
+    async function helpedByGraceThenBack() {
+      const g = await grace();
+      await ready(g);
+      const toGrace = nextEvents<Offer>(g, 'offer');
+      const v = await visitorWrites('My parcel is late');
+      const [first] = await toGrace;
+      expect(first).toMatchObject({ conversationId: v.conversationId, returning: false });
+      await expectOk(call(g, 'offer:accept', { offerId: first!.id }));
+      const { session } = await expectOk(call<{ session: SessionCard }>(g, 'session:end', { conversationId: v.conversationId }));
+      await expectOk(call(g, 'session:wrap-up', { sessionId: session.sessionId }));
+      const a = await ada();
+      await ready(a);
+      // Longest idle would pick Ada: Grace's idle stretch starts an hour from now.
+      await idleFrom(DEMO.agent2Email, 3_600_000);
+      return { a, g, ...v };
+    }
+
+    it('is offered first to the agent who helped them last; if that agent rejects, routing goes on as usual', async () => {
+      const { a, g, socket, conversationId } = await helpedByGraceThenBack();
+      const adaOffers = collect<Offer>(a, 'offer');
+      const toGrace = nextEvents<Offer>(g, 'offer');
+      await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Still nothing, two days later' }));
+      const [back] = await toGrace;
+      expect(back).toMatchObject({ conversationId, returning: true, preview: 'Still nothing, two days later' });
+      expect(adaOffers).toEqual([]);
+
+      const toAda = nextEvents<Offer>(a, 'offer');
+      await expectOk(call(g, 'offer:reject', { offerId: back!.id }));
+      expect((await toAda)[0]).toMatchObject({ conversationId, returning: false });
+    });
+
+    it('goes to whoever is next when their agent is not Ready', async () => {
+      const { a, g, socket, conversationId } = await helpedByGraceThenBack();
+      await expectOk(call(g, 'presence:set', { channel: 'chat', state: 'not_ready' }));
+      const toAda = nextEvents<Offer>(a, 'offer');
+      await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Hello again' }));
+      expect((await toAda)[0]).toMatchObject({ conversationId, returning: false });
+    });
+
+    it('answering an asynchronous follow-up goes back to the agent who wrote it', async () => {
+      const { a, g, socket, conversationId } = await helpedByGraceThenBack();
+      // Ada writes after the chat closed (no open session): a follow-up, delivered when the visitor comes back.
+      await expectOk(call(a, 'message:send', { conversationId, clientId: randomUUID(), text: 'Your parcel left the depot this morning.' }));
+      // Ada is the one idle longest no more: only the follow-up can send it her way.
+      await idleFrom(DEMO.agentEmail, 7_200_000);
+      const graceOffers = collect<Offer>(g, 'offer');
+      const toAda = nextEvents<Offer>(a, 'offer');
+      await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Thanks, got it!' }));
+      expect((await toAda)[0]).toMatchObject({ conversationId, returning: true });
+      await settle();
+      expect(graceOffers).toEqual([]);
+    });
   });
 
   it('conversation:take picks from the queue within capacity, else CAPACITY_REACHED', async () => {

@@ -6,7 +6,7 @@ import type { Tx } from '../db/client.ts';
 import { assistantName, botRunOf, insertBotRun, saveCursor, versionDefinition, type LiveAssistant } from '../db/stores/bots-store.ts';
 import { insertEvents, lockConversation, type ConversationPatch, type DraftAuthor, type MessageDraft } from '../db/stores/messages-store.ts';
 import { clearTimer, ensureDefaultQueue, queueById, queuesOfWebsite, setTimer } from '../db/stores/routing-store.ts';
-import { applyTransition, insertSession, lockSession, sessionById } from '../db/stores/sessions-store.ts';
+import { applyTransition, insertSession, lockSession, returningAgentOf, sessionById } from '../db/stores/sessions-store.ts';
 import { contacts, type ConversationRow, type SessionRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { Note } from './routing-notes.ts';
@@ -83,9 +83,10 @@ export function createBotService({ clock }: ServiceDeps) {
     return { drafts, patch: {} };
   }
 
-  /** A new session run by the website's live assistant: pinned to its live version. */
+  /** A new session run by the website's live assistant: pinned to its live version (a handoff prefers the returning contact's agent). */
   async function startRun(tx: Tx, conv: ConversationRow, live: LiveAssistant, locale: string | null, notes: Note[]): Promise<BotStep> {
-    const s = await insertSession(tx, { ...M.startBot(clock.now()), conversationId: conv.id, websiteId: conv.websiteId, channel: 'chat' });
+    const preferredAgentId = await returningAgentOf(tx, conv);
+    const s = await insertSession(tx, { ...M.startBot(clock.now()), conversationId: conv.id, websiteId: conv.websiteId, channel: 'chat', preferredAgentId });
     const result = start(live.definition, await contextFor(tx, locale), live.versionNumber);
     await insertBotRun(tx, { sessionId: s.id, conversationId: conv.id, assistantId: live.assistantId, versionNumber: live.versionNumber, locale, cursor: result.cursor });
     notes.push({ kind: 'card', sessionId: s.id }, { kind: 'conversation', conversationId: conv.id }, { kind: 'visitor', conversationId: conv.id });

@@ -46,6 +46,7 @@ export async function offerPayload(tx: Tx, offerId: string): Promise<Offer | nul
     contact: { id: r.contactId, name: r.contactName },
     preview: r.preview,
     transferredBy: r.s.transferredBy,
+    returning: r.s.preferredAgentId !== null && r.s.preferredAgentId === r.o.agentId,
     offeredAt: r.o.offeredAt.toISOString(),
     expiresAt: r.o.expiresAt.toISOString(),
   };

@@ -94,7 +94,7 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
       const pool = pools.get(s.channel) ?? (await candidates(tx, s.channel));
       pools.set(s.channel, pool);
       const exclude = s.transferredBy ? [await lastTransferrer(tx, s.id)].filter((x): x is string => !!x) : [];
-      const choice = chooseAgent(pool, { channel: s.channel, queueId: queue.id, exclude }, queue.policy);
+      const choice = chooseAgent(pool, { channel: s.channel, queueId: queue.id, exclude, preferred: s.preferredAgentId }, queue.policy);
       if (!choice) {
         if (!exclude.length) blocked.add(queue.id); // FIFO: nobody for the head means nobody for the rest
         continue;

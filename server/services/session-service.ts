@@ -6,7 +6,7 @@ import { resolveTransfer } from '../core/routing/transfer.ts';
 import type { Tx } from '../db/client.ts';
 import { insertEvents, lockConversation, type MessageDraft } from '../db/stores/messages-store.ts';
 import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
-import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, sessionById, sessionCard } from '../db/stores/sessions-store.ts';
+import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard } from '../db/stores/sessions-store.ts';
 import { agentPresence, contacts, conversations, offers, sessions, type ConversationRow, type SessionRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
@@ -190,13 +190,17 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
     });
   }
 
-  /** Under the conversation lock: a visitor message opens a waiting session in the default queue when none is open. */
+  /**
+   * Under the conversation lock: a visitor message opens a waiting session in the default queue
+   * when none is open; a returning contact's agent is offered it first when Ready.
+   */
   async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[]): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
     const queue = await ensureDefaultQueue(tx, conv.websiteId);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
-    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel });
+    const preferredAgentId = await returningAgentOf(tx, conv);
+    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId });
     for (const e of events) await recordSessionEvent(tx, s, e);
     notes.push({ kind: 'card', sessionId: s.id }, { kind: 'queue', queueId: queue.id }, { kind: 'visitor', conversationId: conv.id }, { kind: 'dispatch' });
     return { currentSessionId: s.id, status: 'waiting', assignedAgentId: null };

@@ -4,7 +4,9 @@ import type { MediaChannel, PresenceState, RoutingPolicy } from '../../../protoc
  * Which agent gets the next offer. Eligible: Ready on the queue's channel, has
  * the channel, is a member of the queue (unless the caller already narrowed the
  * set, e.g. a team transfer), and holds fewer sessions than their limit (1..12).
- * Policies are pluggable; ties break on id so the choice is deterministic.
+ * A returning contact goes back to the agent who last helped them when that agent
+ * is eligible right now; otherwise, and for everyone else, the queue's policy
+ * decides. Policies are pluggable; ties break on id so the choice is deterministic.
  */
 
 export interface Candidate {
@@ -25,6 +27,8 @@ export interface Need {
   /** Null = any queue (team or direct agent transfers). */
   queueId: string | null;
   exclude?: readonly string[];
+  /** The agent the contact returns to (last helped them, or wrote the follow-up they answer). */
+  preferred?: string | null;
 }
 
 export const MIN_CONCURRENT = 1;
@@ -62,5 +66,7 @@ export const POLICIES: Record<RoutingPolicy, Compare> = {
 export function chooseAgent(candidates: readonly Candidate[], need: Need, policy: RoutingPolicy): Candidate | null {
   const eligible = candidates.filter((c) => isEligible(c, need));
   if (eligible.length === 0) return null;
-  return [...eligible].sort(POLICIES[policy])[0]!;
+  // Never waits for them: a preferred agent who is busy, away or full is simply passed over.
+  const preferred = need.preferred ? eligible.find((c) => c.id === need.preferred) : undefined;
+  return preferred ?? [...eligible].sort(POLICIES[policy])[0]!;
 }

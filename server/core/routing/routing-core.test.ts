@@ -61,6 +61,29 @@ describe('agent choice', () => {
     expect(load).toBe(limit);
   });
 
+  describe('a returning contact goes back to the agent who last helped them', () => {
+    const pool = [agent('a', { idleSince: at(1) }), agent('b', { idleSince: at(9), load: 2 })];
+    it.each(['longest_idle', 'least_busy'] as const)('%s: chosen over the policy’s pick when eligible', (policy) => {
+      expect(chooseAgent(pool, need, policy)?.id).toBe('a');
+      expect(chooseAgent(pool, { ...need, preferred: 'b' }, policy)?.id).toBe('b');
+    });
+    it.each([
+      { name: 'not Ready', over: { state: 'not_ready' as const } },
+      { name: 'Refused (rejected this very offer)', over: { state: 'refused' as const } },
+      { name: 'full', over: { load: 3 } },
+      { name: 'not in the queue', over: { queueIds: ['billing'] } },
+    ])('passed over when $name: the policy decides', ({ over }) => {
+      expect(chooseAgent([agent('a', { idleSince: at(1) }), agent('b', { idleSince: at(9), ...over })], { ...need, preferred: 'b' }, 'longest_idle')?.id).toBe('a');
+    });
+    it('an excluded agent (who transferred it away) is not preferred', () => {
+      expect(chooseAgent(pool, { ...need, preferred: 'b', exclude: ['b'] }, 'longest_idle')?.id).toBe('a');
+    });
+    it('an unknown or deleted agent changes nothing', () => {
+      expect(chooseAgent(pool, { ...need, preferred: 'gone' }, 'longest_idle')?.id).toBe('a');
+      expect(chooseAgent(pool, { ...need, preferred: null }, 'longest_idle')?.id).toBe('a');
+    });
+  });
+
   it('clamps stored limits outside 1..12', () => {
     expect(chooseAgent([agent('a', { maxConcurrent: 40, load: 12 })], need, 'longest_idle')).toBeNull();
     expect(chooseAgent([agent('a', { maxConcurrent: 0, load: 0 })], need, 'longest_idle')?.id).toBe('a');

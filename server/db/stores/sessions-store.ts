@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { SessionCard, SessionEvent, SessionState } from '../../../protocol/index.ts';
 import { cardColour, durations } from '../../core/routing/session-card.ts';
 import type { EventDraft, Transition } from '../../core/routing/session-machine.ts';
 import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
 import type { Tx } from '../client.ts';
-import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type SessionEventRow, type SessionRow } from '../schema.ts';
+import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type ConversationRow, type SessionEventRow, type SessionRow } from '../schema.ts';
 
 /** Sessions, their events and cards (rows ⇄ protocol mapping). */
 
@@ -26,6 +26,20 @@ export async function lockOpenSession(tx: Tx, conversationId: string): Promise<S
     .where(and(eq(sessions.conversationId, conversationId), inArray(sessions.state, ['bot', 'waiting', 'offered', 'active', 'wrap_up'])))
     .for('update');
   return row ?? null;
+}
+
+/**
+ * The agent a returning contact goes back to: the author of the follow-up they are answering,
+ * else whoever last held their previous session (connected, then ended or transferred on).
+ */
+export async function returningAgentOf(tx: Tx, conv: Pick<ConversationRow, 'followUpAgentId' | 'currentSessionId'>): Promise<string | null> {
+  if (conv.followUpAgentId) return conv.followUpAgentId;
+  if (!conv.currentSessionId) return null;
+  const [last] = await tx
+    .select({ agentId: sessions.agentId })
+    .from(sessions)
+    .where(and(eq(sessions.id, conv.currentSessionId), isNotNull(sessions.connectedAt)));
+  return last?.agentId ?? null;
 }
 
 export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert): Promise<SessionRow> {

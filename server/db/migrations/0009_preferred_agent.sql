@@ -1,0 +1,2 @@
+ALTER TABLE "sessions" ADD COLUMN "preferred_agent_id" uuid;--> statement-breakpoint
+ALTER TABLE "sessions" ADD CONSTRAINT "sessions_preferred_agent_id_agents_id_fk" FOREIGN KEY ("preferred_agent_id") REFERENCES "public"."agents"("id") ON DELETE set null ON UPDATE no action;
