@@ -102,6 +102,9 @@ export const SessionEventType = z.enum([
   'ended_by_customer',
   'abandoned',
   'wrapped_up',
+  /** An assistant answers first; it hands over with `queued` (data.from = 'bot') or closes with `bot_ended`. */
+  'bot_started',
+  'bot_ended',
 ]);
 export type SessionEventType = z.infer<typeof SessionEventType>;
 

@@ -33,6 +33,13 @@ function flow(tag: string, queueId: string, settings: BotDefinitionInput['settin
   };
 }
 
+/** The session events of a conversation's only session, by type (REST, as an admin). */
+async function sessionEventTypes(server: RunningServer, cookie: string, conversationId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+  const { cards } = (await api(server, cookie, 'GET', '/sessions')).body as { cards: { sessionId: string; conversationId: string }[] };
+  const card = cards.find((c) => c.conversationId === conversationId)!;
+  return (await api(server, cookie, 'GET', `/sessions/${card.sessionId}`)).body.events;
+}
+
 async function firstMessage(server: RunningServer, text = 'Hi', opts: { websiteKey?: string; locale?: 'en' | 'fr' } = {}) {
   const socket = await connectVisitor(server, opts);
   const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text }));
@@ -210,12 +217,17 @@ describe.each(backends)('assistants on $name', (backend) => {
     expect((await call(socket, 'postback:send', { clientId: randomUUID(), value: 'order_status', label: 'Order status' })).ok).toBe(false);
   });
 
-  it('hands off at once when the visitor asks for a person', async () => {
-    await publish(await assistant('Demo human', demoAssistantDefinition(generalId)));
-    const { socket } = await firstMessage(server, 'Hello');
+  it('hands off at once when the visitor asks for a person; the session records the assistant, then the queue', async () => {
+    const id = await assistant('Demo human', demoAssistantDefinition(generalId));
+    await publish(id);
+    const { socket, conversationId } = await firstMessage(server, 'Hello');
     await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'I want to talk to a human please' }));
     expect(bubbleTexts(await transcript(socket)).at(-1)).toBe('Sure, let me get you a person.');
     expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
+    expect((await sessionEventTypes(server, cookie, conversationId)).map((e) => [e.type, e.data.assistantId, e.data.from ?? null])).toEqual([
+      ['bot_started', id, null],
+      ['queued', id, 'bot'],
+    ]);
   });
 
   it('saves an invalid draft with its issues but refuses to publish it, with details per step', async () => {
@@ -301,7 +313,7 @@ describe.each(backends)('assistant runtime across restarts and timers on $name',
       await api(server, cookie, 'PUT', `/assistants/${id}/draft`, { definition: def });
       expect((await api(server, cookie, 'POST', `/assistants/${id}/publish`, { channels: [siteId] })).status).toBe(200);
 
-      const { socket } = await firstMessage(server, 'Hello');
+      const { socket, conversationId } = await firstMessage(server, 'Hello');
       const reminder = nextEvents<Message>(socket, 'message');
       clock.advance(11_000);
       expect(bubbleTexts(await reminder)).toEqual(['Need a person? (timers)']);
@@ -311,6 +323,10 @@ describe.each(backends)('assistant runtime across restarts and timers on $name',
       expect(bubbleTexts([bye!])).toEqual(['Closing for now.']);
       expect(ended).toMatchObject({ kind: 'event', event: { type: 'conversation_ended' } });
       expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'closed' });
+      expect((await sessionEventTypes(server, cookie, conversationId)).map((e) => [e.type, e.data.assistantId])).toEqual([
+        ['bot_started', id],
+        ['bot_ended', id],
+      ]);
     } finally {
       await server.close();
       await database.close();

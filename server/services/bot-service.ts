@@ -6,7 +6,7 @@ import type { Tx } from '../db/client.ts';
 import { assistantName, botRunOf, insertBotRun, saveCursor, versionDefinition, type LiveAssistant } from '../db/stores/bots-store.ts';
 import { insertEvents, lockConversation, type ConversationPatch, type DraftAuthor, type MessageDraft } from '../db/stores/messages-store.ts';
 import { clearTimer, ensureDefaultQueue, queueById, queuesOfWebsite, setTimer } from '../db/stores/routing-store.ts';
-import { applyTransition, insertSession, lockSession, returningAgentOf, sessionById } from '../db/stores/sessions-store.ts';
+import { applyTransition, insertSession, lockSession, recordSessionEvent, returningAgentOf, sessionById } from '../db/stores/sessions-store.ts';
 import { contacts, type ConversationRow, type SessionRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { Note } from './routing-notes.ts';
@@ -75,7 +75,7 @@ export function createBotService({ clock }: ServiceDeps) {
       return { drafts, patch: { status: 'waiting', assignedAgentId: null } };
     }
     if (result.ended) {
-      await applyTransition(tx, session, M.endByBot(session, now));
+      await applyTransition(tx, session, M.endByBot(session, now, { assistantId: run.assistantId, versionNumber: run.versionNumber, stepId: result.cursor.stepId }));
       drafts.push({ kind: 'event', type: 'conversation_ended', actorName: run.name, author });
       notes.push({ kind: 'card', sessionId: session.id }, { kind: 'visitor', conversationId: conv.id }, { kind: 'conversation', conversationId: conv.id });
       return { drafts, patch: { status: 'ended', assignedAgentId: null } };
@@ -86,7 +86,9 @@ export function createBotService({ clock }: ServiceDeps) {
   /** A new session run by the website's live assistant: pinned to its live version (a handoff prefers the returning contact's agent). */
   async function startRun(tx: Tx, conv: ConversationRow, live: LiveAssistant, locale: string | null, notes: Note[]): Promise<BotStep> {
     const preferredAgentId = await returningAgentOf(tx, conv);
-    const s = await insertSession(tx, { ...M.startBot(clock.now()), conversationId: conv.id, websiteId: conv.websiteId, channel: 'chat', preferredAgentId });
+    const { snapshot, events } = M.startBot(clock.now(), { assistantId: live.assistantId, versionNumber: live.versionNumber });
+    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: 'chat', preferredAgentId });
+    for (const e of events) await recordSessionEvent(tx, s, e);
     const result = start(live.definition, await contextFor(tx, locale), live.versionNumber);
     await insertBotRun(tx, { sessionId: s.id, conversationId: conv.id, assistantId: live.assistantId, versionNumber: live.versionNumber, locale, cursor: result.cursor });
     notes.push({ kind: 'card', sessionId: s.id }, { kind: 'conversation', conversationId: conv.id }, { kind: 'visitor', conversationId: conv.id });

@@ -116,6 +116,22 @@ describe('session lifecycle', () => {
     expect(cardColour(s.state)).toBe('grey');
   });
 
+  it('an assistant’s session: bot_started, then either queued on handoff (the wait starts there) or bot_ended, closed by the system', () => {
+    const run = { assistantId: 'demo', versionNumber: 3 };
+    const { snapshot: bot, events: started } = M.startBot(at(0), run);
+    expect(started).toEqual([{ type: 'bot_started', at: at(0), agentId: null, queueId: null, data: run }]);
+    expect(bot).toMatchObject({ state: 'bot', queueId: null });
+
+    const handoff = M.handoffFromBot(bot, Q, at(40), { reason: 'flow', ...run });
+    expect(handoff.events.map((e) => [e.type, e.queueId, e.data.from])).toEqual([['queued', Q, 'bot']]);
+    expect(durations(M.apply(M.apply(bot, handoff), M.connect(M.apply(bot, handoff), 'ada', at(55), 'pick'))).waitMs).toBe(15_000);
+
+    const ended = M.endByBot(bot, at(90), { ...run, stepId: 'bye' });
+    expect(ended.events).toEqual([{ type: 'bot_ended', at: at(90), agentId: null, queueId: null, data: { ...run, stepId: 'bye' } }]);
+    expect(M.apply(bot, ended)).toMatchObject({ state: 'closed', endedBy: 'system', closedAt: at(90) });
+    expect(codeOf(() => M.endByBot(M.apply(bot, handoff), at(90), run))).toBe('SESSION_STATE_INVALID');
+  });
+
   it.each(['rejected', 'expired'] as const)('%s offer goes back to the front of the queue (queued time kept) and frees the agent', (how) => {
     const s0 = start();
     const s1 = M.apply(s0, M.offer(s0, 'ada', 'o1', at(5), at(50)));

@@ -60,9 +60,12 @@ export function enqueue(queueId: string, at: Date): { snapshot: SessionSnapshot;
   };
 }
 
-/** An assistant answers first (issue 5): no queue yet; the wait starts at the handoff. */
-export function startBot(at: Date): SessionSnapshot {
-  return { state: 'bot', queueId: null, agentId: null, endedBy: null, queuedAt: at, offeredAt: null, connectedAt: null, endedAt: null, closedAt: null, wrapUpCode: null };
+/** An assistant answers first (issue 5): no queue yet; the wait starts at the handoff. `data` names the assistant and version. */
+export function startBot(at: Date, data: Record<string, unknown>): { snapshot: SessionSnapshot; events: EventDraft[] } {
+  return {
+    snapshot: { state: 'bot', queueId: null, agentId: null, endedBy: null, queuedAt: at, offeredAt: null, connectedAt: null, endedAt: null, closedAt: null, wrapUpCode: null },
+    events: [event('bot_started', at, null, null, data)],
+  };
 }
 
 /** The assistant hands over: the session waits in the step's queue like any new one (routing offers it). */
@@ -71,13 +74,10 @@ export function handoffFromBot(s: SessionSnapshot, queueId: string, at: Date, da
   return { patch: { state: 'waiting', queueId, queuedAt: at }, events: [event('queued', at, null, queueId, { from: 'bot', ...data })] };
 }
 
-/**
- * The assistant ends the conversation: closed by the system, no after-contact work.
- * SessionEventType has no bot event yet, so only the columns record it (see the report).
- */
-export function endByBot(s: SessionSnapshot, at: Date): Transition {
+/** The assistant ends the conversation (its end step, or the visitor's silence): closed by the system, no after-contact work. */
+export function endByBot(s: SessionSnapshot, at: Date, data: Record<string, unknown>): Transition {
   expect(s, ['bot'], 'end');
-  return { patch: { state: 'closed', endedBy: 'system', endedAt: at, closedAt: at }, events: [] };
+  return { patch: { state: 'closed', endedBy: 'system', endedAt: at, closedAt: at }, events: [event('bot_ended', at, null, null, data)] };
 }
 
 export function offer(s: SessionSnapshot, agentId: string, offerId: string, at: Date, expiresAt: Date): Transition {
