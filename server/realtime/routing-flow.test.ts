@@ -275,6 +275,21 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
       expect((await toAda)[0]).toMatchObject({ conversationId, returning: false });
     });
 
+    it('still goes back to their agent after a visit nobody answered', async () => {
+      const { a, g, socket, conversationId } = await helpedByGraceThenBack();
+      const notReady = (s: AgentSocket) => expectOk(call(s, 'presence:set', { channel: 'chat', state: 'not_ready' }));
+      await notReady(a);
+      await notReady(g);
+      await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Anyone there?' }));
+      expect(await expectOk(call<QueueStatus>(socket, 'conversation:end', {}))).toMatchObject({ state: 'abandoned' });
+      await ready(a);
+      const toGrace = nextEvents<Offer>(g, 'offer');
+      await ready(g);
+      await idleFrom(DEMO.agent2Email, 3_600_000);
+      await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Trying again' }));
+      expect((await toGrace)[0]).toMatchObject({ conversationId, returning: true });
+    });
+
     it('answering an asynchronous follow-up goes back to the agent who wrote it', async () => {
       const { a, g, socket, conversationId } = await helpedByGraceThenBack();
       // Ada writes after the chat closed (no open session): a follow-up, delivered when the visitor comes back.

@@ -30,15 +30,17 @@ export async function lockOpenSession(tx: Tx, conversationId: string): Promise<S
 
 /**
  * The agent a returning contact goes back to: the author of the follow-up they are answering,
- * else whoever last held their previous session (connected, then ended or transferred on).
+ * else whoever held the last session an agent answered (sessions only an assistant ran, or
+ * abandoned in the queue, are skipped).
  */
-export async function returningAgentOf(tx: Tx, conv: Pick<ConversationRow, 'followUpAgentId' | 'currentSessionId'>): Promise<string | null> {
+export async function returningAgentOf(tx: Tx, conv: Pick<ConversationRow, 'id' | 'followUpAgentId'>): Promise<string | null> {
   if (conv.followUpAgentId) return conv.followUpAgentId;
-  if (!conv.currentSessionId) return null;
   const [last] = await tx
     .select({ agentId: sessions.agentId })
     .from(sessions)
-    .where(and(eq(sessions.id, conv.currentSessionId), isNotNull(sessions.connectedAt)));
+    .where(and(eq(sessions.conversationId, conv.id), isNotNull(sessions.connectedAt), isNotNull(sessions.agentId)))
+    .orderBy(desc(sessions.createdAt))
+    .limit(1);
   return last?.agentId ?? null;
 }
 
