@@ -44,7 +44,7 @@ describe('offer popup', () => {
     expect(ui.$$('offer').map((el) => el.dataset.offerId)).to.deep.equal([OFFER_ID, second]);
     // Only the contact coming back to this agent says so.
     expect(ui.$$('offer-returning').map((el) => el.closest<HTMLElement>('[data-offer-id]')!.dataset.offerId)).to.deep.equal([second]);
-    expect(ui.$('offer-returning')!.textContent).to.equal('Back to you: you helped this contact last time');
+    expect(ui.$('offer-returning')!.textContent).to.equal('Back to you: this contact was last in touch with you');
     expect(ui.alert.counts.at(-1)).to.equal(2);
 
     ui.client.push('offer:revoked', { offerId: OFFER_ID, reason: 'abandoned' });

@@ -120,7 +120,7 @@ export const en = {
   'offer.announce': 'New chat from {name}',
   'offer.queue': 'Queue: {queue}',
   'offer.transferredBy': 'Transferred by {name}',
-  'offer.returning': 'Back to you: you helped this contact last time',
+  'offer.returning': 'Back to you: this contact was last in touch with you',
   'offer.countdown': '{seconds} s left',
   'offer.accept': 'Accept',
   'offer.reject': 'Reject',

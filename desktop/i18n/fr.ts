@@ -118,7 +118,7 @@ export const fr: Record<MessageKey, string> = {
   'offer.announce': 'Nouveau chat de {name}',
   'offer.queue': 'File : {queue}',
   'offer.transferredBy': 'Transféré par {name}',
-  'offer.returning': 'De retour vers vous : vous avez aidé ce contact la dernière fois',
+  'offer.returning': 'Pour vous : ce contact a échangé en dernier avec vous',
   'offer.countdown': 'Encore {seconds} s',
   'offer.accept': 'Accepter',
   'offer.reject': 'Refuser',

@@ -230,6 +230,31 @@ describe.each(backends)('assistants on $name', (backend) => {
     ]);
   });
 
+  it('an answer to an agent’s follow-up goes straight to the queue: the assistant does not start over', async () => {
+    await publish(await assistant('Follow-up', flow('F', generalId)));
+    const { socket, conversationId } = await firstMessage(server, 'Hello');
+    await expectOk(call(socket, 'postback:send', { clientId: randomUUID(), value: 'yes', label: 'Yes' }));
+    const agent = await connectAgent(server);
+    await expectOk(call(agent, 'conversation:take', { conversationId }));
+    const { session } = await expectOk(call<{ session: { sessionId: string } }>(agent, 'session:end', { conversationId }));
+    await expectOk(call(agent, 'session:wrap-up', { sessionId: session.sessionId }));
+    await expectOk(call(agent, 'message:send', { conversationId, clientId: randomUUID(), text: 'Your refund went out today.' }));
+    const before = bubbleTexts(await transcript(socket));
+
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Great, thank you!' }));
+    const after = await transcript(socket);
+    expect(bubbleTexts(after)).toEqual(before);
+    expect(after.at(-1)).toMatchObject({ kind: 'text', text: 'Great, thank you!' });
+    expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
+
+    // Without a follow-up to answer, the next visit meets the assistant again.
+    await expectOk(call(agent, 'conversation:take', { conversationId }));
+    const second = await expectOk(call<{ session: { sessionId: string } }>(agent, 'session:end', { conversationId }));
+    await expectOk(call(agent, 'session:wrap-up', { sessionId: second.session.sessionId }));
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'One more question' }));
+    expect(bubbleTexts(await transcript(socket)).slice(before.length)).toEqual(['Hello from F', 'Need a person? (F)']);
+  });
+
   it('saves an invalid draft with its issues but refuses to publish it, with details per step', async () => {
     const broken = flow('broken', generalId);
     (broken.steps[0] as { next: string }).next = 'nowhere';

@@ -83,8 +83,10 @@ export function createVisitorService(
   /**
    * What answers a visitor's message, under the conversation lock: the running assistant's
    * next step; or, with no open session, a new one run by the website's live assistant, or
-   * (none published) queued in the default queue with the default greeting. A button press
-   * outside a bot session is refused before anything is written.
+   * (none published) queued in the default queue with the default greeting. An answer to an
+   * agent's asynchronous follow-up skips both: the conversation is already with a person, so it
+   * queues at once (and goes back to that agent when Ready). A button press outside a bot
+   * session is refused before anything is written.
    */
   async function answerTo(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }): Promise<BotStep & { opened: boolean }> {
     const open = await lockOpenSession(tx, locked.id);
@@ -94,6 +96,7 @@ export function createVisitorService(
     }
     if (postback) throw new AppError('VALIDATION_FAILED', 'This option is not offered now.');
     if (open) return { drafts: [], patch: {}, opened: false };
+    if (locked.followUpAgentId) return { drafts: [], patch: (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {}, opened: true };
     const live = await liveAssistantOf(tx, locked.websiteId);
     if (live) return { ...(await bot.startRun(tx, locked, live, ctx.locale ?? null, notes)), opened: true };
     const patch = (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {};
