@@ -3,6 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { mountDesk, rerender, until, type MountedDesk } from '../testing/desk-harness.tsx';
 import { CONVERSATION_ID, FakeClock, GENERAL, SESSION_ID, agentMessage, summary, textMessage } from '../testing/fakes.ts';
 import { memoryDraftStorage } from '../state/drafts-storage.ts';
+import { setLocale } from '../i18n/index.ts';
 
 const OTHER_ID = '11111111-1111-4111-8111-222222222222';
 const tab = (ui: MountedDesk, id: string) => ui.container.querySelector<HTMLElement>(`[data-testid="contact-tab"][data-conversation-id="${id}"]`)!;
@@ -13,6 +14,7 @@ describe('contact tabs', () => {
   afterEach(() => {
     ui?.unmount();
     ui = null;
+    setLocale('en');
   });
 
   it('shows grey handling time, blue waiting only while the contact wrote last, purple after-contact work', async () => {
@@ -126,6 +128,12 @@ describe('contact tabs', () => {
     await rerender();
     expect(ui.$('notification')!.textContent).to.contain('Marie Curie answered: “Thanks!”');
     expect(ui.alert.chimes).to.equal(1);
+    // A toast already on screen follows a switch of language.
+    setLocale('fr');
+    await rerender();
+    expect(ui.$('notification')!.textContent).to.contain('Marie Curie a répondu : « Thanks! »');
+    setLocale('en');
+    await rerender();
     const { communicationTarget } = await import('../communication/navigation.ts');
     ui.$('notification-show')!.click();
     await rerender();

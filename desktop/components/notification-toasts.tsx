@@ -9,7 +9,7 @@ export function NotificationToasts({ notifications }: { notifications: Notificat
     <section class="toasts" aria-label={t('notify.label')} aria-live="polite">
       {items.map((item) => (
         <div key={item.id} class="toast" data-testid="notification">
-          <span>{item.text}</span>
+          <span>{item.text()}</span>
           {item.conversationId && (
             <button
               type="button"

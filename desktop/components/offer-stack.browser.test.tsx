@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import { ApiError } from '../api/api-error.ts';
+import { setLocale } from '../i18n/index.ts';
 import { mountDesk, rerender, type MountedDesk } from '../testing/desk-harness.tsx';
 import { CONVERSATION_ID, OFFER_ID, offer, summary, textMessage } from '../testing/fakes.ts';
 
@@ -9,6 +10,7 @@ describe('offer popup', () => {
   afterEach(() => {
     ui?.unmount();
     ui = null;
+    setLocale('en');
   });
 
   it('counts down on the clock, notifies, and disappears at expiry with a notice', async () => {
@@ -84,6 +86,10 @@ describe('offer popup', () => {
     expect(ui.$('offer')).to.equal(null);
     expect(ui.$('desk-notice')!.textContent).to.equal('This chat was taken or expired');
     expect(ui.$('conversation-pane')).to.equal(null);
+    // The notice already shown follows a switch of language.
+    setLocale('fr');
+    await rerender();
+    expect(ui.$('desk-notice')!.textContent).to.equal('Ce chat a été pris ou a expiré');
   });
 
   it('Reject sends offer:reject and removes the popup', async () => {

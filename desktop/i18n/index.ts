@@ -42,6 +42,12 @@ export function setLocale(next: Locale): void {
   if (typeof document !== 'undefined') document.documentElement.lang = next;
 }
 
+/**
+ * Text kept on screen (a notice, a toast) is stored as a function and called when rendered,
+ * so switching the language re-translates what is already shown.
+ */
+export type Localized = () => string;
+
 /** Translate `key` in the current locale, filling `{name}` placeholders from params. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const template = catalogues[locale.value][key] ?? en[key];

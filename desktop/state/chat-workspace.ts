@@ -70,9 +70,9 @@ export function createChatWorkspace(deps: ChatWorkspaceDeps) {
     }),
     effect(() => (deps.setTitleCount ?? setUnreadCount)(unread.total.value)),
     client.on('contact:replied', (event) => {
-      const name = event.contact.name?.trim() || t('contact.someone');
+      const named = event.contact.name?.trim();
       const preview = event.preview.length > 80 ? `${event.preview.slice(0, 79)}…` : event.preview;
-      notifications.add(t('notify.replied', { name, preview }), event.conversationId);
+      notifications.add(() => t('notify.replied', { name: named || t('contact.someone'), preview }), event.conversationId);
       alert.chime();
     }),
     receipts.dispose,

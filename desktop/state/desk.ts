@@ -3,7 +3,7 @@ import type { AgentProfile, ConversationDetail, ConversationSummary, Message } f
 import type { AgentClient, ConnectionState } from '../api/agent-client.ts';
 import { toApiError, type ApiError } from '../api/api-error.ts';
 import { contactLabel } from '../components/labels.ts';
-import { errorText, t } from '../i18n/index.ts';
+import { errorText, t, type Localized } from '../i18n/index.ts';
 import { createTicker, systemClock, type Clock } from './clock.ts';
 import type { ReadonlySignal } from '@preact/signals';
 import type { Uploader } from '../api/attachments.ts';
@@ -54,7 +54,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const openId = signal<string | null>(null);
   const openDetail = signal<ConversationSummary | null>(null);
   const openLoading = signal(false);
-  const notice = signal<string | null>(null);
+  const notice = signal<Localized | null>(null);
   const taking = signal<ReadonlySet<string>>(new Set());
   const view = signal<DeskView>('desk');
   const findSummary = (id: string) => lists.find(id) ?? (openDetail.value?.id === id ? openDetail.value : null);
@@ -64,7 +64,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   });
   const ticker = createTicker(options.clock ?? systemClock);
   const presence = createPresence(client, me.id);
-  const say = (text: string) => {
+  const say = (text: Localized) => {
     notice.value = text;
   };
   const offers = createOffers({ client, now: ticker.now, onTick: ticker.onTick, alert: options.alert ?? browserOfferAlert, onAccepted: adopt, notify: say });
@@ -84,7 +84,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
 
   const report = (cause: unknown) => {
     const error = toApiError(cause);
-    notice.value = errorText(error.code, error.message);
+    notice.value = () => errorText(error.code, error.message);
     return error;
   };
 
@@ -181,7 +181,8 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
       openId.value = null;
       openDetail.value = null;
     }
-    if (!quiet) notice.value = t(`desk.removed.${reason}`, { name: summary ? contactLabel(summary.contact) : '' });
+    const contact = summary?.contact;
+    if (!quiet) notice.value = () => t(`desk.removed.${reason}`, { name: contact ? contactLabel(contact) : '' });
   }
 
   /** Presence and pending offers; returns how many shown offers were gone meanwhile. */
@@ -210,8 +211,10 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     }
     const offersGone = await loadAgentState();
     // Say why things vanished while we were away (both reasons when both happened).
-    const why = [gone.length > 0 ? t('desk.removed.whileAway', { count: gone.length }) : '', offersGone > 0 ? t('offer.goneWhileAway') : ''].filter(Boolean);
-    if (why.length > 0) notice.value = why.join(' ');
+    if (gone.length > 0 || offersGone > 0) {
+      const count = gone.length;
+      notice.value = () => [count > 0 ? t('desk.removed.whileAway', { count }) : '', offersGone > 0 ? t('offer.goneWhileAway') : ''].filter(Boolean).join(' ');
+    }
     if (wasOpen && openId.value === wasOpen) await resume(wasOpen);
     await cards.refresh();
     void work.catalog.load(true);

@@ -1,8 +1,9 @@
 import { signal } from '@preact/signals';
+import type { Localized } from '../i18n/index.ts';
 
 export interface DeskNotification {
   id: number;
-  text: string;
+  text: Localized;
   /** The "Show" action, when there is somewhere to go. */
   conversationId: string | null;
 }
@@ -13,7 +14,7 @@ export function createNotifications() {
   let next = 1;
   return {
     items,
-    add(text: string, conversationId: string | null): void {
+    add(text: Localized, conversationId: string | null): void {
       items.value = [...items.value, { id: next++, text, conversationId }];
     },
     dismiss(id: number): void {

@@ -2,7 +2,7 @@ import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { ConversationDetail, Offer } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
-import { errorText, t } from '../i18n/index.ts';
+import { errorText, t, type Localized } from '../i18n/index.ts';
 import type { OfferAlert } from './offer-alert.ts';
 
 interface OffersDeps {
@@ -12,7 +12,7 @@ interface OffersDeps {
   alert: OfferAlert;
   /** The accepted chat, with its whole transcript, to open on the desk. */
   onAccepted: (detail: ConversationDetail) => void;
-  notify: (text: string) => void;
+  notify: (text: Localized) => void;
 }
 
 /** When an offer stops being answerable here: its expiresAt, capped by its own timeout counted from arrival (clock skew). */
@@ -75,8 +75,8 @@ export function createOffers({ client, now, onTick, alert, onAccepted, notify }:
       const error = toApiError(cause);
       if (error.code === 'OFFER_GONE') {
         remove(offerId);
-        notify(t('offer.gone'));
-      } else notify(errorText(error.code, error.message));
+        notify(() => t('offer.gone'));
+      } else notify(() => errorText(error.code, error.message));
     } finally {
       setBusy(offerId, false);
     }
@@ -90,7 +90,7 @@ export function createOffers({ client, now, onTick, alert, onAccepted, notify }:
     } catch (cause) {
       const error = toApiError(cause);
       if (error.code === 'OFFER_GONE') remove(offerId);
-      else notify(errorText(error.code, error.message));
+      else notify(() => errorText(error.code, error.message));
     } finally {
       setBusy(offerId, false);
     }
@@ -101,13 +101,13 @@ export function createOffers({ client, now, onTick, alert, onAccepted, notify }:
     client.on('offer:revoked', ({ offerId, reason }) => {
       if (!offers.value.some((offer) => offer.id === offerId)) return;
       remove(offerId);
-      notify(t(`offer.revoked.${reason}`));
+      notify(() => t(`offer.revoked.${reason}`));
     }),
     onTick((time) => {
       const expired = offers.value.filter((offer) => (deadlines.get(offer.id) ?? 0) <= time);
       if (expired.length === 0) return;
       expired.forEach((offer) => remove(offer.id));
-      notify(t('offer.revoked.expired'));
+      notify(() => t('offer.revoked.expired'));
     }),
     effect(() => alert.setCount(offers.value.length)),
   ];
