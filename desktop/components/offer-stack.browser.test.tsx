@@ -55,6 +55,38 @@ describe('offer popup', () => {
     expect(ui.$('desk-notice')!.textContent).to.contain('visitor left');
   });
 
+  it('stacks offers and toasts in one column under the top bar, even when it wraps; opening the chat clears its toast', async () => {
+    const sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL('../desktop.css', import.meta.url).href });
+    await new Promise((resolve, reject) => {
+      sheet.onload = resolve;
+      sheet.onerror = reject;
+      document.head.append(sheet);
+    });
+    try {
+      ui = await mountDesk();
+      ui.container.style.width = '700px'; // narrow: the top bar wraps onto several lines
+      ui.client.push('offer', offer(ui.clock));
+      ui.client.push('contact:replied', { conversationId: CONVERSATION_ID, contact: { id: '22222222-2222-4222-8222-222222222222', name: 'Marie Curie' }, preview: 'Thanks!', at: ui.clock.iso() });
+      await rerender();
+      await new Promise((r) => requestAnimationFrame(r));
+      await rerender();
+      const bar = ui.container.querySelector('.topbar')!.getBoundingClientRect();
+      const card = ui.$('offer')!.getBoundingClientRect();
+      const toast = ui.$('notification')!.getBoundingClientRect();
+      expect(card.top).to.be.at.least(bar.bottom);
+      expect(toast.top).to.be.at.least(card.bottom);
+
+      ui.client.respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Thanks!')], hasMore: false }));
+      ui.client.respond('sync', async () => ({ events: [], hasMore: false, lastSeq: 1 }));
+      ui.client.respond('offer:accept', async () => ({ conversation: summary(), messages: [textMessage(1, 'Thanks!')], hasMore: false }));
+      ui.$('offer-accept')!.click();
+      await rerender();
+      expect(ui.$('notification')).to.equal(null);
+    } finally {
+      sheet.remove();
+    }
+  });
+
   it('Accept opens the conversation with its whole transcript', async () => {
     ui = await mountDesk();
     ui.client.respond('offer:accept', async () => ({

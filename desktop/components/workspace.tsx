@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { t } from '../i18n/index.ts';
@@ -31,18 +31,34 @@ export function Workspace({ agent, connect, onLogout, onOffline }: WorkspaceProp
   return <DeskScreen desk={desk} onLogout={onLogout} onOffline={onOffline} />;
 }
 
+/** An element's height, followed as it changes (the top bar wraps on narrow screens and in longer languages). */
+function useHeight<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [height, setHeight] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setHeight(el.offsetHeight));
+    observer.observe(el);
+    setHeight(el.offsetHeight);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, height] as const;
+}
+
 /** The workspace for a given desk (tests render it on a fake client). */
 export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout: () => void; onOffline: () => void }) {
   const agent = desk.me;
 
   const state = desk.connection.value;
+  const [topbar, topbarHeight] = useHeight<HTMLElement>();
   useEffect(() => {
     if (state === 'offline') onOffline();
   }, [state]);
 
   return (
     <div class="workspace">
-      <header class="topbar">
+      <header class="topbar" ref={topbar}>
         <h1 class="brand">
           <span class="brand-mark" aria-hidden="true">P</span>
           <span>{t('app.title')}</span>
@@ -61,8 +77,11 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
         </div>
       </header>
       <DeskNotice text={desk.notice.value} onDismiss={desk.dismissNotice} />
-      <OfferStack offers={desk.offers} />
-      <NotificationToasts notifications={desk.notifications} />
+      {/* One column under the top bar: offers first, then toasts, never over each other or the bar. */}
+      <div class="overlays" style={{ top: `${topbarHeight + 8}px` }}>
+        <OfferStack offers={desk.offers} />
+        <NotificationToasts notifications={desk.notifications} />
+      </div>
       {isExtraView(desk.view.value) ? (
         <ExtraViewPanel desk={desk} />
       ) : desk.view.value === 'sessions' ? (

@@ -109,6 +109,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   async function open(conversationId: string): Promise<void> {
     openId.value = conversationId;
     notice.value = null;
+    work.notifications.dismissFor(conversationId);
     openLoading.value = !transcripts.has(conversationId);
     try {
       const detail = await client.request('conversation:open', { conversationId });
@@ -166,6 +167,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     openId.value = id;
     openLoading.value = false;
     notice.value = null;
+    work.notifications.dismissFor(id);
     view.value = 'desk';
     if (detail.hasMore) sync(id).catch(report);
   }

@@ -20,6 +20,10 @@ export function createNotifications() {
     dismiss(id: number): void {
       items.value = items.value.filter((item) => item.id !== id);
     },
+    /** The agent has the conversation in front of them: its toasts have served their purpose. */
+    dismissFor(conversationId: string): void {
+      if (items.value.some((item) => item.conversationId === conversationId)) items.value = items.value.filter((item) => item.conversationId !== conversationId);
+    },
   };
 }
 
