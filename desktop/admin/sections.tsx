@@ -18,7 +18,7 @@ import {
   type AgentAccount,
   type Queue,
 } from '../../protocol/index.ts';
-import { t } from '../i18n/index.ts';
+import { t, tn } from '../i18n/index.ts';
 import { resourceApi } from './admin-rest.ts';
 import { agentsApi, queuesApi, teamsApi, type AdminData } from './admin-data.ts';
 import type { Option } from './field-inputs.tsx';
@@ -90,7 +90,7 @@ export function sectionSpecs(data: AdminData): { [K in AdminSection]: SectionSpe
     empty: () => ({ name: '', memberIds: [] }),
     toForm: (team) => ({ name: team.name, memberIds: team.memberIds }),
     rowLabel: (team) => team.name,
-    rowDetail: (team) => t('admin.membersCount', { count: team.memberIds.length }),
+    rowDetail: (team) => tn('admin.membersCount', team.memberIds.length),
     onChanged: () => void data.reloadTeams(),
   };
   const quickReplies: SectionSpec<QuickReply> = {

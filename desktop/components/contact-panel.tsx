@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Contact } from '../../protocol/index.ts';
-import { formatTime, t } from '../i18n/index.ts';
+import { formatTime, labelled, t } from '../i18n/index.ts';
 import type { ContactFields, FieldErrors } from '../state/contact-store.ts';
 import type { Desk } from '../state/desk.ts';
 
@@ -103,7 +103,7 @@ function ContactDetails({ desk, conversationId, contact, sessions }: { desk: Des
         <ul class="plain-list" data-testid="contact-identities">
           {contact.identities.map((identity) => (
             <li key={`${identity.channel}:${identity.value}`}>
-              {t(`identity.${identity.channel}`)}: {identity.value} {identity.verified ? `(${t('contact.verified')})` : ''}
+              {labelled(t(`identity.${identity.channel}`), identity.value)} {identity.verified ? `(${t('contact.verified')})` : ''}
             </li>
           ))}
         </ul>

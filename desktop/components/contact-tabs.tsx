@@ -1,5 +1,5 @@
 import type { ConversationSummary } from '../../protocol/index.ts';
-import { t } from '../i18n/index.ts';
+import { labelled, t } from '../i18n/index.ts';
 import { formatDuration } from '../state/clock.ts';
 import { contactTimers } from '../state/contact-timers.ts';
 import type { Desk } from '../state/desk.ts';
@@ -97,7 +97,7 @@ function Timer({ kind, ms }: { kind: 'handle' | 'waiting' | 'acw'; ms: number })
   const text = formatDuration(ms);
   return (
     <span class={`timer timer-${kind}`} data-testid={`timer-${kind}`} title={t(`timer.${kind}`)}>
-      <span class="visually-hidden">{t(`timer.${kind}`)}: </span>
+      <span class="visually-hidden">{labelled(t(`timer.${kind}`))}</span>
       {text}
     </span>
   );

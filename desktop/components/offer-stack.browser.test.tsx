@@ -76,8 +76,6 @@ describe('offer popup', () => {
       expect(card.top).to.be.at.least(bar.bottom);
       expect(toast.top).to.be.at.least(card.bottom);
 
-      ui.client.respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Thanks!')], hasMore: false }));
-      ui.client.respond('sync', async () => ({ events: [], hasMore: false, lastSeq: 1 }));
       ui.client.respond('offer:accept', async () => ({ conversation: summary(), messages: [textMessage(1, 'Thanks!')], hasMore: false }));
       ui.$('offer-accept')!.click();
       await rerender();

@@ -1,5 +1,5 @@
 import type { Offer } from '../../protocol/index.ts';
-import { t } from '../i18n/index.ts';
+import { labelled, t } from '../i18n/index.ts';
 import type { Offers } from '../state/offers.ts';
 import { contactLabel } from './labels.ts';
 
@@ -34,7 +34,7 @@ function OfferCard({ offer, offers }: { offer: Offer; offers: Offers }) {
     <div class="offer" role="alertdialog" aria-labelledby={titleId} aria-describedby={bodyId} data-testid="offer" data-offer-id={offer.id}>
       <div class="offer-head">
         <h2 id={titleId}>
-          {t('offer.title')}: {offerName(offer)}
+          {labelled(t('offer.title'), offerName(offer))}
         </h2>
         <span class="offer-countdown" role="timer" aria-live="off" data-testid="offer-countdown" data-seconds={seconds}>
           {t('offer.countdown', { seconds })}

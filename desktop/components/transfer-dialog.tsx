@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Directory, TransferTarget } from '../../protocol/index.ts';
 import { toApiError } from '../api/api-error.ts';
-import { errorText, t } from '../i18n/index.ts';
+import { errorText, labelled, t, tn } from '../i18n/index.ts';
 import type { SessionActions } from '../state/session-actions.ts';
 
 interface Entry extends TransferTarget {
@@ -21,16 +21,16 @@ function entries(directory: Directory, meId: string): Record<TransferTarget['kin
         id: agent.id,
         name: agent.name,
         detail: [
-          ...agent.presence.map((p) => `${t(`channel.${p.channel}`)}: ${t(`presence.${p.state}`)}`),
+          ...agent.presence.map((p) => labelled(t(`channel.${p.channel}`), t(`presence.${p.state}`))),
           t('transfer.load', { load: agent.load, max: agent.maxConcurrent }),
         ].join(' · '),
       })),
-    team: directory.teams.map((team) => ({ kind: 'team', id: team.id, name: team.name, detail: t('transfer.members', { count: team.memberIds.length }) })),
+    team: directory.teams.map((team) => ({ kind: 'team', id: team.id, name: team.name, detail: tn('transfer.members', team.memberIds.length) })),
     queue: directory.queues.map((queue) => ({
       kind: 'queue',
       id: queue.id,
       name: queue.name,
-      detail: t('transfer.queueInfo', { waiting: queue.waiting, ready: queue.readyAgents }),
+      detail: tn('transfer.queueInfo', queue.readyAgents, { waiting: queue.waiting }),
     })),
   };
 }

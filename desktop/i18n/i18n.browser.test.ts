@@ -5,7 +5,7 @@ import { en } from './en.ts';
 import { fr } from './fr.ts';
 import { enMore } from './en-more.ts';
 import { frMore } from './fr-more.ts';
-import { errorText, setLocale, t } from './index.ts';
+import { errorText, labelled, setLocale, t, tn } from './index.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -33,6 +33,20 @@ describe('desktop i18n catalogues', () => {
     setLocale('fr');
     for (const code of Object.keys(ERROR_CODES)) expect(errorText(code, 'server text')).to.equal(fr[`error.${code}` as keyof typeof fr]);
     expect(errorText('SOMETHING_NEW', 'server text')).to.equal('server text');
+  });
+
+  it('pick the plural form by each language’s rule (French counts 0 as singular)', () => {
+    expect([0, 1, 2].map((n) => tn('transfer.queueInfo', n, { waiting: 3 }))).to.deep.equal(['3 waiting, 0 ready', '3 waiting, 1 ready', '3 waiting, 2 ready']);
+    expect([0, 1, 2].map((n) => tn('transfer.members', n))).to.deep.equal(['0 members', '1 member', '2 members']);
+    setLocale('fr');
+    expect([0, 1, 2].map((n) => tn('transfer.queueInfo', n, { waiting: 3 }))).to.deep.equal(['3 en attente, 0 disponible', '3 en attente, 1 disponible', '3 en attente, 2 disponibles']);
+  });
+
+  it('put a label before its value with the language’s punctuation', () => {
+    expect(labelled('Chat', 'Ready')).to.equal('Chat: Ready');
+    setLocale('fr');
+    expect(labelled('Chat', 'Disponible')).to.equal('Chat\u00a0: Disponible');
+    expect(labelled('Connexion')).to.equal('Connexion\u00a0: ');
   });
 
   it('switch language and fill placeholders', () => {

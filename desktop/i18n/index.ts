@@ -55,6 +55,20 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Keys that come as a pair `key.one` / `key.other`. */
+type PluralKey = { [K in MessageKey]: K extends `${infer Base}.one` ? (`${Base}.other` extends MessageKey ? Base : never) : never }[MessageKey];
+
+/** `key.one` or `key.other`, by the locale's plural rule for `count` (French counts 0 as singular), with `{count}` filled. */
+export function tn(key: PluralKey, count: number, params?: Record<string, string | number>): string {
+  const form = new Intl.PluralRules(locale.value).select(count) === 'one' ? 'one' : 'other';
+  return t(`${key}.${form}` as MessageKey, { ...params, count });
+}
+
+/** "Label: value" with the locale's punctuation (French: "Libellé : valeur"). An empty value leaves "Label: " as a prefix. */
+export function labelled(label: string, value: string | number = ''): string {
+  return t('punct.labelled', { label, value });
+}
+
 /** Localized text for a protocol error code, falling back to the server's message. */
 export function errorText(code: string | undefined, serverMessage?: string): string {
   const key = `error.${code ?? ''}`;

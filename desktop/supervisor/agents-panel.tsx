@@ -3,7 +3,7 @@ import type { AgentRoutingProfile, ChannelPresence, PresenceState } from '../../
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { presenceReasonLabel } from '../components/labels.ts';
-import { errorText, t } from '../i18n/index.ts';
+import { errorText, labelled, t } from '../i18n/index.ts';
 
 /** How often the panel re-reads the directory (pushes keep it live in between). */
 export const AGENTS_REFRESH_MS = 15_000;
@@ -76,7 +76,7 @@ export function AgentsPanel({ client }: { client: AgentClient }) {
                     ? t('presence.offline')
                     : agent.presence.map((p) => (
                         <span key={p.channel} class={`presence-chip state-${p.state}`}>
-                          {t(`channel.${p.channel}`)}: {t(`presence.${p.state}`)}
+                          {labelled(t(`channel.${p.channel}`), t(`presence.${p.state}`))}
                           {p.reason ? ` (${presenceReasonLabel(p.reason)})` : ''}
                         </span>
                       ))}

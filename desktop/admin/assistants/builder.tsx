@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { STEP_KINDS, type Assistant, type BotStepKind, type DefinitionIssue, type Queue, type Website } from '../../../protocol/index.ts';
 import { toApiError } from '../../api/api-error.ts';
-import { errorText, formatDate, locale, t } from '../../i18n/index.ts';
+import { errorText, formatDate, labelled, locale, t } from '../../i18n/index.ts';
 import { queuesApi } from '../admin-data.ts';
 import { assistantsApi, publishIssues, type Detail, type Draft } from './assistants-api.ts';
 import { saveBlocker, settingsOf } from './draft-checks.ts';
@@ -156,7 +156,7 @@ export function Builder({ assistantId, others, onBack, onChanged }: { assistantI
           <ul class="form-error" aria-label={t('bot.definitionIssues')}>
             {topIssues.map((i, n) => (
               <li key={n} data-testid="builder-issue" data-step-id={i.stepId ?? 'definition'} data-level={i.level}>
-                {t(`bot.issue.${i.level}`)}: {i.message}
+                {labelled(t(`bot.issue.${i.level}`), i.message)}
               </li>
             ))}
           </ul>

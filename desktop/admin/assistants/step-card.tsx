@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { BotStep, DefinitionIssue, Locale, Queue } from '../../../protocol/index.ts';
-import { t } from '../../i18n/index.ts';
+import { labelled, t } from '../../i18n/index.ts';
 import { StepForm } from './step-form.tsx';
 import { stepTitle } from './step-fields.tsx';
 
@@ -43,7 +43,7 @@ export function StepCard(props: Props) {
         <ul id={issuesId} class="form-error">
           {props.issues.map((issue, i) => (
             <li key={i} data-testid="builder-issue" data-step-id={step.id} data-level={issue.level}>
-              {t(`bot.issue.${issue.level}`)}: {issue.message}
+              {labelled(t(`bot.issue.${issue.level}`), issue.message)}
             </li>
           ))}
         </ul>
