@@ -33,7 +33,7 @@ export function ContactTabs({ desk }: { desk: Desk }) {
         {t('lists.mine')} <span class="count">{items.length}</span>
       </h2>
       {items.length === 0 ? (
-        <p class="list-empty">{t('lists.emptyMine')}</p>
+        <p class="list-empty">{t(desk.presence.presence.value.some((p) => p.state === 'ready') ? 'lists.emptyMineReady' : 'lists.emptyMine')}</p>
       ) : (
         <ul data-testid="mine-list" onKeyDown={onKeyDown}>
           {items.slice(0, MAX_TABS).map((item) => (

@@ -37,12 +37,15 @@ describe('presence selector', () => {
     expect(select('chat').dataset.state).to.equal('refused');
     expect(select('chat').selectedOptions[0]!.textContent).to.equal('Refused');
     expect(ui.$('presence-hint')!.textContent).to.equal('Set Ready to receive chats again');
+    const emptyDesk = () => ui!.container.querySelector('.contact-tabs .list-empty')!.textContent;
+    expect(emptyDesk()).to.equal('No active chats. Set Ready to receive offers.');
 
     ui.client.respond('presence:set', async (input) => ({ presence: [{ ...READY_CHAT, state: input.state }] }));
     await choose('chat', 'ready');
     expect(ui.client.callsOf('presence:set')).to.deep.equal([{ channel: 'chat', state: 'ready' }]);
     expect(select('chat').dataset.state).to.equal('ready');
     expect(ui.$('presence-hint')).to.equal(null);
+    expect(emptyDesk()).to.equal('No active chats. You are Ready: new chats will be offered to you here.');
   });
 
   it('ignores presence pushes about other agents', async () => {

@@ -30,6 +30,7 @@ export const en = {
   'lists.mine': 'My chats',
   'lists.emptyWaiting': 'No one is waiting.',
   'lists.emptyMine': 'No active chats. Set Ready to receive offers.',
+  'lists.emptyMineReady': 'No active chats. You are Ready: new chats will be offered to you here.',
   'lists.take': 'Take',
   'lists.taking': 'Taking…',
   'lists.noMessage': 'No message yet',

@@ -28,6 +28,7 @@ export const fr: Record<MessageKey, string> = {
   'lists.mine': 'Mes chats',
   'lists.emptyWaiting': 'Personne n’attend.',
   'lists.emptyMine': 'Aucun chat en cours. Passez en Disponible pour recevoir des propositions.',
+  'lists.emptyMineReady': 'Aucun chat en cours. Vous êtes Disponible : les nouveaux chats vous seront proposés ici.',
   'lists.take': 'Prendre',
   'lists.taking': 'Prise en charge…',
   'lists.noMessage': 'Pas encore de message',
