@@ -30,13 +30,16 @@ export function ConversationHistory({ desk, conversationId, visitorName }: { des
   const [current, setCurrent] = useState(0);
   const root = useRef<HTMLDivElement>(null);
   const history = desk.contacts.get(conversationId);
+  // The current session's state comes live with the chat (e.g. wrap-up after End).
+  const live = desk.mine.value.find((item) => item.id === conversationId)?.session;
+  const liveSessionId = live?.id ?? null;
   useEffect(() => {
-    if (!history) void desk.contacts.load(conversationId);
-  }, [conversationId]);
+    // Loaded once per session: a returning contact's new session brings fresh cards for the earlier ones too.
+    const known = !liveSessionId || history?.sessions.some((card) => card.sessionId === liveSessionId);
+    if (!history || !known) void desk.contacts.load(conversationId);
+  }, [conversationId, liveSessionId]);
 
   const messages = allMessages(history?.messages ?? [], desk.transcripts.get(conversationId).messages);
-  // The history is loaded once; the current session's state comes live with the chat (e.g. wrap-up after End).
-  const live = desk.mine.value.find((item) => item.id === conversationId)?.session;
   const sessions = new Map<string, SessionCard>(
     (history?.sessions ?? []).map((card) => [card.sessionId, live?.id === card.sessionId ? { ...card, state: live.state, endedBy: live.endedBy } : card]),
   );

@@ -3,7 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { ApiError } from '../api/api-error.ts';
 import { mountDesk, rerender, until, type MountedDesk } from '../testing/desk-harness.tsx';
-import { CONTACT, history, summary } from '../testing/fakes.ts';
+import { CONTACT, card, history, summary, textMessage } from '../testing/fakes.ts';
 import { splitHits } from './history-search.ts';
 
 describe('Conversation tab and contact panel', () => {
@@ -65,6 +65,30 @@ describe('Conversation tab and contact panel', () => {
     await rerender();
     expect(hits()).to.have.length(0);
     expect(ui.$('history-count')!.textContent).to.equal('No match');
+  });
+
+  it('reloads the history when the contact comes back in a new session: earlier headers show how they ended', async () => {
+    const ui = await openWithHistory();
+    expect(ui.client.callsOf('contact:history')).to.have.length(1);
+    const next = '55555555-5555-4555-8555-000000000003';
+    const base = history();
+    ui.client.respond('contact:history', async () =>
+      history({
+        sessions: [base.sessions[0]!, card({ state: 'closed', colour: 'grey', wrapUpCode: 'sale', endedAt: '2025-01-01T10:20:00.000Z' }), card({ sessionId: next, startedAt: '2025-01-02T09:00:00.000Z' })],
+        messages: [...base.messages, { ...textMessage(5, 'Back again'), sessionId: next }],
+        lastSeq: 5,
+      }),
+    );
+    ui.client.push('conversation:updated', summary({ session: { ...summary().session!, id: next } }));
+    await until(() => ui.$$('session-header').length === 3, 'the new session header');
+    expect(ui.client.callsOf('contact:history')).to.have.length(2);
+    const headers = ui.$$('session-header').map((el) => el.textContent!);
+    expect(headers[1]).to.contain('sale').and.not.contain('Active');
+    expect(headers[2]).to.contain('Active');
+    // Same session again: no further reload.
+    ui.client.push('conversation:updated', summary({ session: { ...summary().session!, id: next }, lastSeq: 5 }));
+    await rerender();
+    expect(ui.client.callsOf('contact:history')).to.have.length(2);
   });
 
   it('never interprets message text as HTML', async () => {
