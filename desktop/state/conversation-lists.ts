@@ -8,9 +8,9 @@ export function isOnDesk(summary: ConversationSummary, meId: string): boolean {
   return state ? state === 'active' || state === 'wrap_up' : summary.status === 'active';
 }
 
-/** In the queue overview: waiting for an agent (bot, queued or being offered). */
+/** In the queue overview: waiting for an agent (queued or being offered); not while an assistant still runs it, as the server lists it. */
 export function isWaiting(summary: ConversationSummary): boolean {
-  return summary.status === 'waiting' && summary.agent === null;
+  return summary.status === 'waiting' && summary.agent === null && summary.session?.state !== 'bot';
 }
 
 /**

@@ -145,6 +145,19 @@ describe('desk state', () => {
     expect(desk.visitorTyping.value[CONVERSATION_ID]).to.equal(undefined);
   });
 
+  it('lists a conversation under Waiting only once its assistant has handed it over', async () => {
+    const client = new FakeAgentClient();
+    client.respond('conversations:list', async () => ({ waiting: [], mine: [] }));
+    desk = createDesk(client, ME);
+    client.setState('connected');
+    await settle();
+    const withBot = summary({ status: 'waiting', agent: null, session: { ...summary().session!, state: 'bot', queue: null } });
+    client.push('conversation:updated', withBot);
+    expect(desk.waiting.value).to.have.length(0);
+    client.push('conversation:updated', summary({ status: 'waiting', agent: null, session: { ...summary().session!, state: 'waiting' } }));
+    expect(desk.waiting.value.map((c) => c.id)).to.deep.equal([CONVERSATION_ID]);
+  });
+
   it('moves a row’s preview at once on a live message or an ack, and never back to an older one', async () => {
     const client = new FakeAgentClient();
     const other = summary({ id: '99999999-9999-4999-8999-999999999999', updatedAt: '2025-01-01T10:30:00.000Z' });
