@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { SendText, type ContactHistory, type ContactListItem, type Visibility } from '../../protocol/index.ts';
+import { SendText, type ContactHistory, type ContactListItem, type Message, type Visibility } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, t } from '../i18n/index.ts';
@@ -120,12 +120,26 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     }
   }
 
-  // A live message on the selected conversation extends its transcript.
-  const off = client.on('message', (message) => {
-    const current = history.value;
-    if (!current || current.conversationId !== message.conversationId || current.messages.some((m) => m.id === message.id)) return;
-    history.value = { ...current, messages: [...current.messages, message], lastSeq: Math.max(current.lastSeq, message.seq) };
-  });
+  /** A live message moves its contact to the top of the list with the new preview (events and bot cards leave the row as it is). */
+  function bumpContact(message: Message): void {
+    const row = contacts.value.find((item) => item.conversationId === message.conversationId);
+    const text = message.kind === 'text' ? message.text : message.kind === 'image' ? message.text || message.attachment.name : null;
+    if (!row || text === null || (row.lastMessage && row.lastMessage.createdAt > message.createdAt)) return;
+    const bumped = { ...row, lastMessage: { text, authorKind: message.author.kind, createdAt: message.createdAt } };
+    contacts.value = [bumped, ...contacts.value.filter((item) => item !== row)];
+  }
+
+  const stops = [
+    // A live message on the selected conversation extends its transcript.
+    client.on('message', (message) => {
+      bumpContact(message);
+      const current = history.value;
+      if (!current || current.conversationId !== message.conversationId || current.messages.some((m) => m.id === message.id)) return;
+      history.value = { ...current, messages: [...current.messages, message], lastSeq: Math.max(current.lastSeq, message.seq) };
+    }),
+    // A contact answered a follow-up: they may be new to the list, or move up it.
+    client.on('contact:replied', () => void search()),
+  ];
 
   return {
     query,
@@ -147,7 +161,7 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     send,
     openAsChat,
     dispose: () => {
-      off();
+      stops.forEach((stop) => stop());
       if (timer) clearTimeout(timer);
     },
   };

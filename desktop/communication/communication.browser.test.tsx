@@ -75,6 +75,22 @@ describe('Communication tab', () => {
     expect(ui.$('comm-transcript')!.textContent).to.contain('Where is my order?').and.contain('Hello again');
   });
 
+  it('keeps the contact list live: a new message moves its contact up with the preview; an answer to a follow-up re-lists', async () => {
+    ui = await mountDesk();
+    const pierre = { ...item, conversationId: '11111111-1111-4111-8111-000000000009', contact: { ...item.contact, id: '22222222-2222-4222-8222-000000000009', name: 'Pierre' }, lastMessage: null };
+    await openCommunication(ui, [item, pierre]);
+    const names = () => ui!.$$('contact-item').map((el) => el.querySelector('.item-name')!.textContent);
+    expect(names()).to.deep.equal(['Marie Curie', 'Pierre']);
+    ui.client.push('message', textMessage(7, 'Is my order on its way?', { conversationId: pierre.conversationId, createdAt: '2025-01-03T10:00:00.000Z' }));
+    await rerender();
+    expect(names()).to.deep.equal(['Pierre', 'Marie Curie']);
+    expect(ui.$$('contact-item')[0]!.querySelector('.item-preview')!.textContent).to.equal('Is my order on its way?');
+
+    const searches = ui.client.callsOf('contacts:search').length;
+    ui.client.push('contact:replied', { conversationId: CONVERSATION_ID, contact: { id: CONTACT_ID, name: 'Marie Curie' }, preview: 'Thanks!', at: '2025-01-03T11:00:00.000Z' });
+    await until(() => ui!.client.callsOf('contacts:search').length === searches + 1, 'a fresh search');
+  });
+
   it('sends an asynchronous follow-up on the selected conversation', async () => {
     ui = await mountDesk();
     ui.client.respond('message:send', async (input) => ({ message: { ...agentMessage(4, (input as { text: string }).text, (input as { clientId: string }).clientId), sessionId: null } }));
