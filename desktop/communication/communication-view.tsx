@@ -54,7 +54,7 @@ function ContactList({ comm, hidden }: { comm: Communication; hidden: boolean })
                 data-conversation-id={item.conversationId}
               >
                 <span class="item-top">
-                  <span class="item-name">{item.contact.name ?? item.contact.email ?? contactLabel({ id: item.contact.id, name: null, email: null })}</span>
+                  <span class="item-name">{contactLabel(item.contact)}</span>
                   {item.lastMessage && <span class="item-time">{formatTime(item.lastMessage.createdAt)}</span>}
                 </span>
                 <span class="item-preview">{item.open ? `${t('comm.openSession')} · ` : ''}{item.lastMessage?.text ?? t('lists.noMessage')}</span>

@@ -1,10 +1,9 @@
 import { SYSTEM_PRESENCE_REASONS, type Author, type ContactRef, type EventMessage, type SystemPresenceReason } from '../../protocol/index.ts';
 import { t } from '../i18n/index.ts';
 
-/** The contact's name, or "Visitor 1a2b3c" when the visitor never gave one. */
+/** The contact's name, else their email, else "Visitor 1a2b3c": the same label on every list and tab. */
 export function contactLabel(contact: ContactRef): string {
-  const name = contact.name?.trim();
-  return name ? name : t('contact.visitor', { id: contact.id.replace(/-/g, '').slice(0, 6) });
+  return contact.name?.trim() || contact.email?.trim() || t('contact.visitor', { id: contact.id.replace(/-/g, '').slice(0, 6) });
 }
 
 export function authorLabel(author: Author, meId: string | null, visitorName?: string): string {

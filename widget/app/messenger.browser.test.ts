@@ -193,7 +193,7 @@ describe('<parley-messenger>', () => {
     const h = await mountWith(new FakeServer(), createStore(freshKey()), 'fr');
     expect($(h, 'launcher')!.getAttribute('aria-label')).to.equal('Ouvrir la discussion');
     await openPanel(h);
-    expect(composer(h).placeholder).to.equal('Écrivez un message…');
+    expect(composer(h).placeholder).to.equal('Votre message…');
   });
 
   it('answers API commands and rejects unknown ones', async () => {

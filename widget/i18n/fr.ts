@@ -54,7 +54,7 @@ const fr: Catalogue = {
   'typing.named': '{name} écrit…',
   'typing.anonymous': 'Un conseiller écrit…',
   'composer.label': 'Votre message',
-  'composer.placeholder': 'Écrivez un message…',
+  'composer.placeholder': 'Votre message…',
   'composer.send': 'Envoyer',
   'composer.count': '{count} / {max}',
   'error.MESSAGE_TOO_LONG': 'Votre message est trop long ({count} caractères, {max} au maximum).',
