@@ -206,7 +206,7 @@ describe.each(backends)('assistants on $name', (backend) => {
       expect.stringContaining('What can we help you with?'),
       'What email address did you order with?',
       'That does not look like an email address. Could you check it?',
-      'Thanks! An agent will join you shortly.',
+      'Thanks! I am passing you to our team.',
     ]);
     expect(events.find((m) => m.kind === 'structured')!.author).toMatchObject({ kind: 'bot', id, name: 'Demo copy' });
     expect(await expectOk(call<QueueStatus>(socket, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
@@ -315,7 +315,7 @@ describe.each(backends)('assistant runtime across restarts and timers on $name',
       try {
         const back = await connectVisitor(second, { token });
         await expectOk(call(back, 'message:send', { clientId: randomUUID(), text: 'grace@example.com' }));
-        expect(bubbleTexts(await transcript(back)).at(-1)).toBe('Thanks! An agent will join you shortly.');
+        expect(bubbleTexts(await transcript(back)).at(-1)).toBe('Thanks! I am passing you to our team.');
         expect(await expectOk(call<QueueStatus>(back, 'queue:status', {}))).toMatchObject({ state: 'waiting' });
       } finally {
         await second.close();

@@ -9,7 +9,7 @@ const T = {
   ask: { en: 'Would you like to talk to someone?', fr: 'Souhaitez-vous parler à quelqu’un ?' },
   yes: { en: 'Yes, please', fr: 'Oui, merci' },
   no: { en: 'No, thanks', fr: 'Non, merci' },
-  handoff: { en: 'An agent will join you shortly.', fr: 'Un conseiller va vous rejoindre.' },
+  handoff: { en: 'I am passing you to our team.', fr: 'Je vous passe à notre équipe.' },
   bye: { en: 'Have a nice day!', fr: 'Bonne journée !' },
   human: { en: 'Sure, let me get you a person.', fr: 'Bien sûr, je vous mets en relation avec un conseiller.' },
 } as const;

@@ -27,7 +27,7 @@ describe('assistants (bots) in the widget and the desktop', () => {
     await visitor.send('sam at example');
     await widget.locator('[data-testid=message][data-kind=structured]').filter({ hasText: 'does not look like an email' }).waitFor();
     await visitor.send('sam@example.com');
-    await widget.locator('[data-testid=message][data-kind=structured]').filter({ hasText: 'An agent will join you shortly' }).waitFor();
+    await widget.locator('[data-testid=message][data-kind=structured]').filter({ hasText: 'I am passing you to our team' }).waitFor();
 
     // The agent accepts the handoff and finds the email in the contact panel, with the bot part of the transcript.
     const ada = await AgentDesk.login(await newContext(), system.url, DEMO_AGENT);

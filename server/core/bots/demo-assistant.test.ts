@@ -13,7 +13,7 @@ describe('demo assistant, end to end through the interpreter', () => {
       ['Hi! I am the Kettle & Leaf assistant.', 'What can we help you with? [Order status|Returns|Something else]'],
       ['What email address did you order with?'],
       ['That does not look like an email address. Could you check it?'],
-      ['Thanks! An agent will join you shortly.'],
+      ['Thanks! I am passing you to our team.'],
     ]);
     expect(results.at(-1)!.handoff).toEqual({ queueId: Q, attributes: { topic: 'order_status', email: 'ada@example.com', reason: 'Order status' }, reason: 'flow' });
   });

@@ -52,7 +52,7 @@ export function demoAssistantDefinition(generalQueueId: string): BotDefinition {
         id: 'handoff-general',
         kind: 'handoff',
         queueId: generalQueueId,
-        message: { en: 'Thanks! An agent will join you shortly.', fr: 'Merci ! Un conseiller va vous rejoindre.' },
+        message: { en: 'Thanks! I am passing you to our team.', fr: 'Merci ! Je vous passe à notre équipe.' },
       },
       { id: 'bye', kind: 'end', message: { en: 'Glad we could help. Have a nice day!', fr: 'Ravis de vous avoir aidé. Bonne journée !' } },
     ],
