@@ -40,10 +40,20 @@ export const SetPresenceInput = z.object({
 export const RoutingPolicy = z.enum(['longest_idle', 'least_busy']);
 export type RoutingPolicy = z.infer<typeof RoutingPolicy>;
 
+/** An IANA zone the runtime knows: an unknown one would silently make the queue always open. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 /** Opening hours in the queue's time zone; no entry for a weekday = closed that day. */
 export const BusinessHours = z.object({
-  timezone: z.string().min(1).max(64),
+  timezone: z.string().min(1).max(64).refine(isTimeZone, { message: 'Unknown time zone (use an IANA name such as Europe/Paris).' }),
   /** 0 = Sunday … 6 = Saturday. */
   days: z.array(z.object({ day: z.number().int().min(0).max(6), open: HourMinute, close: HourMinute })).max(14),
 });

@@ -96,7 +96,10 @@ describe('Admin pages', () => {
     expect(ui.$('qr-preview-text')!.textContent).to.equal('Hi Marie Curie, order [order_number] ships soon. Ada Lovelace');
     const vars = [...ui.$('qr-variables')!.querySelectorAll('li')].map((li) => li.textContent);
     expect(vars).to.deep.equal(['contact.name — filled in automatically', 'order_number — asked for when inserted', 'agent.name — filled in automatically']);
-    type(ui.$('admin-quick-replies-form')!.querySelector<HTMLInputElement>('[name="title"]')!, 'Order');
+    const title = ui.$('admin-quick-replies-form')!.querySelector<HTMLInputElement>('[name="title"]')!;
+    // Its label names it (the form's heading once took the same id).
+    expect([...title.labels!].map((label) => label.textContent)).to.deep.equal(['Title']);
+    type(title, 'Order');
     type(body, 'Order {{ }} soon');
     ui.$('admin-quick-replies-submit')!.click();
     await until(() => ui.$('error-body') !== null, 'the malformed error');

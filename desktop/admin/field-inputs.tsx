@@ -117,7 +117,8 @@ function LinesEditor({ spec, id, value, onChange, errors }: { spec: FieldSpec; i
 
 /** One labelled input for a field spec; its error is linked with aria-describedby. */
 export function FieldInput({ spec, form, value, onChange, errors }: { spec: FieldSpec; form: string; value: unknown; onChange: Change; errors: Record<string, string> }) {
-  const id = `${form}-${spec.name}`;
+  // `-field-`: a field named like the form's own parts (its `-title` heading) must not share their id.
+  const id = `${form}-field-${spec.name}`;
   const error = errors[spec.name];
   const errorId = `${id}-error`;
   const describedBy = error ? errorId : undefined;

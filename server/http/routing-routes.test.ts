@@ -52,6 +52,12 @@ describe.each(backends)('routing REST on $name', (backend) => {
     const { queue } = (await created.json()) as { queue: Queue };
     expect(queue).toMatchObject({ name: 'Returns', channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 30, isDefault: false });
     expect((await req(agent, '/queues', { method: 'POST', body: { name: 'Nope' } })).status).toBe(403);
+    // Business hours in an unknown time zone would silently mean "always open": refused, nothing changed.
+    const hours = (timezone: string) => ({ businessHours: { timezone, days: [{ day: 1, open: '09:00', close: '18:00' }] } });
+    const badZone = await req(admin, `/queues/${queue.id}`, { method: 'PATCH', body: hours('Mars/Olympus') });
+    expect(badZone.status).toBe(400);
+    expect(await badZone.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await req(admin, `/queues/${queue.id}`, { method: 'PATCH', body: hours('Europe/Paris') })).status).toBe(200);
 
     const { agents } = (await (await req(admin, '/agents')).json()) as { agents: AgentRoutingProfile[] };
     const grace = agents.find((a) => a.name === 'Grace Hopper')!;
