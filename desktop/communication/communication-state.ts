@@ -3,6 +3,7 @@ import { SendText, type ContactHistory, type ContactListItem, type Message, type
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, t } from '../i18n/index.ts';
+import { previewOf } from '../state/conversation-lists.ts';
 import { communicationTarget } from './navigation.ts';
 
 /** Pause after the last keystroke before searching, so typing does not flood the server. */
@@ -123,9 +124,9 @@ export function createCommunication(client: AgentClient, options: CommunicationO
   /** A live message moves its contact to the top of the list with the new preview (events and bot cards leave the row as it is). */
   function bumpContact(message: Message): void {
     const row = contacts.value.find((item) => item.conversationId === message.conversationId);
-    const text = message.kind === 'text' ? message.text : message.kind === 'image' ? message.text || message.attachment.name : null;
-    if (!row || text === null || (row.lastMessage && row.lastMessage.createdAt > message.createdAt)) return;
-    const bumped = { ...row, lastMessage: { text, authorKind: message.author.kind, createdAt: message.createdAt } };
+    const preview = previewOf(message);
+    if (!row || !preview || (row.lastMessage && row.lastMessage.createdAt > message.createdAt)) return;
+    const bumped = { ...row, lastMessage: preview };
     contacts.value = [bumped, ...contacts.value.filter((item) => item !== row)];
   }
 

@@ -8,6 +8,12 @@ export function isOnDesk(summary: ConversationSummary, meId: string): boolean {
   return state ? state === 'active' || state === 'wrap_up' : summary.status === 'active';
 }
 
+/** The list preview a live message gives its row: text and images change it; events and assistant bubbles do not (null). */
+export function previewOf(message: Message): { text: string; authorKind: Message['author']['kind']; createdAt: string } | null {
+  const text = message.kind === 'text' ? message.text : message.kind === 'image' ? message.text || message.attachment.name : null;
+  return text === null ? null : { text, authorKind: message.author.kind, createdAt: message.createdAt };
+}
+
 /** In the queue overview: waiting for an agent (queued or being offered); not while an assistant still runs it, as the server lists it. */
 export function isWaiting(summary: ConversationSummary): boolean {
   return summary.status === 'waiting' && summary.agent === null && summary.session?.state !== 'bot';
@@ -64,15 +70,13 @@ export function createConversationLists(meId: string) {
    * events and assistant bubbles only the cursor. Older than what the row shows: ignored.
    */
   function applyMessage(message: Message): void {
-    const patch = (item: ConversationSummary): ConversationSummary => {
-      const text = message.kind === 'text' ? message.text : message.kind === 'image' ? message.text || message.attachment.name : null;
-      return {
-        ...item,
-        lastSeq: message.seq,
-        updatedAt: message.createdAt > item.updatedAt ? message.createdAt : item.updatedAt,
-        ...(text !== null ? { lastMessage: { text, authorKind: message.author.kind, createdAt: message.createdAt } } : {}),
-      };
-    };
+    const preview = previewOf(message);
+    const patch = (item: ConversationSummary): ConversationSummary => ({
+      ...item,
+      lastSeq: message.seq,
+      updatedAt: message.createdAt > item.updatedAt ? message.createdAt : item.updatedAt,
+      ...(preview ? { lastMessage: preview } : {}),
+    });
     const apply = (list: ConversationSummary[]) => (list.some((item) => item.id === message.conversationId && item.lastSeq < message.seq) ? list.map((item) => (item.id === message.conversationId ? patch(item) : item)) : list);
     waiting.value = apply(waiting.value);
     const mineNext = apply(mine.value);

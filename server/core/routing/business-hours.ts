@@ -21,7 +21,7 @@ export function isOpenAt(hours: BusinessHours | null, at: Date): boolean {
   try {
     local = localTime(at, hours.timezone);
   } catch {
-    return true; // an unknown zone must not close the queue for good
+    return true; // a zone saved before zones were validated must not close the queue for good
   }
   return hours.days.some(({ day, open, close }) => {
     const o = toMinutes(open);
