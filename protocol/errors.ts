@@ -39,6 +39,8 @@ export interface WireError {
   message: string;
   /** Field-level details, e.g. zod issues flattened to `{ path, message }`. */
   details?: { path: string; message: string }[];
+  /** RATE_LIMITED: how long to wait before trying again (HTTP answers also carry `Retry-After`). */
+  retryAfterMs?: number;
 }
 
 export function isRetryable(code: ErrorCode): boolean {
@@ -49,13 +51,18 @@ export function isRetryable(code: ErrorCode): boolean {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: WireError['details'];
-  constructor(code: ErrorCode, message?: string, details?: WireError['details']) {
+  readonly retryAfterMs?: number;
+  constructor(code: ErrorCode, message?: string, details?: WireError['details'], options: { retryAfterMs?: number } = {}) {
     super(message ?? ERROR_CODES[code].message);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = Math.max(0, Math.ceil(options.retryAfterMs));
   }
   toWire(): WireError {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    const wire: WireError = { code: this.code, message: this.message };
+    if (this.details) wire.details = this.details;
+    if (this.retryAfterMs !== undefined) wire.retryAfterMs = this.retryAfterMs;
+    return wire;
   }
 }
