@@ -105,8 +105,8 @@ export function socketEventsPage(): string {
 Both namespaces run on Socket.IO at the path \`/socket.io\`, **websocket transport only**, with JSON text packets
 (\`protocol/socket-io-json-parser.ts\`; a binary packet is refused). Every client → server event is acknowledged exactly
 once with \`{ ok: true, data }\` or \`{ ok: false, error }\`, where \`error\` is one of the [error codes](errors.md); an event
-not listed here answers \`UNKNOWN_EVENT\` and a payload that does not match answers \`VALIDATION_FAILED\`, and the
-connection stays up. How the widget and the desktop use these events is told in
+not listed here answers \`UNKNOWN_EVENT\` and a payload that does not match answers \`VALIDATION_FAILED\` (an over-long
+text \`MESSAGE_TOO_LONG\`), and the connection stays up. How the widget and the desktop use these events is told in
 [the architecture](../internals/architecture.md).
 
 ${sections.join('\n\n')}
