@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Whole-system tests: a real server process, real database, Debian's Chromium driven by playwright-core.
+// Whole-system tests: a real server process, real database, the system's Chromium (scripts/chromium/locate.mjs) driven by playwright-core.
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],

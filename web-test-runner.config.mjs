@@ -1,8 +1,10 @@
-// Browser component tests (widget, desktop) in Debian's Chromium; never a downloaded browser.
+// Browser component tests (widget, desktop) in the Chromium scripts/chromium/locate.mjs finds
+// (CHROME_PATH, /usr/bin/chromium, PATH); never a downloaded browser.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium/locate.mjs';
 
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+const executablePath = chromiumPath();
 
 /**
  * engine.io-client (under socket.io-client) swaps its `*.node.js` transports for browser
@@ -27,7 +29,7 @@ export default {
       launchOptions: {
         executablePath,
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

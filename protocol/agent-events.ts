@@ -42,57 +42,50 @@ export const SessionCardsQuery = z.object({
 });
 
 export const agentInbound = {
-  'conversations:list': { input: Empty, output: ConversationListResponse },
-  'conversation:open': { input: ConversationTarget, output: ConversationDetail },
-  'conversation:take': { input: ConversationTarget, output: z.object({ conversation: ConversationSummary }) },
-  /**
-   * On a conversation with no open session the message is an asynchronous follow-up: stored
-   * (no session), shown to the visitor next time, and the sender gets `contact:replied` when they answer.
-   */
-  'message:send': { input: z.intersection(SendMessage, ConversationTarget), output: z.object({ message: Message }) },
-  /** The agent has read the conversation up to `seq`. */
-  read: { input: ConversationTarget.extend({ seq: Seq }), output: Empty },
-  sync: { input: ConversationTarget.extend({ afterSeq: Seq }), output: SyncResult },
-  typing: { input: TypingInput.extend({ conversationId: Uuid }), output: Empty },
-  ping: { input: Empty, output: PingResult },
-  /** Everything a (re)connecting desktop needs to reconcile: own presence and pending offers. */
-  'agent:state': { input: Empty, output: AgentState },
-  'presence:set': { input: SetPresenceInput, output: z.object({ presence: z.array(ChannelPresence) }) },
-  'offer:accept': { input: OfferTarget, output: ConversationDetail },
-  'offer:reject': { input: OfferTarget, output: Empty },
-  'session:transfer': { input: ConversationTarget.extend({ target: TransferTarget }), output: Empty },
-  'session:end': { input: ConversationTarget, output: z.object({ session: SessionCard }) },
-  'session:wrap-up': { input: WrapUpInput, output: z.object({ session: SessionCard }) },
-  'directory:get': { input: Empty, output: Directory },
-  'sessions:cards': { input: SessionCardsQuery, output: z.object({ cards: z.array(SessionCard) }) },
-  /** Quick replies (global + the agent's queues), dispositions, tags. */
-  'catalog:get': { input: Empty, output: AgentCatalog },
-  'contacts:search': { input: ContactSearch, output: z.object({ contacts: z.array(ContactListItem) }) },
-  /** Conversation / Communication tabs: every session and message with this contact. */
-  'contact:history': { input: ConversationTarget, output: ContactHistory },
-  'contact:update': { input: z.object({ contactId: Uuid, patch: ContactPatch }), output: z.object({ contact: Contact }) },
-  'contact:verify': { input: z.object({ contactId: Uuid, verified: z.boolean() }), output: z.object({ contact: Contact }) },
-  /** "Open as chat": a live session connected to this agent, so handling time is recorded. */
-  'conversation:open-as-chat': { input: ConversationTarget, output: ConversationDetail },
+  'conversations:list': { description: 'The desk\'s lists: conversations waiting in the queues and the agent\'s own.', input: Empty, output: ConversationListResponse },
+  'conversation:open': { description: 'A conversation with its transcript (paged through `sync` when `hasMore`) and receipts; the socket then follows it live.', input: ConversationTarget, output: ConversationDetail },
+  'conversation:take': { description: 'Take a waiting conversation without an offer; the socket then follows it live.', input: ConversationTarget, output: z.object({ conversation: ConversationSummary }) },
+  'message:send': {
+    description: 'Send a message. On a conversation with no open session it is an asynchronous follow-up: stored (no session), shown to the visitor next time, and the sender gets `contact:replied` when they answer.',
+    input: z.intersection(SendMessage, ConversationTarget),
+    output: z.object({ message: Message }),
+  },
+  read: { description: 'The agent has read the conversation up to `seq`.', input: ConversationTarget.extend({ seq: Seq }), output: Empty },
+  sync: { description: 'A conversation\'s events after `afterSeq`, ascending, a page at a time (`hasMore`).', input: ConversationTarget.extend({ afterSeq: Seq }), output: SyncResult },
+  typing: { description: 'The agent started or stopped typing; relayed to the visitor and the other agents in the conversation.', input: TypingInput.extend({ conversationId: Uuid }), output: Empty },
+  ping: { description: 'The application heartbeat that detects half-open connections.', input: Empty, output: PingResult },
+  'agent:state': { description: 'Everything a (re)connecting desktop needs to reconcile: own presence and pending offers.', input: Empty, output: AgentState },
+  'presence:set': { description: 'Set own presence on a channel: Ready, Not Ready (with a reason) or Away.', input: SetPresenceInput, output: z.object({ presence: z.array(ChannelPresence) }) },
+  'offer:accept': { description: 'Accept an offer: the session becomes active with this agent.', input: OfferTarget, output: ConversationDetail },
+  'offer:reject': { description: 'Reject an offer: the session goes back to the front of its queue and the agent becomes Refused on that channel.', input: OfferTarget, output: Empty },
+  'session:transfer': { description: 'Transfer the session to an agent, a team or a queue; the agent is freed at once.', input: ConversationTarget.extend({ target: TransferTarget }), output: Empty },
+  'session:end': { description: 'End the session: it goes to wrap-up (after-contact work).', input: ConversationTarget, output: z.object({ session: SessionCard }) },
+  'session:wrap-up': { description: 'Close the after-contact work with a disposition code, notes and tags.', input: WrapUpInput, output: z.object({ session: SessionCard }) },
+  'directory:get': { description: 'The transfer address book: agents with their presence and load, teams, queues with their waiting and Ready counts.', input: Empty, output: Directory },
+  'sessions:cards': { description: 'Session cards (by default of the last 24 hours): agents get their own, supervisors and admins everyone\'s.', input: SessionCardsQuery, output: z.object({ cards: z.array(SessionCard) }) },
+  'catalog:get': { description: 'Quick replies (global and the agent\'s queues\'), dispositions and tags.', input: Empty, output: AgentCatalog },
+  'contacts:search': { description: 'The Communication tab\'s contact list, searchable, with its Private / Public filter.', input: ContactSearch, output: z.object({ contacts: z.array(ContactListItem) }) },
+  'contact:history': { description: 'Conversation and Communication tabs: every session and message with this contact.', input: ConversationTarget, output: ContactHistory },
+  'contact:update': { description: 'Edit a contact\'s name, email or phone.', input: z.object({ contactId: Uuid, patch: ContactPatch }), output: z.object({ contact: Contact }) },
+  'contact:verify': { description: 'Mark a contact verified, or not, by hand.', input: z.object({ contactId: Uuid, verified: z.boolean() }), output: z.object({ contact: Contact }) },
+  'conversation:open-as-chat': { description: '"Open as chat": a live session connected to this agent, so handling time is recorded.', input: ConversationTarget, output: ConversationDetail },
 } as const satisfies InboundTable;
 
 export const AgentTypingEvent = z.object({ conversationId: Uuid, author: Author, typing: z.boolean() });
 export type AgentTypingEvent = z.infer<typeof AgentTypingEvent>;
 
 export const agentOutbound = {
-  message: Message,
-  typing: AgentTypingEvent,
-  'conversation:updated': ConversationSummary,
-  /** A conversation left this agent's desk (transferred, taken elsewhere, closed). */
-  'conversation:removed': z.object({ conversationId: Uuid, reason: z.enum(['transferred', 'closed', 'taken']) }),
-  offer: Offer,
-  'offer:revoked': OfferRevoked,
-  /** Own presence changed (also by the system: Refused); supervisors get everyone's. */
-  presence: z.object({ agentId: Uuid, presence: z.array(ChannelPresence) }),
-  'session:card': SessionCard,
-  receipt: ReceiptEvent,
-  'contact:replied': ContactReplied,
-  'contact:updated': Contact,
+  message: Message.describe('A new transcript event in a conversation this socket follows.'),
+  typing: AgentTypingEvent.describe('The visitor, or another agent, started or stopped typing in a conversation this socket follows.'),
+  'conversation:updated': ConversationSummary.describe('A conversation\'s summary changed (state, agent, last message preview): desks update their lists.'),
+  'conversation:removed': z.object({ conversationId: Uuid, reason: z.enum(['transferred', 'closed', 'taken']) }).describe('A conversation left this agent\'s desk (transferred, taken elsewhere, closed).'),
+  offer: Offer.describe('A chat offered to this agent: accept before `expiresAt`.'),
+  'offer:revoked': OfferRevoked.describe('An offer to this agent is gone: expired, taken, abandoned or cancelled.'),
+  presence: z.object({ agentId: Uuid, presence: z.array(ChannelPresence) }).describe('Own presence changed (also by the system: Refused, Offline); supervisors and admins get everyone\'s.'),
+  'session:card': SessionCard.describe('A session card changed: to supervisors and admins, and to the session\'s agent.'),
+  receipt: ReceiptEvent.describe('How far the visitor has read a conversation this socket follows.'),
+  'contact:replied': ContactReplied.describe('A contact answered this agent\'s asynchronous follow-up.'),
+  'contact:updated': Contact.describe('A contact changed: details, verified flag or attributes.'),
 } as const;
 
 export type AgentClientEvents = ClientToServer<typeof agentInbound>;

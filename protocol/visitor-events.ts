@@ -78,44 +78,40 @@ export const PingResult = z.object({ now: IsoDate });
 const Empty = z.object({}).strict();
 
 export const visitorInbound = {
-  'message:send': { input: SendMessage, output: VisitorSendResult },
-  /**
-   * A quick-reply button pressed: stored as the visitor's message (the label) and fed to the
-   * assistant. An option not offered now → VALIDATION_FAILED and the flow stays where it is.
-   */
-  'postback:send': { input: SendPostback, output: VisitorSendResult },
-  /** The visitor has seen the conversation up to `seq` (panel open, page visible). */
-  read: { input: z.object({ seq: Seq }), output: Empty },
-  sync: { input: SyncRequest, output: SyncResult },
-  typing: { input: TypingInput, output: Empty },
-  ping: { input: Empty, output: PingResult },
-  /** Where the visitor stands: queue position, estimated wait, agent availability. */
-  'queue:status': { input: Empty, output: QueueStatus },
-  /** The visitor ends the current interaction (after a confirmation in the widget). */
-  'conversation:end': { input: Empty, output: QueueStatus },
-  /** An email for follow-up when nobody is available; kept unverified, never merges histories. */
-  'followup:email': { input: z.object({ email: z.email().max(254) }), output: QueueStatus },
-  /**
-   * Link this browser to a verified contact (IDENTITY_INVALID when the JWT is bad: the visitor stays
-   * as it was). Creates the visitor/contact rows if needed; the socket then belongs to the contact's conversation.
-   */
-  identify: { input: IdentifyInput, output: IdentifyResult },
-  /** Merge custom attributes into the contact (null deletes a key). Needs a session: the widget holds them until there is one. */
-  'attributes:set': { input: SetAttributesInput, output: Empty },
-  /** `Messenger('logout')`: revokes this browser's visitor token; the conversation stays on the server. */
-  logout: { input: Empty, output: Empty },
+  'message:send': {
+    description: 'Send a text or an image (after its upload). Idempotent by `clientId`: a resend answers the stored message. The first message creates the contact, visitor and conversation, and its ack carries the visitor token.',
+    input: SendMessage,
+    output: VisitorSendResult,
+  },
+  'postback:send': {
+    description: 'A quick-reply button pressed: stored as the visitor\'s message (the label) and fed to the assistant. An option not offered now answers `VALIDATION_FAILED` and the flow stays where it is.',
+    input: SendPostback,
+    output: VisitorSendResult,
+  },
+  read: { description: 'The visitor has seen the conversation up to `seq` (panel open, page visible).', input: z.object({ seq: Seq }), output: Empty },
+  sync: { description: 'What the visitor missed: events after `afterSeq`, ascending, a page at a time (`hasMore`), with how far the agent side has read.', input: SyncRequest, output: SyncResult },
+  typing: { description: 'The visitor started or stopped typing; relayed to the agents in the conversation.', input: TypingInput, output: Empty },
+  ping: { description: 'The application heartbeat (every 15 s, 5 s ack timeout) that detects half-open connections.', input: Empty, output: PingResult },
+  'queue:status': { description: 'Where the visitor stands: queue position, estimated wait, agent availability.', input: Empty, output: QueueStatus },
+  'conversation:end': { description: 'The visitor ends the current interaction (after a confirmation in the widget).', input: Empty, output: QueueStatus },
+  'followup:email': { description: 'An email for follow-up when nobody is available; kept unverified, never merges histories.', input: z.object({ email: z.email().max(254) }), output: QueueStatus },
+  identify: {
+    description: 'Link this browser to a verified contact (`IDENTITY_INVALID` when the JWT is bad: the visitor stays as it was). Creates the visitor and contact rows if needed; the socket then belongs to the contact\'s conversation.',
+    input: IdentifyInput,
+    output: IdentifyResult,
+  },
+  'attributes:set': { description: 'Merge custom attributes into the contact (`null` deletes a key). Needs a session: the widget holds them until there is one.', input: SetAttributesInput, output: Empty },
+  logout: { description: '`Messenger(\'logout\')`: revokes every token of this browser; the conversation stays on the server.', input: Empty, output: Empty },
 } as const satisfies InboundTable;
 
 export const TypingEvent = z.object({ author: Author, typing: z.boolean() });
 export type TypingEvent = z.infer<typeof TypingEvent>;
 
 export const visitorOutbound = {
-  message: Message,
-  typing: TypingEvent,
-  /** Pushed whenever the visitor's queue position, wait or agent changes. */
-  queue: QueueStatus,
-  /** Read receipts: the agent's side has read up to agentReadSeq. */
-  receipt: ReceiptEvent,
+  message: Message.describe('A new transcript event in the visitor\'s conversation: an agent\'s or the assistant\'s message, a system event, or the visitor\'s own from another socket.'),
+  typing: TypingEvent.describe('Someone on the agent side started or stopped typing.'),
+  queue: QueueStatus.describe('Pushed whenever the visitor\'s queue position, wait or agent changes.'),
+  receipt: ReceiptEvent.describe('Read receipts: the agent side has read up to `agentReadSeq`.'),
 } as const;
 
 export type VisitorClientEvents = ClientToServer<typeof visitorInbound>;

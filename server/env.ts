@@ -3,34 +3,33 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** The environment, parsed once. This module is the only reader of process.env. */
+/**
+ * The environment, parsed once. This module is the only reader of process.env.
+ * Every setting carries a `.describe()`: docs/operations/configuration.md is generated
+ * from this schema (`npm run docs:generate`), and a test fails when one has none.
+ */
 const boolish = z
   .union([z.boolean(), z.string()])
-  .transform((v) => (typeof v === 'boolean' ? v : !['0', 'false', 'no', 'off', ''].includes(v.trim().toLowerCase())));
+  .transform((v) => (typeof v === 'boolean' ? v : !['0', 'false', 'no', 'off', ''].includes(v.trim().toLowerCase())))
+  .meta({ constraint: 'a boolean: `0`, `false`, `no` or `off` is false, anything else true' });
 
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  /** Where uploaded attachments are stored (default DATA_DIR/uploads). */
-  UPLOAD_DIR: z.string().min(1).optional(),
-  SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SEED_DEMO: boolish.optional(),
-  /** With the demo seed: publish the demo assistant on demo-shop (false = the default messaging response). */
-  SEED_DEMO_ASSISTANT: boolish.default(true),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  /** How often this node's sweeper claims due timers (offer expiry, presence lapse). */
-  SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
-  /** Grace period after an agent's last desktop disconnects before they become Offline. */
-  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
-  /** How long a graceful shutdown (SIGTERM) may wait for in-flight work before closing anyway. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('`production` turns on the strict checks: `SECRET` is required and the demo is not seeded unless `SEED_DEMO` says so.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('The HTTP and Socket.IO port (0: any free port).'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('The address to bind.'),
+  PUBLIC_URL: z.url().optional().describe('The public origin visitors and agents use: the snippet the admin copies, the seeded allowed origins, the only origin the agent socket accepts; `https://` makes the session cookie Secure. Unset: `http://localhost:<bound port>`.'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('The Postgres database. Unset: embedded PGlite in `DATA_DIR`.'),
+  DATA_DIR: z.string().min(1).default('./data').describe('Kept across restarts: the embedded PGlite database, the generated development secret and, by default, the uploads.'),
+  UPLOAD_DIR: z.string().min(1).optional().describe('Where uploaded images are stored (by id, never by the uploader\'s file name). Unset: `DATA_DIR/uploads`.'),
+  SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional().describe('Signs visitor tokens; the same on every node. Required in production; otherwise, when unset, generated into `DATA_DIR/secret` on first start and reused.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The pino log level (the tests use `silent`).'),
+  SEED_DEMO: boolish.optional().describe('Seed the demo website, agents, queues and lists at start (idempotent). Unset: on, except in production.'),
+  SEED_DEMO_ASSISTANT: boolish.default(true).describe('With the demo seed: publish the demo assistant on the demo shop (false: the default messaging response answers first).'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional().describe('Fans Socket.IO events out between several nodes (Redis adapter). Unset: this node runs alone.'),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250).describe('How often this node\'s sweeper claims due timers (offer expiry, presence lapse, assistant reminders and closes).'),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000).describe('How long an agent whose last desktop disconnected keeps their presence before going Offline.'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: `/metrics` is open; keep it off the public proxy.'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000).describe('How long a graceful shutdown (SIGTERM) waits for in-flight work before closing anyway.'),
 });
 
 export interface Env {

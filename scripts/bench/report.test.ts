@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configFor } from './config.ts';
 import type { LoadLevelResult } from './phases.ts';
-import { cpuTable, cpuText, headlineTable, latencySvg, markdown, plotSeries, summary, sweepTable, type Results } from './report.ts';
+import { REPORT_END, REPORT_START, cpuTable, cpuText, headlineTable, latencySvg, markdown, plotSeries, spliceReport, summary, sweepTable, type Results } from './report.ts';
 import type { TargetRun } from './runs.ts';
 import { summarize } from './stats.ts';
 
@@ -85,8 +86,22 @@ describe('bench report', () => {
     expect(cpuText(undefined)).toBe('not measured');
 
     const machine = { cpu: 'Test CPU', cores: 2, ramGiB: 8, node: 'v20.20.2', postgres: '15.20', date: '2026-01-02T03:04:05.000Z', loadAverage: 0.4 };
-    expect(markdown(machine, configFor([]), measured, 'plot.svg')).toContain('### Where the CPU went');
+    expect(markdown(machine, configFor([]), measured, 'plot.svg')).toContain('#### Where the CPU went');
     expect(cpuTable(results)).toBe('');
     expect(markdown(machine, configFor([]), results, 'plot.svg')).not.toContain('Where the CPU went');
+  });
+
+  it('replaces only the last run\'s section of the benchmarks page, keeping the prose around it', () => {
+    const page = `# Benchmarks\n\nHow to read it.\n\n${REPORT_START}\n\n## The last run\n\nold figures\n\n${REPORT_END}\n\n## Afterwards\n`;
+    const updated = spliceReport(page, '## The last run\n\nnew figures\n');
+    expect(updated).toBe(`# Benchmarks\n\nHow to read it.\n\n${REPORT_START}\n\n## The last run\n\nnew figures\n\n${REPORT_END}\n\n## Afterwards\n`);
+    expect(() => spliceReport('# Benchmarks\n', 'x')).toThrow(/must contain/);
+  });
+
+  it('finds its markers in the committed docs/operations/benchmarks.md, so a run cannot end without a page to write', () => {
+    const committed = readFileSync(new URL('../../docs/operations/benchmarks.md', import.meta.url), 'utf8');
+    const updated = spliceReport(committed, '## The last run\n\nnew figures\n');
+    expect(updated.slice(0, committed.indexOf(REPORT_START))).toBe(committed.slice(0, committed.indexOf(REPORT_START)));
+    expect(updated).toContain(`new figures\n\n${REPORT_END}`);
   });
 });

@@ -167,7 +167,7 @@ function cpuSection(results: Results, machineCores: number): string {
   const table = cpuTable(results);
   if (!table) return '';
   return `
-### Where the CPU went
+#### Where the CPU went
 
 Cores in use on average during each measuring window, of the machine's ${machineCores}, read from \`/proc\`: the server
 processes under test, every Postgres process, Redis, and the load generators (the worker processes and the
@@ -178,16 +178,28 @@ ${table}
 `;
 }
 
-/** docs/benchmarks.md: the machine, the method, the tables and the plot. */
+/** Where the generated part of docs/operations/benchmarks.md begins and ends; the prose around it is written by hand. */
+export const REPORT_START = '<!-- bench-report:start: written by `npm run bench`, edit the text around it instead -->';
+export const REPORT_END = '<!-- bench-report:end -->';
+
+/** `page` with its report section replaced by `report`; throws when the page has lost its markers. */
+export function spliceReport(page: string, report: string): string {
+  const start = page.indexOf(REPORT_START);
+  const end = page.indexOf(REPORT_END);
+  if (start < 0 || end < start) throw new Error(`The benchmarks page must contain ${REPORT_START} and, after it, ${REPORT_END}.`);
+  return `${page.slice(0, start + REPORT_START.length)}\n\n${report.trim()}\n\n${page.slice(end)}`;
+}
+
+/** The last run's section of docs/operations/benchmarks.md: the machine, the method, the tables and the plot. */
 export function markdown(machine: Machine, cfg: BenchConfig, results: Results, svgFile: string): string {
   const s = summary(results, cfg.mode);
   const { single } = results;
-  return `# Benchmarks
+  return `## The last run
 
 Produced by \`npm run bench${cfg.mode === 'quick' ? ' -- --quick' : ''}\` on ${machine.date.slice(0, 10)} (${cfg.mode} mode). Figures are from one run on the machine below;
-the targets are reported, not asserted. Re-run with \`npm run bench\` to regenerate this file.
+the targets are reported, not asserted. Re-run with \`npm run bench\` to regenerate this section.
 
-## Machine
+### Machine
 
 | | |
 | --- | --- |
@@ -202,19 +214,19 @@ the targets are reported, not asserted. Re-run with \`npm run bench\` to regener
 Load generators, servers, Postgres and Redis all share these cores, so every figure is a lower bound for a
 server with the machine to itself.
 
-## Results
+### Results
 
 ${headlineTable(results, cfg.loads)}
 
 ![Latency against offered load](${svgFile})
 
-### Latency sweep
+#### Latency sweep
 
 ${sweepTable(results)}
 
 After the first level a system cannot keep up with (p99 over 1 s, or more than 0.1 % of its messages not received within the measuring window), only the 2,000 msg/s level still runs. The exactly-once guarantee is checked by the chaos test, not here.
 ${cpuSection(results, machine.cores)}
-## Method
+### Method
 
 - **Servers**: Parley nodes are the real \`server/main.ts\` (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`) on a fresh
   Postgres database created for the run and dropped after it. The two-node row runs two processes on one database with
@@ -241,7 +253,7 @@ ${cpuSection(results, machine.cores)}
 - **Replay**: a visitor writes, leaves, an agent writes ${single.replay?.messages ?? cfg.replayMessages} messages, and the visitor reconnects
   with its token and calls \`sync { afterSeq }\` until \`hasMore: false\` (${single.replay ? `${ms(single.replay.syncMs)} ms of it in sync` : 'not measured'}).
 
-## Summary line
+### Summary line
 
 \`\`\`json
 ${JSON.stringify(s)}

@@ -3,9 +3,10 @@ import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, t
 import { AgentRole, AuthorKind, ConversationStatus, Locale, type MediaChannel } from '../../protocol/index.ts';
 
 /**
- * First cut of the data model (DESIGN.md). Enums come from protocol/, never the
- * reverse. Issue 3 adds channels, sessions, session_events, queues, offers and
- * agent_presence beside these tables; conversations stay the one long thread.
+ * The core of the data model (docs/internals/architecture.md#data-model): websites, contacts,
+ * visitors, agents and their logins, conversations (the one long thread) and messages. Routing,
+ * desk lists, assistants, attachments and webhooks have their *-schema.ts files beside this one.
+ * Enums come from protocol/, never the reverse.
  */
 export const authorKind = pgEnum('author_kind', AuthorKind.options as [string, ...string[]]);
 export const conversationStatus = pgEnum('conversation_status', ConversationStatus.options as [string, ...string[]]);

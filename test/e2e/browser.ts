@@ -1,14 +1,11 @@
-/** Debian's Chromium driven by playwright-core; never a downloaded browser. */
+/** The system's Chromium (found as `npm test` finds it) driven by playwright-core; never a downloaded browser. */
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium/locate.mjs';
 import { startSystem, type RunningSystem, type SystemOptions } from './system.ts';
 
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
 }
 
 /**

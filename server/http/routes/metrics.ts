@@ -6,7 +6,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 /**
  * GET /metrics, the Prometheus exposition of this node. With a token
  * (METRICS_TOKEN) the scraper must send `Authorization: Bearer <token>`;
- * without one, keep /metrics off the public proxy (see the README).
+ * without one, keep /metrics off the public proxy (docs/operations/health-and-metrics.md).
  */
 export function metricsRoutes(metrics: Metrics, token: string | null) {
   const app = new Hono();
