@@ -45,6 +45,8 @@ export const AgentAccount = z.object({
   channels: z.array(MediaChannel),
   queueIds: z.array(Uuid),
   teamIds: z.array(Uuid),
+  /** False once an admin deactivated the account: it cannot sign in and is never offered chats. */
+  active: z.boolean(),
   createdAt: IsoDate,
 });
 export type AgentAccount = z.infer<typeof AgentAccount>;
@@ -58,4 +60,5 @@ export const AgentCreate = z.object({
   queueIds: z.array(Uuid).default([]),
   teamIds: z.array(Uuid).default([]),
 });
-export const AgentUpdate = AgentCreate.omit({ email: true }).partial();
+/** A change of role or password, or a deactivation, signs the agent out everywhere. */
+export const AgentUpdate = AgentCreate.omit({ email: true }).extend({ active: z.boolean() }).partial();

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   MESSAGE_TOO_LONG: { status: 413, retryable: false, message: 'The message is longer than the allowed maximum.' },
   UNAUTHENTICATED: { status: 401, retryable: false, message: 'Authentication is required.' },
   INVALID_CREDENTIALS: { status: 401, retryable: false, message: 'Email or password is incorrect.' },
+  ACCOUNT_DEACTIVATED: { status: 403, retryable: false, message: 'This account has been deactivated by an administrator.' },
   TOKEN_INVALID: { status: 401, retryable: false, message: 'The token is invalid or expired.' },
   TOKEN_REVOKED: { status: 401, retryable: false, message: 'The token has been revoked.' },
   IDENTITY_INVALID: { status: 401, retryable: false, message: "The identity token is malformed, expired, lacks exp, or is not signed with this website's identity secret." },

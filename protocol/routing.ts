@@ -145,6 +145,7 @@ export type SessionCardColour = z.infer<typeof SessionCardColour>;
 export const SessionCard = z.object({
   sessionId: Uuid,
   conversationId: Uuid,
+  websiteId: Uuid,
   contact: z.object({ id: Uuid, name: z.string().nullable() }),
   channel: MediaChannel,
   state: SessionState,

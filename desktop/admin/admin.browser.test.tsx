@@ -147,6 +147,26 @@ describe('Admin pages', () => {
     expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.include({ allowedOrigins: ['http://localhost:3000', 'https://shop.example.com'] });
   });
 
+  it('deactivates an agent from the edit form (the Active box is not offered when creating)', async () => {
+    const AGENT = { id: '99999999-9999-4999-8999-999999999999', email: 'grace@demo.shop', name: 'Grace Hopper', role: 'agent', maxConcurrent: 3, channels: ['chat'], queueIds: [], teamIds: [], active: true, createdAt: '2025-01-01T09:00:00.000Z' };
+    rest = stubRest({
+      'GET /agents': () => rest!.json({ agents: [AGENT] }),
+      [`PATCH /agents/${AGENT.id}`]: () => rest!.json({ agent: { ...AGENT, active: false } }),
+    });
+    const ui = await openAdmin('agents');
+    await until(() => ui.$$('admin-agents-row').length === 1, 'the agent row');
+    const form = () => ui.$('admin-agents-form')!;
+    expect(form().querySelector('[name="active"], #admin-agents-active')).to.equal(null);
+    ui.$('admin-agents-row')!.querySelector<HTMLElement>('[data-testid="admin-edit"]')!.click();
+    await rerender();
+    const box = form().querySelector<HTMLInputElement>('input[type="checkbox"][aria-describedby$="active-hint"]')!;
+    expect(box.checked).to.equal(true);
+    box.click();
+    ui.$('admin-agents-submit')!.click();
+    await until(() => rest!.calls.some((c) => c.method === 'PATCH'), 'the PATCH');
+    expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.include({ active: false });
+  });
+
   it('has no axe violations on any admin section', async () => {
     rest = stubRest();
     const ui = await openAdmin('agents');

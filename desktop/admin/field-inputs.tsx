@@ -11,6 +11,8 @@ export interface FieldSpec {
   options?: () => Option[];
   /** Sent only when creating (e.g. email, website key). */
   createOnly?: boolean;
+  /** Shown and sent only when editing (e.g. an account's Active switch). */
+  editOnly?: boolean;
   /** Left out of an update when empty (password reset). */
   optionalOnEdit?: boolean;
   /** For selects: the empty choice and what it sends (null = "global"). */
@@ -148,11 +150,21 @@ export function FieldInput({ spec, form, value, onChange, errors }: { spec: Fiel
     );
   }
   if (spec.kind === 'checkbox') {
-    return (
+    const hintId = spec.hint ? `${id}-hint` : undefined;
+    const box = (
       <label class="check">
-        <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />
+        <input id={id} type="checkbox" checked={value === true} aria-describedby={hintId} onChange={(e) => onChange(e.currentTarget.checked)} />
         {t(spec.label)}
       </label>
+    );
+    if (!spec.hint) return box;
+    return (
+      <div class="field">
+        {box}
+        <span class="hint" id={hintId}>
+          {t(spec.hint)}
+        </span>
+      </div>
     );
   }
   const common = { id, name: spec.name, 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': describedBy };

@@ -91,7 +91,7 @@ export function ResourceSection<T extends { id: string }>({ spec }: { spec: Sect
     const values = latest.current;
     const body: Values = {};
     for (const field of spec.fields) {
-      if (editing && field.createOnly) continue;
+      if ((editing && field.createOnly) || (!editing && field.editOnly)) continue;
       const value = values[field.name];
       if (editing && field.optionalOnEdit && (value === '' || value === undefined)) continue;
       if (value !== undefined) body[field.name] = value;
@@ -162,7 +162,7 @@ export function ResourceSection<T extends { id: string }>({ spec }: { spec: Sect
       <form class="admin-form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`${formId}-title`} data-testid={`${formId}-form`}>
         <h3 id={`${formId}-title`}>{editing ? t('admin.editing', { name: spec.rowLabel(editing) }) : t('admin.new')}</h3>
         {spec.fields
-          .filter((field) => !(editing && field.createOnly))
+          .filter((field) => !(editing && field.createOnly) && !(!editing && field.editOnly))
           .map((field) => (
             <FieldInput
               key={field.name}

@@ -91,6 +91,8 @@ export const enMore = {
   'admin.field.policy': 'Routing policy',
   'admin.field.offerTimeout': 'Offer timeout (seconds)',
   'admin.field.wrapUpRequired': 'Wrap-up code required',
+  'admin.agent.activeHint': 'Unticked: the agent cannot sign in or receive chats. A new role or password, or a deactivation, signs them out everywhere.',
+  'admin.agent.deactivated': 'deactivated',
   'admin.field.title': 'Title',
   'admin.field.body': 'Text',
   'admin.field.queue': 'Queue',

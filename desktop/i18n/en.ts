@@ -76,6 +76,7 @@ export const en = {
   'error.MESSAGE_TOO_LONG': 'The message is too long.',
   'error.UNAUTHENTICATED': 'Your session has ended. Please sign in again.',
   'error.INVALID_CREDENTIALS': 'Email or password is incorrect.',
+  'error.ACCOUNT_DEACTIVATED': 'This account has been deactivated. Ask an administrator.',
   'error.TOKEN_INVALID': 'The token is invalid or expired.',
   'error.TOKEN_REVOKED': 'The token has been revoked.',
   'error.IDENTITY_INVALID': 'The identity token is invalid or expired.',

@@ -90,6 +90,8 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'admin.field.policy': 'Règle de distribution',
   'admin.field.offerTimeout': 'Délai de l’offre (secondes)',
   'admin.field.wrapUpRequired': 'Code de clôture obligatoire',
+  'admin.agent.activeHint': 'Décoché : l’agent ne peut plus se connecter ni recevoir de conversations. Un nouveau rôle, un nouveau mot de passe ou une désactivation le déconnectent partout.',
+  'admin.agent.deactivated': 'désactivé',
   'admin.field.title': 'Titre',
   'admin.field.body': 'Texte',
   'admin.field.queue': 'File',

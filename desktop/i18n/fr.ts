@@ -74,6 +74,7 @@ export const fr: Record<MessageKey, string> = {
   'error.MESSAGE_TOO_LONG': 'Le message est trop long.',
   'error.UNAUTHENTICATED': 'Votre session a expiré. Veuillez vous reconnecter.',
   'error.INVALID_CREDENTIALS': 'E-mail ou mot de passe incorrect.',
+  'error.ACCOUNT_DEACTIVATED': 'Ce compte a été désactivé. Adressez-vous à un administrateur.',
   'error.TOKEN_INVALID': 'Le jeton est invalide ou expiré.',
   'error.TOKEN_REVOKED': 'Le jeton a été révoqué.',
   'error.IDENTITY_INVALID': "Le jeton d'identité est invalide ou expiré.",

@@ -174,6 +174,7 @@ export function card(overrides: Partial<SessionCard> = {}): SessionCard {
   return {
     sessionId: SESSION_ID,
     conversationId: CONVERSATION_ID,
+    websiteId: WEBSITE_ID,
     contact: { id: CONTACT_ID, name: 'Marie Curie' },
     channel: 'chat',
     state: 'active',

@@ -55,10 +55,10 @@ export function createAttachmentService(db: Db, storage: BlobStorage) {
   }
 
   /** The row and bytes, if the attachment exists in one of `conversationIds` (null = any: agents); else NOT_FOUND. */
-  async function read(id: string, conversationIds: string[] | null): Promise<{ row: AttachmentRow; bytes: Uint8Array }> {
+  async function read(id: string, mayRead: (conversationId: string) => Promise<boolean>): Promise<{ row: AttachmentRow; bytes: Uint8Array }> {
     const row = await attachmentById(db, id);
     // Same answer for "missing" and "not yours": existence is not leaked.
-    if (!row || (conversationIds && !conversationIds.includes(row.conversationId))) throw new AppError('NOT_FOUND');
+    if (!row || !(await mayRead(row.conversationId))) throw new AppError('NOT_FOUND');
     const bytes = await storage.get(row.storageKey);
     if (!bytes) throw new AppError('NOT_FOUND');
     return { row, bytes };

@@ -8,22 +8,25 @@ import { conversationOfContact } from '../db/stores/conversations-store.ts';
 import { visitorById } from '../db/stores/visitors-store.ts';
 import { websiteById } from '../db/stores/websites-store.ts';
 import { conversations, type WebsiteRow } from '../db/schema.ts';
-import type { AuthService } from '../services/auth-service.ts';
+import { REST_POLICY } from '../auth/policy.ts';
+import type { AccessService, StaffCaller } from '../services/access-service.ts';
+import { hashSessionToken } from '../services/auth-service.ts';
 import type { VisitorTokens } from '../services/visitor-tokens.ts';
 import type { Uploader } from './attachment-service.ts';
 
 /**
- * Who is calling the attachments API: an agent (session cookie) sees every
- * conversation; a visitor (Bearer visitor token) only their contact's conversations,
- * and only from an origin their website allows.
+ * Who is calling the attachments API: a member of staff (session cookie) reads and
+ * uploads where the authorization table lets them (the conversation's read and write
+ * rules); a visitor (Bearer visitor token) only their contact's conversations, and
+ * only from an origin their website allows.
  */
 export type Participant =
-  | { kind: 'agent'; uploader: Uploader }
+  | { kind: 'agent'; uploader: Uploader; caller: StaffCaller }
   | { kind: 'visitor'; uploader: Uploader; website: WebsiteRow; contactId: string };
 
 export interface ParticipantDeps {
   db: Db;
-  auth: AuthService;
+  access: AccessService;
   tokens: VisitorTokens;
   clock: Clock;
 }
@@ -39,7 +42,14 @@ export function bearerOf(header: string | undefined | null): string | null {
   return match ? match[1]! : null;
 }
 
-export function createParticipants({ db, auth, tokens, clock }: ParticipantDeps) {
+const UPLOAD_RULE = REST_POLICY['POST /api/v1/attachments']!;
+const READ_RULE = REST_POLICY['GET /api/v1/attachments/:id']!;
+const guardOf = (rule: typeof UPLOAD_RULE) => {
+  if (rule.auth !== 'visitor-or-staff') throw new Error('attachments: the authorization table must admit visitors and staff');
+  return rule.guard;
+};
+
+export function createParticipants({ db, access, tokens, clock }: ParticipantDeps) {
   async function identify(creds: Credentials): Promise<Participant> {
     if (creds.bearer) {
       const claims = await tokens.verify(creds.bearer);
@@ -52,8 +62,9 @@ export function createParticipants({ db, auth, tokens, clock }: ParticipantDeps)
       return { kind: 'visitor', uploader: { kind: 'visitor', id: visitor!.id }, website, contactId: visitor!.contactId };
     }
     if (creds.cookie) {
-      const agent = await auth.authenticate(creds.cookie);
-      return { kind: 'agent', uploader: { kind: 'agent', id: agent.id } };
+      // Role now; the conversation is checked once known (uploadTarget, mayRead).
+      const caller = await access.admit(hashSessionToken(creds.cookie), UPLOAD_RULE);
+      return { kind: 'agent', uploader: { kind: 'agent', id: caller.id }, caller };
     }
     throw new AppError('UNAUTHENTICATED');
   }
@@ -66,22 +77,26 @@ export function createParticipants({ db, auth, tokens, clock }: ParticipantDeps)
       return own.id;
     }
     if (!requested) throw new AppError('VALIDATION_FAILED', 'conversationId is required.', [{ path: 'conversationId', message: 'Required' }]);
-    const [row] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, requested));
-    if (!row) throw new AppError('NOT_FOUND', 'No such conversation.');
-    return row.id;
+    await access.check(who.caller, guardOf(UPLOAD_RULE), { conversationId: requested });
+    return requested;
   }
 
-  /** Conversations whose attachments the caller may read; null = all (agents). */
-  async function readableConversations(who: Participant): Promise<string[] | null> {
-    if (who.kind === 'agent') return null;
-    const rows = await db
+  /** May the caller read the attachments of this conversation? */
+  async function mayRead(who: Participant, conversationId: string): Promise<boolean> {
+    if (who.kind === 'agent') {
+      return access.check(who.caller, guardOf(READ_RULE), { conversationId }).then(
+        () => true,
+        () => false,
+      );
+    }
+    const [row] = await db
       .select({ id: conversations.id })
       .from(conversations)
-      .where(and(eq(conversations.websiteId, who.website.id), eq(conversations.contactId, who.contactId)));
-    return rows.map((r) => r.id);
+      .where(and(eq(conversations.id, conversationId), eq(conversations.websiteId, who.website.id), eq(conversations.contactId, who.contactId)));
+    return !!row;
   }
 
-  return { identify, uploadTarget, readableConversations };
+  return { identify, uploadTarget, mayRead };
 }
 
 export type Participants = ReturnType<typeof createParticipants>;

@@ -77,6 +77,8 @@ export const agents = pgTable(
     maxConcurrent: integer('max_concurrent').notNull().default(5),
     /** Media channels the agent may be Ready on (seeds 000/002). */
     channels: text('channels').array().$type<MediaChannel[]>().notNull().default(sql`'{chat}'::text[]`),
+    /** Set when an admin deactivates the account: no login, no routing, sessions revoked; history kept. */
+    deactivatedAt: ts('deactivated_at'),
     createdAt: createdAt(),
   },
   (t) => [check('agents_max_concurrent_range', sql`${t.maxConcurrent} between 1 and 12`)],

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { Services } from '../services/index.ts';
+import { authorizeRequests } from './authorize.ts';
 import { createErrorHandler } from './errors.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -34,16 +35,17 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
+  app.use('*', authorizeRequests(deps.services.access));
 
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
-  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments }));
+  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, ...deps.attachments }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
-  app.route('/api/v1/webhooks', webhookRoutes(deps));
+  app.route('/api/v1/webhooks', webhookRoutes(deps.db));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConversationDetail, Message, SyncResult, TypingEvent, VisitorSendResult } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
 import { ensureAgent } from '../db/stores/agents-store.ts';
+import { agentQueues, queues } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import { hashPassword } from '../services/passwords.ts';
 import type { RunningServer } from '../main.ts';
@@ -164,7 +166,10 @@ describe.each(backends)('conversation over sockets on $name', (backend) => {
     const { conversationId } = await writtenVisitor('Who takes me?');
     const ada = await connectAgent(server);
     await expectOk(call(ada, 'conversation:take', { conversationId }));
-    await ensureAgent(database.db, { email: 'bob@demo.shop', name: 'Bob', role: 'agent', passwordHash: await hashPassword('bob-password') });
+    // Bob works the demo shop's queue too: he may take its waiting chats, not one Ada holds.
+    const bobRow = await ensureAgent(database.db, { email: 'bob@demo.shop', name: 'Bob', role: 'agent', passwordHash: await hashPassword('bob-password') });
+    const [general] = await database.db.select({ id: queues.id }).from(queues).where(eq(queues.isDefault, true));
+    await database.db.insert(agentQueues).values({ agentId: bobRow.id, queueId: general!.id });
     const bob = await connectAgent(server, 'bob@demo.shop', 'bob-password');
     expect(await call(bob, 'conversation:take', { conversationId })).toMatchObject({ ok: false, error: { code: 'CONVERSATION_TAKEN' } });
     expect(await call(bob, 'message:send', { conversationId, clientId: randomUUID(), text: 'mine?' })).toMatchObject({

@@ -11,7 +11,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Publisher } from '../services/publisher.ts';
 import type { Services } from '../services/index.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
-import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom } from './rooms.ts';
+import { ADMINS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, loginSessionRoom, websiteRoom, websiteSupervisorsRoom } from './rooms.ts';
 import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.ts';
 import { coalesceWebSocketFlushes } from './websocket-flush.ts';
 
@@ -143,11 +143,13 @@ export function createGateway(
       }
     },
     conversationUpdated(summary) {
-      agents.to(AGENTS_ROOM).emit('conversation:updated', summary);
+      // Its holder may sit outside the website's staff (a transfer to a named agent): them too.
+      const rooms = [websiteRoom(summary.websiteId), ADMINS_ROOM, ...(summary.agent ? [agentRoom(summary.agent.id)] : [])];
+      agents.to(rooms).emit('conversation:updated', summary);
     },
     conversationPreview(summary) {
       // Other agents' desks drop a conversation that is neither waiting nor theirs: no need to send it.
-      agents.to(summary.agent ? agentRoom(summary.agent.id) : AGENTS_ROOM).emit('conversation:updated', summary);
+      agents.to(summary.agent ? agentRoom(summary.agent.id) : [websiteRoom(summary.websiteId), ADMINS_ROOM]).emit('conversation:updated', summary);
     },
     visitorTyping(conversationId, author, typing) {
       audience(agents, conversationRoom(conversationId))?.emit('typing', { conversationId, author, typing });
@@ -171,8 +173,18 @@ export function createGateway(
       audience(visitors, room)?.emit('receipt', event);
       audience(agents, room)?.emit('receipt', event);
     },
-    contactUpdated(contact) {
-      agents.to(AGENTS_ROOM).emit('contact:updated', contact);
+    sessionCard(card, websiteId) {
+      const rooms = [websiteSupervisorsRoom(websiteId), ADMINS_ROOM, ...(card.agent ? [agentRoom(card.agent.id)] : [])];
+      agents.to(rooms).emit('session:card', card);
+    },
+    contactUpdated(contact, websiteId) {
+      agents.to([websiteRoom(websiteId), ADMINS_ROOM]).emit('contact:updated', contact);
+    },
+    disconnectAgent(agentId) {
+      agents.in(agentRoom(agentId)).disconnectSockets(true);
+    },
+    disconnectLoginSession(tokenHash) {
+      agents.in(loginSessionRoom(tokenHash)).disconnectSockets(true);
     },
   };
   return { io, publisher, closeAdapter, redisProbe };

@@ -14,9 +14,15 @@ import { appErrorFromZod, toAppError } from '../services/errors.ts';
  * (`onAny`, which Socket.IO calls with the socket as `this`): no closures per socket,
  * so thousands of idle sockets stay small.
  */
-export type Handlers<T extends InboundTable, S> = {
-  [K in keyof T]: (socket: S, input: InboundInput<T, K>) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
+export type Handlers<T extends InboundTable, S, C = undefined> = {
+  [K in keyof T]: (socket: S, input: InboundInput<T, K>, caller: C) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
 };
+
+/**
+ * Checks a parsed event against the authorization table before its handler runs; what it
+ * returns (the caller as of now) is handed to the handler. A throw is the event's error ack.
+ */
+export type Authorize<T extends InboundTable, S, C> = (socket: S, event: keyof T & string, input: Record<string, unknown>) => Promise<C>;
 
 type AnyAck = (result: Ack<unknown>) => void;
 
@@ -38,7 +44,12 @@ function safeAck(ack: AnyAck, result: Ack<unknown>, logger: Logger): void {
 }
 
 /** Returns `attach(socket)`, to call once per connected socket of the namespace. */
-export function createDispatcher<T extends InboundTable, S extends Socket>(table: T, handlers: Handlers<T, S>, logger: Logger): (socket: S) => void {
+export function createDispatcher<T extends InboundTable, S extends Socket, C = undefined>(
+  table: T,
+  handlers: Handlers<T, S, C>,
+  logger: Logger,
+  authorize?: Authorize<T, S, C>,
+): (socket: S) => void {
   async function handle(socket: S, event: keyof T & string, args: unknown[]): Promise<void> {
     const { payload, ack: rawAck } = splitArgs(args);
     // Ack latency and in-flight tracking (metrics, graceful shutdown), when the gateway set them up.
@@ -64,7 +75,8 @@ export function createDispatcher<T extends InboundTable, S extends Socket>(table
       return;
     }
     try {
-      const data = await handlers[event](socket, parsed.data as InboundInput<T, typeof event>);
+      const caller = authorize ? await authorize(socket, event, parsed.data as Record<string, unknown>) : (undefined as C);
+      const data = await handlers[event](socket, parsed.data as InboundInput<T, typeof event>, caller);
       safeAck(ack, ok(data), logger);
     } catch (err) {
       const appError = toAppError(err);

@@ -11,6 +11,9 @@ import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { hashPassword } from './passwords.ts';
 import type { RoutingService } from './routing-service.ts';
+import type { AuthService } from './auth-service.ts';
+import type { Scope } from '../core/access.ts';
+import { agentsOfQueue, scopesOf, supervisorIds } from '../db/stores/access-store.ts';
 
 /**
  * Admin pages' use cases: websites, agents, queues, teams. Every multi-statement
@@ -22,7 +25,26 @@ type QueueFields = Partial<z.output<typeof QueueInput>> & { isDefault?: boolean 
 
 const invalid = (path: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
 
-export function createAdminService({ db }: ServiceDeps, routing: RoutingService, site: { publicUrl: () => string }) {
+type AgentPatch = Partial<Omit<AgentCreateInput, 'email'>> & { active?: boolean };
+
+const sameScope = (a: Scope | undefined, b: Scope | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a !== 'all' && b !== 'all' && a.size === b.size && [...a].every((id) => b.has(id)));
+
+export function createAdminService({ db, clock, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }) {
+  /**
+   * Scopes follow queue and team membership (server/core/access.ts). After a change, the desktops
+   * of the agents whose scope moved are reconnected: they come back in the rooms of their new
+   * scope, and what they had open outside it is closed.
+   */
+  async function keepingScopes<T>(agentIds: string[], change: () => Promise<T>): Promise<T> {
+    const watched = [...new Set([...agentIds, ...(await supervisorIds(db))])];
+    const before = await scopesOf(db, watched);
+    const result = await change();
+    const after = await scopesOf(db, watched);
+    for (const id of watched) if (!sameScope(before.get(id), after.get(id))) publisher.disconnectAgent(id);
+    return result;
+  }
+
   function toWebsite(row: WebsiteRow): Website {
     const base = site.publicUrl().replace(/\/$/, '');
     return {
@@ -84,19 +106,31 @@ export function createAdminService({ db }: ServiceDeps, routing: RoutingService,
     return { agent: (await A.agentAccounts(db, [id]))[0]! };
   }
 
-  /** Role, limits, channels, queues, teams and password reset in one transaction; the last admin stays admin. */
-  async function updateAgent(id: string, patch: Partial<Omit<AgentCreateInput, 'email'>>): Promise<{ agent: AgentAccount }> {
+  /**
+   * Role, limits, channels, queues, teams, password reset and (de)activation in one transaction; the
+   * last active admin stays an active admin. A new role or password, or a deactivation, signs the
+   * agent out everywhere: their login sessions are revoked and their desktops disconnected.
+   */
+  async function updateAgent(id: string, patch: AgentPatch): Promise<{ agent: AgentAccount }> {
     const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-    await db.transaction(async (tx) => {
-      const row = await lockAgent(tx, id);
-      if (!row) throw new AppError('NOT_FOUND', 'No such agent.');
-      await checkLinks(tx, patch.queueIds, patch.teamIds);
-      if (row.role === 'admin' && patch.role && patch.role !== 'admin' && (await A.otherAdmins(tx, id)) === 0) throw new AppError('CONFLICT', 'The last administrator cannot lose the admin role.');
-      const { queueIds, teamIds, password: _p, ...cols } = patch;
-      await A.updateAgentColumns(tx, id, { ...cols, ...(passwordHash ? { passwordHash } : {}) });
-      if (queueIds) await A.setAgentQueues(tx, id, queueIds);
-      if (teamIds) await A.setAgentTeams(tx, id, teamIds);
-    });
+    const before = await keepingScopes([id], () =>
+      db.transaction(async (tx) => {
+        const row = await lockAgent(tx, id);
+        if (!row) throw new AppError('NOT_FOUND', 'No such agent.');
+        await checkLinks(tx, patch.queueIds, patch.teamIds);
+        const losesAdmin = row.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false);
+        if (losesAdmin && (await A.otherAdmins(tx, id)) === 0) throw new AppError('CONFLICT', 'The last administrator cannot lose the admin role or be deactivated.');
+        const { queueIds, teamIds, password: _p, active, ...cols } = patch;
+        const deactivation = active === undefined || active === (row.deactivatedAt === null) ? {} : { deactivatedAt: active ? null : clock.now() };
+        await A.updateAgentColumns(tx, id, { ...cols, ...(passwordHash ? { passwordHash } : {}), ...deactivation });
+        if (queueIds) await A.setAgentQueues(tx, id, queueIds);
+        if (teamIds) await A.setAgentTeams(tx, id, teamIds);
+        return row;
+      }),
+    );
+    const deactivated = patch.active === false && before.deactivatedAt === null;
+    if ((patch.role && patch.role !== before.role) || passwordHash || deactivated) await auth.revokeEverywhere(id);
+    if (deactivated) await routing.agentDeactivated(id);
     void routing.dispatch(); // a raised limit or a new queue may free an offer at once
     return { agent: (await A.agentAccounts(db, [id]))[0]! };
   }
@@ -133,7 +167,7 @@ export function createAdminService({ db }: ServiceDeps, routing: RoutingService,
   }
 
   async function deleteQueue(id: string) {
-    await db.transaction(async (tx) => {
+    await keepingScopes(await agentsOfQueue(db, id), () => db.transaction(async (tx) => {
       const [q] = await tx.select().from(queues).where(eq(queues.id, id)).for('update');
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
       if (q.isDefault) throw new AppError('CONFLICT', 'The default queue cannot be deleted.');
@@ -145,7 +179,7 @@ export function createAdminService({ db }: ServiceDeps, routing: RoutingService,
         throw new AppError('CONFLICT', `Published assistants use this queue: ${flows.join(', ')}.`, flows.map((name) => ({ path: 'assistants', message: name })));
       }
       await tx.delete(queues).where(eq(queues.id, id));
-    });
+    }));
     return { ok: true as const };
   }
 
@@ -154,7 +188,7 @@ export function createAdminService({ db }: ServiceDeps, routing: RoutingService,
 
   /** Create (id null) or replace name + members, atomically. */
   async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }): Promise<{ team: Team }> {
-    const teamId = await db.transaction(async (tx) => {
+    const teamId = await keepingScopes([], () => db.transaction(async (tx) => {
       if ((await A.missingIds(tx, agents, input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
       const [clash] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.name, input.name));
       if (clash && clash.id !== id) throw new AppError('CONFLICT', 'A team with this name exists.');
@@ -164,12 +198,12 @@ export function createAdminService({ db }: ServiceDeps, routing: RoutingService,
       if (!row) throw new AppError('NOT_FOUND', 'No such team.');
       await A.setTeamMembers(tx, row.id, input.memberIds);
       return row.id;
-    });
+    }));
     return { team: await teamOf(teamId) };
   }
 
   async function deleteTeam(id: string) {
-    const [row] = await db.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id });
+    const [row] = await keepingScopes([], () => db.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id }));
     if (!row) throw new AppError('NOT_FOUND', 'No such team.');
     return { ok: true as const };
   }

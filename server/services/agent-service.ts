@@ -15,6 +15,7 @@ import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import type { AgentRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { scopeFilter, type Caller } from '../core/access.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
@@ -30,8 +31,9 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
     return summary;
   }
 
-  async function list(agent: AgentIdentity): Promise<ConversationListResponse> {
-    return listForAgent(db, agent.id);
+  /** The caller's chats, and the waiting ones of their scope. */
+  async function list(caller: Caller): Promise<ConversationListResponse> {
+    return listForAgent(db, caller.id, scopeFilter(caller));
   }
 
   async function open(conversationId: string): Promise<ConversationDetail> {

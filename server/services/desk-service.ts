@@ -17,6 +17,7 @@ import { sessionCards } from '../db/stores/sessions-store.ts';
 import { messages, type ContactRow } from '../db/schema.ts';
 import type { AgentIdentity, AgentService } from './agent-service.ts';
 import type { ServiceDeps } from './deps.ts';
+import { scopeFilter, type Caller } from '../core/access.ts';
 import type { SessionService } from './session-service.ts';
 
 /**
@@ -44,9 +45,9 @@ export function createDeskService({ db, publisher }: ServiceDeps, agents: AgentS
    * Private = web chat and direct messages (every contact we have today). Public posts
    * arrive with the social channels; until then the Public filter is empty by design.
    */
-  async function search(input: { query: string; visibility: Visibility; limit: number }): Promise<{ contacts: ContactListItem[] }> {
+  async function search(input: { query: string; visibility: Visibility; limit: number }, caller: Caller): Promise<{ contacts: ContactListItem[] }> {
     if (input.visibility === 'public') return { contacts: [] };
-    return { contacts: await searchContacts(db, input.query, input.limit) };
+    return { contacts: await searchContacts(db, input.query, input.limit, scopeFilter(caller)) };
   }
 
   /** Every session (oldest first, for the headers) and every message (ascending, with sessionId). */
@@ -65,7 +66,7 @@ export function createDeskService({ db, publisher }: ServiceDeps, agents: AgentS
     if (!(await contactById(db, contactId))) throw new AppError('NOT_FOUND', 'No such contact.');
     const row = Object.keys(patch).length ? await updateContact(db, contactId, patch) : await contactById(db, contactId);
     const contact = await toContact(db, row!);
-    publisher.contactUpdated(contact);
+    publisher.contactUpdated(contact, row!.websiteId);
     return { contact };
   }
 

@@ -4,6 +4,7 @@ import { queuesOfWebsite, readyCount, routingProfiles, teamsWithMembers, toQueue
 import { eventsOfSession, sessionCard, sessionCards } from '../db/stores/sessions-store.ts';
 import { sessions } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { cardsFilter, type Caller } from '../core/access.ts';
 import { AppError } from '../../protocol/index.ts';
 
 /** The address book (agents, teams, queues with live counts) and session cards. */
@@ -21,11 +22,12 @@ export function createDirectoryService({ db, clock }: ServiceDeps) {
     return { agents, teams, queues };
   }
 
-  /** Cards since `since` (default: the last 24 hours); `agentId` limits them to the agent's own. */
-  async function cards(query: { queueId?: string; states?: SessionState[]; since?: string }, agentId: string | null): Promise<{ cards: SessionCard[] }> {
+  /** Cards since `since` (default: the last 24 hours), as far as the caller may see: an agent their own, a supervisor their scope's. */
+  async function cards(query: { queueId?: string; states?: SessionState[]; since?: string }, caller: Caller): Promise<{ cards: SessionCard[] }> {
     const since = query.since ? new Date(query.since) : new Date(clock.now().getTime() - 24 * 3600 * 1000);
-    const all = await sessionCards(db, { queueId: query.queueId, states: query.states, since });
-    return { cards: agentId ? all.filter((c) => c.agent?.id === agentId) : all };
+    const scope = cardsFilter(caller);
+    const limit = scope.kind === 'agent' ? { agentId: scope.agentId } : scope.kind === 'websites' ? { websiteIds: scope.websiteIds } : {};
+    return { cards: await sessionCards(db, { queueId: query.queueId, states: query.states, since, ...limit }) };
   }
 
   async function detail(sessionId: string) {

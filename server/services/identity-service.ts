@@ -91,7 +91,7 @@ export function createIdentityService({ db, clock, tokens, publisher }: ServiceD
     ctx.visitor = outcome.visitor;
     ctx.conversationId = outcome.conversationId;
     const contact = await contactById(db, outcome.contactId);
-    if (contact) publisher.contactUpdated(await toContact(db, contact));
+    if (contact) publisher.contactUpdated(await toContact(db, contact), contact.websiteId);
     return { token: await tokens.sign(outcome.visitor), conversationId: outcome.conversationId, contactId: outcome.contactId };
   }
 
@@ -111,7 +111,7 @@ export function createIdentityService({ db, clock, tokens, publisher }: ServiceD
       if (!contact) throw new AppError('TOKEN_INVALID');
       return setContactAttributes(tx, contact.id, mergeAttributes(contact.attributes ?? {}, attributes, MAX_CONTACT_ATTRIBUTES));
     });
-    publisher.contactUpdated(await toContact(db, updated));
+    publisher.contactUpdated(await toContact(db, updated), updated.websiteId);
     return {};
   }
 

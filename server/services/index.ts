@@ -1,3 +1,4 @@
+import { createAccessService } from './access-service.ts';
 import { createAgentService } from './agent-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { createAssistantService } from './assistant-service.ts';
@@ -35,6 +36,7 @@ export function createServices(
   const agent = createAgentService(deps, routing, sessionsRef, writer);
   sessions = createSessionService(deps, routing, agent.open);
   const bot = createBotService(deps);
+  const auth = createAuthService(deps);
   routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
   routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
@@ -43,13 +45,14 @@ export function createServices(
     assistants: createAssistantService(deps),
     agent,
     writer,
-    auth: createAuthService(deps),
+    auth,
+    access: createAccessService(deps),
     routing,
     sessions,
     queueStatus: status,
     directory: createDirectoryService(deps),
     desk: createDeskService(deps, agent, sessionsRef),
-    admin: createAdminService(deps, routing, site),
+    admin: createAdminService(deps, routing, auth, site),
     catalogAdmin: createCatalogAdminService(deps),
   };
 }

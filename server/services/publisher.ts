@@ -1,4 +1,4 @@
-import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, QueueStatus, ReceiptEvent } from '../../protocol/index.ts';
+import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, QueueStatus, ReceiptEvent, SessionCard } from '../../protocol/index.ts';
 
 /**
  * How services announce committed changes. The realtime gateway implements it
@@ -8,11 +8,11 @@ import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, 
 export interface Publisher {
   /** Committed transcript events, in seq order, to everyone in the conversation (but the socket that sent them, which has its ack). */
   messages(conversationId: string, messages: Message[], exceptSocketId?: string): void;
-  /** Summary change, to every connected agent. */
+  /** Summary change, to the staff whose scope includes its website, admins, and its agent. */
   conversationUpdated(summary: ConversationSummary): void;
   /**
    * A new message moved only the preview and cursor (the state did not change): to the desks that list
-   * the conversation, i.e. its agent's, or every agent's while it waits unassigned (the queue overview).
+   * the conversation, i.e. its agent's, or (while it waits unassigned: the queue overview) its website's staff.
    */
   conversationPreview(summary: ConversationSummary): void;
   /** The visitor types: to the agents watching the conversation. */
@@ -21,14 +21,20 @@ export interface Publisher {
   agentTyping(conversationId: string, author: Author, typing: boolean, exceptSocketId?: string): void;
   /** To every desktop of one agent, on any node. */
   toAgent<E extends keyof AgentServerEvents>(agentId: string, event: E, payload: Parameters<AgentServerEvents[E]>[0]): void;
-  /** To supervisors' and admins' desktops. */
+  /** To supervisors' and admins' desktops (agents' presence). */
   toSupervisors<E extends keyof AgentServerEvents>(event: E, payload: Parameters<AgentServerEvents[E]>[0]): void;
+  /** A session card changed: to its agent, the supervisors of its website and admins. */
+  sessionCard(card: SessionCard, websiteId: string): void;
   /** The visitor's queue status (`queue` push) to the conversation's widget tabs. */
   visitorQueue(conversationId: string, status: QueueStatus): void;
   /** Read receipts, to every tab of both sides in the conversation. */
   receipt(event: ReceiptEvent): void;
-  /** A contact's profile changed: to every connected agent. */
-  contactUpdated(contact: Contact): void;
+  /** A contact's profile changed: to the staff of its website and admins. */
+  contactUpdated(contact: Contact, websiteId: string): void;
+  /** Closes every desktop of one agent, on every node (their login sessions were revoked). */
+  disconnectAgent(agentId: string): void;
+  /** Closes the desktops signed in with one login session (by its token's hash), on every node. */
+  disconnectLoginSession(tokenHash: string): void;
 }
 
 /** Lets services be built before the gateway exists; calls before `attach` are dropped. */
@@ -45,8 +51,11 @@ export function createLatePublisher(): Publisher & { attach(target: Publisher): 
     agentTyping: (c, a, t, e) => target?.agentTyping(c, a, t, e),
     toAgent: (a, e, p) => target?.toAgent(a, e, p),
     toSupervisors: (e, p) => target?.toSupervisors(e, p),
+    sessionCard: (c, w) => target?.sessionCard(c, w),
     visitorQueue: (c, s) => target?.visitorQueue(c, s),
     receipt: (e) => target?.receipt(e),
-    contactUpdated: (c) => target?.contactUpdated(c),
+    contactUpdated: (c, w) => target?.contactUpdated(c, w),
+    disconnectAgent: (a) => target?.disconnectAgent(a),
+    disconnectLoginSession: (h) => target?.disconnectLoginSession(h),
   };
 }

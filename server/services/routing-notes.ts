@@ -85,8 +85,7 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
       case 'card': {
         const card = await sessionCard(db, n.sessionId);
         if (!card) return;
-        publisher.toSupervisors('session:card', card);
-        if (card.agent) emitAgent(card.agent.id, 'session:card', card);
+        publisher.sessionCard(card, card.websiteId);
         return;
       }
       case 'messages':

@@ -198,6 +198,14 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
     await db.transaction((tx) => setTimer(tx, 'presence_lapse', agentId, new Date(clock.now().getTime() + opts.presenceGraceMs)));
   }
 
+  /** A deactivated account: Offline at once, its pending offers back to their queues (no grace). */
+  async function agentDeactivated(agentId: string): Promise<void> {
+    await run(async (tx, notes) => {
+      await clearTimer(tx, 'presence_lapse', agentId);
+      await lapse(tx, agentId, notes);
+    });
+  }
+
   /** Grace over: pending offers go back to the front of their queues (no Refused), every channel Offline. */
   async function lapse(tx: Tx, agentId: string, notes: Note[]): Promise<void> {
     const pending = await tx.select().from(offers).where(and(eq(offers.agentId, agentId), eq(offers.outcome, 'pending'))).orderBy(asc(offers.sessionId));
@@ -267,6 +275,6 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
     notes.push({ kind: 'revoked', agentId: o.agentId, offerId: o.id, reason });
   }
 
-  return { run, dispatch, onTimer, offerTo, lockOffer, reject, setPresence, agentConnected, agentDisconnected, sweep, agentState, revokeOffer, pendingOfferOf };
+  return { run, dispatch, onTimer, offerTo, lockOffer, reject, setPresence, agentConnected, agentDisconnected, agentDeactivated, sweep, agentState, revokeOffer, pendingOfferOf };
 }
 export type RoutingService = ReturnType<typeof createRoutingService>;

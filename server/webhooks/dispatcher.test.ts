@@ -20,6 +20,7 @@ function card(): SessionCard {
   return {
     sessionId: randomUUID(),
     conversationId: randomUUID(),
+    websiteId: randomUUID(),
     contact: { id: randomUUID(), name: 'Visitor' },
     channel: 'chat',
     state: 'waiting',

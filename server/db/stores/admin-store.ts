@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { AgentAccount, MediaChannel, AgentRole } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { agentQueues, agents, queues, sessions, teamMembers, teams, websites, type AgentRow, type WebsiteRow } from '../schema.ts';
@@ -45,6 +45,7 @@ export async function agentAccounts(tx: Tx, ids?: string[]): Promise<AgentAccoun
     channels: a.channels,
     queueIds: queueIds ?? [],
     teamIds: teamIds ?? [],
+    active: a.deactivatedAt === null,
     createdAt: a.createdAt.toISOString(),
   }));
 }
@@ -55,6 +56,7 @@ export interface AgentColumns {
   maxConcurrent?: number;
   channels?: MediaChannel[];
   passwordHash?: string;
+  deactivatedAt?: Date | null;
 }
 
 export async function insertAgent(tx: Tx, v: AgentColumns & { email: string; name: string; passwordHash: string }): Promise<AgentRow | null> {
@@ -76,8 +78,9 @@ export async function setAgentTeams(tx: Tx, agentId: string, teamIds: string[]):
   if (teamIds.length) await tx.insert(teamMembers).values([...new Set(teamIds)].map((teamId) => ({ teamId, agentId })));
 }
 
+/** Active admins other than this agent: the last one may neither lose the role nor be deactivated. */
 export async function otherAdmins(tx: Tx, agentId: string): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(and(eq(agents.role, 'admin'), ne(agents.id, agentId)));
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(and(eq(agents.role, 'admin'), ne(agents.id, agentId), isNull(agents.deactivatedAt)));
   return Number(row?.n ?? 0);
 }
 

@@ -41,7 +41,7 @@ export async function agentBySessionHash(tx: Tx, tokenHash: string, now: Date): 
     .select({ agent: agents })
     .from(agentSessions)
     .innerJoin(agents, eq(agents.id, agentSessions.agentId))
-    .where(and(eq(agentSessions.tokenHash, tokenHash), isNull(agentSessions.revokedAt), gt(agentSessions.expiresAt, now)));
+    .where(and(eq(agentSessions.tokenHash, tokenHash), isNull(agentSessions.revokedAt), gt(agentSessions.expiresAt, now), isNull(agents.deactivatedAt)));
   return row?.agent ?? null;
 }
 

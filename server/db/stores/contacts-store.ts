@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Contact, ContactListItem } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
+import { inIds } from './in-ids.ts';
 import { contacts, conversations, sessions, visitors, type ContactRow } from '../schema.ts';
 
 /** Contacts as the desk sees them: profile, channel identities, search for the Communication tab. */
@@ -41,7 +42,8 @@ export async function updateContact(tx: Tx, id: string, patch: Partial<Pick<Cont
 const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Contacts with a conversation, most recent activity first; `query` matches name, email or phone. */
-export async function searchContacts(tx: Tx, query: string, limit: number): Promise<ContactListItem[]> {
+/** `websiteIds`: the caller's scope (null = every website). */
+export async function searchContacts(tx: Tx, query: string, limit: number, websiteIds: string[] | null): Promise<ContactListItem[]> {
   const pattern = `%${escapeLike(query)}%`;
   // Anonymous visitors are shown as "Visitor 1a2b3c" (the id's first hex digits): that label finds them too.
   const shortId = /^(?:visitor\s+|visiteur\s+)?([0-9a-f]{4,32})$/i.exec(query.trim())?.[1]?.toLowerCase();
@@ -50,7 +52,7 @@ export async function searchContacts(tx: Tx, query: string, limit: number): Prom
     .select({ contact: contacts, conv: conversations })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern), byShortId) : undefined)
+    .where(and(query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern), byShortId) : undefined, websiteIds ? inIds(conversations.websiteId, websiteIds) : undefined))
     .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`))
     .limit(limit);
   const ids = rows.map((r) => r.conv.id);

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ConversationSummary, Receipts } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
+import { inIds } from './in-ids.ts';
 import { agents, contacts, conversations, queues, sessionEvents, sessions, type ConversationRow, type SessionRow } from '../schema.ts';
 
 /** Conversations and their agent-facing summaries (rows ⇄ protocol mapping). */
@@ -99,9 +100,11 @@ export async function conversationSummaries(tx: Tx, ids: readonly string[]): Pro
 }
 
 /** Waiting = queued or offered (any queue; not while an assistant still runs it); mine = held by this agent (active or in wrap-up). */
-export async function listForAgent(tx: Tx, agentId: string, limit = 200): Promise<{ waiting: ConversationSummary[]; mine: ConversationSummary[] }> {
+/** `websiteIds`: the waiting list's scope (null = every website, for admins). */
+export async function listForAgent(tx: Tx, agentId: string, websiteIds: string[] | null, limit = 200): Promise<{ waiting: ConversationSummary[]; mine: ConversationSummary[] }> {
+  const inScope = websiteIds ? inIds(conversations.websiteId, websiteIds) : undefined;
   const [waiting, mine] = await Promise.all([
-    summaries(tx, and(eq(conversations.status, 'waiting'), or(isNull(sessions.state), ne(sessions.state, 'bot'))), limit),
+    summaries(tx, and(eq(conversations.status, 'waiting'), or(isNull(sessions.state), ne(sessions.state, 'bot')), inScope), limit),
     summaries(tx, and(eq(conversations.assignedAgentId, agentId), or(eq(conversations.status, 'active'), eq(sessions.state, 'wrap_up'))), limit),
   ]);
   return { waiting, mine };

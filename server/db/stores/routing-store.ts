@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { AgentRoutingProfile, ChannelPresence, MediaChannel, Queue } from '../../../protocol/index.ts';
 import type { Candidate } from '../../core/routing/agent-choice.ts';
 import type { PresenceSnapshot } from '../../core/routing/presence.ts';
 import type { Tx } from '../client.ts';
+import { inIds } from './in-ids.ts';
 import {
   agentPresence,
   agentQueues,
@@ -114,7 +115,7 @@ export async function candidates(tx: Tx, channel: MediaChannel, agentIds?: strin
     })
     .from(agentPresence)
     .innerJoin(agents, eq(agents.id, agentPresence.agentId))
-    .where(and(eq(agentPresence.channel, channel), eq(agentPresence.state, 'ready'), agentIds ? inArray(agents.id, agentIds.length ? agentIds : ['00000000-0000-0000-0000-000000000000']) : undefined));
+    .where(and(eq(agentPresence.channel, channel), eq(agentPresence.state, 'ready'), isNull(agents.deactivatedAt), agentIds ? inIds(agents.id, agentIds) : undefined));
   return rows.map((r) => ({ ...r, load: Number(r.load), queueIds: r.queueIds ?? [] }));
 }
 

@@ -4,6 +4,7 @@ import { cardColour, durations } from '../../core/routing/session-card.ts';
 import type { EventDraft, Transition } from '../../core/routing/session-machine.ts';
 import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
 import type { Tx } from '../client.ts';
+import { inIds } from './in-ids.ts';
 import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type ConversationRow, type SessionEventRow, type SessionRow } from '../schema.ts';
 
 /** Sessions, their events and cards (rows ⇄ protocol mapping). */
@@ -57,6 +58,7 @@ function toCard(r: CardRow, contactId: string): SessionCard {
   return {
     sessionId: s.id,
     conversationId: s.conversationId,
+    websiteId: s.websiteId,
     contact: { id: contactId, name: r.contactName },
     channel: s.channel,
     state: s.state,
@@ -78,6 +80,10 @@ export interface CardFilter {
   states?: SessionState[];
   since?: Date;
   ids?: string[];
+  /** The caller's scope (supervisors). */
+  websiteIds?: string[];
+  /** One agent's own sessions. */
+  agentId?: string;
   limit?: number;
 }
 
@@ -87,7 +93,9 @@ export async function sessionCards(tx: Tx, f: CardFilter): Promise<SessionCard[]
   if (f.conversationId) where.push(eq(sessions.conversationId, f.conversationId));
   if (f.states?.length) where.push(inArray(sessions.state, f.states));
   if (f.since) where.push(gte(sessions.createdAt, f.since));
-  if (f.ids) where.push(inArray(sessions.id, f.ids.length ? f.ids : ['00000000-0000-0000-0000-000000000000']));
+  if (f.ids) where.push(inIds(sessions.id, f.ids));
+  if (f.websiteIds) where.push(inIds(sessions.websiteId, f.websiteIds));
+  if (f.agentId) where.push(eq(sessions.agentId, f.agentId));
   const rows = await tx
     .select({ ...cardColumns, contactId: conversations.contactId })
     .from(sessions)

@@ -15,10 +15,9 @@ import {
 } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
-import { readSupervisorWriteAdmin, requireRole } from '../guard.ts';
 
 /**
- * Admin REST under /api/v1 (cookie auth; supervisors read, admins write):
+ * Admin REST under /api/v1 (cookie auth; supervisors read, admins write: server/auth/policy.ts):
  * websites, agents, queues, teams, quick-replies, dispositions, tags.
  * Bodies and answers are `{ <resource> }` / `{ <resources>: [] }`.
  */
@@ -54,11 +53,6 @@ async function patchBody<S extends z.ZodObject>(c: Context, schema: S): Promise<
 
 export function adminRoutes(services: Services) {
   const app = new Hono();
-  const guard = requireRole(services.auth, readSupervisorWriteAdmin);
-  for (const r of ['websites', 'agents', 'queues', 'teams', 'quick-replies', 'dispositions', 'tags']) {
-    app.use(`/${r}`, guard);
-    app.use(`/${r}/*`, guard);
-  }
   const { admin, catalogAdmin: lists } = services;
 
   app.get('/websites', async (c) => c.json(await admin.listWebsites()));

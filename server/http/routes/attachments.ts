@@ -85,7 +85,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps) {
     const id = c.req.param('id');
     if (!Uuid.safeParse(id).success) throw new AppError('NOT_FOUND');
     const who = await participants.identify(credentials(c));
-    const { row, bytes } = await service.read(id, await participants.readableConversations(who));
+    const { row, bytes } = await service.read(id, (conversationId) => participants.mayRead(who, conversationId));
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': row.type,
       'Content-Length': String(bytes.byteLength),

@@ -1,13 +1,13 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
-import { AppError, SessionState, Uuid } from '../../../protocol/index.ts';
+import { SessionState, Uuid } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
+import type { AuthorizedEnv } from '../authorize.ts';
 import { appErrorFromZod } from '../errors.ts';
-import { authorize, type Need } from '../guard.ts';
 
 /**
  * Session cards (GET /sessions, /sessions/:id): agents see their own, supervisors
- * and admins everyone's. Queues, teams and agents moved to routes/admin.ts.
+ * their scope's, admins everyone's (server/auth/policy.ts). Queues, teams and agents moved to routes/admin.ts.
  */
 const CardsQuery = z.object({
   queueId: Uuid.optional(),
@@ -21,21 +21,15 @@ const parse = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => {
 };
 
 export function routingRoutes(services: Services) {
-  const app = new Hono();
-  const who = (c: Context, need: Need) => authorize(c, services.auth, need);
+  const app = new Hono<AuthorizedEnv>();
 
   app.get('/sessions', async (c) => {
-    const agent = await who(c, 'any');
     const q = parse(CardsQuery, { ...c.req.query(), state: c.req.queries('state') });
     const states = q.state === undefined ? undefined : Array.isArray(q.state) ? q.state : [q.state];
-    return c.json(await services.directory.cards({ queueId: q.queueId, states, since: q.since }, agent.role === 'agent' ? agent.id : null));
+    return c.json(await services.directory.cards({ queueId: q.queueId, states, since: q.since }, c.get('caller')));
   });
-  app.get('/sessions/:id', async (c) => {
-    const agent = await who(c, 'any');
-    const detail = await services.directory.detail(parse(Uuid, c.req.param('id')));
-    if (agent.role === 'agent' && detail.card.agent?.id !== agent.id) throw new AppError('FORBIDDEN');
-    return c.json(detail);
-  });
+  // The authorization table already checked that the caller may read this session.
+  app.get('/sessions/:id', async (c) => c.json(await services.directory.detail(parse(Uuid, c.req.param('id')))));
 
   return app;
 }

@@ -95,6 +95,7 @@ describe.each(backends)('webhook admin routes on $name', (backend) => {
     const card: SessionCard = {
       sessionId,
       conversationId: randomUUID(),
+      websiteId: website.id,
       contact: { id: randomUUID(), name: null },
       channel: 'chat',
       state: 'abandoned',
