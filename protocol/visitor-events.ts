@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTES_PER_CALL, MAX_ATTRIBUTE_VALUE_LENGTH } from './limits.ts';
 import { IsoDate, Locale, Seq, Uuid } from './common.ts';
-import { Author, Message, SendMessage } from './message.ts';
+import { Author, Message, VisitorSendMessage } from './message.ts';
 import { ReceiptEvent } from './contacts.ts';
 import { WebsiteKey } from './rest.ts';
 import { QueueStatus } from './routing.ts';
@@ -78,7 +78,7 @@ export const PingResult = z.object({ now: IsoDate });
 const Empty = z.object({}).strict();
 
 export const visitorInbound = {
-  'message:send': { input: SendMessage, output: VisitorSendResult },
+  'message:send': { input: VisitorSendMessage, output: VisitorSendResult },
   /**
    * A quick-reply button pressed: stored as the visitor's message (the label) and fed to the
    * assistant. An option not offered now → VALIDATION_FAILED and the flow stays where it is.

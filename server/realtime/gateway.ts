@@ -8,6 +8,7 @@ import * as jsonParser from '../../protocol/socket-io-json-parser.ts';
 import { setHandlerHooks, type InFlight } from '../observability/handler-hooks.ts';
 import { withTimeout } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { forAgents } from '../core/message-audience.ts';
 import type { Publisher } from '../services/publisher.ts';
 import type { Services } from '../services/index.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
@@ -139,7 +140,7 @@ export function createGateway(
       const toAgents = audience(agents, room, exceptSocketId);
       for (const message of messages) {
         toVisitors?.emit('message', message);
-        toAgents?.emit('message', message);
+        toAgents?.emit('message', forAgents(message));
       }
     },
     conversationUpdated(summary) {
