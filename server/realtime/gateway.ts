@@ -12,7 +12,7 @@ import { forAgents } from '../core/message-audience.ts';
 import type { Publisher } from '../services/publisher.ts';
 import type { Services } from '../services/index.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
-import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom } from './rooms.ts';
+import { AGENTS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, visitorRoom } from './rooms.ts';
 import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.ts';
 import { coalesceWebSocketFlushes } from './websocket-flush.ts';
 
@@ -40,6 +40,9 @@ export interface Gateway {
   /** Redis PING for /readyz; null when this node runs without Redis. */
   redisProbe: (() => Promise<void>) | null;
 }
+
+/** How many visitor rooms one `disconnectVisitors` broadcast names. */
+const DISCONNECT_SLICE = 500;
 
 export function createGateway(
   httpServer: HttpServer,
@@ -174,6 +177,12 @@ export function createGateway(
     },
     contactUpdated(contact) {
       agents.to(AGENTS_ROOM).emit('contact:updated', contact);
+    },
+    disconnectVisitors(visitorIds) {
+      // A few hundred rooms per broadcast (one adapter message each with Redis), not one per visitor.
+      for (let from = 0; from < visitorIds.length; from += DISCONNECT_SLICE) {
+        visitors.in(visitorIds.slice(from, from + DISCONNECT_SLICE).map(visitorRoom)).disconnectSockets(true);
+      }
     },
   };
   return { io, publisher, closeAdapter, redisProbe };

@@ -29,6 +29,8 @@ export interface Publisher {
   receipt(event: ReceiptEvent): void;
   /** A contact's profile changed: to every connected agent. */
   contactUpdated(contact: Contact): void;
+  /** Closes every live socket of these browsers (visitor rows), on any node: their tokens were just retired. */
+  disconnectVisitors(visitorIds: string[]): void;
 }
 
 /** Lets services be built before the gateway exists; calls before `attach` are dropped. */
@@ -48,5 +50,6 @@ export function createLatePublisher(): Publisher & { attach(target: Publisher): 
     visitorQueue: (c, s) => target?.visitorQueue(c, s),
     receipt: (e) => target?.receipt(e),
     contactUpdated: (c) => target?.contactUpdated(c),
+    disconnectVisitors: (v) => target?.disconnectVisitors(v),
   };
 }

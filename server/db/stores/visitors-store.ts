@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../client.ts';
 import { contacts, conversations, messages, visitors, type ContactRow, type MessageRow, type VisitorRow } from '../schema.ts';
 
@@ -48,6 +48,20 @@ export async function visitorWithConversation(tx: Tx, id: string): Promise<{ vis
 /** Marks visitors as seen now (one statement for many). */
 export async function touchVisitors(tx: Tx, ids: string[]): Promise<void> {
   if (ids.length) await tx.update(visitors).set({ lastSeenAt: sql`now()` }).where(inArray(visitors.id, ids));
+}
+
+/**
+ * Retires the tokens of every browser signed in as a verified user of this website (its contact has the
+ * site's user id); anonymous visitors keep theirs. Answers the ids of the rows retired.
+ */
+export async function revokeVerifiedVisitorTokens(tx: Tx, websiteId: string): Promise<string[]> {
+  const verified = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.websiteId, websiteId), isNotNull(contacts.externalId)));
+  const rows = await tx
+    .update(visitors)
+    .set({ tokenVersion: sql`${visitors.tokenVersion} + 1` })
+    .where(and(eq(visitors.websiteId, websiteId), inArray(visitors.contactId, verified)))
+    .returning({ id: visitors.id });
+  return rows.map((r) => r.id);
 }
 
 /** Invalidates every token issued so far for this visitor. */
