@@ -59,10 +59,24 @@ export type StructuredMessage = z.infer<typeof StructuredMessage>;
 export const SendText = z.object({ clientId: ClientId, text: MessageText });
 export type SendText = z.infer<typeof SendText>;
 
+const SendImage = z.object({ clientId: ClientId, attachmentId: Uuid, text: z.string().trim().max(4000).default('') });
+
 /** Text, or an uploaded image (`attachmentId` from `POST /api/v1/attachments`) with an optional caption. */
 export const SendMessage = z.union([
   // The image branch first: a captioned image would also satisfy SendText (zod strips unknown keys).
-  z.object({ clientId: ClientId, attachmentId: Uuid, text: z.string().trim().max(4000).default('') }),
+  SendImage,
   SendText,
 ]);
 export type SendMessage = z.infer<typeof SendMessage>;
+
+/**
+ * A secret the widget makes with a message it sends without a visitor token (the one that opens its
+ * session), and repeats on every retry of it: at least 128 random bits, base64url characters. The
+ * server keeps only its SHA-256; a retry from another socket (the ack was lost, the page reloaded)
+ * gets the conversation and a token back only with it. The client id alone proves nothing: it is no secret.
+ */
+export const FirstSendProof = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'Expected 22 to 128 base64url characters.');
+
+/** What a visitor sends: an image, or a text with the first-send proof when it may open the session. */
+export const VisitorSendMessage = z.union([SendImage, SendText.extend({ firstSendProof: FirstSendProof.optional() })]);
+export type VisitorSendMessage = z.infer<typeof VisitorSendMessage>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTES_PER_CALL, MAX_ATTRIBUTE_VALUE_LENGTH } from './limits.ts';
 import { IsoDate, Locale, Seq, Uuid } from './common.ts';
-import { Author, Message, SendMessage } from './message.ts';
+import { Author, Message, VisitorSendMessage } from './message.ts';
 import { ReceiptEvent } from './contacts.ts';
 import { WebsiteKey } from './rest.ts';
 import { QueueStatus } from './routing.ts';
@@ -79,8 +79,8 @@ const Empty = z.object({}).strict();
 
 export const visitorInbound = {
   'message:send': {
-    description: 'Send a text or an image (after its upload). Idempotent by `clientId`: a resend answers the stored message. The first message creates the contact, visitor and conversation, and its ack carries the visitor token.',
-    input: SendMessage,
+    description: 'Send a text or an image (after its upload). Idempotent by `clientId`: a resend answers the stored message. The first message creates the contact, visitor and conversation, and its ack carries the visitor token; `firstSendProof` lets a retry of that first message from another socket get its session back.',
+    input: VisitorSendMessage,
     output: VisitorSendResult,
   },
   'postback:send': {

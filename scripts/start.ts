@@ -1,6 +1,6 @@
 /**
  * `npm start`: build the front-end bundles when missing or older than their
- * sources, then run the server (migrations + demo seed happen at start).
+ * sources, then run the server (migrations at start, and the demo seed outside production).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -33,8 +33,8 @@ if (needsBuild()) {
   }
 }
 
-// The demo shop needs its website and agent; an explicit SEED_DEMO=false still wins.
-process.env.SEED_DEMO ??= 'true';
+// The demo is seeded by server/env.ts's rule (outside production, unless SEED_DEMO=false): never
+// forced here, or a production `npm start` would create an admin with the public demo password.
 const { runMain } = await import('../server/main.ts');
 await runMain();
 

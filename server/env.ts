@@ -23,7 +23,8 @@ export const EnvSchema = z.object({
   UPLOAD_DIR: z.string().min(1).optional().describe('Where uploaded images are stored (by id, never by the uploader\'s file name). Unset: `DATA_DIR/uploads`.'),
   SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional().describe('Signs visitor tokens; the same on every node. Required in production; otherwise, when unset, generated into `DATA_DIR/secret` on first start and reused.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The pino log level (the tests use `silent`).'),
-  SEED_DEMO: boolish.optional().describe('Seed the demo website, agents, queues and lists at start (idempotent). Unset: on, except in production.'),
+  SEED_DEMO: boolish.optional().describe('Seed the demo website, agents, queues and lists at start (idempotent). Unset: on, except in production. In production it needs `DEMO_PASSWORD`.'),
+  DEMO_PASSWORD: z.string().min(10, 'DEMO_PASSWORD must be at least 10 characters').max(200).optional().describe('The password the demo seed gives new demo agents. Unset: `parley-demo` outside production; required to seed in production, where `parley-demo` is refused.'),
   SEED_DEMO_ASSISTANT: boolish.default(true).describe('With the demo seed: publish the demo assistant on the demo shop (false: the default messaging response answers first).'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional().describe('Fans Socket.IO events out between several nodes (Redis adapter). Unset: this node runs alone.'),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250).describe('How often this node\'s sweeper claims due timers (offer expiry, presence lapse, assistant reminders and closes).'),
@@ -46,6 +47,11 @@ export interface Env {
   secret: string | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   seedDemo: boolean;
+  /**
+   * The password the demo seed gives new demo agents: DEMO_PASSWORD, else the public one of the README
+   * outside production; null in production without DEMO_PASSWORD (the demo is then not seeded).
+   */
+  demoPassword: string | null;
   /** Whether the demo seed publishes the demo assistant on demo-shop. */
   seedDemoAssistant: boolean;
   /** Redis for multi-node Socket.IO fan-out; null = single node. */
@@ -67,6 +73,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.SECRET) throw new Error('Invalid environment:\n  SECRET: required in production');
+  const production = e.NODE_ENV === 'production';
+  const demo = {
+    nodeEnv: e.NODE_ENV,
+    // A known demo password must never appear in production unless asked for.
+    seedDemo: e.SEED_DEMO ?? !production,
+    demoPassword: e.DEMO_PASSWORD ?? (production ? null : PUBLIC_DEMO_PASSWORD),
+  };
+  if (demo.seedDemo) demoSeedPassword(demo, (problem) => new Error(`Invalid environment:\n  DEMO_PASSWORD: ${problem}`));
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -77,8 +91,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     uploadDir: e.UPLOAD_DIR ? resolve(e.UPLOAD_DIR) : null,
     secret: e.SECRET ?? null,
     logLevel: e.LOG_LEVEL,
-    // A known demo password must never appear in production unless asked for.
-    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    seedDemo: demo.seedDemo,
+    demoPassword: demo.demoPassword,
     seedDemoAssistant: e.SEED_DEMO_ASSISTANT,
     redisUrl: e.REDIS_URL ?? null,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
@@ -86,6 +100,24 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN ?? null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/** The demo agents' password printed in the README and at a development start: anyone knows it. */
+export const PUBLIC_DEMO_PASSWORD = 'parley-demo';
+
+/**
+ * The password the demo seed may give its agents here, or an error saying why the demo may not be seeded.
+ * In production the demo is seeded only when asked for (SEED_DEMO=true), and never with the public password:
+ * an admin anyone can log in as, on a public server.
+ */
+export function demoSeedPassword(
+  env: Pick<Env, 'nodeEnv' | 'demoPassword'>,
+  error: (problem: string) => Error = (problem) => new Error(`The demo cannot be seeded: ${problem}`),
+): string {
+  if (env.nodeEnv !== 'production') return env.demoPassword ?? PUBLIC_DEMO_PASSWORD;
+  if (!env.demoPassword) throw error('required to seed the demo in production (SEED_DEMO=true); choose a password of your own');
+  if (env.demoPassword === PUBLIC_DEMO_PASSWORD) throw error(`"${PUBLIC_DEMO_PASSWORD}" is public (README); choose a password of your own in production`);
+  return env.demoPassword;
 }
 
 /** The signing secret: SECRET, else one generated into DATA_DIR/secret on first start and reused. */

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { pino } from 'pino';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
-import { loadEnv, publicUrlFor, resolveSecret, type Env } from './env.ts';
+import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env } from './env.ts';
 import { createApp } from './http/app.ts';
 import type { StaticPaths } from './http/static.ts';
 import { closeGracefully } from './observability/graceful-close.ts';
@@ -19,7 +19,7 @@ import { createGateway } from './realtime/gateway.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createLatePublisher } from './services/publisher.ts';
-import { DEMO, seedDemo } from './services/seed-demo.ts';
+import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 
@@ -60,6 +60,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = options.clock ?? systemClock;
   // A borrowed test database gets a throw-away secret unless one is given; otherwise DATA_DIR/secret.
   const secret = env.secret ?? (options.database ? randomBytes(32).toString('base64url') : resolveSecret(env));
+  // Refused before anything opens: never the public demo password in production (env overrides included).
+  const demoPassword = env.seedDemo ? demoSeedPassword(env) : null;
 
   const ownsDatabase = !options.database;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
@@ -109,8 +111,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     publisher.attach(socketPublisher);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
-    if (env.seedDemo) await seedDemo(database.db, { publicUrl: url, port, assistant: env.seedDemoAssistant });
-    if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, env.seedDemo);
+    if (demoPassword) await seedDemo(database.db, { publicUrl: url, port, password: demoPassword, assistant: env.seedDemoAssistant });
+    if (env.nodeEnv === 'production') {
+      // A database seeded by an earlier `npm start` (it always seeded) may still hold the public demo admin.
+      const exposed = await agentsWithPublicDemoPassword(database.db);
+      if (exposed.length) logger.error({ agents: exposed }, `demo agents still have the public password "${PUBLIC_DEMO_PASSWORD}": change their password (Admin › Agents) or remove them`);
+    }
+    if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, demoPassword);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
     const webhookDispatcher = options.webhooks === false ? null : createWebhookDispatcher({ db: database.db, clock, logger, ...options.webhooks });
     webhookDispatcher?.start();
@@ -141,7 +148,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 }
 
-function printBanner(url: string, env: Env, database: Database, seeded: boolean): void {
+/** `demoPassword`: the one the demo seed used, shown only when it is the public one (never a chosen one in the logs). */
+function printBanner(url: string, env: Env, database: Database, demoPassword: string | null): void {
+  const password = demoPassword === PUBLIC_DEMO_PASSWORD ? demoPassword : '(DEMO_PASSWORD)';
   const where = database.kind === 'pglite' ? `embedded PGlite in ${env.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
   const lines = [
     '',
@@ -149,7 +158,7 @@ function printBanner(url: string, env: Env, database: Database, seeded: boolean)
     '',
     `  Demo shop:      ${url}/demo/`,
     `  Agent desktop:  ${url}/desktop/`,
-    ...(seeded ? [`  Demo agents:    ${DEMO.agentEmail} / ${DEMO.agentPassword} (admin), ${DEMO.agent2Email} / ${DEMO.agentPassword}`] : []),
+    ...(demoPassword ? [`  Demo agents:    ${DEMO.agentEmail} / ${password} (admin), ${DEMO.agent2Email} / ${password}`] : []),
     `  Database:       ${where}`,
     '',
   ];

@@ -2,6 +2,8 @@
 import { DEMO } from '../../server/services/seed-demo.ts';
 
 export const BENCH_PASSWORD = 'bench-password-0123';
+/** The demo agents' password on the bench's nodes (DEMO_PASSWORD): production refuses the public one. */
+export const BENCH_DEMO_PASSWORD = 'bench-demo-password-0123';
 
 export async function login(url: string, email: string, password: string): Promise<string> {
   const deadline = Date.now() + 15_000;
@@ -25,7 +27,7 @@ async function json<T>(url: string, cookie: string, method: string, path: string
 }
 
 /** The demo admin's session cookie. */
-export const adminCookie = (url: string) => login(url, DEMO.agentEmail, DEMO.agentPassword);
+export const adminCookie = (url: string) => login(url, DEMO.agentEmail, BENCH_DEMO_PASSWORD);
 
 /**
  * `count` agents at the maximum of 12 chats each, members of the demo's default queue,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createScratchDatabase, dropScratchDatabase, freePort } from '../../server/testing/scratch.ts';
+import { BENCH_DEMO_PASSWORD } from './api.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
@@ -94,6 +95,7 @@ export async function startParley(opts: { nodes: number; databaseUrl: string; re
     DATABASE_URL: db.url,
     SECRET: 'bench-secret-shared-by-every-node',
     SEED_DEMO: 'true',
+    DEMO_PASSWORD: BENCH_DEMO_PASSWORD,
     // Visitors go straight to the queue (no assistant in the message path).
     SEED_DEMO_ASSISTANT: 'false',
     LOG_LEVEL: 'warn',

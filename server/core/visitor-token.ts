@@ -16,6 +16,9 @@ export interface VisitorClaims {
   exp: number;
 }
 
+/** A visitor row's token version until its tokens are first revoked (logout, identify, secret rotation). */
+export const INITIAL_TOKEN_VERSION = 1;
+
 /** Long enough for "comes back days later"; revocation covers the rest. */
 export const VISITOR_TOKEN_TTL_SECONDS = 180 * 24 * 3600;
 

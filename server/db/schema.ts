@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { AgentRole, AuthorKind, ConversationStatus, Locale, type MediaChannel } from '../../protocol/index.ts';
+import { INITIAL_TOKEN_VERSION } from '../core/visitor-token.ts';
 
 /**
  * The core of the data model (docs/internals/architecture.md#data-model): websites, contacts,
@@ -59,7 +60,12 @@ export const visitors = pgTable(
     websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
     contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
     /** Bumped to revoke every token issued so far (tokens carry the version they were signed with). */
-    tokenVersion: integer('token_version').notNull().default(1),
+    tokenVersion: integer('token_version').notNull().default(INITIAL_TOKEN_VERSION),
+    /**
+     * SHA-256 (hex) of the proof sent with the first message that created this row; null when none was
+     * sent (older widgets) or the row came from an identify. See `FirstSendProof` in protocol/message.ts.
+     */
+    firstSendProofHash: text('first_send_proof_hash'),
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
     createdAt: createdAt(),
   },

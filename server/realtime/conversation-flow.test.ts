@@ -52,13 +52,14 @@ describe.each(backends)('conversation over sockets on $name', (backend) => {
     expect(texts(sync.events)).toEqual(['Hello', 'Only once']);
   });
 
-  it('retries a first send without token into the same conversation and the same token holder', async () => {
+  it('retries a first send without token (with its first-send proof) into the same conversation and the same token holder', async () => {
     const first = await connectVisitor(server);
     const clientId = randomUUID();
-    const a = await expectOk(call<VisitorSendResult>(first, 'message:send', { clientId, text: 'First words' }));
+    const firstSendProof = randomUUID() + randomUUID();
+    const a = await expectOk(call<VisitorSendResult>(first, 'message:send', { clientId, text: 'First words', firstSendProof }));
     first.disconnect();
     const retry = await connectVisitor(server);
-    const b = await expectOk(call<VisitorSendResult>(retry, 'message:send', { clientId, text: 'First words' }));
+    const b = await expectOk(call<VisitorSendResult>(retry, 'message:send', { clientId, text: 'First words', firstSendProof }));
     expect(b.conversationId).toBe(a.conversationId);
     expect(b.message).toEqual(a.message);
     const sync = await expectOk(call<SyncResult>(await connectVisitor(server, { token: b.token! }), 'sync', { afterSeq: 0 }));

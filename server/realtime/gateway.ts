@@ -8,10 +8,11 @@ import * as jsonParser from '../../protocol/socket-io-json-parser.ts';
 import { setHandlerHooks, type InFlight } from '../observability/handler-hooks.ts';
 import { withTimeout } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { forAgents } from '../core/message-audience.ts';
 import type { Publisher } from '../services/publisher.ts';
 import type { Services } from '../services/index.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
-import { ADMINS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, loginSessionRoom, websiteRoom, websiteSupervisorsRoom } from './rooms.ts';
+import { ADMINS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, loginSessionRoom, visitorRoom, websiteRoom, websiteSupervisorsRoom } from './rooms.ts';
 import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.ts';
 import { coalesceWebSocketFlushes } from './websocket-flush.ts';
 
@@ -39,6 +40,9 @@ export interface Gateway {
   /** Redis PING for /readyz; null when this node runs without Redis. */
   redisProbe: (() => Promise<void>) | null;
 }
+
+/** How many visitor rooms one `disconnectVisitors` broadcast names. */
+const DISCONNECT_SLICE = 500;
 
 export function createGateway(
   httpServer: HttpServer,
@@ -139,7 +143,7 @@ export function createGateway(
       const toAgents = audience(agents, room, exceptSocketId);
       for (const message of messages) {
         toVisitors?.emit('message', message);
-        toAgents?.emit('message', message);
+        toAgents?.emit('message', forAgents(message));
       }
     },
     conversationUpdated(summary) {
@@ -185,6 +189,12 @@ export function createGateway(
     },
     disconnectLoginSession(tokenHash) {
       agents.in(loginSessionRoom(tokenHash)).disconnectSockets(true);
+    },
+    disconnectVisitors(visitorIds) {
+      // A few hundred rooms per broadcast (one adapter message each with Redis), not one per visitor.
+      for (let from = 0; from < visitorIds.length; from += DISCONNECT_SLICE) {
+        visitors.in(visitorIds.slice(from, from + DISCONNECT_SLICE).map(visitorRoom)).disconnectSockets(true);
+      }
     },
   };
   return { io, publisher, closeAdapter, redisProbe };

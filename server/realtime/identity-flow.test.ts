@@ -8,7 +8,7 @@ import { contacts, websites } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
-import { call, closeSockets, connectAgent, connectVisitor, expectOk, handshakeRefusal, nextEvents, visitorSocket, startTestServer, type VisitorSocket } from '../testing/test-kit.ts';
+import { api, call, closeSockets, connectAgent, connectVisitor, expectOk, handshakeRefusal, loginCookie, nextEvents, visitorSocket, startTestServer, type VisitorSocket } from '../testing/test-kit.ts';
 
 const SECRET = 'identity-test-site-secret-0123456789abcdef';
 const texts = (events: Message[]) => events.filter((m) => m.kind === 'text').map((m) => (m.kind === 'text' ? m.text : ''));
@@ -216,5 +216,34 @@ describe.each(backends)('verified identity on $name', (backend) => {
     const back = await identify(socket, siteJwt({ sub }));
     expect(back.conversationId).toBe(conversationId);
     expect(texts((await sync(socket)).events)).toEqual(['Please keep this']);
+  });
+
+  it('rotating the identity secret ends the sessions signed in with the old one; anonymous visitors keep theirs', async () => {
+    const sub = `user-${randomUUID()}`;
+    const signedIn = await connectVisitor(server);
+    const { token } = await identify(signedIn, siteJwt({ sub }));
+    const { conversationId } = await send(signedIn, 'Signed in before the rotation');
+    const otherTab = await connectVisitor(server, { token });
+    const dropped = [signedIn, otherTab].map((s) => new Promise<string>((resolve) => s.on('disconnect', resolve)));
+    const anonymous = await connectVisitor(server);
+    const anon = await send(anonymous, 'Anonymous all along');
+
+    const [site] = await database.db.select().from(websites).where(eq(websites.key, DEMO.websiteKey));
+    const rotated = await api<{ identitySecret: string }>(server, await loginCookie(server), 'POST', `/websites/${site!.id}/identity-secret`);
+    try {
+      expect(rotated.status).toBe(200);
+      expect(await handshakeRefusal(visitorSocket(server, { token }))).toBe('TOKEN_REVOKED');
+      expect(await Promise.all(dropped)).toEqual(['io server disconnect', 'io server disconnect']);
+      // The anonymous visitor's socket and token are untouched.
+      expect(anonymous.connected).toBe(true);
+      expect(texts((await sync(anonymous)).events)).toEqual(['Anonymous all along']);
+      expect(texts((await sync(await connectVisitor(server, { token: anon.token! }))).events)).toEqual(['Anonymous all along']);
+      // The old secret signs nobody in any more; the new one finds the user's thread.
+      expect(await call(await connectVisitor(server), 'identify', { jwt: await siteJwt({ sub }) })).toMatchObject({ ok: false, error: { code: 'IDENTITY_INVALID' } });
+      const back = await identify(await connectVisitor(server), siteJwt({ sub }, { secret: rotated.body.identitySecret }));
+      expect(back.conversationId).toBe(conversationId);
+    } finally {
+      await database.db.update(websites).set({ identitySecret: SECRET }).where(eq(websites.key, DEMO.websiteKey));
+    }
   });
 });

@@ -78,7 +78,8 @@ describe.each(backends)('the batched write path over sockets on $name', (backend
       expect(texts.filter((t) => t?.startsWith(`v${i}.`))).toEqual(Array.from({ length: FROM_VISITOR }, (_, n) => `v${i}.${n}`));
       expect(texts.filter((t) => t?.startsWith(`a${i}.`))).toEqual(Array.from({ length: FROM_AGENT }, (_, n) => `a${i}.${n}`));
       const mine = acked.filter((m) => m.conversationId === c.conversationId);
-      for (const m of mine) expect(transcript.events.filter((e) => e.id === m.id)).toEqual([m]);
+      // As acked, but agents never get a visitor's client id (issue 16).
+      for (const m of mine) expect(transcript.events.filter((e) => e.id === m.id)).toEqual([m.author.kind === 'visitor' ? { ...m, clientId: null } : m]);
     }
 
     // Live delivery: the agent gets every visitor message of their conversations, the visitor every reply.

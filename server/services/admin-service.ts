@@ -6,6 +6,7 @@ import type { Tx } from '../db/client.ts';
 import * as A from '../db/stores/admin-store.ts';
 import { liveDefinitions } from '../db/stores/bots-store.ts';
 import { lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
+import { revokeVerifiedVisitorTokens } from '../db/stores/visitors-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
 import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -79,10 +80,19 @@ export function createAdminService({ db, clock, publisher }: ServiceDeps, routin
     return { website: toWebsite(row!) };
   }
 
-  /** A new HS256 secret for the site's identity JWTs; returned once, only its existence afterwards. */
+  /**
+   * A new HS256 secret for the site's identity JWTs; returned once, only its existence afterwards. The
+   * sessions signed in with the old secret end with it (a leaked secret is why one rotates): those browsers'
+   * tokens are retired and their sockets closed, and they are anonymous until the site identifies them
+   * again with the new one. Anonymous visitors are left alone.
+   */
   async function rotateIdentitySecret(id: string) {
     const identitySecret = randomBytes(32).toString('base64url');
-    if (!(await A.updateWebsite(db, id, { identitySecret }))) throw new AppError('NOT_FOUND', 'No such website.');
+    const retired = await db.transaction(async (tx) => {
+      if (!(await A.updateWebsite(tx, id, { identitySecret }))) throw new AppError('NOT_FOUND', 'No such website.');
+      return revokeVerifiedVisitorTokens(tx, id);
+    });
+    publisher.disconnectVisitors(retired);
     return { identitySecret };
   }
 

@@ -10,6 +10,7 @@ import {
   type SyncResult,
 } from '../../protocol/index.ts';
 import { attachImage } from '../attachments/attach.ts';
+import { forAgents } from '../core/message-audience.ts';
 import { conversationById, conversationSummary, listForAgent, toReceipts } from '../db/stores/conversations-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
@@ -40,7 +41,7 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
     const conversation = await summaryOrThrow(conversationId);
     const page = await messagesAfter(db, conversationId, 0, SYNC_PAGE_SIZE);
     const row = await conversationById(db, conversationId);
-    return { conversation, messages: page.events, hasMore: page.hasMore, receipts: row ? toReceipts(row) : undefined };
+    return { conversation, messages: page.events.map(forAgents), hasMore: page.hasMore, receipts: row ? toReceipts(row) : undefined };
   }
 
   /** Pick from the queue: respects capacity (CAPACITY_REACHED) and a held session (CONVERSATION_TAKEN). */
@@ -92,7 +93,7 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
   async function sync(conversationId: string, afterSeq: number): Promise<SyncResult> {
     await summaryOrThrow(conversationId);
     const { events, lastSeq, hasMore } = await messagesAfter(db, conversationId, afterSeq, SYNC_PAGE_SIZE);
-    return { conversationId, events, lastSeq, hasMore };
+    return { conversationId, events: events.map(forAgents), lastSeq, hasMore };
   }
 
   async function typing(agent: AgentIdentity, conversationId: string, isTyping: boolean, socketId?: string): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type Message,
   type Visibility,
 } from '../../protocol/index.ts';
+import { forAgents } from '../core/message-audience.ts';
 import { listDispositions, listTags, quickRepliesForAgent } from '../db/stores/catalog-store.ts';
 import { contactById, searchContacts, toContact, updateContact } from '../db/stores/contacts-store.ts';
 import { conversationById, markRead, toReceipts } from '../db/stores/conversations-store.ts';
@@ -58,7 +59,7 @@ export function createDeskService({ db, publisher }: ServiceDeps, agents: AgentS
     const cards = await sessionCards(db, { conversationId, limit: HISTORY_LIMIT });
     cards.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq)).limit(HISTORY_LIMIT);
-    const list: Message[] = rows.map(toMessage);
+    const list: Message[] = rows.map((row) => forAgents(toMessage(row)));
     return { contact: await toContact(db, contact), conversationId, sessions: cards, messages: list, lastSeq: conv.lastSeq, receipts: toReceipts(conv) };
   }
 

@@ -35,6 +35,8 @@ export interface Publisher {
   disconnectAgent(agentId: string): void;
   /** Closes the desktops signed in with one login session (by its token's hash), on every node. */
   disconnectLoginSession(tokenHash: string): void;
+  /** Closes every live socket of these browsers (visitor rows), on any node: their tokens were just retired. */
+  disconnectVisitors(visitorIds: string[]): void;
 }
 
 /** Lets services be built before the gateway exists; calls before `attach` are dropped. */
@@ -57,5 +59,6 @@ export function createLatePublisher(): Publisher & { attach(target: Publisher): 
     contactUpdated: (c, w) => target?.contactUpdated(c, w),
     disconnectAgent: (a) => target?.disconnectAgent(a),
     disconnectLoginSession: (h) => target?.disconnectLoginSession(h),
+    disconnectVisitors: (v) => target?.disconnectVisitors(v),
   };
 }

@@ -4,14 +4,18 @@ import { agentByEmail, ensureAgent } from '../db/stores/agents-store.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
 import { DEMO_ASSISTANT, demoAssistantDefinition } from '../core/bots/index.ts';
 import { agentQueues, agents, assistants, assistantVersions, dispositions, queues, quickReplies, tags, teamMembers, teams, websiteAssistants } from '../db/schema.ts';
-import { hashPassword } from './passwords.ts';
+import { PUBLIC_DEMO_PASSWORD } from '../env.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 
-/** The demo the README promises; idempotent, re-run at every start (origins follow the port). */
+/**
+ * The demo the README promises; idempotent, re-run at every start (origins follow the port). The agents'
+ * password is the public one outside production; in production only DEMO_PASSWORD (see env.ts).
+ */
 export const DEMO = {
   websiteKey: 'demo-shop',
   websiteName: 'Kettle & Leaf',
   agentEmail: 'agent@demo.shop',
-  agentPassword: 'parley-demo',
+  agentPassword: PUBLIC_DEMO_PASSWORD,
   agentName: 'Ada Lovelace',
   agent2Email: 'agent2@demo.shop',
   agent2Name: 'Grace Hopper',
@@ -56,9 +60,10 @@ async function ensureQueue(db: Db, websiteId: string, name: string, isDefault: b
 /**
  * Website demo-shop; queues General (default) and Billing; team Support; Ada
  * (admin, 5 chats, chat + twitter) and Grace (agent, 3 chats, chat), both in
- * both queues and the team. Settings an admin changed later are left alone.
+ * both queues and the team, with `password` (see `demoSeedPassword` in env.ts).
+ * Settings an admin changed later are left alone.
  */
-export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; assistant?: boolean }): Promise<void> {
+export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; password: string; assistant?: boolean }): Promise<void> {
   const site = await upsertWebsite(db, {
     key: DEMO.websiteKey,
     name: DEMO.websiteName,
@@ -81,7 +86,7 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; 
     // New agents, and agents of a database seeded before routing existed (no queue yet), get the demo routing setup.
     const routed = agent ? (await db.select().from(agentQueues).where(eq(agentQueues.agentId, agent.id)).limit(1)).length > 0 : false;
     if (!routed) {
-      agent ??= await ensureAgent(db, { email: p.email, name: p.name, role: p.role, passwordHash: await hashPassword(DEMO.agentPassword) });
+      agent ??= await ensureAgent(db, { email: p.email, name: p.name, role: p.role, passwordHash: await hashPassword(opts.password) });
       await db.update(agents).set({ maxConcurrent: p.maxConcurrent, channels: p.channels }).where(eq(agents.id, agent.id));
       await db.insert(agentQueues).values([general, billing].map((q) => ({ agentId: agent!.id, queueId: q.id }))).onConflictDoNothing();
       await db.insert(teamMembers).values({ teamId: support!.id, agentId: agent.id }).onConflictDoNothing();
@@ -89,6 +94,19 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; 
   }
   await seedDeskLists(db);
   if (opts.assistant ?? true) await seedDemoAssistant(db, site.id, general.id);
+}
+
+/**
+ * The demo agents who can still log in with the public demo password: a production server seeded before
+ * issue 16 (when `npm start` always seeded) has a known admin until someone changes or removes it.
+ */
+export async function agentsWithPublicDemoPassword(db: Db): Promise<string[]> {
+  const found: string[] = [];
+  for (const email of [DEMO.agentEmail, DEMO.agent2Email]) {
+    const agent = await agentByEmail(db, email);
+    if (agent && (await verifyPassword(PUBLIC_DEMO_PASSWORD, agent.passwordHash))) found.push(email);
+  }
+  return found;
 }
 
 /**

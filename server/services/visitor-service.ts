@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendMessage, type SendPostback, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendPostback, type SyncResult, type VisitorSendMessage, type VisitorSendResult } from '../../protocol/index.ts';
+import { firstSendResumable, hashFirstSendProof } from '../core/first-send-proof.ts';
 import { isOriginAllowed } from '../core/origin.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { createConversation, markRead } from '../db/stores/conversations-store.ts';
-import { findByClientId, findFirstVisitorMessage, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
+import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
-import { createVisitorWithContact, visitorOfContact, visitorWithConversation } from '../db/stores/visitors-store.ts';
+import { createVisitorWithContact, provenFirstSend, visitorWithConversation } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
@@ -137,21 +138,28 @@ export function createVisitorService(
     return { website, visitor: returning!.visitor, conversationId: returning!.conversationId, locale, tokenFromHandshake: true };
   }
 
-  /** First send: contact + visitor + conversation + session + message in one transaction; a retry finds them again. */
-  async function firstSend(ctx: VisitorContext, input: SendMessage): Promise<VisitorSendResult> {
+  /**
+   * First send: contact + visitor + conversation + session + message in one transaction. A retry from
+   * another socket finds them again only with the proof sent the first time, and only while that session
+   * was never revoked. Anyone else (a replayed client id, a logged-out browser) is answered as if the
+   * client id were new to them: a conversation of their own, nothing of the other one.
+   */
+  async function firstSend(ctx: VisitorContext, input: VisitorSendMessage): Promise<VisitorSendResult> {
+    // An upload needs a conversation, so a first message is always text.
+    if ('attachmentId' in input) throw new AppError('NOT_FOUND', 'No such attachment.');
+    const proofHash = input.firstSendProof ? hashFirstSendProof(input.firstSendProof) : null;
     const outcome = await routing.run(async (tx, notes) => {
       // Two racing retries of the same first message serialise here instead of creating two visitors.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.website.id}:${input.clientId}`}, 0))`);
-      const existing = await findFirstVisitorMessage(tx, ctx.website.id, input.clientId);
-      if (existing) {
-        const conv = (await lockConversation(tx, existing.conversationId))!;
-        return { visitor: (await visitorOfContact(tx, conv.contactId))!, conversationId: conv.id, row: existing };
+      const retried = proofHash ? await provenFirstSend(tx, ctx.website.id, input.clientId, proofHash) : null;
+      if (retried && firstSendResumable(retried.visitor)) {
+        const conversationId = retried.message.conversationId;
+        await lockConversation(tx, conversationId);
+        return { visitor: retried.visitor, conversationId, row: retried.message };
       }
-      const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id);
+      const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id, proofHash);
       const conv = await createConversation(tx, { websiteId: ctx.website.id, contactId: contact.id });
       const locked = (await lockConversation(tx, conv.id))!;
-      // An upload needs a conversation, so a first message is always text.
-      if ('attachmentId' in input) throw new AppError('NOT_FOUND', 'No such attachment.');
       const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) };
       return { visitor, conversationId: conv.id, row: await appendWithSession(tx, ctx, locked, text, notes) };
     });
@@ -162,7 +170,7 @@ export function createVisitorService(
   }
 
   /** `socketId`: the sending socket, which has the stored message from its ack (the room skips it). */
-  async function send(ctx: VisitorContext, input: SendMessage, socketId?: string): Promise<VisitorSendResult> {
+  async function send(ctx: VisitorContext, input: VisitorSendMessage, socketId?: string): Promise<VisitorSendResult> {
     if (!ctx.visitor) return firstSend(ctx, input);
     const visitor = ctx.visitor;
     if (!ctx.conversationId) {

@@ -5,7 +5,7 @@
  * acked, live messages are applied by seq, and a gap or a reconnect triggers a
  * `sync` from the last contiguous seq.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { ERROR_CODES, type Ack, type ConversationDetail, type ErrorCode, type Message, type Offer, type SyncResult } from '../../protocol/index.ts';
 import { PUBLIC_URL } from './cluster.ts';
@@ -109,7 +109,10 @@ export class ChaosVisitor {
 
   async send(text: string, deadline: number): Promise<void> {
     const clientId = randomUUID();
-    const ack = await deliver<{ conversationId: string; token?: string; message: Message }>(this.socket, 'message:send', { clientId, text }, deadline);
+    // Without a token this send may open the session: like the widget, every retry of it (perhaps on
+    // another node, after the ack was lost) carries the same first-send proof.
+    const payload = this.token ? { clientId, text } : { clientId, text, firstSendProof: randomBytes(24).toString('base64url') };
+    const ack = await deliver<{ conversationId: string; token?: string; message: Message }>(this.socket, 'message:send', payload, deadline);
     if (!ack.ok) throw new Error(`visitor send refused: ${ack.error.code} ${ack.error.message}`);
     if (ack.data.token) this.token = ack.data.token;
     if (this.conversationId && ack.data.conversationId !== this.conversationId) {

@@ -19,7 +19,7 @@ export class FakeServer {
   /** Every `postback:send` payload received, duplicates included. */
   readonly postbacks: { clientId: string; value: string; label: string }[] = [];
   /** Every `message:send` payload received, duplicates included. */
-  readonly sends: { clientId: string; text: string; attachmentId?: string }[] = [];
+  readonly sends: { clientId: string; text: string; attachmentId?: string; firstSendProof?: string }[] = [];
   /** Uploads the fake server knows (by id): `message:send` with an `attachmentId` turns into an image message. */
   readonly attachments = new Map<string, Attachment>();
   readonly links: FakeLink[] = [];

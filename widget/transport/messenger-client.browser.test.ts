@@ -46,6 +46,26 @@ describe('MessengerClient (fake socket)', () => {
     expect(texts(c.state.rows)).to.deep.equal(['are you there?']);
   });
 
+  it('proves a first message is its own: one proof on every try of it, after a reload too, and none once there is a token', async () => {
+    const server = new FakeServer();
+    server.dropAcks = 1;
+    const store = freshStore();
+    const page = start(client(server, store));
+    page.send('first words');
+    await waitFor(() => server.sends.length === 1, 'first try, its ack lost');
+    page.stop(); // the page is left before the ack came: the next page retries from the outbox
+
+    const reloaded = start(client(server, store));
+    await waitFor(() => reloaded.state.rows[0]?.type === 'message', 'delivered after the reload');
+    reloaded.send('second words');
+    await waitFor(() => server.sends.length === 3 && store.get(STORAGE_KEYS.outbox) === null, 'second message acked');
+    const [firstTry, retry, second] = server.sends;
+    expect(firstTry!.firstSendProof).to.match(/^[A-Za-z0-9_-]{22,128}$/);
+    expect(retry!.firstSendProof).to.equal(firstTry!.firstSendProof);
+    expect(second!.firstSendProof).to.equal(undefined);
+    expect(server.messages).to.have.length(2);
+  });
+
   it('drops the socket when the browser goes offline and delivers what was typed, once, when it is back online', async () => {
     const server = new FakeServer();
     const c = start(client(server, freshStore()));

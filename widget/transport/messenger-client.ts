@@ -342,7 +342,7 @@ export class MessengerClient {
         const generation = this.generation;
         const answer = postback
           ? await this.link.request('postback:send', { clientId, value: postback, label: text }, this.ackTimeout)
-          : await this.link.request('message:send', attachment ? { clientId, attachmentId: attachment.id, text } : { clientId, text }, this.ackTimeout);
+          : await this.link.request('message:send', attachment ? { clientId, attachmentId: attachment.id, text } : { clientId, text, firstSendProof: this.token ? undefined : next.proof }, this.ackTimeout);
         if (answer.ok) {
           this.markServing();
           // Sent before an identify/logout switched the session: only the outbox entry is settled.

@@ -14,6 +14,11 @@ export interface OutboxEntry {
   attachment?: Attachment;
   /** A quick-reply press: the option's value, `text` being its label (sent as `postback:send`). */
   postback?: string;
+  /**
+   * Sent with the entry while the visitor has no token: whichever entry opens the session, its retries
+   * (after a lost ack, or a reload) prove they come from this browser (protocol `FirstSendProof`).
+   */
+  proof?: string;
   createdAt: string;
   status: 'pending' | 'failed';
   error?: WireError;
@@ -34,7 +39,8 @@ export class Outbox {
 
   add(text: string, clientId: string = crypto.randomUUID(), attachment?: Attachment, postback?: string): OutboxEntry {
     const entry: OutboxEntry = {
-      clientId, text, createdAt: new Date().toISOString(), status: 'pending',
+      // Two UUIDs: 244 random bits in base64url characters, for a few bytes of code.
+      clientId, text, proof: crypto.randomUUID() + crypto.randomUUID(), createdAt: new Date().toISOString(), status: 'pending',
       ...(attachment ? { attachment } : {}), ...(postback ? { postback } : {}),
     };
     this.save([...this.list(), entry]);

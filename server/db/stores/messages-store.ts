@@ -155,14 +155,3 @@ export async function messagesAfter(db: Tx, conversationId: string, afterSeq: nu
   const hasMore = rows.length > limit;
   return { events: rows.slice(0, limit).map(toMessage), lastSeq: conv?.lastSeq ?? 0, hasMore, agentReadSeq: conv?.agentReadSeq ?? 0 };
 }
-
-/** A first send retried before its ack arrived (no token yet): find what it already created. */
-export async function findFirstVisitorMessage(db: Tx, websiteId: string, clientId: string): Promise<MessageRow | null> {
-  const [row] = await db
-    .select({ m: messages })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(messages.clientId, clientId), sql`${messages.seq} = 1`, eq(conversations.websiteId, websiteId), eq(messages.authorKind, 'visitor')))
-    .limit(1);
-  return row?.m ?? null;
-}

@@ -1,23 +1,35 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../client.ts';
-import { contacts, visitors, type ContactRow, type VisitorRow } from '../schema.ts';
+import { contacts, conversations, messages, visitors, type ContactRow, type MessageRow, type VisitorRow } from '../schema.ts';
 
 /** Browser identities (visitors) and the people behind them (contacts). */
 
-export async function createVisitorWithContact(tx: Tx, websiteId: string): Promise<{ visitor: VisitorRow; contact: ContactRow }> {
+/** A first send's rows; `firstSendProofHash` lets a retry of that send from another socket prove it is the same browser. */
+export async function createVisitorWithContact(tx: Tx, websiteId: string, firstSendProofHash: string | null = null): Promise<{ visitor: VisitorRow; contact: ContactRow }> {
   const [contact] = await tx.insert(contacts).values({ websiteId }).returning();
-  const [visitor] = await tx.insert(visitors).values({ websiteId, contactId: contact!.id }).returning();
+  const [visitor] = await tx.insert(visitors).values({ websiteId, contactId: contact!.id, firstSendProofHash }).returning();
   return { visitor: visitor!, contact: contact! };
+}
+
+/**
+ * The first message `clientId` on this website written by the holder of the proof, with the visitor row
+ * that send created (its contact owns the conversation). Null for anyone else. Several conversations may
+ * start with one client id (whoever replays it without the proof starts their own): only the proof tells
+ * whose this one is. Starts from the partial index of first messages by client id.
+ */
+export async function provenFirstSend(tx: Tx, websiteId: string, clientId: string, proofHash: string): Promise<{ visitor: VisitorRow; message: MessageRow } | null> {
+  const [row] = await tx
+    .select({ visitor: visitors, message: messages })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(visitors, and(eq(visitors.contactId, conversations.contactId), eq(visitors.firstSendProofHash, proofHash)))
+    .where(and(eq(messages.clientId, clientId), sql`${messages.seq} = 1`, eq(messages.authorKind, 'visitor'), eq(conversations.websiteId, websiteId), eq(visitors.websiteId, websiteId)))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function visitorById(tx: Tx, id: string): Promise<VisitorRow | null> {
   const [row] = await tx.select().from(visitors).where(eq(visitors.id, id));
-  return row ?? null;
-}
-
-/** The visitor a contact's first browser created (used when a first send is retried without its token). */
-export async function visitorOfContact(tx: Tx, contactId: string): Promise<VisitorRow | null> {
-  const [row] = await tx.select().from(visitors).where(eq(visitors.contactId, contactId)).orderBy(visitors.createdAt).limit(1);
   return row ?? null;
 }
 
@@ -36,6 +48,20 @@ export async function visitorWithConversation(tx: Tx, id: string): Promise<{ vis
 /** Marks visitors as seen now (one statement for many). */
 export async function touchVisitors(tx: Tx, ids: string[]): Promise<void> {
   if (ids.length) await tx.update(visitors).set({ lastSeenAt: sql`now()` }).where(inArray(visitors.id, ids));
+}
+
+/**
+ * Retires the tokens of every browser signed in as a verified user of this website (its contact has the
+ * site's user id); anonymous visitors keep theirs. Answers the ids of the rows retired.
+ */
+export async function revokeVerifiedVisitorTokens(tx: Tx, websiteId: string): Promise<string[]> {
+  const verified = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.websiteId, websiteId), isNotNull(contacts.externalId)));
+  const rows = await tx
+    .update(visitors)
+    .set({ tokenVersion: sql`${visitors.tokenVersion} + 1` })
+    .where(and(eq(visitors.websiteId, websiteId), inArray(visitors.contactId, verified)))
+    .returning({ id: visitors.id });
+  return rows.map((r) => r.id);
 }
 
 /** Invalidates every token issued so far for this visitor. */

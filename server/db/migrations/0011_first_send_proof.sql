@@ -1,0 +1,1 @@
+ALTER TABLE "visitors" ADD COLUMN "first_send_proof_hash" text;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD } from './env.ts';
+
+/** Issue 16, finding 9: the demo (and its admin) is seeded only where it is asked for. */
+const PRODUCTION = { NODE_ENV: 'production', SECRET: 'a-production-secret-0123456789' };
+
+describe('the demo seed settings', () => {
+  it('seeds the demo with the public password outside production (the README’s `npm start`)', () => {
+    expect(loadEnv({})).toMatchObject({ nodeEnv: 'development', seedDemo: true, demoPassword: PUBLIC_DEMO_PASSWORD });
+    expect(loadEnv({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
+  it('never seeds in production unless told to', () => {
+    expect(loadEnv(PRODUCTION)).toMatchObject({ seedDemo: false, demoPassword: null });
+  });
+
+  it('refuses to seed in production without DEMO_PASSWORD, or with the public one', () => {
+    expect(() => loadEnv({ ...PRODUCTION, SEED_DEMO: 'true' })).toThrow(/DEMO_PASSWORD: required to seed the demo in production/);
+    expect(() => loadEnv({ ...PRODUCTION, SEED_DEMO: 'true', DEMO_PASSWORD: PUBLIC_DEMO_PASSWORD })).toThrow(/DEMO_PASSWORD: "parley-demo" is public/);
+    expect(() => loadEnv({ ...PRODUCTION, SEED_DEMO: 'true', DEMO_PASSWORD: 'short' })).toThrow(/DEMO_PASSWORD must be at least 10 characters/);
+    expect(loadEnv({ ...PRODUCTION, SEED_DEMO: 'true', DEMO_PASSWORD: 'our-own-demo-password' })).toMatchObject({ seedDemo: true, demoPassword: 'our-own-demo-password' });
+  });
+
+  it('refuses the public password in production whoever asks (scripts, overrides of the parsed environment)', () => {
+    expect(() => demoSeedPassword({ nodeEnv: 'production', demoPassword: PUBLIC_DEMO_PASSWORD })).toThrow(/is public/);
+    expect(() => demoSeedPassword({ nodeEnv: 'production', demoPassword: null })).toThrow(/required/);
+    expect(demoSeedPassword({ nodeEnv: 'test', demoPassword: null })).toBe(PUBLIC_DEMO_PASSWORD);
+  });
+});
