@@ -84,7 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };
-    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, attachments, ops });
+    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, publicUrl: env.publicUrl, attachments, ops });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
     await new Promise<void>((resolve, reject) => {
@@ -95,7 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const url = publicUrlFor(env, port);
     publicUrl = url;
     const gateway = createGateway(httpServer, services, logger, {
-      publicUrl: url,
+      publicUrl: env.publicUrl,
       redisUrl: env.redisUrl,
       metrics,
       inFlight,

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { Services } from '../services/index.ts';
+import { csrfProtection } from './csrf.ts';
 import { createErrorHandler } from './errors.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -24,6 +26,8 @@ export interface AppDeps {
   staticPaths: StaticPaths;
   /** Secure cookies when served over https (PUBLIC_URL). */
   secureCookies: boolean;
+  /** PUBLIC_URL as configured (null: the Host header names the server's own origin). */
+  publicUrl: string | null;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
@@ -35,11 +39,14 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
 
+  // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
+  app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*'], csrfProtection({ publicUrl: deps.publicUrl })));
+
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
-  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments }));
+  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, publicUrl: deps.publicUrl, ...deps.attachments }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));

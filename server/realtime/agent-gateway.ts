@@ -2,6 +2,7 @@ import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { AppError, agentInbound, type AgentClientEvents, type AgentServerEvents } from '../../protocol/index.ts';
+import { isOwnOrigin } from '../core/own-origin.ts';
 import { SESSION_COOKIE } from '../services/auth-service.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
@@ -15,21 +16,12 @@ type AgentSocket = Parameters<Parameters<AgentNamespace['on']>[1]>[0];
 const watch = (socket: AgentSocket, conversationId: string) => join(socket, conversationRoom(conversationId));
 
 /** /agent: authenticated by the `parley_session` cookie of the handshake request. */
-function isSameOrigin(origin: string, host: string | undefined, publicUrl: string): boolean {
-  try {
-    const url = new URL(origin);
-    return url.host === host || url.origin === new URL(publicUrl).origin;
-  } catch {
-    return false;
-  }
-}
-
-export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string }): void {
+export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string | null }): void {
   nsp.use(async (socket, next) => {
     try {
       // Cross-site WebSocket hijacking guard: a browser may only connect from the desktop's own origin.
       const { origin, host } = socket.handshake.headers;
-      if (origin && !isSameOrigin(origin, host, opts.publicUrl)) throw new AppError('ORIGIN_NOT_ALLOWED');
+      if (origin && !isOwnOrigin(origin, { host, publicUrl: opts.publicUrl })) throw new AppError('ORIGIN_NOT_ALLOWED');
       const cookies = parseCookies(socket.handshake.headers.cookie ?? '', SESSION_COOKIE);
       const agent = await services.auth.authenticate(cookies[SESSION_COOKIE]);
       socket.data.agent = { id: agent.id, name: agent.name, role: agent.role };
