@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { Services } from '../services/index.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
 import { csrfProtection } from './csrf.ts';
 import { createErrorHandler } from './errors.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
 
+  // Request bodies: 64 KB unless the route sets its own (uploads after authentication, assistant drafts).
+  app.use('*', except(['/api/v1/attachments', '/api/v1/assistants/:id/draft'], maxBody(DEFAULT_BODY_LIMIT_BYTES)));
   // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
   app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*'], csrfProtection({ publicUrl: deps.publicUrl })));
 
