@@ -7,6 +7,7 @@ import type { Services } from '../services/index.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
 import { csrfProtection } from './csrf.ts';
 import { createErrorHandler } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
 
+  app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
   // Request bodies: 64 KB unless the route sets its own (uploads after authentication, assistant drafts).
   app.use('*', except(['/api/v1/attachments', '/api/v1/assistants/:id/draft'], maxBody(DEFAULT_BODY_LIMIT_BYTES)));
   // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
