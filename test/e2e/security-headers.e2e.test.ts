@@ -63,6 +63,10 @@ describe('security headers in the browser', () => {
     await widget.locator('[data-testid=attach-input]').setInputFiles({ name: 'lid.png', mimeType: 'image/png', buffer: Buffer.from(png(40, 30)) });
     const received = ada.page.locator('[data-testid=transcript-row] [data-testid=message-image]').first();
     await eventually(async () => expect(await received.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(40), 'image decoded on the desktop');
+    // The agent's upload (multipart, cookie, from the desktop's own origin) reaches the visitor.
+    await ada.page.getByTestId('attach-input').setInputFiles({ name: 'answer.png', mimeType: 'image/png', buffer: Buffer.from(png(24, 16)) });
+    const answer = widget.locator('[data-testid=message][data-author=agent] [data-testid=message-image]').first();
+    await eventually(async () => expect(await answer.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24), 'image decoded in the widget');
     // The lazy emoji picker chunk.
     await widget.locator('[data-testid=emoji-button]').click();
     await widget.locator('[data-testid=emoji-picker]').waitFor();
