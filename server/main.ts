@@ -84,7 +84,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };
-    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, publicUrl: env.publicUrl, attachments, ops });
+    const app = createApp({
+      db: database.db,
+      services,
+      logger,
+      staticPaths,
+      secureCookies,
+      publicUrl: env.publicUrl,
+      allowPrivateWebhookTargets: env.webhooksAllowPrivateTargets,
+      attachments,
+      ops,
+    });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
     await new Promise<void>((resolve, reject) => {
@@ -109,7 +119,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (env.seedDemo) await seedDemo(database.db, { publicUrl: url, port, assistant: env.seedDemoAssistant });
     if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, env.seedDemo);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
-    const webhookDispatcher = options.webhooks === false ? null : createWebhookDispatcher({ db: database.db, clock, logger, ...options.webhooks });
+    const webhookDispatcher =
+      options.webhooks === false
+        ? null
+        : createWebhookDispatcher({ db: database.db, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
 
     let closing: Promise<void> | null = null;

@@ -30,6 +30,8 @@ export interface AppDeps {
   secureCookies: boolean;
   /** PUBLIC_URL as configured (null: the Host header names the server's own origin). */
   publicUrl: string | null;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: webhooks may be saved with loopback/private/link-local hosts. */
+  allowPrivateWebhookTargets: boolean;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */

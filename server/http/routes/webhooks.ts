@@ -16,6 +16,7 @@ import {
   updateWebhook,
   webhookById,
 } from '../../webhooks/webhook-store.ts';
+import { refusedHostOf } from '../../webhooks/target-policy.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
 
 /**
@@ -40,7 +41,16 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return parsed.data;
 }
 
-export function webhookRoutes(deps: { db: Db; services: { auth: AuthService } }) {
+/** Saving a webhook whose host is itself a refused address (the name's addresses are checked at delivery). */
+function assertAllowedTarget(url: string | undefined, allowPrivate: boolean): void {
+  const refused = url && !allowPrivate ? refusedHostOf(url) : null;
+  if (refused) {
+    const message = 'Webhooks may not target loopback, private, link-local or reserved addresses.';
+    throw new AppError('VALIDATION_FAILED', message, [{ path: 'url', message }]);
+  }
+}
+
+export function webhookRoutes(deps: { db: Db; services: { auth: AuthService }; allowPrivateWebhookTargets: boolean }) {
   const { db } = deps;
   const app = new Hono();
 
@@ -68,6 +78,7 @@ export function webhookRoutes(deps: { db: Db; services: { auth: AuthService } })
 
   app.post('/', async (c) => {
     const body = await jsonBody(c, CreateBody);
+    assertAllowedTarget(body.url, deps.allowPrivateWebhookTargets);
     const website = await resolveWebsite(body);
     const row = await insertWebhook(db, { websiteId: website.id, url: body.url, events: body.events, active: body.active });
     // The only time the secret leaves the server in full.
@@ -77,6 +88,7 @@ export function webhookRoutes(deps: { db: Db; services: { auth: AuthService } })
   app.patch('/:id', async (c) => {
     const row = await existing(c);
     const patch = await jsonBody(c, PatchBody);
+    assertAllowedTarget(patch.url, deps.allowPrivateWebhookTargets);
     const updated = await updateWebhook(db, row.id, patch);
     if (!updated) throw new AppError('NOT_FOUND', 'No such webhook.');
     return c.json({ webhook: toWebhook(updated) });
