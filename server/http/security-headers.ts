@@ -34,12 +34,11 @@ const HOST_PATTERN = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
  * in every browser still in use; a Host header that is not a plain host adds nothing.
  */
 function socketOrigins(publicUrl: string | null): (c: Context) => string {
-  if (publicUrl) {
-    const url = new URL(publicUrl);
-    const origin = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
-    return () => origin;
-  }
   return (c) => {
+    if (publicUrl) {
+      const url = new URL(publicUrl);
+      return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
+    }
     const host = c.req.header('host') ?? '';
     return HOST_PATTERN.test(host) ? `ws://${host} wss://${host}` : "'self'";
   };
