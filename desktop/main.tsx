@@ -1,3 +1,4 @@
+import './zod-jitless.ts';
 import { render } from 'preact';
 import { connectAgentSocket } from './api/agent-socket.ts';
 import { App } from './app.tsx';

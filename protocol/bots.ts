@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClientId, IsoDate, Locale, Uuid } from './common.ts';
-import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { boundedJson } from './bounded-json.ts';
+import { MAX_ASSISTANT_DRAFT_BYTES, MAX_ASSISTANT_DRAFT_DEPTH, MAX_MESSAGE_LENGTH } from './limits.ts';
 
 /**
  * Assistants (issue 5): bot workflows as data. A definition is a graph of steps
@@ -245,8 +246,11 @@ export const AssistantDetail = z.object({
   versions: z.array(z.object({ number: z.number().int().min(1), publishedAt: IsoDate })),
 });
 export type AssistantDetail = z.infer<typeof AssistantDetail>;
-/** `PUT /api/v1/assistants/:id/draft`: a draft is saved even when invalid; its issues come back. */
-export const SaveDraftInput = z.object({ definition: z.unknown() });
+/**
+ * `PUT /api/v1/assistants/:id/draft`: a draft is saved even when invalid; its issues come back.
+ * Any JSON, but bounded: a pathological one (100,000 levels deep) is refused before it is stored.
+ */
+export const SaveDraftInput = z.object({ definition: boundedJson({ maxDepth: MAX_ASSISTANT_DRAFT_DEPTH, maxBytes: MAX_ASSISTANT_DRAFT_BYTES }) });
 export const RollbackInput = z.object({ version: z.number().int().min(1) });
 /** `POST /api/v1/assistants/:id/preview`: one step of the draft, nothing stored. */
 export const PreviewInput = z.object({

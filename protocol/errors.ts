@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, retryable: false, message: 'The input did not pass validation.' },
   UNKNOWN_EVENT: { status: 400, retryable: false, message: 'This event is not part of the protocol.' },
   MESSAGE_TOO_LONG: { status: 413, retryable: false, message: 'The message is longer than the allowed maximum.' },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'The request body is larger than this route accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, message: 'The request body must be JSON (Content-Type: application/json).' },
   UNAUTHENTICATED: { status: 401, retryable: false, message: 'Authentication is required.' },
   INVALID_CREDENTIALS: { status: 401, retryable: false, message: 'Email or password is incorrect.' },
   ACCOUNT_DEACTIVATED: { status: 403, retryable: false, message: 'This account has been deactivated by an administrator.' },

@@ -14,3 +14,11 @@ export const MAX_ATTRIBUTES_PER_CALL = 50;
 export const MAX_ATTRIBUTE_VALUE_LENGTH = 1000;
 /** name, email and phone come only from a verified identity, whatever their case. */
 export const isReservedAttribute = (key: string): boolean => ['name', 'email', 'phone'].includes(key.toLowerCase());
+
+/**
+ * An assistant draft (`PUT /api/v1/assistants/:id/draft`), serialized. A large real flow (200 steps,
+ * two languages, a few hundred characters each) is ~150 KB: 512 KB leaves room without letting a
+ * draft grow unbounded. Its nesting is capped too: the deepest a definition legitimately goes is 6.
+ */
+export const MAX_ASSISTANT_DRAFT_BYTES = 512 * 1024;
+export const MAX_ASSISTANT_DRAFT_DEPTH = 32;

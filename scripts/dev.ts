@@ -11,7 +11,8 @@ const children: ChildProcess[] = [
   spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/main.ts'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'development', SEED_DEMO: process.env.SEED_DEMO ?? 'true' },
+    // Local development may point webhooks at a receiver on this machine (off everywhere else).
+    env: { ...process.env, NODE_ENV: 'development', SEED_DEMO: process.env.SEED_DEMO ?? 'true', WEBHOOKS_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? 'true' },
   }),
 ];
 

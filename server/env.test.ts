@@ -27,3 +27,13 @@ describe('the demo seed settings', () => {
     expect(demoSeedPassword({ nodeEnv: 'test', demoPassword: null })).toBe(PUBLIC_DEMO_PASSWORD);
   });
 });
+
+describe('the webhook target settings', () => {
+  it('keeps webhooks off private networks unless WEBHOOKS_ALLOW_PRIVATE_TARGETS says otherwise', () => {
+    for (const NODE_ENV of ['development', 'test', 'production']) {
+      expect(loadEnv({ NODE_ENV, SECRET: 'a-secret-of-sixteen-chars' }).webhooksAllowPrivateTargets).toBe(false);
+    }
+    expect(loadEnv({ WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' }).webhooksAllowPrivateTargets).toBe(true);
+    expect(loadEnv({ WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' }).webhooksAllowPrivateTargets).toBe(false);
+  });
+});

@@ -31,6 +31,7 @@ export const EnvSchema = z.object({
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000).describe('How long an agent whose last desktop disconnected keeps their presence before going Offline.'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: `/metrics` is open; keep it off the public proxy.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000).describe('How long a graceful shutdown (SIGTERM) waits for in-flight work before closing anyway.'),
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: boolish.default(false).describe('Let outgoing webhooks target loopback, private (RFC 1918, fc00::/7), link-local and CGNAT addresses, by URL or after DNS. Off: refused when the webhook is saved and at every delivery (SSRF). `npm run dev` turns it on; the tests set it where they deliver to a local receiver.'),
 });
 
 export interface Env {
@@ -61,6 +62,8 @@ export interface Env {
   /** Bearer token guarding /metrics; null = /metrics open (keep it off the public proxy). */
   metricsToken: string | null;
   shutdownTimeoutMs: number;
+  /** Webhooks may target loopback/private/link-local addresses (SSRF guard off); false unless asked for. */
+  webhooksAllowPrivateTargets: boolean;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -99,6 +102,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    webhooksAllowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
   };
 }
 

@@ -89,7 +89,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };
-    const app = createApp({ db: database.db, services, logger, staticPaths, secureCookies, attachments, ops });
+    const app = createApp({
+      db: database.db,
+      services,
+      logger,
+      staticPaths,
+      secureCookies,
+      publicUrl: env.publicUrl,
+      allowPrivateWebhookTargets: env.webhooksAllowPrivateTargets,
+      attachments,
+      ops,
+    });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
     await new Promise<void>((resolve, reject) => {
@@ -100,7 +110,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const url = publicUrlFor(env, port);
     publicUrl = url;
     const gateway = createGateway(httpServer, services, logger, {
-      publicUrl: url,
+      publicUrl: env.publicUrl,
       redisUrl: env.redisUrl,
       metrics,
       inFlight,
@@ -119,7 +129,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
     if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, demoPassword);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
-    const webhookDispatcher = options.webhooks === false ? null : createWebhookDispatcher({ db: database.db, clock, logger, ...options.webhooks });
+    const webhookDispatcher =
+      options.webhooks === false
+        ? null
+        : createWebhookDispatcher({ db: database.db, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
 
     let closing: Promise<void> | null = null;

@@ -74,6 +74,8 @@ export const en = {
   'error.VALIDATION_FAILED': 'Please check the fields and try again.',
   'error.UNKNOWN_EVENT': 'This action is not supported by the server.',
   'error.MESSAGE_TOO_LONG': 'The message is too long.',
+  'error.PAYLOAD_TOO_LARGE': 'This is too large to send.',
+  'error.UNSUPPORTED_MEDIA_TYPE': 'The server did not accept this kind of content.',
   'error.UNAUTHENTICATED': 'Your session has ended. Please sign in again.',
   'error.INVALID_CREDENTIALS': 'Email or password is incorrect.',
   'error.ACCOUNT_DEACTIVATED': 'This account has been deactivated. Ask an administrator.',

@@ -72,6 +72,8 @@ export const fr: Record<MessageKey, string> = {
   'error.VALIDATION_FAILED': 'Vérifiez les champs et réessayez.',
   'error.UNKNOWN_EVENT': 'Cette action n’est pas prise en charge par le serveur.',
   'error.MESSAGE_TOO_LONG': 'Le message est trop long.',
+  'error.PAYLOAD_TOO_LARGE': 'C’est trop volumineux pour être envoyé.',
+  'error.UNSUPPORTED_MEDIA_TYPE': 'Le serveur n’a pas accepté ce type de contenu.',
   'error.UNAUTHENTICATED': 'Votre session a expiré. Veuillez vous reconnecter.',
   'error.INVALID_CREDENTIALS': 'E-mail ou mot de passe incorrect.',
   'error.ACCOUNT_DEACTIVATED': 'Ce compte a été désactivé. Adressez-vous à un administrateur.',

@@ -125,6 +125,19 @@ describe.each(backends)('attachments on $name', (backend) => {
     expect((await noConversation.json()).error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('takes an agent’s (cookie) upload only from the own origin, and only multipart bodies (CSRF)', async () => {
+    const sibling = `http://localhost:${Number(new URL(server.url).port) + 1}`;
+    const forged = await upload(form(img.png(5, 5), 'forged.png', 'image/png', alice.conversationId), { cookie, origin: sibling });
+    expect([forged.status, (await forged.json()).error.code]).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
+    const fromDesktop = await upload(form(img.png(5, 5), 'reply.png', 'image/png', alice.conversationId), { cookie, origin: new URL(server.url).origin });
+    expect(fromDesktop.status).toBe(201);
+    // A visitor's upload authenticates with its bearer token, from the website's origins (not the server's).
+    const visitor = await upload(form(img.png(1, 1), 'a.png', 'image/png'), { ...asVisitor(alice), origin: new URL(server.url).origin });
+    expect(visitor.status).toBe(201);
+    const notMultipart = await fetch(`${server.url}/api/v1/attachments`, { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: 'file=x' });
+    expect([notMultipart.status, (await notMultipart.json()).error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+
   it('allows cross-origin uploads only from the website’s origins', async () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}/api/v1/attachments?websiteKey=demo-shop`, {

@@ -54,13 +54,3 @@ export function isOriginAllowed(origin: string | null | undefined, allowedPatter
     return hostMatches(p.host, parsed.host);
   });
 }
-
-/** Is a browser Origin the server's own (its Host header, or PUBLIC_URL's origin)? */
-export function isSameOrigin(origin: string, host: string | undefined, publicUrl: string): boolean {
-  try {
-    const url = new URL(origin);
-    return url.host === host || url.origin === new URL(publicUrl).origin;
-  } catch {
-    return false;
-  }
-}

@@ -27,13 +27,13 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     }
   });
 
-  it('logs in with an HttpOnly SameSite=Lax cookie that /me accepts', async () => {
+  it('logs in with an HttpOnly SameSite=Strict cookie that /me accepts', async () => {
     const res = await fetch(`${server.url}/api/v1/auth/login`, json({ email: 'Agent@Demo.Shop', password: 'parley-demo' }));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ agent: { email: 'agent@demo.shop', name: 'Ada Lovelace', role: 'admin' } });
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^parley_session=[^;]+;.*HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).toMatch(/Path=\//);
     const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie: setCookie.split(';')[0]! } });
     expect(await me.json()).toMatchObject({ agent: { email: 'agent@demo.shop' } });
@@ -41,7 +41,7 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   });
 
   it('turns malformed bodies into 400 JSON errors', async () => {
-    const bad = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', body: '{nope' });
+    const bad = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
     const invalid = await fetch(`${server.url}/api/v1/auth/login`, json({ email: 'not-an-email' }));

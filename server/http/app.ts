@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
+import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { Services } from '../services/index.ts';
 import { authorizeRequests } from './authorize.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
+import { csrfProtection } from './csrf.ts';
 import { createErrorHandler } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -25,6 +29,10 @@ export interface AppDeps {
   staticPaths: StaticPaths;
   /** Secure cookies when served over https (PUBLIC_URL). */
   secureCookies: boolean;
+  /** PUBLIC_URL as configured (null: the Host header names the server's own origin). */
+  publicUrl: string | null;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: webhooks may be saved with loopback/private/link-local hosts. */
+  allowPrivateWebhookTargets: boolean;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
@@ -35,17 +43,24 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
+
+  app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
+  // Request bodies: 64 KB unless the route sets its own (uploads after authentication, assistant drafts).
+  app.use('*', except(['/api/v1/attachments', '/api/v1/assistants/:id/draft'], maxBody(DEFAULT_BODY_LIMIT_BYTES)));
+  // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
+  app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*'], csrfProtection({ publicUrl: deps.publicUrl })));
+  // Who may call what: the authorization table (server/auth/policy.ts), before any handler runs.
   app.use('*', authorizeRequests(deps.services.access));
 
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
-  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, ...deps.attachments }));
+  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
-  app.route('/api/v1/webhooks', webhookRoutes(deps.db));
+  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets }));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { AppError, agentInbound, type AgentClientEvents, type AgentServerEvents } from '../../protocol/index.ts';
 import { AGENT_EVENT_POLICY } from '../auth/policy.ts';
-import { isSameOrigin } from '../core/origin.ts';
+import { isOwnOrigin } from '../core/own-origin.ts';
 import { hashSessionToken, SESSION_COOKIE } from '../services/auth-service.ts';
 import type { StaffCaller } from '../services/access-service.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
@@ -23,12 +23,12 @@ const watch = (socket: AgentSocket, conversationId: string) => join(socket, conv
  * still valid), so a demotion or a revoked session counts at once even before the disconnect
  * that follows it reaches this node. Rooms follow the caller's scope (server/realtime/rooms.ts).
  */
-export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string }): void {
+export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string | null }): void {
   nsp.use(async (socket, next) => {
     try {
       // Cross-site WebSocket hijacking guard: a browser may only connect from the desktop's own origin.
       const { origin, host } = socket.handshake.headers;
-      if (origin && !isSameOrigin(origin, host, opts.publicUrl)) throw new AppError('ORIGIN_NOT_ALLOWED');
+      if (origin && !isOwnOrigin(origin, { host, publicUrl: opts.publicUrl })) throw new AppError('ORIGIN_NOT_ALLOWED');
       const token = parseCookies(socket.handshake.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
       if (!token) throw new AppError('UNAUTHENTICATED');
       const loginSession = hashSessionToken(token);

@@ -22,7 +22,8 @@ import { coalesceWebSocketFlushes } from './websocket-flush.ts';
  * fan out committed events through conversation rooms.
  */
 export interface GatewayOptions {
-  publicUrl: string;
+  /** PUBLIC_URL as configured (null: the Host header names the own origin); the /agent handshake's origin check. */
+  publicUrl: string | null;
   /** Redis for cross-node fan-out (rooms span every node); null = single node. */
   redisUrl: string | null;
   /** Connected sockets, messages and ack latency go there. */

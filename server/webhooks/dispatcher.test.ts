@@ -68,8 +68,9 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
     receiver = null;
   });
 
+  // The receiver listens on 127.0.0.1: these tests allow private targets explicitly (off by default, see below).
   const dispatcher = (opts: Partial<DispatcherOptions> = {}) =>
-    createWebhookDispatcher({ db: database.db, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000, 30_000], random: () => 0.5 }, ...opts });
+    createWebhookDispatcher({ db: database.db, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000, 30_000], random: () => 0.5 }, allowPrivateTargets: true, ...opts });
   const enqueue = (type: SessionEventType, site = websiteId) =>
     database.db.transaction((tx) => enqueueWebhookEvent(tx, { websiteId: site, event: event(type, clock.now()), card: card() }));
   const deliveriesOf = (hook: WebhookRow) => database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
@@ -142,7 +143,7 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
     clock.advance(1_000);
     expect(await d.runOnce()).toBe(1); // attempt 2 after 10 s → 500
     let [row] = await deliveriesOf(created);
-    expect(row).toMatchObject({ status: 'pending', attempts: 2, lastStatus: 500, lastError: 'HTTP 500: nope' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, lastStatus: 500, lastError: 'HTTP 500' });
     clock.advance(29_000);
     expect(await d.runOnce()).toBe(0);
     clock.advance(1_000);
@@ -170,7 +171,7 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
     clock.advance(3_600_000);
     expect(await d.runOnce()).toBe(0);
     let [row] = await deliveriesOf(created);
-    expect(row).toMatchObject({ status: 'failed', attempts: 2, lastStatus: 503, lastError: 'HTTP 503: nope' });
+    expect(row).toMatchObject({ status: 'failed', attempts: 2, lastStatus: 503, lastError: 'HTTP 503' });
 
     healthy = true;
     expect(await redeliver(database.db, created.id, row!.id)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -186,8 +187,41 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
     await enqueue('queued');
     await dispatcher().runOnce();
     const [row] = await deliveriesOf(created);
-    expect(row).toMatchObject({ status: 'pending', lastStatus: 302, lastError: 'redirect not followed: nope' });
+    expect(row).toMatchObject({ status: 'pending', lastStatus: 302, lastError: 'redirect not followed' });
     expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('keeps only the status of an answer, never what the receiver wrote back', async () => {
+    receiver = await startReceiver(() => 500); // answers "nope"
+    const created = await hook(receiver.url);
+    await enqueue('queued');
+    await dispatcher().runOnce();
+    const [row] = await deliveriesOf(created);
+    expect(row).toMatchObject({ status: 'pending', lastStatus: 500, lastError: 'HTTP 500' });
+    expect(JSON.stringify(row)).not.toContain('nope');
+  });
+
+  it('refuses loopback and private targets by default, by address and after DNS, sending nothing', async () => {
+    receiver = await startReceiver();
+    const port = new URL(receiver.url).port;
+    const byAddress = await hook(receiver.url);
+    const byV6Mapped = await hook(`http://[::ffff:127.0.0.1]:${port}/hooks`);
+    // Saved while the name looked public; now it resolves to loopback (DNS rebinding).
+    const byName = await hook(`http://localhost:${port}/hooks`);
+    await enqueue('queued');
+    // No allowPrivateTargets: the default.
+    const strict = createWebhookDispatcher({ db: database.db, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000], random: () => 0.5 } });
+    expect(await strict.runOnce()).toBe(3);
+    expect(receiver.requests).toEqual([]);
+    for (const created of [byAddress, byV6Mapped, byName]) {
+      const [row] = await deliveriesOf(created);
+      expect(row).toMatchObject({ status: 'pending', attempts: 1, lastStatus: null });
+      expect(row!.lastError).toMatch(/^target address (127\.0\.0\.1|::ffff:7f00:1|::1) is loopback, private, link-local or reserved/);
+    }
+    // WEBHOOKS_ALLOW_PRIVATE_TARGETS=true lets them through.
+    clock.advance(10_000);
+    expect(await dispatcher().runOnce()).toBe(3);
+    expect(receiver.requests).toHaveLength(3);
   });
 
   it('records an unreachable receiver as an error and retries later', async () => {

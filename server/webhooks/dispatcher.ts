@@ -21,7 +21,8 @@ export interface DispatcherOptions {
   /** How long a claim holds a delivery before another node may take it (> timeoutMs). */
   leaseMs?: number;
   backoff?: Partial<Backoff>;
-  fetch?: typeof fetch;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: also deliver to loopback, private and link-local addresses (default false). */
+  allowPrivateTargets?: boolean;
 }
 
 export interface WebhookDispatcher {
@@ -41,7 +42,7 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
   const backoff: Backoff = { ...defaultBackoff, ...opts.backoff };
 
   async function attempt(delivery: ClaimedDelivery): Promise<void> {
-    const result = await sendDelivery(delivery, { now: clock.now(), timeoutMs, fetch: opts.fetch });
+    const result = await sendDelivery(delivery, { now: clock.now(), timeoutMs, allowPrivateTargets: opts.allowPrivateTargets ?? false });
     const now = clock.now();
     const outcome = result.ok ? result : { ...result, retryAt: nextRetryAt(backoff, delivery.attempt, now) };
     await recordAttempt(opts.db, delivery, outcome, now);

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { AppError, AssistantInput, AssistantSettingsInput, PreviewInput, PublishAssistantInput, RollbackInput, SaveDraftInput, Uuid } from '../../../protocol/index.ts';
+import { AppError, MAX_ASSISTANT_DRAFT_BYTES, AssistantInput, AssistantSettingsInput, PreviewInput, PublishAssistantInput, RollbackInput, SaveDraftInput, Uuid } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
+import { maxBody } from '../body-limits.ts';
 import { jsonBody } from '../errors.ts';
 
 /**
@@ -22,7 +23,8 @@ export function assistantRoutes(services: Services) {
   app.get('/assistants/:id', async (c) => c.json(await a.get(idParam(c))));
   app.patch('/assistants/:id', async (c) => c.json(await a.updateSettings(idParam(c), await jsonBody(c, AssistantSettingsInput))));
   app.delete('/assistants/:id', async (c) => c.json(await a.remove(idParam(c))));
-  app.put('/assistants/:id/draft', async (c) => c.json(await a.saveDraft(idParam(c), (await jsonBody(c, SaveDraftInput)).definition)));
+  // Above the app-wide body limit: a whole flow (+ the `{ definition }` envelope), checked again by SaveDraftInput.
+  app.put('/assistants/:id/draft', maxBody(MAX_ASSISTANT_DRAFT_BYTES + 1024), async (c) => c.json(await a.saveDraft(idParam(c), (await jsonBody(c, SaveDraftInput)).definition)));
   app.post('/assistants/:id/publish', async (c) => c.json(await a.publish(idParam(c), (await jsonBody(c, PublishAssistantInput)).channels)));
   app.post('/assistants/:id/rollback', async (c) => c.json(await a.rollback(idParam(c), (await jsonBody(c, RollbackInput)).version)));
   // Preview only runs the draft, but it is part of editing: admins only, like the other writes.

@@ -11,6 +11,7 @@ import { bearerOf, createParticipants, type Participant, type ParticipantDeps } 
 import { isOriginAllowed } from '../../core/origin.ts';
 import { websiteByKey } from '../../db/stores/websites-store.ts';
 import { SESSION_COOKIE } from '../../services/auth-service.ts';
+import { assertBodyType, assertOwnOrigin } from '../csrf.ts';
 
 /**
  * `POST /api/v1/attachments` (multipart `file` [+ `conversationId` for agents]) and
@@ -20,6 +21,8 @@ import { SESSION_COOKIE } from '../../services/auth-service.ts';
  */
 export interface AttachmentRouteDeps extends ParticipantDeps {
   uploadDir: string;
+  /** PUBLIC_URL as configured: an agent's (cookie) upload must come from the own origin. */
+  publicUrl: string | null;
 }
 
 /** Room for the multipart envelope around a maximal file; the file itself is checked exactly after parsing. */
@@ -54,7 +57,11 @@ export function attachmentRoutes(deps: AttachmentRouteDeps) {
     '/',
     // Authenticate before reading the body: strangers never make us buffer megabytes.
     async (c, next) => {
-      c.set('who', await participants.identify(credentials(c)));
+      assertBodyType(c, 'multipart/form-data');
+      const who = await participants.identify(credentials(c));
+      // The cookie is ambient (CSRF): agents upload from the desktop's own origin. Visitors send a bearer token.
+      if (who.kind === 'agent') assertOwnOrigin(c, deps.publicUrl);
+      c.set('who', who);
       await next();
     },
     bodyLimit({ maxSize: MAX_ATTACHMENT_BYTES + ENVELOPE_BYTES, onError: () => { throw tooLarge(); } }),

@@ -5,7 +5,12 @@ import { SESSION_COOKIE, type AuthService } from '../../services/auth-service.ts
 import { toAgentProfile } from '../../db/stores/agents-store.ts';
 import { jsonBody } from '../errors.ts';
 
-/** POST /login sets the HttpOnly session cookie; /logout revokes it; /me answers who is logged in. */
+/**
+ * POST /login sets the HttpOnly session cookie; /logout revokes it; /me answers who is logged in.
+ * SameSite=Strict: no cross-site request carries it, not even a top-level navigation (the desktop
+ * is a single-page app whose own same-origin calls do). A future OAuth callback must carry its
+ * state in the `state` parameter, not rely on this cookie.
+ */
 export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }) {
   const app = new Hono();
 
@@ -14,7 +19,7 @@ export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }) 
     const { token, agent, expiresAt } = await auth.login(body);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
-      sameSite: 'Lax',
+      sameSite: 'Strict',
       path: '/',
       secure: opts.secureCookies,
       expires: expiresAt,

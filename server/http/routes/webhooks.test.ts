@@ -21,7 +21,16 @@ describe.each(backends)('webhook admin routes on $name', (backend) => {
     // No dispatcher on this node: the deliveries stay as enqueued while the routes look at them.
     server = await startServer({
       database,
-      env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'webhook-routes-test-secret-0123456789' },
+      env: {
+        port: 0,
+        host: '127.0.0.1',
+        publicUrl: null,
+        seedDemo: true,
+        seedDemoAssistant: false,
+        logLevel: 'silent',
+        secret: 'webhook-routes-test-secret-0123456789',
+        webhooksAllowPrivateTargets: false,
+      },
       banner: false,
       webhooks: false,
     });
@@ -87,8 +96,22 @@ describe.each(backends)('webhook admin routes on $name', (backend) => {
     expect((await api('PATCH', `/${randomUUID()}`, { active: true })).status).toBe(404);
   });
 
+  it('refuses loopback, private and link-local targets when saved (WEBHOOKS_ALLOW_PRIVATE_TARGETS off)', async () => {
+    const targets = ['http://127.0.0.1:9/hook', 'http://localhost:3000/hook', 'http://[::1]/hook', 'http://[::ffff:10.0.0.1]/hook', 'http://169.254.169.254/latest/meta-data', 'https://192.168.1.10/hook', 'http://100.64.0.1/hook', 'http://0.0.0.0/hook'];
+    for (const url of targets) {
+      const res = await api('POST', '', { websiteKey: 'demo-shop', url });
+      expect([res.status, res.json.error.code, res.json.error.details], url).toEqual([400, 'VALIDATION_FAILED', [{ path: 'url', message: expect.stringMatching(/loopback, private, link-local/) }]]);
+    }
+    expect((await api('GET', '')).json.webhooks).toEqual([]);
+    const { webhook } = (await api('POST', '', { websiteKey: 'demo-shop', url: 'https://hooks.example.com/parley' })).json;
+    const moved = await api('PATCH', `/${webhook.id}`, { url: 'http://10.0.0.5/internal' });
+    expect([moved.status, moved.json.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await api('GET', '')).json.webhooks[0].url).toBe('https://hooks.example.com/parley');
+    await api('DELETE', `/${webhook.id}`);
+  });
+
   it('lists deliveries and redelivers one', async () => {
-    const { webhook } = (await api('POST', '', { websiteKey: 'demo-shop', url: 'http://127.0.0.1:9/hook', events: ['abandoned'] })).json;
+    const { webhook } = (await api('POST', '', { websiteKey: 'demo-shop', url: 'https://hooks.example.com/hook', events: ['abandoned'] })).json;
     const website = (await websiteByKey(database.db, 'demo-shop'))!;
     const at = new Date().toISOString();
     const sessionId = randomUUID();

@@ -14,6 +14,7 @@ import {
   updateWebhook,
   webhookById,
 } from '../../webhooks/webhook-store.ts';
+import { refusedHostOf } from '../../webhooks/target-policy.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
 
 /**
@@ -38,7 +39,16 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return parsed.data;
 }
 
-export function webhookRoutes(db: Db) {
+/** Saving a webhook whose host is itself a refused address (the name's addresses are checked at delivery). */
+function assertAllowedTarget(url: string | undefined, allowPrivate: boolean): void {
+  const refused = url && !allowPrivate ? refusedHostOf(url) : null;
+  if (refused) {
+    const message = 'Webhooks may not target loopback, private, link-local or reserved addresses.';
+    throw new AppError('VALIDATION_FAILED', message, [{ path: 'url', message }]);
+  }
+}
+
+export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolean }) {
   const app = new Hono();
 
   async function resolveWebsite(ref: z.infer<typeof WebsiteRef>) {
@@ -63,6 +73,7 @@ export function webhookRoutes(db: Db) {
 
   app.post('/', async (c) => {
     const body = await jsonBody(c, CreateBody);
+    assertAllowedTarget(body.url, opts.allowPrivateWebhookTargets);
     const website = await resolveWebsite(body);
     const row = await insertWebhook(db, { websiteId: website.id, url: body.url, events: body.events, active: body.active });
     // The only time the secret leaves the server in full.
@@ -72,6 +83,7 @@ export function webhookRoutes(db: Db) {
   app.patch('/:id', async (c) => {
     const row = await existing(c);
     const patch = await jsonBody(c, PatchBody);
+    assertAllowedTarget(patch.url, opts.allowPrivateWebhookTargets);
     const updated = await updateWebhook(db, row.id, patch);
     if (!updated) throw new AppError('NOT_FOUND', 'No such webhook.');
     return c.json({ webhook: toWebhook(updated) });
