@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
+import type { Limits } from '../limits/limits.ts';
 import type { Services } from '../services/index.ts';
 import { createErrorHandler } from './errors.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
@@ -28,6 +29,8 @@ export interface AppDeps {
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
   ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
+  /** Abuse limits: every /api request per address, logins, uploads. */
+  limits: Limits;
 }
 
 /** The HTTP side: JSON API under /api/v1, health, and the static bundles. */
@@ -37,9 +40,14 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
-  app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
+  // Abuse limits: every API request counts against its client address (login and uploads have their own too).
+  app.use('/api/*', async (c, next) => {
+    await deps.limits.apiRequest(deps.limits.addressOfRequest(c));
+    await next();
+  });
+  app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies, limits: deps.limits }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
-  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments }));
+  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, auth: deps.services.auth, ...deps.attachments, limits: deps.limits }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));

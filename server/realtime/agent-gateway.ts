@@ -2,6 +2,7 @@ import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { AppError, agentInbound, type AgentClientEvents, type AgentServerEvents } from '../../protocol/index.ts';
+import type { Limits } from '../limits/limits.ts';
 import { SESSION_COOKIE } from '../services/auth-service.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
@@ -24,7 +25,7 @@ function isSameOrigin(origin: string, host: string | undefined, publicUrl: strin
   }
 }
 
-export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string }): void {
+export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string; limits: Pick<Limits, 'socketEvents'> }): void {
   nsp.use(async (socket, next) => {
     try {
       // Cross-site WebSocket hijacking guard: a browser may only connect from the desktop's own origin.
@@ -100,6 +101,7 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
       },
     },
     logger,
+    opts.limits.socketEvents,
   );
 
   nsp.on('connection', (socket) => {

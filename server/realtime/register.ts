@@ -1,6 +1,8 @@
 import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { AppError, fail, ok, type Ack, type InboundInput, type InboundOutput, type InboundTable } from '../../protocol/index.ts';
+import { rateLimited } from '../limits/limiter-store.ts';
+import type { SocketBudget } from '../limits/socket-budget.ts';
 import { handlerHooksFor } from '../observability/handler-hooks.ts';
 import { appErrorFromZod, toAppError } from '../services/errors.ts';
 
@@ -13,6 +15,9 @@ import { appErrorFromZod, toAppError } from '../services/errors.ts';
  * The handlers are bound once per namespace and each socket gets one shared listener
  * (`onAny`, which Socket.IO calls with the socket as `this`): no closures per socket,
  * so thousands of idle sockets stay small.
+ *
+ * Before anything else, every event (known or not) draws from the socket's event budget:
+ * past it, the ack is RATE_LIMITED with `retryAfterMs` and nothing is parsed or stored.
  */
 export type Handlers<T extends InboundTable, S> = {
   [K in keyof T]: (socket: S, input: InboundInput<T, K>) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
@@ -38,7 +43,7 @@ function safeAck(ack: AnyAck, result: Ack<unknown>, logger: Logger): void {
 }
 
 /** Returns `attach(socket)`, to call once per connected socket of the namespace. */
-export function createDispatcher<T extends InboundTable, S extends Socket>(table: T, handlers: Handlers<T, S>, logger: Logger): (socket: S) => void {
+export function createDispatcher<T extends InboundTable, S extends Socket>(table: T, handlers: Handlers<T, S>, logger: Logger, budget: SocketBudget): (socket: S) => void {
   async function handle(socket: S, event: keyof T & string, args: unknown[]): Promise<void> {
     const { payload, ack: rawAck } = splitArgs(args);
     // Ack latency and in-flight tracking (metrics, graceful shutdown), when the gateway set them up.
@@ -76,6 +81,11 @@ export function createDispatcher<T extends InboundTable, S extends Socket>(table
   }
 
   function onEvent(this: S, event: unknown, ...args: unknown[]): void {
+    const waitMs = budget.take(this, event);
+    if (waitMs > 0) {
+      safeAck(splitArgs(args).ack, fail(rateLimited(waitMs, 'Too many events on this connection; slow down.').toWire()), logger);
+      return;
+    }
     if (typeof event === 'string' && Object.hasOwn(table, event)) {
       void handle(this, event as keyof T & string, args);
       return;

@@ -3,7 +3,6 @@ import { io, type Socket } from 'socket.io-client';
 import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
 import type { TestBackend } from '../db/test-backends.ts';
-import type { Env } from '../env.ts';
 import { startServer, type RunningServer, type StartOptions } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 
@@ -16,7 +15,7 @@ export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
  * The demo seed without its assistant unless asked: most tests exercise direct queueing
  * (with the default messaging response); bot tests publish what they need.
  */
-export function startTestServer(database: Database, env: Partial<Env> = {}, options: Omit<StartOptions, 'database' | 'env'> = {}): Promise<RunningServer> {
+export function startTestServer(database: Database, env: StartOptions['env'] = {}, options: Omit<StartOptions, 'database' | 'env'> = {}): Promise<RunningServer> {
   return startServer({
     database,
     env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'integration-test-secret-0123456789', ...env },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../db/client.ts';
@@ -24,6 +25,8 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
   let scratch: ScratchDatabase | null = null;
 
   beforeAll(async () => {
+    // The cluster's own limit counters in the shared Redis: suites running side by side from the same address stay apart.
+    const keyPrefix = `parley:test:${randomBytes(6).toString('hex')}`;
     scratch = await createScratchDatabase(databaseUrl, 'parley_nodes');
     for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: scratch.url, max: poolSize }));
     await dbs[0]!.migrate();
@@ -31,7 +34,7 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, limits: { keyPrefix } },
           banner: false,
         }),
       );

@@ -10,6 +10,7 @@ import { contentDisposition } from '../../attachments/file-name.ts';
 import { bearerOf, createParticipants, type Participant, type ParticipantDeps } from '../../attachments/participants.ts';
 import { isOriginAllowed } from '../../core/origin.ts';
 import { websiteByKey } from '../../db/stores/websites-store.ts';
+import type { Limits } from '../../limits/limits.ts';
 import { SESSION_COOKIE } from '../../services/auth-service.ts';
 
 /**
@@ -20,6 +21,8 @@ import { SESSION_COOKIE } from '../../services/auth-service.ts';
  */
 export interface AttachmentRouteDeps extends ParticipantDeps {
   uploadDir: string;
+  /** Uploads per uploader and per address. */
+  limits: Pick<Limits, 'upload' | 'addressOfRequest'>;
 }
 
 /** Room for the multipart envelope around a maximal file; the file itself is checked exactly after parsing. */
@@ -52,9 +55,11 @@ export function attachmentRoutes(deps: AttachmentRouteDeps) {
 
   app.post(
     '/',
-    // Authenticate before reading the body: strangers never make us buffer megabytes.
+    // Authenticate and count the upload before reading the body: strangers and floods never make us buffer megabytes.
     async (c, next) => {
-      c.set('who', await participants.identify(credentials(c)));
+      const who = await participants.identify(credentials(c));
+      await deps.limits.upload(deps.limits.addressOfRequest(c), `${who.uploader.kind}:${who.uploader.id}`);
+      c.set('who', who);
       await next();
     },
     bodyLimit({ maxSize: MAX_ATTACHMENT_BYTES + ENVELOPE_BYTES, onError: () => { throw tooLarge(); } }),
