@@ -28,6 +28,8 @@ export interface Limits {
   login: LoginGuard;
   /** Each of these takes a point or throws RATE_LIMITED with `retryAfterMs`. */
   handshake(address: string): Promise<void>;
+  /** A websocket connection, before any namespace (see `limitTable`). */
+  connection(address: string): Promise<void>;
   newConversation(address: string): Promise<void>;
   upload(address: string, uploader: string): Promise<void>;
   apiRequest(address: string): Promise<void>;
@@ -38,6 +40,9 @@ export interface Limits {
 export function limitTable(s: LimitSettings) {
   return {
     handshakes: { points: s.handshakesPerAddressPerMinute, durationSec: 60 },
+    // Raw connections that never join a namespace (each held until Socket.IO's connect timeout).
+    // Twice the handshakes: a real client, one connection per handshake, meets the typed handshake refusal first.
+    connections: { points: 2 * s.handshakesPerAddressPerMinute, durationSec: 60 },
     'new-conversations': { points: s.newConversationsPerAddressPerMinute, durationSec: 60 },
     'uploads-uploader': { points: s.uploadsPerUploaderPerMinute, durationSec: 60 },
     'uploads-address': { points: s.uploadsPerAddressPerMinute, durationSec: 60 },
@@ -82,6 +87,7 @@ export async function createLimits(options: LimitsOptions): Promise<Limits> {
     visitorSockets,
     login: createLoginGuard(make, settings),
     handshake: (address) => consumeOrRefuse(limiters.handshakes, addressKey(address), 'Too many connections from this address; try again later.'),
+    connection: (address) => consumeOrRefuse(limiters.connections, addressKey(address)),
     newConversation: (address) => consumeOrRefuse(limiters['new-conversations'], addressKey(address), 'Too many new conversations from this address; try again later.'),
     async upload(address, uploader) {
       await consumeOrRefuse(limiters['uploads-uploader'], uploader, 'Too many uploads; try again later.');

@@ -57,7 +57,14 @@ export function createGateway(
     // Websocket only, on the server too: no HTTP long-polling means no sticky sessions behind a proxy.
     transports: ['websocket'],
     serveClient: false,
-    allowRequest: (_req, callback) => callback(null, accepting()),
+    allowRequest: (req, callback) => {
+      if (!accepting()) return callback(null, false);
+      const address = opts.limits.addressOfHandshake({ address: req.socket.remoteAddress ?? '', headers: req.headers });
+      opts.limits.connection(address).then(
+        () => callback(null, true),
+        () => callback(null, false),
+      );
+    },
     // Origins are checked per website in the /visitor handshake, not globally.
     cors: { origin: true, credentials: true },
     maxHttpBufferSize: 64 * 1024,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
+import { Manager } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Ack, VisitorSendResult, WireError } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
@@ -121,6 +122,26 @@ describe.each(backends)('socket abuse limits on $name', (backend) => {
       await connectAgent(server);
       expect(await handshakeRefusalError(visitorSocket(server))).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
       await expect(connectAgent(server)).rejects.toMatchObject({ data: { code: 'RATE_LIMITED' } });
+    });
+  });
+
+  describe('with a low handshake budget, raw connections', () => {
+    let server: RunningServer;
+    useTestServer(backend, (_, srv) => (server = srv), { limits: { handshakesPerAddressPerMinute: 2 } });
+
+    /** A websocket connection that never joins a namespace: true when the server let it open. */
+    const rawConnection = (): Promise<boolean> => {
+      const manager = new Manager(server.url, { transports: ['websocket'], reconnection: false, autoConnect: false });
+      return new Promise((resolve) => manager.open((err) => {
+        manager.engine?.close();
+        resolve(!err);
+      }));
+    };
+
+    it('are refused past twice the handshake budget, so a flood of them cannot pile up', async () => {
+      const opened: boolean[] = [];
+      for (let i = 0; i < 5; i++) opened.push(await rawConnection());
+      expect(opened).toEqual([true, true, true, true, false]);
     });
   });
 
