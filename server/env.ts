@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isProxyEntry } from './limits/client-address.ts';
 
 /**
  * The environment, parsed once. This module is the only reader of process.env.
@@ -12,6 +13,11 @@ const boolish = z
   .union([z.boolean(), z.string()])
   .transform((v) => (typeof v === 'boolean' ? v : !['0', 'false', 'no', 'off', ''].includes(v.trim().toLowerCase())))
   .meta({ constraint: 'a boolean: `0`, `false`, `no` or `off` is false, anything else true' });
+
+/** A positive whole number setting (a limit) with its default. */
+function count(defaultValue: number) {
+  return z.coerce.number().int().min(1).default(defaultValue);
+}
 
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('`production` turns on the strict checks: `SECRET` is required and the demo is not seeded unless `SEED_DEMO` says so.'),
@@ -32,6 +38,31 @@ export const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: `/metrics` is open; keep it off the public proxy.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000).describe('How long a graceful shutdown (SIGTERM) waits for in-flight work before closing anyway.'),
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: boolish.default(false).describe('Let outgoing webhooks target loopback, private (RFC 1918, fc00::/7), link-local and CGNAT addresses, by URL or after DNS. Off: refused when the webhook is saved and at every delivery (SSRF). `npm run dev` turns it on; the tests set it where they deliver to a local receiver.'),
+
+  // Abuse limits (docs/security.md#abuse-limits). Defaults are set so that a real visitor or agent never meets
+  // them, even many behind one address (carrier-grade NAT, an office); tests and the benchmark raise them.
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isProxyEntry), 'must be a comma-separated list of IP addresses or CIDRs')
+    .describe('Comma-separated IPs/CIDRs of our own reverse proxies: only their `X-Forwarded-For` is believed for the client address. Empty: the TCP peer is the client.'),
+  LIMIT_KEY_PREFIX: z.string().min(1).default('parley:limits').describe('Prefix of the limits\' Redis keys (deployments sharing one Redis need distinct ones).'),
+  LIMIT_SOCKET_EVENTS_BURST: count(150).describe('Per socket: events at once (a reconnecting widget resends its outbox; a desktop resyncs 12 chats).'),
+  LIMIT_SOCKET_EVENTS_PER_MINUTE: count(600).describe('Per socket: sustained events per minute (the burst refills at this rate).'),
+  LIMIT_SOCKET_TYPING_BURST: count(30).describe('Per socket: typing indicators at once, a budget of their own so typing never holds a message back.'),
+  LIMIT_SOCKET_TYPING_PER_MINUTE: count(240).describe('Per socket: sustained typing indicators per minute.'),
+  LIMIT_VISITOR_SOCKETS_PER_ADDRESS: count(100).describe('Per client address: visitor sockets connected at once (across nodes with Redis).'),
+  LIMIT_HANDSHAKES_PER_ADDRESS_PER_MINUTE: count(600).describe('Per client address: socket handshakes (both namespaces) per minute; raw websocket connections get twice this.'),
+  LIMIT_NEW_CONVERSATIONS_PER_ADDRESS_PER_MINUTE: count(60).describe('Per client address: new conversations (a visitor\'s first message) per minute.'),
+  LIMIT_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: count(5).describe('Login: consecutive failures for one account from one address before a lockout (reset by a success).'),
+  LIMIT_LOGIN_FAILURES_PER_ACCOUNT: count(20).describe('Login: consecutive failures for one account from anywhere before a lockout (reset by a success).'),
+  LIMIT_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: count(50).describe('Login: failures from one address, whatever the account, per hour before a lockout (not reset by a success).'),
+  LIMIT_LOGIN_LOCKOUT_SEC: count(30).describe('Login: the first lockout, in seconds; each further failure doubles it, up to `LIMIT_LOGIN_LOCKOUT_MAX_SEC`.'),
+  LIMIT_LOGIN_LOCKOUT_MAX_SEC: count(900).describe('Login: the longest lockout, in seconds.'),
+  LIMIT_UPLOADS_PER_UPLOADER_PER_MINUTE: count(30).describe('Attachments: uploads per visitor or agent per minute.'),
+  LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE: count(120).describe('Attachments: uploads per client address per minute.'),
+  LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE: count(1200).describe('Every `/api` request, per client address per minute.'),
 });
 
 export interface Env {
@@ -64,6 +95,29 @@ export interface Env {
   shutdownTimeoutMs: number;
   /** Webhooks may target loopback/private/link-local addresses (SSRF guard off); false unless asked for. */
   webhooksAllowPrivateTargets: boolean;
+  /** TRUSTED_PROXIES entries (IPs and CIDRs). */
+  trustedProxies: string[];
+  limits: LimitSettings;
+}
+
+/** The abuse limits (LIMIT_* settings); see EnvSchema for what each one counts. */
+export interface LimitSettings {
+  keyPrefix: string;
+  socketEventsBurst: number;
+  socketEventsPerMinute: number;
+  socketTypingBurst: number;
+  socketTypingPerMinute: number;
+  visitorSocketsPerAddress: number;
+  handshakesPerAddressPerMinute: number;
+  newConversationsPerAddressPerMinute: number;
+  loginFailuresPerAccountAndAddress: number;
+  loginFailuresPerAccount: number;
+  loginFailuresPerAddressPerHour: number;
+  loginLockoutSec: number;
+  loginLockoutMaxSec: number;
+  uploadsPerUploaderPerMinute: number;
+  uploadsPerAddressPerMinute: number;
+  apiRequestsPerAddressPerMinute: number;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -103,6 +157,25 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN ?? null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhooksAllowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    trustedProxies: e.TRUSTED_PROXIES,
+    limits: {
+      keyPrefix: e.LIMIT_KEY_PREFIX,
+      socketEventsBurst: e.LIMIT_SOCKET_EVENTS_BURST,
+      socketEventsPerMinute: e.LIMIT_SOCKET_EVENTS_PER_MINUTE,
+      socketTypingBurst: e.LIMIT_SOCKET_TYPING_BURST,
+      socketTypingPerMinute: e.LIMIT_SOCKET_TYPING_PER_MINUTE,
+      visitorSocketsPerAddress: e.LIMIT_VISITOR_SOCKETS_PER_ADDRESS,
+      handshakesPerAddressPerMinute: e.LIMIT_HANDSHAKES_PER_ADDRESS_PER_MINUTE,
+      newConversationsPerAddressPerMinute: e.LIMIT_NEW_CONVERSATIONS_PER_ADDRESS_PER_MINUTE,
+      loginFailuresPerAccountAndAddress: e.LIMIT_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      loginFailuresPerAccount: e.LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerAddressPerHour: e.LIMIT_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+      loginLockoutSec: e.LIMIT_LOGIN_LOCKOUT_SEC,
+      loginLockoutMaxSec: Math.max(e.LIMIT_LOGIN_LOCKOUT_MAX_SEC, e.LIMIT_LOGIN_LOCKOUT_SEC),
+      uploadsPerUploaderPerMinute: e.LIMIT_UPLOADS_PER_UPLOADER_PER_MINUTE,
+      uploadsPerAddressPerMinute: e.LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE,
+      apiRequestsPerAddressPerMinute: e.LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE,
+    },
   };
 }
 

@@ -8,8 +8,9 @@ import type { Hono } from 'hono';
 import { pino } from 'pino';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
-import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env } from './env.ts';
+import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
 import { createApp } from './http/app.ts';
+import { createLimits, type Limits } from './limits/limits.ts';
 import type { StaticPaths } from './http/static.ts';
 import { closeGracefully } from './observability/graceful-close.ts';
 import { createInFlight } from './observability/handler-hooks.ts';
@@ -28,8 +29,8 @@ import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/disp
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface StartOptions {
-  /** Overrides of the parsed environment (e.g. `{ port: 0, seedDemo: true, logLevel: 'silent' }`). */
-  env?: Partial<Env>;
+  /** Overrides of the parsed environment (e.g. `{ port: 0, seedDemo: true, logLevel: 'silent' }`); `limits` merges into the parsed ones. */
+  env?: Partial<Omit<Env, 'limits'>> & { limits?: Partial<LimitSettings> };
   /** An open, migrated database to use instead of the env's; left open by `close()`. */
   database?: Database;
   clock?: Clock;
@@ -55,7 +56,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const env: Env = { ...loadEnv(), ...options.env };
+  const parsed = loadEnv();
+  const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits } };
   const logger = pino({ level: env.logLevel, base: { app: 'parley' } });
   const clock = options.clock ?? systemClock;
   // A borrowed test database gets a throw-away secret unless one is given; otherwise DATA_DIR/secret.
@@ -64,6 +66,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const demoPassword = env.seedDemo ? demoSeedPassword(env) : null;
 
   const ownsDatabase = !options.database;
+  let limits: Limits | null = null;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
   try {
     if (ownsDatabase) await database.migrate();
@@ -89,6 +92,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };
+    limits = await createLimits({ settings: env.limits, trustedProxies: env.trustedProxies, redisUrl: env.redisUrl, logger });
     const app = createApp({
       db: database.db,
       services,
@@ -99,6 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       allowPrivateWebhookTargets: env.webhooksAllowPrivateTargets,
       attachments,
       ops,
+      limits,
     });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
@@ -115,6 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       metrics,
       inFlight,
       accepting: () => !readiness.draining,
+      limits,
     });
     const { io, publisher: socketPublisher, closeAdapter } = gateway;
     readiness.setRedisProbe(gateway.redisProbe);
@@ -149,13 +155,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await sweeper.stop();
           await webhookDispatcher?.stop();
         },
-        closeAdapter,
+        closeAdapter: async () => {
+          await closeAdapter();
+          await limits?.close();
+        },
         closeDatabase: async () => {
           if (ownsDatabase) await database.close();
         },
       }));
     return { url, port, database, services, metrics, app, close };
   } catch (err) {
+    await limits?.close().catch(() => {});
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;
   }

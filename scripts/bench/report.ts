@@ -231,6 +231,8 @@ ${cpuSection(results, machine.cores)}
 - **Servers**: Parley nodes are the real \`server/main.ts\` (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`) on a fresh
   Postgres database created for the run and dropped after it. The two-node row runs two processes on one database with
   the Socket.IO Redis adapter; visitors connect to node A and agents to node B, so every message crosses Redis.
+  The abuse limits (\`LIMIT_*\`) are raised for the run: every load socket comes from one loopback address and far
+  outpaces a person. The per-socket check still runs on every event.
 - **Baseline**: a bare Socket.IO server (the same socket.io version, websocket only) that relays an acked
   \`message:send\` to the agents of the visitor's room, broadcasting the same message shape to both sides, with no
   database and no validation. Same workers, same load shapes.

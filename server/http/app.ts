@@ -3,6 +3,7 @@ import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
+import type { Limits } from '../limits/limits.ts';
 import type { Services } from '../services/index.ts';
 import { authorizeRequests } from './authorize.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
   ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
+  /** Abuse limits: every /api request per address, logins, uploads. */
+  limits: Limits;
 }
 
 /** The HTTP side: JSON API under /api/v1, health, and the static bundles. */
@@ -45,6 +48,11 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(createErrorHandler(deps.logger));
 
   app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
+  // Abuse limits: every API request counts against its client address (login and uploads have their own too).
+  app.use('/api/*', async (c, next) => {
+    await deps.limits.apiRequest(deps.limits.addressOfRequest(c));
+    await next();
+  });
   // Request bodies: 64 KB unless the route sets its own (uploads after authentication, assistant drafts).
   app.use('*', except(['/api/v1/attachments', '/api/v1/assistants/:id/draft'], maxBody(DEFAULT_BODY_LIMIT_BYTES)));
   // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
@@ -54,9 +62,9 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
-  app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies }));
+  app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies, limits: deps.limits }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
-  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments }));
+  app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments, limits: deps.limits }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));

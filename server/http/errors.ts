@@ -18,7 +18,9 @@ export function createErrorHandler(logger: Logger) {
       appError = new AppError(err.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', err.message || undefined);
     } else appError = toAppError(err);
     if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') logger.error({ err, path: c.req.path }, 'request failed');
-    return c.json({ error: appError.toWire() }, ERROR_CODES[appError.code].status as ContentfulStatusCode);
+    // RATE_LIMITED: the standard header (whole seconds, rounded up) besides the body's retryAfterMs.
+    const headers = appError.retryAfterMs === undefined ? undefined : { 'Retry-After': String(Math.max(1, Math.ceil(appError.retryAfterMs / 1000))) };
+    return c.json({ error: appError.toWire() }, ERROR_CODES[appError.code].status as ContentfulStatusCode, headers);
   };
 }
 

@@ -6,6 +6,7 @@ import { AGENT_EVENT_POLICY } from '../auth/policy.ts';
 import { isOwnOrigin } from '../core/own-origin.ts';
 import { hashSessionToken, SESSION_COOKIE } from '../services/auth-service.ts';
 import type { StaffCaller } from '../services/access-service.ts';
+import type { Limits } from '../limits/limits.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
 import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
@@ -23,7 +24,7 @@ const watch = (socket: AgentSocket, conversationId: string) => join(socket, conv
  * still valid), so a demotion or a revoked session counts at once even before the disconnect
  * that follows it reaches this node. Rooms follow the caller's scope (server/realtime/rooms.ts).
  */
-export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string | null }): void {
+export function attachAgentGateway(nsp: AgentNamespace, services: Services, logger: Logger, opts: { publicUrl: string | null; limits: Pick<Limits, 'socketEvents'> }): void {
   nsp.use(async (socket, next) => {
     try {
       // Cross-site WebSocket hijacking guard: a browser may only connect from the desktop's own origin.
@@ -107,6 +108,7 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
       },
     },
     logger,
+    opts.limits.socketEvents,
     authorize,
   );
 

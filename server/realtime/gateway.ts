@@ -5,12 +5,14 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../protocol/index.ts';
 import * as jsonParser from '../../protocol/socket-io-json-parser.ts';
+import type { Limits } from '../limits/limits.ts';
 import { setHandlerHooks, type InFlight } from '../observability/handler-hooks.ts';
 import { withTimeout } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { forAgents } from '../core/message-audience.ts';
 import type { Publisher } from '../services/publisher.ts';
 import type { Services } from '../services/index.ts';
+import { limitHandshakes } from './address-limits.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
 import { ADMINS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, loginSessionRoom, visitorRoom, websiteRoom, websiteSupervisorsRoom } from './rooms.ts';
 import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.ts';
@@ -32,6 +34,8 @@ export interface GatewayOptions {
   inFlight?: InFlight;
   /** false while shutting down: new websocket handshakes are refused (clients try another node). */
   accepting?: () => boolean;
+  /** Handshakes per address, visitor sockets per address, every socket's event budget. */
+  limits: Limits;
 }
 
 export interface Gateway {
@@ -58,7 +62,14 @@ export function createGateway(
     // Websocket only, on the server too: no HTTP long-polling means no sticky sessions behind a proxy.
     transports: ['websocket'],
     serveClient: false,
-    allowRequest: (_req, callback) => callback(null, accepting()),
+    allowRequest: (req, callback) => {
+      if (!accepting()) return callback(null, false);
+      const address = opts.limits.addressOfHandshake({ address: req.socket.remoteAddress ?? '', headers: req.headers });
+      opts.limits.connection(address).then(
+        () => callback(null, true),
+        () => callback(null, false),
+      );
+    },
     // Origins are checked per website in the /visitor handshake, not globally.
     cors: { origin: true, credentials: true },
     maxHttpBufferSize: 64 * 1024,
@@ -104,7 +115,10 @@ export function createGateway(
     : null;
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
-  attachVisitorGateway(visitors, services, logger.child({ nsp: VISITOR_NAMESPACE }));
+  // Before any other check of the handshake: a flood from one address stops here, not at the database.
+  visitors.use(limitHandshakes(opts.limits));
+  agents.use(limitHandshakes(opts.limits));
+  attachVisitorGateway(visitors, services, logger.child({ nsp: VISITOR_NAMESPACE }), opts.limits);
   attachAgentGateway(agents, services, logger.child({ nsp: AGENT_NAMESPACE }), opts);
   const { metrics, inFlight } = opts;
   metrics?.setSocketCounts(() => ({ visitors: visitors.sockets.size, agents: agents.sockets.size }));

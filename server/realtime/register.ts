@@ -1,6 +1,8 @@
 import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { AppError, fail, ok, type Ack, type InboundInput, type InboundOutput, type InboundTable } from '../../protocol/index.ts';
+import { rateLimited } from '../limits/limiter-store.ts';
+import type { SocketBudget } from '../limits/socket-budget.ts';
 import { handlerHooksFor } from '../observability/handler-hooks.ts';
 import { appErrorFromZod, toAppError } from '../services/errors.ts';
 
@@ -13,6 +15,9 @@ import { appErrorFromZod, toAppError } from '../services/errors.ts';
  * The handlers are bound once per namespace and each socket gets one shared listener
  * (`onAny`, which Socket.IO calls with the socket as `this`): no closures per socket,
  * so thousands of idle sockets stay small.
+ *
+ * Before anything else, every event (known or not) draws from the socket's event budget:
+ * past it, the ack is RATE_LIMITED with `retryAfterMs` and nothing is parsed or stored.
  */
 export type Handlers<T extends InboundTable, S, C = undefined> = {
   [K in keyof T]: (socket: S, input: InboundInput<T, K>, caller: C) => Promise<InboundOutput<T, K>> | InboundOutput<T, K>;
@@ -48,6 +53,7 @@ export function createDispatcher<T extends InboundTable, S extends Socket, C = u
   table: T,
   handlers: Handlers<T, S, C>,
   logger: Logger,
+  budget: SocketBudget,
   authorize?: Authorize<T, S, C>,
 ): (socket: S) => void {
   async function handle(socket: S, event: keyof T & string, args: unknown[]): Promise<void> {
@@ -88,6 +94,11 @@ export function createDispatcher<T extends InboundTable, S extends Socket, C = u
   }
 
   function onEvent(this: S, event: unknown, ...args: unknown[]): void {
+    const waitMs = budget.take(this, event);
+    if (waitMs > 0) {
+      safeAck(splitArgs(args).ack, fail(rateLimited(waitMs, 'Too many events on this connection; slow down.').toWire()), logger);
+      return;
+    }
     if (typeof event === 'string' && Object.hasOwn(table, event)) {
       void handle(this, event as keyof T & string, args);
       return;

@@ -1,9 +1,11 @@
 import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
 import { VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
+import type { Limits } from '../limits/limits.ts';
 import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import type { VisitorContext } from '../services/visitor-service.ts';
+import { capSocketsPerAddress } from './address-limits.ts';
 import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
 import { conversationRoom, join, visitorRoom } from './rooms.ts';
 
@@ -25,7 +27,7 @@ function leaveRooms(socket: VisitorSocket): void {
  * /visitor: the handshake checks website, Origin and token (refusals carry a
  * code in `connect_error.data`); a socket only ever joins its own conversation's room.
  */
-export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, logger: Logger): void {
+export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, logger: Logger, limits: Limits): void {
   nsp.use(async (socket, next) => {
     try {
       const handshake = VisitorHandshake.safeParse(socket.handshake.auth ?? {});
@@ -37,11 +39,15 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
       next(handshakeError(err));
     }
   });
+  // Last: only a socket that passed every other check takes one of its address's slots.
+  nsp.use(capSocketsPerAddress(limits));
 
   const attach = createDispatcher<typeof visitorInbound, VisitorSocket>(
     visitorInbound,
     {
       'message:send': async (socket, input) => {
+        // This send starts a conversation: counted per address (`handshake.address` is the client's, see address-limits.ts).
+        if (!socket.data.ctx.conversationId) await limits.newConversation(socket.handshake.address);
         const result = await services.visitor.send(socket.data.ctx, input, socket.id);
         joinConversation(socket); // the first send created the conversation this socket now belongs to
         return result;
@@ -73,6 +79,7 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
       },
     },
     logger,
+    limits.socketEvents,
   );
 
   nsp.on('connection', (socket) => {

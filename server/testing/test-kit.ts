@@ -1,9 +1,8 @@
 import { afterEach, beforeEach } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../../protocol/index.ts';
+import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents, WireError } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
 import type { TestBackend } from '../db/test-backends.ts';
-import type { Env } from '../env.ts';
 import { startServer, type RunningServer, type StartOptions } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 
@@ -16,7 +15,7 @@ export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
  * The demo seed without its assistant unless asked: most tests exercise direct queueing
  * (with the default messaging response); bot tests publish what they need.
  */
-export function startTestServer(database: Database, env: Partial<Env> = {}, options: Omit<StartOptions, 'database' | 'env'> = {}): Promise<RunningServer> {
+export function startTestServer(database: Database, env: StartOptions['env'] = {}, options: Omit<StartOptions, 'database' | 'env'> = {}): Promise<RunningServer> {
   return startServer({
     database,
     env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'integration-test-secret-0123456789', ...env },
@@ -49,6 +48,8 @@ export interface VisitorOptions {
   /** Browser Origin header; defaults to the server's own origin (allowed for the demo site). */
   origin?: string | null;
   locale?: 'en' | 'fr';
+  /** An X-Forwarded-For header, as a proxy in front of the server would add. */
+  forwardedFor?: string;
 }
 
 export function visitorSocket(server: RunningServer, opts: VisitorOptions = {}): VisitorSocket {
@@ -58,11 +59,27 @@ export function visitorSocket(server: RunningServer, opts: VisitorOptions = {}):
     reconnection: false,
     forceNew: true,
     auth: { websiteKey: opts.websiteKey ?? DEMO.websiteKey, ...(opts.token ? { token: opts.token } : {}), ...(opts.locale ? { locale: opts.locale } : {}) },
-    extraHeaders: origin ? { origin } : {},
+    extraHeaders: { ...(origin ? { origin } : {}), ...(opts.forwardedFor ? { 'x-forwarded-for': opts.forwardedFor } : {}) },
   });
 }
 
 export const connectVisitor = (server: RunningServer, opts: VisitorOptions = {}) => open(visitorSocket(server, opts));
+
+/**
+ * Connects as soon as the address has a free visitor slot again: a server frees the slot of a
+ * socket that left when it sees the disconnect, a moment after the client closed it.
+ */
+export async function connectVisitorOnceFree(server: RunningServer, opts: VisitorOptions = {}): Promise<VisitorSocket> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await connectVisitor(server, opts);
+    } catch (err) {
+      if ((err as { data?: WireError }).data?.code !== 'RATE_LIMITED' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
 
 /** The refusal a handshake gets: `connect_error` with `data.code`. */
 export async function handshakeRefusal(socket: Socket): Promise<string | undefined> {
@@ -70,6 +87,15 @@ export async function handshakeRefusal(socket: Socket): Promise<string | undefin
   return new Promise((resolve, reject) => {
     socket.once('connect', () => reject(new Error('handshake unexpectedly accepted')));
     socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code));
+  });
+}
+
+/** The whole refusal a handshake gets (`connect_error.data`: code, message, retryAfterMs…). */
+export async function handshakeRefusalError(socket: Socket): Promise<WireError | undefined> {
+  sockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('handshake unexpectedly accepted')));
+    socket.once('connect_error', (err: Error & { data?: WireError }) => resolve(err.data));
   });
 }
 
@@ -148,12 +174,12 @@ export async function api<T = any>(server: RunningServer, cookie: string, method
  * For a `describe.each(backends)` block: a fresh database and server before each
  * test, sockets, server and database closed after it. `bind` receives them.
  */
-export function useTestServer(backend: TestBackend, bind: (database: Database, server: RunningServer) => void): void {
+export function useTestServer(backend: TestBackend, bind: (database: Database, server: RunningServer) => void, env: StartOptions['env'] = {}): void {
   let database: Database | undefined;
   let server: RunningServer | undefined;
   beforeEach(async () => {
     database = await backend.open();
-    server = await startTestServer(database);
+    server = await startTestServer(database, env);
     bind(database, server);
   });
   afterEach(async () => {

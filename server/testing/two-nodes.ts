@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../db/client.ts';
 import { websites } from '../db/schema.ts';
-import { startServer, type RunningServer } from '../main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { createScratchDatabase, dropScratchDatabase, type ScratchDatabase } from './scratch.ts';
 import { closeSockets } from './test-kit.ts';
@@ -17,13 +18,16 @@ export interface TwoNodes {
 /**
  * Two server instances in this process on one fresh Postgres database, fanning out through
  * Redis; the demo website accepts both nodes' origins. Registers its own beforeAll/afterAll.
+ * `limits` overrides abuse limits on both nodes.
  */
-export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: number): TwoNodes {
+export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: number, limits: NonNullable<StartOptions['env']>['limits'] = {}): TwoNodes {
   const dbs: Database[] = [];
   const nodes: RunningServer[] = [];
   let scratch: ScratchDatabase | null = null;
 
   beforeAll(async () => {
+    // The cluster's own limit counters in the shared Redis: suites running side by side from the same address stay apart.
+    const keyPrefix = `parley:test:${randomBytes(6).toString('hex')}`;
     scratch = await createScratchDatabase(databaseUrl, 'parley_nodes');
     for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: scratch.url, max: poolSize }));
     await dbs[0]!.migrate();
@@ -31,7 +35,7 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100 },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, limits: { keyPrefix, ...limits } },
           banner: false,
         }),
       );

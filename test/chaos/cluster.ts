@@ -141,6 +141,12 @@ export async function startCluster(options: { nodes: number; baseDatabaseUrl: st
     SECRET: 'chaos-secret-shared-by-every-node',
     SWEEP_INTERVAL_MS: '200',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Every simulated visitor reaches the nodes from loopback through one balancer: to the limits,
+    // one address holding 50–200 visitors that all start within two seconds and all reconnect
+    // at once, several times. Real visitors are spread over many addresses; raised out of the way.
+    LIMIT_VISITOR_SOCKETS_PER_ADDRESS: '100000',
+    LIMIT_HANDSHAKES_PER_ADDRESS_PER_MINUTE: '100000',
+    LIMIT_NEW_CONVERSATIONS_PER_ADDRESS_PER_MINUTE: '100000',
   };
   const ports: number[] = [];
   for (let i = 0; i < options.nodes; i++) ports.push(await freePort());

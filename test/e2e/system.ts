@@ -4,6 +4,7 @@
  * Postgres database when DATABASE_URL is set, else an empty PGlite data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
     SECRET: 'e2e-secret-shared-by-every-node',
     // The routing and desk scenarios start in a queue; the assistant's own test turns it on.
     SEED_DEMO_ASSISTANT: 'false',
+    // The abuse limits keep their defaults (a scenario is what real people do), but this system's
+    // counters are its own: runs side by side on one machine share the Redis and the address.
+    LIMIT_KEY_PREFIX: `parley:e2e:${randomBytes(6).toString('hex')}`,
     ...options.env,
   };
   if (db) env.DATABASE_URL = db.url;

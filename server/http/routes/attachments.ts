@@ -10,6 +10,7 @@ import { contentDisposition } from '../../attachments/file-name.ts';
 import { bearerOf, createParticipants, type Participant, type ParticipantDeps } from '../../attachments/participants.ts';
 import { isOriginAllowed } from '../../core/origin.ts';
 import { websiteByKey } from '../../db/stores/websites-store.ts';
+import type { Limits } from '../../limits/limits.ts';
 import { SESSION_COOKIE } from '../../services/auth-service.ts';
 import { assertBodyType, assertOwnOrigin } from '../csrf.ts';
 
@@ -23,6 +24,8 @@ export interface AttachmentRouteDeps extends ParticipantDeps {
   uploadDir: string;
   /** PUBLIC_URL as configured: an agent's (cookie) upload must come from the own origin. */
   publicUrl: string | null;
+  /** Uploads per uploader and per address. */
+  limits: Pick<Limits, 'upload' | 'addressOfRequest'>;
 }
 
 /** Room for the multipart envelope around a maximal file; the file itself is checked exactly after parsing. */
@@ -55,12 +58,13 @@ export function attachmentRoutes(deps: AttachmentRouteDeps) {
 
   app.post(
     '/',
-    // Authenticate before reading the body: strangers never make us buffer megabytes.
+    // Authenticate and count the upload before reading the body: strangers and floods never make us buffer megabytes.
     async (c, next) => {
       assertBodyType(c, 'multipart/form-data');
       const who = await participants.identify(credentials(c));
       // The cookie is ambient (CSRF): agents upload from the desktop's own origin. Visitors send a bearer token.
       if (who.kind === 'agent') assertOwnOrigin(c, deps.publicUrl);
+      await deps.limits.upload(deps.limits.addressOfRequest(c), `${who.uploader.kind}:${who.uploader.id}`);
       c.set('who', who);
       await next();
     },

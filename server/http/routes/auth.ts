@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { LoginBody, type LoginResponse } from '../../../protocol/index.ts';
+import { AppError, LoginBody, type LoginResponse } from '../../../protocol/index.ts';
 import { SESSION_COOKIE, type AuthService } from '../../services/auth-service.ts';
 import { toAgentProfile } from '../../db/stores/agents-store.ts';
+import type { Limits } from '../../limits/limits.ts';
 import { jsonBody } from '../errors.ts';
 
 /**
@@ -10,13 +11,23 @@ import { jsonBody } from '../errors.ts';
  * SameSite=Strict: no cross-site request carries it, not even a top-level navigation (the desktop
  * is a single-page app whose own same-origin calls do). A future OAuth callback must carry its
  * state in the `state` parameter, not rely on this cookie.
+ *
+ * Logins are throttled per account and per address (see limits/login-guard.ts): a locked-out
+ * attempt is refused with 429 before its password is checked.
  */
-export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }) {
+export function authRoutes(auth: AuthService, opts: { secureCookies: boolean; limits: Pick<Limits, 'login' | 'addressOfRequest'> }) {
+  const guard = opts.limits.login;
   const app = new Hono();
 
   app.post('/login', async (c) => {
     const body = await jsonBody(c, LoginBody);
-    const { token, agent, expiresAt } = await auth.login(body);
+    const address = opts.limits.addressOfRequest(c);
+    await guard.check(body.email, address);
+    const { token, agent, expiresAt } = await auth.login(body).catch(async (err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') await guard.failed(body.email, address);
+      throw err;
+    });
+    await guard.succeeded(body.email, address);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'Strict',
