@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { anchors, exists, markdownPages, read, relativeLinks, type Link } from './docs-tree.ts';
 
-/**
- * Pages other branches are writing: links to them are tolerated while they do not exist yet.
- * docs/security.md is the lead's (the security work); remove it from here once it is merged.
- */
-const PENDING_PAGES = new Set(['docs/security.md']);
-
 const pages = markdownPages();
 const links = pages.flatMap((page) => relativeLinks(page, read(page)));
 const where = (l: Link) => `${l.from} → ${l.target}`;
 
 describe('the docs as a reader clicks through them', () => {
   it('have no relative link to a missing file', () => {
-    const broken = links.filter((l) => !exists(l.path) && !PENDING_PAGES.has(l.path)).map(where);
+    const broken = links.filter((l) => !exists(l.path)).map(where);
     expect(broken).toEqual([]);
   });
 
@@ -51,9 +45,5 @@ describe('the docs as a reader clicks through them', () => {
         return !/^# \S/m.test(text) || text.split(/\s+/).length < 150;
       });
     expect(thin).toEqual([]);
-  });
-
-  it('still wait for each pending page: once it exists, its allowance must go', () => {
-    expect([...PENDING_PAGES].filter(exists), 'remove these from PENDING_PAGES in scripts/docs/links.test.ts').toEqual([]);
   });
 });
