@@ -48,6 +48,19 @@ function safeAck(ack: AnyAck, result: Ack<unknown>, logger: Logger): void {
   }
 }
 
+/**
+ * A socket's events reach their handlers in the order they arrived: a client pipelines sends without
+ * waiting for acks, and the write path stores them in call order. An authorization check awaits the
+ * database, so checks of one socket take turns: the next starts once the previous has settled, by
+ * when the previous handler has started.
+ */
+const turns = new WeakMap<Socket, Promise<unknown>>();
+function inTurn<R>(socket: Socket, check: () => Promise<R>): Promise<R> {
+  const result = (turns.get(socket) ?? Promise.resolve()).then(check);
+  turns.set(socket, result.catch(() => undefined));
+  return result;
+}
+
 /** Returns `attach(socket)`, to call once per connected socket of the namespace. */
 export function createDispatcher<T extends InboundTable, S extends Socket, C = undefined>(
   table: T,
@@ -81,7 +94,7 @@ export function createDispatcher<T extends InboundTable, S extends Socket, C = u
       return;
     }
     try {
-      const caller = authorize ? await authorize(socket, event, parsed.data as Record<string, unknown>) : (undefined as C);
+      const caller = authorize ? await inTurn(socket, () => authorize(socket, event, parsed.data as Record<string, unknown>)) : (undefined as C);
       const data = await handlers[event](socket, parsed.data as InboundInput<T, typeof event>, caller);
       safeAck(ack, ok(data), logger);
     } catch (err) {
