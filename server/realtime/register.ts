@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { AppError, fail, ok, type Ack, type InboundInput, type InboundOutput, type InboundTable } from '../../protocol/index.ts';
 import { handlerHooksFor } from '../observability/handler-hooks.ts';
-import { appErrorFromZod, toAppError } from '../services/errors.ts';
+import { appErrorFromZod, toAppError, worthLogging } from '../services/errors.ts';
 
 /**
  * Binds a namespace's inbound table to handlers. Every event is parsed with its
@@ -68,7 +68,7 @@ export function createDispatcher<T extends InboundTable, S extends Socket>(table
       safeAck(ack, ok(data), logger);
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
+      if (worthLogging(appError)) {
         logger.error({ err, event, nsp: socket.nsp.name }, 'socket handler failed');
       }
       safeAck(ack, fail(appError.toWire()), logger);
