@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Attachment } from './attachments.ts';
 import { BotOutput } from './bots.ts';
 import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
+import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { SafeText } from './storable-text.ts';
 
 export const AuthorKind = z.enum(['visitor', 'agent', 'bot', 'system']);
 export type AuthorKind = z.infer<typeof AuthorKind>;
@@ -62,7 +64,7 @@ export type SendText = z.infer<typeof SendText>;
 /** Text, or an uploaded image (`attachmentId` from `POST /api/v1/attachments`) with an optional caption. */
 export const SendMessage = z.union([
   // The image branch first: a captioned image would also satisfy SendText (zod strips unknown keys).
-  z.object({ clientId: ClientId, attachmentId: Uuid, text: z.string().trim().max(4000).default('') }),
+  z.object({ clientId: ClientId, attachmentId: Uuid, text: SafeText.trim().max(MAX_MESSAGE_LENGTH).default('') }),
   SendText,
 ]);
 export type SendMessage = z.infer<typeof SendMessage>;
