@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { pino } from 'pino';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
@@ -47,6 +48,8 @@ export interface RunningServer {
   services: Services;
   /** This node's Prometheus registry (also served at /metrics). */
   metrics: Metrics;
+  /** The HTTP app (its `routes` tell tests, e.g. the fuzz suite, every route there is). */
+  app: Hono;
   /** Graceful: stop accepting, finish in-flight work, disconnect clients, drain writes, close. */
   close(): Promise<void>;
 }
@@ -131,7 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           if (ownsDatabase) await database.close();
         },
       }));
-    return { url, port, database, services, metrics, close };
+    return { url, port, database, services, metrics, app, close };
   } catch (err) {
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;
