@@ -9,12 +9,15 @@ import { failureKind } from '../db/sql-errors.ts';
  * refused becomes VALIDATION_FAILED (sending it again cannot work); anything else is INTERNAL,
  * which is not retryable either.
  */
+/** The message of data the database refused: no detail of Postgres' goes out. */
+export const DATABASE_REFUSAL_MESSAGE = 'The data could not be stored.';
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const kind = failureKind(err);
   if (kind === 'retryable') return new AppError('UNAVAILABLE');
   if (kind === 'internal') return new AppError('INTERNAL');
-  const refused = new AppError('VALIDATION_FAILED', 'The data could not be stored.');
+  const refused = new AppError('VALIDATION_FAILED', DATABASE_REFUSAL_MESSAGE);
   // Kept for the log: input that passed the schemas but not Postgres is a gap in validation to close.
   refused.cause = err;
   return refused;
