@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentRole } from './agent.ts';
 import { IsoDate, Locale, Uuid } from './common.ts';
+import { SafeText } from './storable-text.ts';
 import { MediaChannel } from './routing.ts';
 import { WebsiteKey } from './rest.ts';
 
@@ -27,7 +28,7 @@ export const Website = z.object({
 });
 export type Website = z.infer<typeof Website>;
 export const WebsiteInput = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: SafeText.trim().min(1).max(100),
   allowedOrigins: z.array(OriginPattern).max(50),
   defaultLocale: Locale.default('en'),
   primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f46e5'),
@@ -52,8 +53,9 @@ export const AgentAccount = z.object({
 export type AgentAccount = z.infer<typeof AgentAccount>;
 export const AgentCreate = z.object({
   email: z.email().max(254),
-  name: z.string().trim().min(1).max(100),
-  password: z.string().min(10).max(200),
+  name: SafeText.trim().min(1).max(100),
+  /** Storable like any text: a lone surrogate would be hashed as U+FFFD, matching other passwords. */
+  password: SafeText.min(10).max(200),
   role: AgentRole.default('agent'),
   maxConcurrent: z.number().int().min(1).max(12).default(3),
   channels: z.array(MediaChannel).min(1).default(['chat']),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ClientId, IsoDate, Locale, Uuid } from './common.ts';
 import { boundedJson } from './bounded-json.ts';
 import { MAX_ASSISTANT_DRAFT_BYTES, MAX_ASSISTANT_DRAFT_DEPTH, MAX_MESSAGE_LENGTH } from './limits.ts';
+import { isStorableText, SafeText, StorableJson, UNSTORABLE_TEXT_MESSAGE } from './storable-text.ts';
 
 /**
  * Assistants (issue 5): bot workflows as data. A definition is a graph of steps
@@ -12,7 +13,7 @@ import { MAX_ASSISTANT_DRAFT_BYTES, MAX_ASSISTANT_DRAFT_DEPTH, MAX_MESSAGE_LENGT
 
 /** Visitor-facing text per language; at least one. The validator requires every declared language. */
 export const LocalizedText = z
-  .partialRecord(Locale, z.string().trim().min(1).max(MAX_MESSAGE_LENGTH))
+  .partialRecord(Locale, SafeText.trim().min(1).max(MAX_MESSAGE_LENGTH))
   .refine((t) => Object.keys(t).length > 0, 'At least one language is required.');
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
@@ -22,7 +23,7 @@ export type StepId = z.infer<typeof StepId>;
 /** Contact attribute key, same grammar as template variables (`email`, `order_number`, `contact.phone`). */
 export const AttributeName = z.string().regex(/^[a-zA-Z][\w.]{0,63}$/, 'Attribute names start with a letter (max 64).');
 /** Only http(s): the widget renders these as links and images, never `javascript:`. */
-export const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+export const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 const Base = { id: StepId };
 
@@ -35,7 +36,7 @@ export const MessageStep = z.object({
   next: StepId,
 });
 
-export const AskOption = z.object({ id: StepId, label: LocalizedText, value: z.string().trim().min(1).max(100), next: StepId });
+export const AskOption = z.object({ id: StepId, label: LocalizedText, value: SafeText.trim().min(1).max(100), next: StepId });
 export type AskOption = z.infer<typeof AskOption>;
 export const AskStep = z.object({
   ...Base,
@@ -78,11 +79,11 @@ export const BranchStep = z.object({
   kind: z.literal('branch'),
   on: BranchOn,
   /** First match wins; compared trimmed, case- and accent-insensitively. */
-  cases: z.array(z.object({ equals: z.string().trim().min(1).max(100), next: StepId })).max(20),
+  cases: z.array(z.object({ equals: SafeText.trim().min(1).max(100), next: StepId })).max(20),
   otherwise: StepId,
 });
 
-export const SetStep = z.object({ ...Base, kind: z.literal('set'), attribute: AttributeName, value: z.string().max(1000), next: StepId });
+export const SetStep = z.object({ ...Base, kind: z.literal('set'), attribute: AttributeName, value: SafeText.max(1000), next: StepId });
 export const HandoffStep = z.object({ ...Base, kind: z.literal('handoff'), queueId: Uuid, message: LocalizedText });
 export const EndStep = z.object({ ...Base, kind: z.literal('end'), message: LocalizedText.optional() });
 
@@ -105,7 +106,7 @@ export const BotSettings = z.object({
       enabled: z.boolean().default(true),
       queueId: Uuid.optional(),
       /** Per language; matched as whole words, case- and accent-insensitively, in any language. */
-      keywords: z.partialRecord(Locale, z.array(z.string().trim().min(1).max(50)).max(20)).default({}),
+      keywords: z.partialRecord(Locale, z.array(SafeText.trim().min(1).max(50)).max(20)).default({}),
       message: LocalizedText.optional(),
     })
     .prefault({}),
@@ -171,7 +172,7 @@ export function structuredFallbackText(p: StructuredPayload): string {
 }
 
 /** A quick-reply press: `value` drives the flow, `label` is what the transcript shows as the visitor's message. */
-export const BotPostback = z.object({ value: z.string().min(1).max(100), label: z.string().trim().min(1).max(200) });
+export const BotPostback = z.object({ value: SafeText.min(1).max(100), label: SafeText.trim().min(1).max(200) });
 export type BotPostback = z.infer<typeof BotPostback>;
 /** Proposed visitor event body (`postback:send`), idempotent by clientId like `message:send`. */
 export const SendPostback = BotPostback.extend({ clientId: ClientId });
@@ -212,8 +213,8 @@ export const Assistant = z.object({
 });
 export type Assistant = z.infer<typeof Assistant>;
 export const AssistantInput = z.object({
-  name: z.string().trim().min(1).max(100),
-  brand: z.string().trim().min(1).max(100).optional(),
+  name: SafeText.trim().min(1).max(100),
+  brand: SafeText.trim().min(1).max(100).optional(),
   languages: z.array(Locale).min(1),
 });
 
@@ -229,8 +230,8 @@ export const PublishAssistantInput = z.object({ channels: z.array(Uuid).min(1) }
  */
 export const AssistantSettingsInput = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
-    brand: z.string().trim().max(100).nullable().optional(),
+    name: SafeText.trim().min(1).max(100).optional(),
+    brand: SafeText.trim().max(100).nullable().optional(),
     channels: z.array(Uuid).max(100).optional(),
   })
   .refine((v) => v.name !== undefined || v.brand !== undefined || v.channels !== undefined, { message: 'Nothing to change.' });
@@ -248,17 +249,18 @@ export const AssistantDetail = z.object({
 export type AssistantDetail = z.infer<typeof AssistantDetail>;
 /**
  * `PUT /api/v1/assistants/:id/draft`: a draft is saved even when invalid; its issues come back.
- * Any JSON, but bounded: a pathological one (100,000 levels deep) is refused before it is stored.
+ * Any JSON, but bounded (a pathological one, 100,000 levels deep, is refused before it is stored)
+ * and storable (no text Postgres cannot keep).
  */
-export const SaveDraftInput = z.object({ definition: boundedJson({ maxDepth: MAX_ASSISTANT_DRAFT_DEPTH, maxBytes: MAX_ASSISTANT_DRAFT_BYTES }) });
+export const SaveDraftInput = z.object({ definition: StorableJson.pipe(boundedJson({ maxDepth: MAX_ASSISTANT_DRAFT_DEPTH, maxBytes: MAX_ASSISTANT_DRAFT_BYTES })) });
 export const RollbackInput = z.object({ version: z.number().int().min(1) });
 /** `POST /api/v1/assistants/:id/preview`: one step of the draft, nothing stored. */
 export const PreviewInput = z.object({
-  cursor: z.unknown().nullable(),
+  cursor: StorableJson.nullable(),
   input: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('start') }),
-    z.object({ kind: z.literal('text'), text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) }),
-    z.object({ kind: z.literal('postback'), value: z.string().min(1).max(100), label: z.string().min(1).max(200) }),
+    z.object({ kind: z.literal('text'), text: SafeText.trim().min(1).max(MAX_MESSAGE_LENGTH) }),
+    z.object({ kind: z.literal('postback'), value: SafeText.min(1).max(100), label: SafeText.min(1).max(200) }),
   ]),
   locale: Locale,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate, Uuid } from './common.ts';
 import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { SafeText } from './storable-text.ts';
 
 /** Admin-managed lists the desktop works with: quick replies, dispositions (wrap-up codes), tags. */
 
@@ -15,8 +16,8 @@ export const QuickReply = z.object({
 });
 export type QuickReply = z.infer<typeof QuickReply>;
 export const QuickReplyInput = z.object({
-  title: z.string().trim().min(1).max(100),
-  body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
+  title: SafeText.trim().min(1).max(100),
+  body: SafeText.trim().min(1).max(MAX_MESSAGE_LENGTH),
   queueId: Uuid.nullable().default(null),
 });
 
@@ -24,14 +25,16 @@ export const QuickReplyInput = z.object({
 export const Disposition = z.object({
   id: Uuid,
   code: z.string().min(1).max(100).regex(/^[a-z0-9_-]+$/),
-  label: z.string().min(1).max(100),
+  label: SafeText.min(1).max(100),
   queueIds: z.array(Uuid),
   active: z.boolean(),
 });
 export type Disposition = z.infer<typeof Disposition>;
 export const DispositionInput = Disposition.omit({ id: true }).partial({ queueIds: true, active: true });
 
-export const Tag = z.object({ id: Uuid, name: z.string().min(1).max(50) });
+/** A tag as an admin types it (trimmed). */
+export const TagName = SafeText.trim().min(1).max(50);
+export const Tag = z.object({ id: Uuid, name: TagName });
 export type Tag = z.infer<typeof Tag>;
 export const TagInput = Tag.omit({ id: true });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { SafeText } from './storable-text.ts';
 
 export const Uuid = z.uuid();
 /** Client-generated idempotency key of a message (UUID v4 from `crypto.randomUUID()`). */
@@ -10,5 +11,5 @@ export const IsoDate = z.iso.datetime({ offset: true });
 export const Locale = z.enum(['en', 'fr']);
 export type Locale = z.infer<typeof Locale>;
 
-/** Visible message text: trimmed, non-empty, bounded. Over-long text maps to MESSAGE_TOO_LONG at the edges. */
-export const MessageText = z.string().trim().min(1).max(MAX_MESSAGE_LENGTH);
+/** Visible message text: trimmed, non-empty, bounded, storable. Over-long text maps to MESSAGE_TOO_LONG at the edges. */
+export const MessageText = SafeText.trim().min(1).max(MAX_MESSAGE_LENGTH);

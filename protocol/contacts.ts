@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, Seq, Uuid } from './common.ts';
+import { SafeText } from './storable-text.ts';
 import { Message } from './message.ts';
 import { SessionCard } from './routing.ts';
 
@@ -29,10 +30,10 @@ export type Contact = z.infer<typeof Contact>;
 
 export const ContactPatch = z
   .object({
-    name: z.string().trim().min(1).max(200).nullable(),
+    name: SafeText.trim().min(1).max(200).nullable(),
     email: z.email().max(254).nullable(),
     phone: z.string().trim().regex(/^\+?[0-9 ().-]{4,30}$/).nullable(),
-    attributes: z.record(z.string().min(1).max(64), z.string().max(1000)),
+    attributes: z.record(SafeText.min(1).max(64), SafeText.max(1000)),
   })
   .partial();
 
@@ -50,7 +51,7 @@ export const ContactListItem = z.object({
 export type ContactListItem = z.infer<typeof ContactListItem>;
 
 export const ContactSearch = z.object({
-  query: z.string().trim().max(200).default(''),
+  query: SafeText.trim().max(200).default(''),
   visibility: Visibility.default('private'),
   limit: z.number().int().min(1).max(100).default(50),
 });

@@ -2,7 +2,9 @@
  * The closed table of error codes. Services throw `AppError(code)`; exactly two
  * places map codes out: Hono `onError` (status + JSON body) and the socket
  * gateway (`{ ok: false, error }` acks). `retryable` tells clients whether to
- * keep the payload and try again later (the widget's outbox relies on it).
+ * keep the payload and try again later (the widget's outbox relies on it): only
+ * "not now" answers are; INTERNAL is a fault that sending the same again would
+ * repeat (the widget shows the message as not sent, with Retry).
  */
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, retryable: false, message: 'The request is malformed.' },
@@ -32,7 +34,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, retryable: false, message: 'The request conflicts with the current state.' },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; slow down.' },
   UNAVAILABLE: { status: 503, retryable: true, message: 'The service is temporarily unavailable.' },
-  INTERNAL: { status: 500, retryable: true, message: 'Unexpected server error.' },
+  INTERNAL: { status: 500, retryable: false, message: 'Unexpected server error.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './limits.ts';
 export * from './result.ts';
+export * from './storable-text.ts';
 export * from './common.ts';
 export * from './message.ts';
 export * from './conversation.ts';

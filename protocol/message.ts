@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Attachment } from './attachments.ts';
 import { BotOutput } from './bots.ts';
 import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
+import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { SafeText } from './storable-text.ts';
 
 export const AuthorKind = z.enum(['visitor', 'agent', 'bot', 'system']);
 export type AuthorKind = z.infer<typeof AuthorKind>;
@@ -59,7 +61,7 @@ export type StructuredMessage = z.infer<typeof StructuredMessage>;
 export const SendText = z.object({ clientId: ClientId, text: MessageText });
 export type SendText = z.infer<typeof SendText>;
 
-const SendImage = z.object({ clientId: ClientId, attachmentId: Uuid, text: z.string().trim().max(4000).default('') });
+const SendImage = z.object({ clientId: ClientId, attachmentId: Uuid, text: SafeText.trim().max(MAX_MESSAGE_LENGTH).default('') });
 
 /** Text, or an uploaded image (`attachmentId` from `POST /api/v1/attachments`) with an optional caption. */
 export const SendMessage = z.union([

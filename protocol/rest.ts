@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { AgentProfile } from './agent.ts';
 import { ConversationSummary } from './conversation.ts';
 import { Locale } from './common.ts';
+import { SafeText } from './storable-text.ts';
 
 /** Bodies and answers of the HTTP API (`/api/v1/...`). Errors are `{ error: WireError }`. */
 
-export const LoginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) });
+export const LoginBody = z.object({ email: z.email().max(254), password: SafeText.min(1).max(200) });
 export type LoginBody = z.infer<typeof LoginBody>;
 export const LoginResponse = z.object({ agent: AgentProfile });
 export type LoginResponse = z.infer<typeof LoginResponse>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, Uuid } from './common.ts';
+import { SafeText } from './storable-text.ts';
 
 /**
  * Contact-centre routing (issue 3): queues (skills), teams, agent presence per
@@ -34,7 +35,7 @@ export type ChannelPresence = z.infer<typeof ChannelPresence>;
 export const SetPresenceInput = z.object({
   channel: MediaChannel,
   state: SelectablePresence,
-  reason: z.string().trim().min(1).max(100).optional(),
+  reason: SafeText.trim().min(1).max(100).optional(),
 });
 
 export const RoutingPolicy = z.enum(['longest_idle', 'least_busy']);
@@ -61,7 +62,7 @@ export type BusinessHours = z.infer<typeof BusinessHours>;
 
 export const Queue = z.object({
   id: Uuid,
-  name: z.string().min(1).max(100),
+  name: SafeText.min(1).max(100),
   channel: MediaChannel,
   policy: RoutingPolicy,
   /** Seconds an agent has to accept an offer (45 s by default, seed 001). */
@@ -75,7 +76,7 @@ export const Queue = z.object({
 export type Queue = z.infer<typeof Queue>;
 export const QueueInput = Queue.omit({ id: true, isDefault: true }).partial({ policy: true, offerTimeoutSec: true, businessHours: true, wrapUpRequired: true, channel: true });
 
-export const Team = z.object({ id: Uuid, name: z.string().min(1).max(100), memberIds: z.array(Uuid) });
+export const Team = z.object({ id: Uuid, name: SafeText.min(1).max(100), memberIds: z.array(Uuid) });
 export type Team = z.infer<typeof Team>;
 
 /** An agent as the routing and address book see them. */
@@ -187,9 +188,9 @@ export type TransferTarget = z.infer<typeof TransferTarget>;
 
 export const WrapUpInput = z.object({
   sessionId: Uuid,
-  code: z.string().trim().min(1).max(100).optional(),
-  notes: z.string().max(4000).optional(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  code: SafeText.trim().min(1).max(100).optional(),
+  notes: SafeText.max(4000).optional(),
+  tags: z.array(SafeText.trim().min(1).max(50)).max(20).optional(),
 });
 
 /** What the widget shows while waiting (issue 3 §4). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTES_PER_CALL, MAX_ATTRIBUTE_VALUE_LENGTH } from './limits.ts';
 import { IsoDate, Locale, Seq, Uuid } from './common.ts';
+import { SafeText } from './storable-text.ts';
 import { Author, Message, VisitorSendMessage } from './message.ts';
 import { ReceiptEvent } from './contacts.ts';
 import { WebsiteKey } from './rest.ts';
@@ -25,12 +26,12 @@ export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
  * `email`, `phone`). The server links this browser to the contact whose external id is `sub`.
  */
 export const IDENTITY_MAX_TTL_SECONDS = 24 * 3600;
-export const IdentifyInput = z.object({ jwt: z.string().min(1).max(4000) });
+export const IdentifyInput = z.object({ jwt: SafeText.min(1).max(4000) });
 /** The claims Parley reads from a verified identity JWT (others, like `iat`, are ignored). */
 export const IdentityClaims = z.object({
-  sub: z.string().trim().min(1).max(255),
+  sub: SafeText.trim().min(1).max(255),
   exp: z.number().int().positive(),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: SafeText.trim().min(1).max(200).optional(),
   email: z.email().max(254).optional(),
   phone: z.string().trim().regex(/^\+?[0-9 ().-]{4,30}$/).optional(),
 });
@@ -46,7 +47,7 @@ export type IdentifyResult = z.infer<typeof IdentifyResult>;
 
 /** `Messenger('setAttributes', {...})`: custom data shown to agents; never name/email (those come from identity). */
 export const AttributeKey = z.string().regex(ATTRIBUTE_KEY_PATTERN);
-export const AttributeValue = z.union([z.string().max(MAX_ATTRIBUTE_VALUE_LENGTH), z.number().finite(), z.boolean(), z.null()]);
+export const AttributeValue = z.union([SafeText.max(MAX_ATTRIBUTE_VALUE_LENGTH), z.number().finite(), z.boolean(), z.null()]);
 export const SetAttributesInput = z.object({
   attributes: z.record(AttributeKey, AttributeValue).refine((r) => Object.keys(r).length <= MAX_ATTRIBUTES_PER_CALL, `At most ${MAX_ATTRIBUTES_PER_CALL} attributes.`),
 });

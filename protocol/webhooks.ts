@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, Uuid } from './common.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text.ts';
 import { SessionCard, SessionEventType } from './routing.ts';
 
 /**
@@ -26,7 +27,7 @@ export const WebhookPayload = z.object({
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
 export const WebhookInput = z.object({
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/ }).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
   /** Subscribed events; empty = all. */
   events: z.array(SessionEventType).max(20).default([]),
   active: z.boolean().default(true),

@@ -87,7 +87,8 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     if (!current || sending.value) return;
     const parsed = SendText.safeParse({ clientId: newId(), text: draft.value });
     if (!parsed.success) {
-      actionError.value = draft.value.trim() ? t('comm.tooLong') : t('comm.emptyMessage');
+      const tooLong = parsed.error.issues.some((issue) => issue.code === 'too_big');
+      actionError.value = !draft.value.trim() ? t('comm.emptyMessage') : tooLong ? t('comm.tooLong') : t('comm.unsendable');
       return;
     }
     sending.value = true;

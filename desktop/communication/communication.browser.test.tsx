@@ -106,6 +106,28 @@ describe('Communication tab', () => {
     expect(composer.value).to.equal('');
   });
 
+  it('says why a follow-up was not sent (a character that cannot be sent, the server slowing us down) and keeps it', async () => {
+    ui = await mountDesk();
+    ui.client.respond('message:send', async () => Promise.reject(new ApiError('RATE_LIMITED')));
+    await openCommunication(ui);
+    await selectMarie(ui);
+    const composer = ui.$<HTMLTextAreaElement>('comm-composer')!;
+    const write = (text: string) => {
+      composer.value = text;
+      composer.dispatchEvent(new Event('input', { bubbles: true }));
+      ui!.$('comm-send')!.click();
+    };
+    write('bad \u0000 byte');
+    await until(() => (ui!.$('comm-error')!.textContent ?? '') !== '', 'the refusal');
+    expect(ui.$('comm-error')!.textContent).to.equal('This message contains a character that cannot be sent (a NUL or half of an emoji).');
+    expect(ui.client.callsOf('message:send')).to.have.length(0);
+
+    write('Your parcel left today.');
+    await until(() => ui!.$('comm-error')!.textContent === 'Too many requests; please slow down.', 'the rate limit');
+    expect(composer.value).to.equal('Your parcel left today.');
+    expect(ui.$$('comm-message')).to.have.length(3);
+  });
+
   it('shows why "Open as chat" failed', async () => {
     ui = await mountDesk();
     ui.client.respond('conversation:open-as-chat', async () => Promise.reject(new ApiError('CAPACITY_REACHED')));

@@ -25,6 +25,7 @@ export const enMore = {
   'comm.send': 'Send',
   'comm.emptyMessage': 'Write a message first.',
   'comm.tooLong': 'This message is too long.',
+  'comm.unsendable': 'This message contains a character that cannot be sent (a NUL or half of an emoji).',
   'comm.openAsChat': 'Open as chat',
   'comm.hideContacts': 'Hide contacts',
   'comm.showContacts': 'Show contacts',

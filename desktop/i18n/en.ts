@@ -66,6 +66,7 @@ export const en = {
   'composer.placeholder': 'Write a reply… (Enter to send, Shift+Enter for a new line)',
   'composer.send': 'Send',
   'composer.tooLong': 'The message is {count} characters long; the maximum is {max}.',
+  'composer.unsendable': 'The message contains a character that cannot be sent (a NUL or half of an emoji).',
 
   'typing.visitor': '{name} is typing…',
 

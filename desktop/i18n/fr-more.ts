@@ -24,6 +24,7 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'comm.send': 'Envoyer',
   'comm.emptyMessage': 'Écrivez d’abord un message.',
   'comm.tooLong': 'Ce message est trop long.',
+  'comm.unsendable': 'Ce message contient un caractère qui ne peut pas être envoyé (un NUL ou la moitié d’un emoji).',
   'comm.openAsChat': 'Ouvrir en chat',
   'comm.hideContacts': 'Masquer les contacts',
   'comm.showContacts': 'Afficher les contacts',

@@ -64,6 +64,7 @@ export const fr: Record<MessageKey, string> = {
   'composer.placeholder': 'Écrivez une réponse… (Entrée pour envoyer, Maj+Entrée pour aller à la ligne)',
   'composer.send': 'Envoyer',
   'composer.tooLong': 'Le message fait {count} caractères ; le maximum est {max}.',
+  'composer.unsendable': 'Le message contient un caractère qui ne peut pas être envoyé (un NUL ou la moitié d’un emoji).',
 
   'typing.visitor': '{name} écrit…',
 

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
+import { isStorableText, MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, t } from '../i18n/index.ts';
@@ -54,6 +54,8 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
       setError(conversationId, t('composer.tooLong', { count: text.length, max: MAX_MESSAGE_LENGTH }));
       return;
     }
+    // The server would refuse it (VALIDATION_FAILED): say why here, where the agent can fix it.
+    if (!isStorableText(text)) return setError(conversationId, t('composer.unsendable'));
     const failed = lastFailed.get(conversationId);
     const clientId = failed && failed.text === text ? failed.clientId : newId();
     setError(conversationId, null);

@@ -89,6 +89,16 @@ describe('desk state', () => {
     expect(show(desk).filter((row) => row.textContent!.includes('Are you still there?'))).to.have.length(1);
   });
 
+  it('refuses a reply with a character that cannot be sent, saying so, without sending it', async () => {
+    const client = new FakeAgentClient();
+    desk = await openDesk(client);
+    desk.editDraft(CONVERSATION_ID, 'pasted \u0000 binary');
+    await desk.sendDraft(CONVERSATION_ID);
+    expect(client.callsOf('message:send')).to.have.length(0);
+    expect(desk.drafts.value[CONVERSATION_ID]).to.equal('pasted \u0000 binary');
+    expect(desk.sendErrors.value[CONVERSATION_ID]).to.equal('The message contains a character that cannot be sent (a NUL or half of an emoji).');
+  });
+
   it('refuses a reply over the length limit without sending it', async () => {
     const client = new FakeAgentClient();
     desk = await openDesk(client);

@@ -30,6 +30,11 @@ describe('download names', () => {
     expect(sanitizeFileName('...hidden')).toBe('hidden');
     expect(sanitizeFileName('')).toBe('image');
     expect(sanitizeFileName('x'.repeat(400))).toHaveLength(255);
+    // Storable text only: no NUL, no half of a surrogate pair, even where the length cut falls inside one.
+    expect(sanitizeFileName('bad\u0000name\uD800.png')).toBe('badname.png');
+    const cut = sanitizeFileName(`${'x'.repeat(254)}😀.png`);
+    expect(cut).toBe('x'.repeat(254));
+    expect(() => contentDisposition(cut, 'image/png')).not.toThrow();
   });
 
   it('serves inline with an extension matching the real type and an RFC 5987 name for non-ASCII', () => {

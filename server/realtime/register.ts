@@ -4,7 +4,7 @@ import { AppError, fail, ok, type Ack, type InboundInput, type InboundOutput, ty
 import { rateLimited } from '../limits/limiter-store.ts';
 import type { SocketBudget } from '../limits/socket-budget.ts';
 import { handlerHooksFor } from '../observability/handler-hooks.ts';
-import { appErrorFromZod, toAppError } from '../services/errors.ts';
+import { appErrorFromZod, toAppError, worthLogging } from '../services/errors.ts';
 
 /**
  * Binds a namespace's inbound table to handlers. Every event is parsed with its
@@ -99,7 +99,7 @@ export function createDispatcher<T extends InboundTable, S extends Socket, C = u
       safeAck(ack, ok(data), logger);
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
+      if (worthLogging(appError)) {
         logger.error({ err, event, nsp: socket.nsp.name }, 'socket handler failed');
       }
       safeAck(ack, fail(appError.toWire()), logger);

@@ -1,4 +1,4 @@
-import { AppError } from '../../protocol/index.ts';
+import { AppError, Uuid } from '../../protocol/index.ts';
 import type { Guard, Rule } from '../auth/policy.ts';
 import { mayContact, mayConversation, maySession, type Caller } from '../core/access.ts';
 import { agentOfLoginSession, contactFacts, conversationFacts, scopeOf, sessionFacts } from '../db/stores/access-store.ts';
@@ -28,7 +28,10 @@ export function createAccessService({ db, clock }: Pick<ServiceDeps, 'db' | 'clo
   /** Throws FORBIDDEN unless the guard admits the caller for this input; NOT_FOUND when the object does not exist. */
   async function check(caller: Caller, guard: Guard, input: Record<string, unknown>): Promise<void> {
     const id = 'key' in guard ? input[guard.key] : undefined;
-    if ('key' in guard && typeof id !== 'string') throw new AppError('VALIDATION_FAILED', `${guard.key} is required.`);
+    // Path parameters arrive unparsed (the route validates them after this check): not a uuid, no such thing.
+    if ('key' in guard && !Uuid.safeParse(id).success) {
+      throw new AppError('VALIDATION_FAILED', `${guard.key} must be a UUID.`, [{ path: guard.key, message: 'Invalid UUID' }]);
+    }
     switch (guard.kind) {
       case 'conversation': {
         const facts = await conversationFacts(db, id as string);

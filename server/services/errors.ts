@@ -1,39 +1,30 @@
 import type { z } from 'zod';
 import { AppError, MAX_MESSAGE_LENGTH, type WireError } from '../../protocol/index.ts';
+import { failureKind } from '../db/sql-errors.ts';
 
 /**
- * Every failure leaves the server as an AppError. A database that is down or
- * unreachable becomes UNAVAILABLE (retryable), so the widget keeps its outbox
- * and tries again; anything else unexpected is INTERNAL.
+ * Every failure leaves the server as an AppError; what a database failure means is decided by
+ * the SQLSTATE table in db/sql-errors.ts. A database that is down or unreachable becomes
+ * UNAVAILABLE (retryable: the widget keeps its outbox and tries again); data the database
+ * refused becomes VALIDATION_FAILED (sending it again cannot work); anything else is INTERNAL,
+ * which is not retryable either.
  */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-]);
-const DB_ERROR_NAMES = new Set(['PostgresError', 'DrizzleQueryError', 'TransactionRollbackError']);
-
-export function isDatabaseFailure(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
-    const { name, code, message } = e as { name?: unknown; code?: unknown; message?: unknown };
-    if (typeof name === 'string' && DB_ERROR_NAMES.has(name)) return true;
-    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^(08|53|57)/.test(code))) return true;
-    if (typeof message === 'string' && /PGlite is closed|database system is (shutting down|starting up)/i.test(message)) return true;
-  }
-  return false;
-}
+/** The message of data the database refused: no detail of Postgres' goes out. */
+export const DATABASE_REFUSAL_MESSAGE = 'The data could not be stored.';
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (isDatabaseFailure(err)) return new AppError('UNAVAILABLE');
-  return new AppError('INTERNAL');
+  const kind = failureKind(err);
+  if (kind === 'retryable') return new AppError('UNAVAILABLE');
+  if (kind === 'internal') return new AppError('INTERNAL');
+  const refused = new AppError('VALIDATION_FAILED', DATABASE_REFUSAL_MESSAGE);
+  // Kept for the log: input that passed the schemas but not Postgres is a gap in validation to close.
+  refused.cause = err;
+  return refused;
 }
+
+/** What the edges log: server faults, outages, and data the database refused after validation let it through. */
+export const worthLogging = (error: AppError): boolean => error.code === 'INTERNAL' || error.code === 'UNAVAILABLE' || error.cause !== undefined;
 
 /** zod issues → the wire's `{ path, message }` details. */
 export function zodDetails(error: z.ZodError): NonNullable<WireError['details']> {

@@ -5,6 +5,7 @@ import { chooseAgent, hasCapacity } from '../core/routing/agent-choice.ts';
 import * as P from '../core/routing/presence.ts';
 import * as M from '../core/routing/session-machine.ts';
 import type { Tx } from '../db/client.ts';
+import { shouldRerunTransaction } from '../db/sql-errors.ts';
 import { agentLoad, candidates, clearTimer, claimDueTimer, ensurePresence, lockAgent, queueById, setTimer, toChannelPresence, toPresenceSnapshot, writePresence } from '../db/stores/routing-store.ts';
 import { applyTransition, lockSession } from '../db/stores/sessions-store.ts';
 import { offers, sessionEvents, sessions, type QueueRow, type SessionRow, type TimerKind } from '../db/schema.ts';
@@ -24,11 +25,6 @@ export interface RoutingOptions {
   presenceGraceMs: number;
 }
 
-const retryable = (err: unknown) => {
-  const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  return code === '40P01' || code === '40001';
-};
-
 export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, publishRef: { publish: PublishNotes }) {
   const { db, clock, logger } = deps;
 
@@ -41,7 +37,7 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
         await publishRef.publish(notes);
         return result;
       } catch (err) {
-        if (attempt < 3 && retryable(err)) continue;
+        if (attempt < 3 && shouldRerunTransaction(err)) continue;
         throw err;
       }
     }

@@ -150,7 +150,7 @@ describe('<parley-messenger> accessibility', () => {
     await waitFor(() => byId(h, 'panel')!.getBoundingClientRect().width === 360, 'a floating panel on a large screen');
   });
 
-  it('has no axe violations with the emoji picker open, nor with an error shown', async function () {
+  it('has no axe violations with the emoji picker open, nor with a message not sent and an error shown', async function () {
     this.timeout(30_000); // two full axe runs, on a shared machine
     const server = new FakeServer();
     server.agentSays('How can I help?', false);
@@ -165,7 +165,10 @@ describe('<parley-messenger> accessibility', () => {
 
     byId(h, 'emoji-button')!.click();
     server.rejectWith = 'VALIDATION_FAILED';
-    composerType(h, 'x'.repeat(3300)); // the length hint shows too
+    composerType(h, 'x'.repeat(3300));
+    byId<HTMLButtonElement>(h, 'send')!.click();
+    await waitFor(() => byId(h, 'retry'), 'message shown not sent, with Retry and Delete');
+    composerType(h, 'x'.repeat(4001)); // the length hint and the composer's error show too
     byId<HTMLButtonElement>(h, 'send')!.click();
     await waitFor(() => byId(h, 'composer-error'), 'error shown');
     expect(await violations(h)).to.deep.equal([]);

@@ -10,7 +10,7 @@ import { Announcer } from './announcer.ts';
 import { EmojiControl } from './emoji-control.ts';
 import { ImageControl } from './image-control.ts';
 import { focusedElement, followVisualViewport, trapTab } from './focus.ts';
-import { attachError, composer, errorText, header, launcher, liveRegion, transcript, typing } from './views.ts';
+import { composer, errorText, failure, header, launcher, liveRegion, transcript, typing } from './views.ts';
 
 export const ELEMENT_NAME = 'parley-messenger';
 
@@ -99,13 +99,9 @@ export class MessengerElement extends LitElement {
       }),
       followVisualViewport(this),
       this.client.onFailure((entry) => {
-        const code = entry.error?.code ?? 'INTERNAL';
-        if (entry.postback) {
-          this.composerError = code === 'VALIDATION_FAILED' ? this.t('bot.optionGone') : this.t('error.generic', { code });
-          return;
-        }
-        this.composerError = entry.attachment ? attachError(this.t, code) : errorText(this.t, code, entry.text.length);
-        if (!this.draft) this.draft = entry.text;
+        // A press whose option is gone has no row: the composer says so. A message shows "Not sent" on its row; this tells screen readers.
+        if (entry.postback && entry.error?.code === 'VALIDATION_FAILED') this.composerError = this.t('bot.optionGone');
+        else this.announcement = this.t('message.failed', { error: failure(this.t, entry) });
       }),
       () => document.removeEventListener('visibilitychange', onVisibility),
     );
@@ -194,10 +190,6 @@ export class MessengerElement extends LitElement {
       if (result.error.code !== 'VALIDATION_FAILED' || text.trim()) this.composerError = errorText(this.t, result.error.code, text.trim().length);
       return;
     }
-    // Re-sending a text that failed before replaces the failed row.
-    for (const row of this.client.state.rows) {
-      if (row.type === 'outbox' && row.entry.status === 'failed' && row.entry.text === text.trim()) this.client.discard(row.entry.clientId);
-    }
     this.draft = '';
     this.composerError = null;
   }
@@ -244,7 +236,11 @@ export class MessengerElement extends LitElement {
                   },
                 })
               : nothing}
-            ${transcript(t, state.rows, (id) => this.client.discard(id), (a) => this.imagery.src(a), {
+            ${transcript(t, state.rows, {
+              // The row's buttons go away with what they did: focus goes on to the composer.
+              retry: (id) => (this.client.resend(id), this.focusLater('composer')),
+              discard: (id) => (this.client.discard(id), this.focusLater('composer')),
+            }, (a) => this.imagery.src(a), {
               answered: this.pressed,
               onChoose: (m, value, label) => {
                 // Once per prompt, even for a double click before the next render.

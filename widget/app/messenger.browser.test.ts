@@ -99,15 +99,51 @@ describe('<parley-messenger>', () => {
     expect(server.sends).to.have.length(0);
   });
 
-  it('shows a server rejection on the row and puts the text back in the composer', async () => {
+  it('shows a refused message as Not sent with Retry and Delete, and delivers the next one meanwhile', async () => {
     const server = new FakeServer();
-    server.rejectWith = 'VALIDATION_FAILED';
+    server.refuse = (p) => (p.text.startsWith('bad') ? { code: 'INTERNAL', message: 'refused' } : null);
     const h = await mountWith(server, createStore(freshKey()));
     await openPanel(h);
     await typeAndSend(h, 'bad one');
-    await waitFor(() => rows(h).includes('failed:bad one'), 'failed row');
-    await waitFor(() => composer(h).value === 'bad one', 'text restored');
-    expect($(h, 'composer-error')).to.not.equal(null);
+    await typeAndSend(h, 'good one');
+    await waitFor(() => rows(h).join('|') === 'sent:good one|failed:bad one', 'failed row, next delivered');
+    const failed = $$(h, 'message').find((r) => r.dataset.status === 'failed')!;
+    expect(failed.textContent).to.contain('Not sent: The message could not be sent (INTERNAL).');
+    const buttons = [...failed.querySelectorAll('button')];
+    expect(buttons.map((b) => [b.type, b.textContent!.trim()])).to.deep.equal([['button', 'Retry'], ['button', 'Delete']]);
+    // Each button says which message it acts on; the failure is read out; the composer is left to the visitor.
+    expect(buttons.map((b) => h.element.shadowRoot!.getElementById(b.getAttribute('aria-describedby')!)?.textContent)).to.deep.equal(['bad one', 'bad one']);
+    expect($(h, 'live-region')!.textContent).to.contain('Not sent');
+    expect(composer(h).value).to.equal('');
+    expect($(h, 'composer-error')).to.equal(null);
+  });
+
+  it('keeps a failed message failed across a reload, sends it again on Retry and removes it on Delete', async () => {
+    const key = freshKey();
+    const server = new FakeServer();
+    server.rejectWith = 'VALIDATION_FAILED';
+    let h = await mountWith(server, createStore(key));
+    await openPanel(h);
+    await typeAndSend(h, 'one');
+    await typeAndSend(h, 'two');
+    await waitFor(() => rows(h).join('|') === 'failed:one|failed:two', 'both failed');
+    h.destroy(); // the page goes away
+
+    h = await mountWith(server, createStore(key));
+    expect(rows(h)).to.deep.equal(['failed:one', 'failed:two']); // not "Sending…" forever
+    await waitFor(() => h.client.state.connection === 'online', 'online');
+    expect(server.sends).to.have.length(2); // a reload does not resend what was refused
+
+    server.rejectWith = null;
+    const retry = $$(h, 'retry')[0]!;
+    retry.focus();
+    retry.click();
+    await waitFor(() => rows(h).join('|') === 'sent:one|failed:two', 'delivered on Retry');
+    await waitFor(() => h.element.shadowRoot!.activeElement === composer(h), 'focus on the composer');
+    $(h, 'discard')!.click();
+    await waitFor(() => rows(h).join('|') === 'sent:one', 'deleted');
+    expect(createStore(key).get(STORAGE_KEYS.outbox)).to.equal(null);
+    expect(server.messages.map((m) => (m.kind === 'text' ? m.text : ''))).to.deep.equal(['one']);
   });
 
   it('sends on Enter and inserts a newline on Shift+Enter', async () => {

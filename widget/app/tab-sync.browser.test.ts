@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import { FakeServer } from '../testing/fake-server.ts';
-import { freshKey as keyFor, untilInTabs as until, useTabs, type TabFrame, type TabSetup } from '../testing/tab-frames.ts';
+import { freshKey as keyFor, shownRows, untilInTabs as until, useTabs, type TabFrame, type TabSetup } from '../testing/tab-frames.ts';
 
 const freshKey = () => keyFor('tab-sync');
 const $ = (tab: TabFrame, testid: string) => tab.handle.element.shadowRoot!.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
@@ -91,5 +91,23 @@ describe('tabs keep the widget in step', function () {
     await until(() => b.win.document.title === '(2) New messages', 'blinking again');
     await a.handle.command('open');
     await until(() => b.win.document.title === 'Kettle & Leaf', 'title restored once read in another tab');
+  });
+
+  it('shows a message refused in one tab as not sent in every tab, and a Delete in one removes it everywhere', async () => {
+    const server = new FakeServer();
+    server.refuse = (p) => (p.text === 'refused' ? { code: 'VALIDATION_FAILED', message: 'refused' } : null);
+    const key = freshKey();
+    const a = await open(server, key);
+    const b = await open(server, key);
+    await b.handle.command('open');
+    await until(() => a.handle.client.state.connection === 'online' && b.handle.client.state.connection === 'online', 'both online');
+    a.handle.client.send('refused');
+    a.handle.client.send('accepted');
+    await until(() => shownRows(b).join('|') === 'sent:accepted|failed:refused', 'failed in the other tab too');
+    expect($(b, 'retry')).to.not.equal(null);
+
+    $(b, 'discard')!.click();
+    await until(() => shownRows(a).join('|') === 'sent:accepted', 'deleted in the first tab');
+    expect(a.handle.client.outbox.list()).to.deep.equal([]);
   });
 });

@@ -77,7 +77,13 @@ interface Meta {
   receiptOn: string | null;
 }
 
-export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: string) => void, image: ImageSource, choices: Choices, marks: Marks): TemplateResult {
+/** What the visitor can do with a message shown "Not sent". */
+export interface FailedActions {
+  retry: (clientId: string) => void;
+  discard: (clientId: string) => void;
+}
+
+export function transcript(t: Translate, rows: Row[], failed: FailedActions, image: ImageSource, choices: Choices, marks: Marks): TemplateResult {
   // Buttons above the visitor's latest message (sent or pending) were answered one way or another.
   const lastVisitor = rows.findLastIndex((r) => r.type === 'outbox' || r.message.author.kind === 'visitor');
   const lastStored = rows.findLast((r) => r.type === 'message' && r.message.author.kind === 'visitor');
@@ -87,7 +93,7 @@ export function transcript(t: Translate, rows: Row[], onDiscard: (clientId: stri
     ${rows.length === 0 ? html`<li class="empty">${t('transcript.empty')}</li>` : nothing}
     ${rows.map((row, i) =>
       row.type === 'outbox'
-        ? pending(t, row.entry, onDiscard, image)
+        ? pending(t, row.entry, failed, image)
         : row.message.kind === 'structured'
           ? structured(t, row.message, i < lastVisitor || choices.answered.has(row.message.id), choices.onChoose, meta)
           : message(t, row.message, image, meta),
@@ -186,19 +192,28 @@ function message(t: Translate, m: Message, image: ImageSource, meta: Meta): Temp
   </li>`;
 }
 
-function pending(t: Translate, entry: OutboxEntry, onDiscard: (clientId: string) => void, image: ImageSource): TemplateResult {
+/** An outbox entry: "Sending…", or "Not sent: why" with Retry and Delete (the bubble describes both buttons). */
+function pending(t: Translate, entry: OutboxEntry, actions: FailedActions, image: ImageSource): TemplateResult {
+  const { clientId } = entry;
   const failed = entry.status === 'failed';
-  const status = failed ? 'failed' : 'sending';
-  const kind = entry.attachment ? 'image' : 'text';
-  const error = entry.attachment ? attachError(t, entry.error?.code ?? 'INTERNAL') : errorText(t, entry.error?.code ?? 'INTERNAL', entry.text.length);
-  return html`<li class="row" part="message" data-testid="message" data-kind=${kind} data-author="visitor" data-client-id=${entry.clientId} data-status=${status}>
+  const id = `parley-${clientId}`;
+  return html`<li class="row" part="message" data-testid="message" data-kind=${entry.attachment ? 'image' : 'text'} data-author="visitor" data-client-id=${clientId} data-status=${failed ? 'failed' : 'sending'}>
     ${entry.attachment ? picture(t, entry.attachment, entry.text, image) : nothing}
-    ${entry.text || !entry.attachment ? html`<span class="bubble" data-testid="message-text">${entry.text}</span>` : nothing}
+    ${entry.text || !entry.attachment ? html`<span class="bubble" id=${id} data-testid="message-text">${entry.text}</span>` : nothing}
     <span class="meta">
-      ${failed ? t('message.failed', { error }) : t('message.sending')}
-      ${failed ? html`<button type="button" data-testid="discard" @click=${() => onDiscard(entry.clientId)}>${t('message.discard')}</button>` : nothing}
+      ${failed
+        ? html`${t('message.failed', { error: failure(t, entry) })}
+            <button type="button" data-testid="retry" aria-describedby=${id} @click=${() => actions.retry(clientId)}>${t('message.retry')}</button>
+            <button type="button" data-testid="discard" aria-describedby=${id} @click=${() => actions.discard(clientId)}>${t('message.discard')}</button>`
+        : t('message.sending')}
     </span>
   </li>`;
+}
+
+/** Why an entry was not sent, in the visitor's words. */
+export function failure(t: Translate, entry: OutboxEntry): string {
+  const code = entry.error?.code ?? 'INTERNAL';
+  return entry.attachment ? attachError(t, code) : errorText(t, code, entry.text.length);
 }
 
 export function errorText(t: Translate, code: string, length: number): string {

@@ -23,6 +23,7 @@ const fr: Catalogue = {
   'bot.optionGone': 'Ce choix n’est plus proposé : choisissez-en un autre ou écrivez votre réponse.',
   'message.sending': 'Envoi…',
   'message.failed': 'Non envoyé : {error}',
+  'message.retry': 'Réessayer',
   'message.discard': 'Supprimer',
   'event.agent_joined': '{name} a rejoint la conversation',
   'event.agent_left': '{name} a quitté la conversation',

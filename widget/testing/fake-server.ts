@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../protocol/errors.ts';
+import type { ErrorCode, WireError } from '../../protocol/errors.ts';
 import type { Attachment } from '../../protocol/attachments.ts';
 import type { ConversationEventType, EventMessage, ImageMessage, Message, StructuredMessage, TextMessage } from '../../protocol/message.ts';
 import { structuredFallbackText, type BotOutput } from '../../protocol/bots.ts';
@@ -30,6 +30,8 @@ export class FakeServer {
   /** How far the agent side has read, as the visitor's `sync` answers it (undefined: not sent). */
   agentReadSeq: number | undefined;
   rejectWith: ErrorCode | null = null;
+  /** Answers one `message:send` with this error instead of storing it (null: as usual); sees each payload and how often it came. */
+  refuse: ((payload: { clientId: string; text: string }, attempt: number) => WireError | null) | null = null;
   /** Every `read` seq the visitor reported (read receipts). */
   readonly reads: number[] = [];
   /** Socket up but storage down (a database outage): every stored-data request answers UNAVAILABLE. */
@@ -155,6 +157,8 @@ export class FakeServer {
     // message:send
     this.sends.push(payload);
     if (this.rejectWith) return { ok: false, error: { code: this.rejectWith, message: 'rejected by fake server' } };
+    const refusal = this.refuse?.(payload, this.sends.filter((s) => s.clientId === payload.clientId).length);
+    if (refusal) return { ok: false, error: refusal };
     const existing = this.messages.find((m) => m.clientId === payload.clientId);
     const visitor = { kind: 'visitor' as const, id: 'contact-1', name: null };
     if (!existing && payload.attachmentId) {

@@ -25,4 +25,13 @@ describe('widget retry backoff', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(ran).to.deep.equal(['second']);
   });
+
+  it("waits the server's RATE_LIMITED delay plus jitter, leaving the doubling delay alone", () => {
+    const draws = [0, 1, 0];
+    const backoff = new Backoff(100, 500, () => draws.shift()!);
+    expect(backoff.after(2_000, () => {})).to.equal(2_000);
+    expect(backoff.after(2_000, () => {})).to.equal(2_000 + 400 + 250);
+    expect(backoff.schedule(() => {})).to.equal(50); // still the base delay
+    backoff.cancel();
+  });
 });

@@ -25,6 +25,19 @@ export class Backoff {
     return wait;
   }
 
+  /**
+   * Runs `action` once the server's own delay (RATE_LIMITED's retryAfterMs) has passed, plus a
+   * jitter of up to a fifth of it and a quarter second (the tabs it slowed down come back apart).
+   * The doubling delay is left as it is; without a delay from the server (or a garbled one), this is `schedule`.
+   */
+  after(ms: number | undefined, action: () => void): number {
+    if (typeof ms !== 'number') return this.schedule(action);
+    clearTimeout(this.timer);
+    const wait = ms + this.random() * (ms / 5 + 250);
+    this.timer = setTimeout(action, wait);
+    return wait;
+  }
+
   /** Something worked: the next failure waits the base delay again. */
   reset(): void {
     this.delay = this.baseMs;

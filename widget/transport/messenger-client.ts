@@ -53,6 +53,8 @@ export interface MessengerClientOptions {
   /** Backoff of retryable send errors while connected (base doubles up to max, with jitter). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Retryable failures one outbox entry may have before it shows as not sent (RATE_LIMITED never counts). */
+  maxAttempts?: number;
 }
 
 const TOKEN_ERRORS: readonly ErrorCode[] = ['TOKEN_INVALID', 'TOKEN_REVOKED'];
@@ -84,6 +86,8 @@ export class MessengerClient {
   /** Retries after a retryable error while connected (the link has its own reconnection backoff). */
   private readonly retry: Backoff;
   private flushing = false;
+  /** Until when the server asked us to hold sends (RATE_LIMITED): a send before then would be refused again. */
+  private holdUntil = 0;
   private syncing = false;
   private syncAgain = false;
   private unwatchNetwork: (() => void) | null = null;
@@ -139,7 +143,10 @@ export class MessengerClient {
     return () => this.incomingListeners.delete(listener);
   }
 
-  /** Called when a non-retryable error rejects a message (the UI puts the text back in the composer) or a postback (already removed). */
+  /**
+   * Called when an entry is refused for good: a message or image (kept in the outbox as failed, shown
+   * "Not sent" with Retry and Delete), or a postback whose option is gone (already removed).
+   */
   onFailure(listener: (entry: OutboxEntry) => void): () => void {
     this.failureListeners.add(listener);
     return () => this.failureListeners.delete(listener);
@@ -230,9 +237,16 @@ export class MessengerClient {
     return { ok: true };
   }
 
-  /** Removes a failed entry the visitor chose to drop. */
+  /** Removes a failed entry the visitor chose to delete. */
   discard(clientId: string): void {
     if (this.outbox.remove(clientId)) this.emit();
+  }
+
+  /** Sends a failed entry again (Retry), with a fresh count of attempts. */
+  resend(clientId: string): void {
+    this.outbox.retry(clientId);
+    this.emit();
+    void this.flush();
   }
 
   keystroke(): void {
@@ -329,7 +343,7 @@ export class MessengerClient {
 
   /** Sends pending outbox entries one at a time, in order (the first one may create the session). */
   private async flush(): Promise<void> {
-    if (this.flushing) return;
+    if (this.flushing || Date.now() < this.holdUntil) return;
     this.flushing = true;
     let sent = false;
     try {
@@ -362,17 +376,19 @@ export class MessengerClient {
           // assistant's first answer) was pushed before this socket joined the conversation.
           if (started) void this.syncAll();
           this.emit();
-        } else if (isRetryable(answer.error.code) || TOKEN_ERRORS.includes(answer.error.code)) {
+        } else if (this.worthWaiting(next, answer.error)) {
+          // Not now (outage, slow down, a session to start again): this entry and those after it wait.
           this.onRequestError(answer.error);
           break;
-        } else if (postback) {
-          // The option is no longer offered (or the press is refused): drop the bubble, the UI says why.
+        } else if (postback && answer.error.code === 'VALIDATION_FAILED') {
+          // The option is no longer offered: drop the bubble, the UI says why.
           this.outbox.remove(clientId);
           this.emit();
-          const failed = { ...next, status: 'failed' as const, error: answer.error };
-          this.failureListeners.forEach((fn) => fn(failed));
+          this.failureListeners.forEach((fn) => fn({ ...next, status: 'failed', error: answer.error }));
         } else {
+          // Refused for good, or failed too often: shown "Not sent" (Retry, Delete) and the next entry goes.
           this.outbox.fail(clientId, answer.error);
+          this.markServing();
           this.emit();
           const failed = this.outbox.list().find((e) => e.clientId === clientId);
           if (failed) this.failureListeners.forEach((fn) => fn(failed));
@@ -385,8 +401,27 @@ export class MessengerClient {
     if (sent && this.session.status?.state !== 'active') void this.session.refresh();
   }
 
+  /**
+   * Whether a failed send should hold the outbox and try again later. RATE_LIMITED always (the server
+   * says when; it never counts). Other retryable errors only up to `maxAttempts` per entry, so that one
+   * message the server keeps failing on cannot hold back the others; an answer lost with the
+   * connection says nothing about the message and is not counted.
+   */
+  private worthWaiting(entry: OutboxEntry, error: WireError): boolean {
+    if (error.code === 'RATE_LIMITED' || TOKEN_ERRORS.includes(error.code)) return true;
+    if (!isRetryable(error.code)) return false;
+    return !this.link?.connected || this.outbox.attempt(entry.clientId) < (this.options.maxAttempts ?? 8);
+  }
+
   private onRequestError(error: WireError): void {
-    if (TOKEN_ERRORS.includes(error.code)) {
+    if (error.code === 'RATE_LIMITED') {
+      // Slowed down, not an outage: wait as long as the server says, then carry on where we were.
+      const wait = this.retry.after(error.retryAfterMs, () => {
+        this.holdUntil = 0;
+        void this.syncAll().then(() => this.flush());
+      });
+      this.holdUntil = Date.now() + wait;
+    } else if (TOKEN_ERRORS.includes(error.code)) {
       // The server no longer knows this visitor: start anonymous; pending messages open a new session.
       this.forgetSession();
       this.link?.forceReconnect();
@@ -401,7 +436,7 @@ export class MessengerClient {
     }
   }
 
-  /** A request succeeded: the server is serving again. */
+  /** The server answered (a success, or a refusal we stop waiting on): the header shows the link's state again. */
   private markServing(): void {
     if (this.connection === 'reconnecting' && this.link?.connected) {
       this.connection = 'online';

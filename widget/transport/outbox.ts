@@ -6,6 +6,9 @@ import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
  * Messages written but not yet acknowledged. An entry is stored BEFORE it is sent
  * and leaves only on a positive ack (or when a sync shows its clientId delivered),
  * so a reload, a crash or a dead socket never loses what the visitor typed.
+ * An entry refused for good is kept as `failed` (so every tab, and the page after a
+ * reload, shows it "Not sent"): it no longer holds up the others, and leaves when the
+ * visitor deletes it or is sent again when they press Retry.
  */
 export interface OutboxEntry {
   clientId: string;
@@ -22,6 +25,8 @@ export interface OutboxEntry {
   createdAt: string;
   status: 'pending' | 'failed';
   error?: WireError;
+  /** Retryable failures so far (capped by the client; Retry starts again from 0). */
+  attempts?: number;
 }
 
 export class Outbox {
@@ -56,7 +61,22 @@ export class Outbox {
   }
 
   fail(clientId: string, error: WireError): void {
-    this.save(this.list().map((e) => (e.clientId === clientId ? { ...e, status: 'failed' as const, error } : e)));
+    this.update(clientId, (e) => ({ ...e, status: 'failed', error }));
+  }
+
+  /** Counts one more retryable failure of the entry; answers the count (0 once it has left). */
+  attempt(clientId: string): number {
+    this.update(clientId, (e) => ({ ...e, attempts: (e.attempts ?? 0) + 1 }));
+    return this.list().find((e) => e.clientId === clientId)?.attempts ?? 0;
+  }
+
+  /** The visitor pressed Retry: pending again, where it stood in the outbox, with a fresh count. */
+  retry(clientId: string): void {
+    this.update(clientId, ({ error: _error, attempts: _attempts, ...e }) => ({ ...e, status: 'pending' }));
+  }
+
+  private update(clientId: string, change: (entry: OutboxEntry) => OutboxEntry): void {
+    this.save(this.list().map((e) => (e.clientId === clientId ? change(e) : e)));
   }
 
   private save(entries: OutboxEntry[]): void {

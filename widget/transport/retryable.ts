@@ -5,6 +5,6 @@ import type { ErrorCode } from '../../protocol/errors.ts';
  * importing that table would ship every error message in the widget (~0.9 KB gzip).
  * An unknown code (newer server) is not retryable.
  */
-const RETRYABLE: readonly string[] = ['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL'] satisfies ErrorCode[];
+const RETRYABLE: readonly string[] = ['RATE_LIMITED', 'UNAVAILABLE'] satisfies ErrorCode[];
 
 export const isRetryable = (code: string): boolean => RETRYABLE.includes(code);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../client.ts';
+import { failureKind, shouldRerunTransaction, sqlStateOf } from '../sql-errors.ts';
 import type { MessageRow } from '../schema.ts';
 import { writeMessageBatch, type FastAppend, type FastOutcome } from './message-batch.ts';
 
@@ -55,23 +56,12 @@ interface Entry {
   waiters: Waiter[];
 }
 
-/** The SQLSTATE of a driver error, possibly wrapped (drizzle puts the driver's error in `cause`). */
-function sqlState(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return null;
-}
-
-/** Deadlock or serialization losers: safe to run the whole batch again. */
-const retryable = (err: unknown) => ['40P01', '40001'].includes(sqlState(err) ?? '');
-
 /**
- * The statement refused one message's data (e.g. a NUL character) or grew too big: the other
- * messages must not pay for it, so each one goes through its own full transaction instead.
+ * The statement refused one message's data (e.g. a NUL character) or grew too big for Postgres
+ * (54: program_limit_exceeded): the other messages must not pay for it, so each one goes through
+ * its own full transaction instead, where only the offending one fails.
  */
-const refusedData = (err: unknown) => /^(22|23|54)/.test(sqlState(err) ?? '');
+const refusedData = (err: unknown) => failureKind(err) === 'validation' || (sqlStateOf(err) ?? '').startsWith('54');
 
 const entryKey = (a: FastAppend) => `${a.conversationId}/${a.clientId}`.toLowerCase();
 const conversationKey = (e: Entry) => e.append.conversationId.toLowerCase();
@@ -102,7 +92,7 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
           outcomes = await writeMessageBatch(db, appends);
           break;
         } catch (err) {
-          if (attempt < 3 && retryable(err)) continue;
+          if (attempt < 3 && shouldRerunTransaction(err)) continue;
           throw err;
         }
       }

@@ -7,11 +7,12 @@ import {
   DispositionInput,
   QueueInput,
   QuickReplyInput,
-  TagInput,
+  TagName,
   Team,
   Uuid,
   WebsiteCreate,
   WebsiteInput,
+  WebsiteKey,
 } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
@@ -21,9 +22,10 @@ import { appErrorFromZod, jsonBody } from '../errors.ts';
  * websites, agents, queues, teams, quick-replies, dispositions, tags.
  * Bodies and answers are `{ <resource> }` / `{ <resources>: [] }`.
  */
-const QueueCreate = QueueInput.extend({ websiteKey: z.string().min(1).max(100), isDefault: z.boolean().optional() });
+const QueueCreate = QueueInput.extend({ websiteKey: WebsiteKey, isDefault: z.boolean().optional() });
 const QueuePatch = QueueInput.extend({ isDefault: z.boolean() });
 const TeamBody = Team.pick({ name: true, memberIds: true });
+const TagBody = z.object({ name: TagName });
 
 const idParam = (c: Context) => {
   const r = Uuid.safeParse(c.req.param('id'));
@@ -88,8 +90,8 @@ export function adminRoutes(services: Services) {
   app.delete('/dispositions/:id', async (c) => c.json(await lists.deleteDisposition(idParam(c))));
 
   app.get('/tags', async (c) => c.json(await lists.listTags()));
-  app.post('/tags', async (c) => c.json(await lists.createTag((await jsonBody(c, TagInput.extend({ name: z.string().trim().min(1).max(50) }))).name), 201));
-  app.patch('/tags/:id', async (c) => c.json(await lists.renameTag(idParam(c), (await jsonBody(c, TagInput.extend({ name: z.string().trim().min(1).max(50) }))).name)));
+  app.post('/tags', async (c) => c.json(await lists.createTag((await jsonBody(c, TagBody)).name), 201));
+  app.patch('/tags/:id', async (c) => c.json(await lists.renameTag(idParam(c), (await jsonBody(c, TagBody)).name)));
   app.delete('/tags/:id', async (c) => c.json(await lists.deleteTag(idParam(c))));
 
   return app;

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { AppError, SessionEventType, Uuid, WebhookInput } from '../../../protocol/index.ts';
+import { AppError, SessionEventType, Uuid, WebhookInput, WebsiteKey } from '../../../protocol/index.ts';
 import type { Db } from '../../db/client.ts';
 import { websiteById, websiteByKey } from '../../db/stores/websites-store.ts';
 import {
@@ -21,7 +21,7 @@ import { appErrorFromZod, jsonBody } from '../errors.ts';
  * Admin REST for outgoing webhooks, under /api/v1/webhooks; admin role only (server/auth/policy.ts).
  * Agents are not scoped to one website, so a webhook names its website by id or key.
  */
-const WebsiteRef = z.object({ websiteId: Uuid.optional(), websiteKey: z.string().min(1).max(100).optional() });
+const WebsiteRef = z.object({ websiteId: Uuid.optional(), websiteKey: WebsiteKey.optional() });
 const CreateBody = WebhookInput.extend(WebsiteRef.shape).refine((b) => b.websiteId || b.websiteKey, {
   message: 'websiteId or websiteKey is required',
   path: ['websiteId'],

@@ -1,0 +1,82 @@
+/**
+ * What a database failure means, decided in one place. Every caller that wonders "try again?"
+ * asks here: the edges (`toAppError`: the client's answer), the message batcher and the routing
+ * transactions (rerun a losing transaction at once).
+ *
+ * - `retryable`: the database could not do it now (connection lost, out of resources, shutting
+ *   down, a deadlock or serialization loser). The same request may work later → UNAVAILABLE.
+ * - `validation`: the database refused the data itself (a NUL character, a value out of range,
+ *   a constraint). Sending it again can never work → VALIDATION_FAILED, like a schema refusal.
+ * - `internal`: anything else, a bug → INTERNAL, not retryable either.
+ *
+ * SQLSTATE codes: https://www.postgresql.org/docs/current/errcodes-appendix.html
+ */
+export type FailureKind = 'retryable' | 'validation' | 'internal';
+
+/** An exact SQLSTATE wins over its two-character class; a code in neither is `internal`. */
+export const SQLSTATE_KINDS: Readonly<Record<string, FailureKind>> = {
+  /** serialization_failure */
+  '40001': 'retryable',
+  /** deadlock_detected */
+  '40P01': 'retryable',
+  /** protocol_violation: what we sent was malformed (a NUL in the query text); resending fails alike. */
+  '08P01': 'internal',
+  /** connection_exception */
+  '08': 'retryable',
+  /** insufficient_resources: too many connections, out of memory, disk full. */
+  '53': 'retryable',
+  /** operator_intervention: admin or crash shutdown, cannot connect now, statement timeout. */
+  '57': 'retryable',
+  /** data_exception: NUL (22021), bad jsonb escape (22P05), out of range (22003), too long (22001)… */
+  '22': 'validation',
+  /** integrity_constraint_violation: not null, foreign key, unique, check. */
+  '23': 'validation',
+};
+
+/** Transaction losers: rerunning the whole transaction at once usually wins. */
+const RERUN_AT_ONCE = new Set(['40001', '40P01']);
+
+/** Driver errors without a SQLSTATE: the database is unreachable or the connection went away. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+const CONNECTION_MESSAGES = /PGlite is closed|database system is (shutting down|starting up)/i;
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** The errors of `err`'s cause chain (drizzle wraps the driver's error in `cause`), bounded. */
+function* causes(err: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    yield e as { code?: unknown; message?: unknown };
+  }
+}
+
+/** The SQLSTATE of a driver error, possibly wrapped; null when there is none. */
+export function sqlStateOf(err: unknown): string | null {
+  for (const e of causes(err)) if (typeof e.code === 'string' && SQLSTATE.test(e.code)) return e.code;
+  return null;
+}
+
+export function kindOfSqlState(code: string): FailureKind {
+  return SQLSTATE_KINDS[code] ?? SQLSTATE_KINDS[code.slice(0, 2)] ?? 'internal';
+}
+
+export function failureKind(err: unknown): FailureKind {
+  const state = sqlStateOf(err);
+  if (state) return kindOfSqlState(state);
+  for (const e of causes(err)) {
+    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return 'retryable';
+    if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return 'retryable';
+  }
+  return 'internal';
+}
+
+/** A deadlock or serialization loser: run the same transaction again now (a few times at most). */
+export const shouldRerunTransaction = (err: unknown): boolean => RERUN_AT_ONCE.has(sqlStateOf(err) ?? '');
