@@ -47,6 +47,15 @@ describe('SQLSTATE classification', () => {
     expect(failureKind(null)).toBe('internal');
   });
 
+  it('treats an error that ended the session (FATAL) as an outage whatever its SQLSTATE: the request never got a connection', () => {
+    // ALTER DATABASE … ALLOW_CONNECTIONS false: "database does not accept connections" (55000, FATAL, at connect).
+    const refusedAtConnect = Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('database "x" is not currently accepting connections'), { code: '55000', severity: 'FATAL' }) });
+    expect(failureKind(refusedAtConnect)).toBe('retryable');
+    expect(failureKind(Object.assign(new Error('password authentication failed'), { code: '28P01', severity: 'FATAL' }))).toBe('retryable');
+    // The same SQLSTATE raised by a statement inside a working session is a bug.
+    expect(failureKind(Object.assign(new Error('object not in prerequisite state'), { code: '55000', severity: 'ERROR' }))).toBe('internal');
+  });
+
   it('reruns a transaction at once only when it lost a race', () => {
     expect(shouldRerunTransaction(wrapped('40P01'))).toBe(true);
     expect(shouldRerunTransaction(wrapped('40001'))).toBe(true);

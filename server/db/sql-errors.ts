@@ -68,7 +68,21 @@ export function kindOfSqlState(code: string): FailureKind {
   return SQLSTATE_KINDS[code] ?? SQLSTATE_KINDS[code.slice(0, 2)] ?? 'internal';
 }
 
+/**
+ * A FATAL (or PANIC) error ended the session itself: whatever its SQLSTATE, the request never got a
+ * working connection (an admin forbade connections with 55000, a wrong role with 28xxx, a backend was
+ * killed). The message is not at fault, so it is an outage to wait out, not a refusal.
+ */
+function endedTheSession(err: unknown): boolean {
+  for (const e of causes(err)) {
+    const { severity } = e as { severity?: unknown };
+    if (severity === 'FATAL' || severity === 'PANIC') return true;
+  }
+  return false;
+}
+
 export function failureKind(err: unknown): FailureKind {
+  if (endedTheSession(err)) return 'retryable';
   const state = sqlStateOf(err);
   if (state) return kindOfSqlState(state);
   for (const e of causes(err)) {
