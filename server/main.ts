@@ -41,7 +41,7 @@ export interface StartOptions {
   /** Print the URLs/credentials banner (default: true unless LOG_LEVEL is silent). */
   banner?: boolean;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
-  webhooks?: Omit<DispatcherOptions, 'db' | 'clock' | 'logger'> | false;
+  webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
 }
 
 export interface RunningServer {

@@ -101,3 +101,24 @@ export async function prepareStoredCredentials(db: Tx, cipher: CredentialCipher,
   if (unreadable.length) throw new Error(explainUnreadable(unreadable, keyring));
   return encryptStoredCredentials(db, cipher, { only: 'plaintext' });
 }
+
+/** How many stored credentials each configured secret encrypts, how many are in plain text, which are unreadable. */
+export interface CredentialStatus {
+  total: number;
+  byKid: Map<string, number>;
+  plaintext: number;
+  unreadable: UnreadableCredential[];
+}
+
+export async function credentialStatus(db: Tx, cipher: CredentialCipher): Promise<CredentialStatus> {
+  const status: CredentialStatus = { total: 0, byKid: new Map(), plaintext: 0, unreadable: [] };
+  for (const credential of await storedCredentials(db)) {
+    status.total++;
+    const read = tryDecrypt(cipher, credential);
+    const form = storedForm(credential.stored);
+    if (!('plaintext' in read)) status.unreadable.push(read);
+    else if (form.form === 'sealed') status.byKid.set(form.kid, (status.byKid.get(form.kid) ?? 0) + 1);
+    else status.plaintext++;
+  }
+  return status;
+}
