@@ -34,7 +34,7 @@ export const EnvSchema = z.object({
     .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))
     .refine((secrets) => secrets.every((s) => s.length >= 16), 'every previous secret must be at least 16 characters (separate them with commas or newlines)')
     .meta({ constraint: 'secrets of at least 16 characters, separated by commas or newlines' })
-    .describe('Secrets `SECRET` had before a rotation, still accepted: visitor tokens they signed stay valid and credentials they encrypted stay readable until `npm run secrets:reencrypt`. Never the current `SECRET`. Remove one to retire it (docs/operations/secrets.md).'),
+    .describe('Secrets `SECRET` had before a rotation, still accepted: visitor tokens they signed stay valid and credentials they encrypted stay readable until `npm run secrets:reencrypt`. Never the current `SECRET`. Remove one to retire it; the rotation step by step is on the secrets page of the operations docs.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The pino log level (the tests use `silent`).'),
   SEED_DEMO: boolish.optional().describe('Seed the demo website, agents, queues and lists at start (idempotent). Unset: on, except in production. In production it needs `DEMO_PASSWORD`.'),
   DEMO_PASSWORD: z.string().min(10, 'DEMO_PASSWORD must be at least 10 characters').max(200).optional().describe('The password the demo seed gives new demo agents. Unset: `parley-demo` outside production; required to seed in production, where `parley-demo` is refused.'),
