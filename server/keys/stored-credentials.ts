@@ -6,12 +6,11 @@ import type { Keyring } from './keyring.ts';
 /**
  * The stored credentials as a whole, for the server's start and `npm run secrets:reencrypt`:
  *
- * - at every start, a credential this node cannot read stops it (`assertCredentialsReadable`): it would otherwise
+ * - at every start (`prepareStoredCredentials`), a credential this node cannot read stops it: it would otherwise
  *   fail later, one identify or webhook at a time, for a reason far from its cause (a secret missing from
- *   `SECRET_PREVIOUS`);
- * - at every start, credentials still in plain text (written before encryption existed) are encrypted under the
- *   current secret (`encryptStoredCredentials` with `only: 'plaintext'`). Values under a previous secret are left
- *   alone there: nodes still on the old configuration during a rolling restart could not read them;
+ *   `SECRET_PREVIOUS`). Then credentials still in plain text (written before encryption existed) are encrypted
+ *   under the current secret (`encryptStoredCredentials` with `only: 'plaintext'`). Values under a previous secret
+ *   are left alone there: nodes still on the old configuration during a rolling restart could not read them;
  * - the command re-encrypts everything under the current secret, once every node has it (`only: 'all'`).
  */
 export interface UnreadableCredential {
