@@ -37,3 +37,20 @@ describe('the webhook target settings', () => {
     expect(loadEnv({ WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false' }).webhooksAllowPrivateTargets).toBe(false);
   });
 });
+
+describe('the secrets', () => {
+  const SECRET = 'the-current-secret-0123456789';
+  it('reads SECRET_PREVIOUS as secrets separated by commas or newlines, none by default', () => {
+    expect(loadEnv({ SECRET }).secretPrevious).toEqual([]);
+    expect(loadEnv({ SECRET, SECRET_PREVIOUS: 'old-secret-number-one-0123, old-secret-number-two-4567\nold-secret-number-three-89\n' }).secretPrevious).toEqual([
+      'old-secret-number-one-0123',
+      'old-secret-number-two-4567',
+      'old-secret-number-three-89',
+    ]);
+  });
+
+  it('refuses a previous secret that is too short, or the current SECRET among the previous ones', () => {
+    expect(() => loadEnv({ SECRET, SECRET_PREVIOUS: 'old-secret-number-one-0123,short' })).toThrow(/SECRET_PREVIOUS: every previous secret must be at least 16 characters/);
+    expect(() => loadEnv({ SECRET, SECRET_PREVIOUS: `old-secret-number-one-0123,${SECRET}` })).toThrow(/SECRET_PREVIOUS: must not contain the current SECRET/);
+  });
+});

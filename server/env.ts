@@ -27,7 +27,14 @@ export const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('The Postgres database. Unset: embedded PGlite in `DATA_DIR`.'),
   DATA_DIR: z.string().min(1).default('./data').describe('Kept across restarts: the embedded PGlite database, the generated development secret and, by default, the uploads.'),
   UPLOAD_DIR: z.string().min(1).optional().describe('Where uploaded images are stored (by id, never by the uploader\'s file name). Unset: `DATA_DIR/uploads`.'),
-  SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional().describe('Signs visitor tokens; the same on every node. Required in production; otherwise, when unset, generated into `DATA_DIR/secret` on first start and reused.'),
+  SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional().describe('The root of the server\'s keys, the same on every node: a key derived from it per use signs visitor tokens and encrypts stored credentials (website identity secrets, webhook signing secrets). Required in production; otherwise, when unset, generated into `DATA_DIR/secret` on first start and reused. Rotating it: `SECRET_PREVIOUS`.'),
+  SECRET_PREVIOUS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))
+    .refine((secrets) => secrets.every((s) => s.length >= 16), 'every previous secret must be at least 16 characters (separate them with commas or newlines)')
+    .meta({ constraint: 'secrets of at least 16 characters, separated by commas or newlines' })
+    .describe('Secrets `SECRET` had before a rotation, still accepted: visitor tokens they signed stay valid and credentials they encrypted stay readable until `npm run secrets:reencrypt`. Never the current `SECRET`. Remove one to retire it; the rotation step by step is on the secrets page of the operations docs.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The pino log level (the tests use `silent`).'),
   SEED_DEMO: boolish.optional().describe('Seed the demo website, agents, queues and lists at start (idempotent). Unset: on, except in production. In production it needs `DEMO_PASSWORD`.'),
   DEMO_PASSWORD: z.string().min(10, 'DEMO_PASSWORD must be at least 10 characters').max(200).optional().describe('The password the demo seed gives new demo agents. Unset: `parley-demo` outside production; required to seed in production, where `parley-demo` is refused.'),
@@ -77,6 +84,8 @@ export interface Env {
   uploadDir: string | null;
   /** Explicit SECRET, or null to use/generate DATA_DIR/secret (refused in production). */
   secret: string | null;
+  /** SECRET_PREVIOUS: earlier secrets still accepted (tokens they signed, credentials they encrypted). */
+  secretPrevious: string[];
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   seedDemo: boolean;
   /**
@@ -130,6 +139,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.SECRET) throw new Error('Invalid environment:\n  SECRET: required in production');
+  if (e.SECRET && e.SECRET_PREVIOUS.includes(e.SECRET)) throw new Error('Invalid environment:\n  SECRET_PREVIOUS: must not contain the current SECRET');
   const production = e.NODE_ENV === 'production';
   const demo = {
     nodeEnv: e.NODE_ENV,
@@ -147,6 +157,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     dataDir: resolve(e.DATA_DIR),
     uploadDir: e.UPLOAD_DIR ? resolve(e.UPLOAD_DIR) : null,
     secret: e.SECRET ?? null,
+    secretPrevious: e.SECRET_PREVIOUS,
     logLevel: e.LOG_LEVEL,
     seedDemo: demo.seedDemo,
     demoPassword: demo.demoPassword,

@@ -10,6 +10,9 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
 import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
 import { createApp } from './http/app.ts';
+import { createCredentialCipher } from './keys/credential-cipher.ts';
+import { createKeyring } from './keys/keyring.ts';
+import { prepareStoredCredentials } from './keys/stored-credentials.ts';
 import { createLimits, type Limits } from './limits/limits.ts';
 import type { StaticPaths } from './http/static.ts';
 import { closeGracefully } from './observability/graceful-close.ts';
@@ -38,7 +41,7 @@ export interface StartOptions {
   /** Print the URLs/credentials banner (default: true unless LOG_LEVEL is silent). */
   banner?: boolean;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
-  webhooks?: Omit<DispatcherOptions, 'db' | 'clock' | 'logger'> | false;
+  webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
 }
 
 export interface RunningServer {
@@ -62,6 +65,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = options.clock ?? systemClock;
   // A borrowed test database gets a throw-away secret unless one is given; otherwise DATA_DIR/secret.
   const secret = env.secret ?? (options.database ? randomBytes(32).toString('base64url') : resolveSecret(env));
+  const keyring = createKeyring(secret, env.secretPrevious);
+  const credentials = createCredentialCipher(keyring);
   // Refused before anything opens: never the public demo password in production (env overrides included).
   const demoPassword = env.seedDemo ? demoSeedPassword(env) : null;
 
@@ -70,13 +75,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
   try {
     if (ownsDatabase) await database.migrate();
+    // Refuses to start on a credential this node cannot read; encrypts any still stored in plain text.
+    const stored = await prepareStoredCredentials(database.db, credentials, keyring);
+    if (stored.encrypted) logger.info({ encrypted: stored.encrypted }, 'stored credentials encrypted at rest');
     const publisher = createLatePublisher();
-    const tokens = createVisitorTokens(secret, clock);
+    const tokens = createVisitorTokens(keyring, clock);
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
     const metrics = createMetrics({ logger });
     metrics.setDatabase(database.db);
     const services = createServices(
-      { db: database.db, clock, tokens, publisher, logger },
+      { db: database.db, clock, tokens, credentials, publisher, logger },
       { presenceGraceMs: env.presenceGraceMs },
       { publicUrl: () => publicUrl },
       { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
@@ -101,6 +109,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       secureCookies,
       publicUrl: env.publicUrl,
       allowPrivateWebhookTargets: env.webhooksAllowPrivateTargets,
+      credentials,
       attachments,
       ops,
       limits,
@@ -138,7 +147,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const webhookDispatcher =
       options.webhooks === false
         ? null
-        : createWebhookDispatcher({ db: database.db, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
+        : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
 
     let closing: Promise<void> | null = null;

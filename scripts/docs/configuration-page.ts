@@ -45,6 +45,6 @@ server at start with a message naming the variable. With \`NODE_ENV=production\`
 ${table(['Variable', 'Default', 'Accepts', 'What it does'], rows)}
 
 Running several nodes: [scaling out](scaling-out.md). \`/metrics\` and its token: [health and metrics](health-and-metrics.md).
-Shutdown: [graceful shutdown](shutdown.md).
+Shutdown: [graceful shutdown](shutdown.md). \`SECRET\` and rotating it: [secrets](secrets.md).
 `;
 }

@@ -27,7 +27,7 @@ export const websites = pgTable('websites', {
   key: text('key').notNull().unique(),
   name: text('name').notNull(),
   allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
-  /** HS256 secret of the site's identity JWTs (issue 4); null until configured. */
+  /** HS256 secret of the site's identity JWTs (issue 4), encrypted (server/keys/credential-cipher.ts); null until configured. */
   identitySecret: text('identity_secret'),
   defaultLocale: text('default_locale').$type<Locale>().notNull().default('en'),
   theme: jsonb('theme').$type<WebsiteTheme>().notNull().default({ primaryColor: '#4f46e5' }),

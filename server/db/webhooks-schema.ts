@@ -19,7 +19,7 @@ export const webhooks = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
-    /** HMAC key; shown once at creation. */
+    /** HMAC key, encrypted (server/keys/credential-cipher.ts); shown in clear once, at creation. */
     secret: text('secret').notNull(),
     /** Subscribed session event types; empty = all. */
     events: text('events').array().$type<SessionEventType[]>().notNull().default(sql`'{}'::text[]`),

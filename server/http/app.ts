@@ -3,6 +3,7 @@ import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
+import type { CredentialCipher } from '../keys/credential-cipher.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Services } from '../services/index.ts';
 import { authorizeRequests } from './authorize.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   publicUrl: string | null;
   /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: webhooks may be saved with loopback/private/link-local hosts. */
   allowPrivateWebhookTargets: boolean;
+  /** Encrypts and decrypts the webhooks' signing secrets. */
+  credentials: CredentialCipher;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
@@ -68,7 +71,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
-  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets }));
+  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials }));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });

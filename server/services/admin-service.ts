@@ -31,7 +31,7 @@ type AgentPatch = Partial<Omit<AgentCreateInput, 'email'>> & { active?: boolean 
 const sameScope = (a: Scope | undefined, b: Scope | undefined) =>
   a === b || (a !== undefined && b !== undefined && a !== 'all' && b !== 'all' && a.size === b.size && [...a].every((id) => b.has(id)));
 
-export function createAdminService({ db, clock, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }) {
+export function createAdminService({ db, clock, credentials, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }) {
   /**
    * Scopes follow queue and team membership (server/core/access.ts). After a change, the desktops
    * of the agents whose scope moved are reconnected: they come back in the rooms of their new
@@ -89,7 +89,8 @@ export function createAdminService({ db, clock, publisher }: ServiceDeps, routin
   async function rotateIdentitySecret(id: string) {
     const identitySecret = randomBytes(32).toString('base64url');
     const retired = await db.transaction(async (tx) => {
-      if (!(await A.updateWebsite(tx, id, { identitySecret }))) throw new AppError('NOT_FOUND', 'No such website.');
+      // Stored encrypted (server/keys/credential-cipher.ts); the admin sees it in clear this once.
+      if (!(await A.updateWebsite(tx, id, { identitySecret: credentials.encrypt(identitySecret) }))) throw new AppError('NOT_FOUND', 'No such website.');
       return revokeVerifiedVisitorTokens(tx, id);
     });
     publisher.disconnectVisitors(retired);

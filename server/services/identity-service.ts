@@ -34,7 +34,7 @@ const invalid = (message: string) => new AppError('IDENTITY_INVALID', message);
  * every browser of that user then shares the contact's one conversation. It mutates `ctx`
  * only after commit, so a refused JWT leaves the socket exactly as it was.
  */
-export function createIdentityService({ db, clock, tokens, publisher }: ServiceDeps, routing: RoutingService) {
+export function createIdentityService({ db, clock, tokens, credentials, publisher }: ServiceDeps, routing: RoutingService) {
   /** Signature with the website's current secret (HS256 only), then core's claim rules. */
   async function verify(jwt: string, secret: string): Promise<IdentityClaims> {
     try {
@@ -81,7 +81,7 @@ export function createIdentityService({ db, clock, tokens, publisher }: ServiceD
     // Re-read: an admin may have set or rotated the secret since this socket connected.
     const website = await websiteById(db, ctx.website.id);
     if (!website?.identitySecret) throw invalid('This website has no identity secret: generate one in the admin page before identifying users.');
-    const claims = await verify(jwt, website.identitySecret);
+    const claims = await verify(jwt, credentials.decrypt(website.identitySecret));
     const outcome = await routing.run(async (tx, notes) => {
       const contact = await upsertVerifiedContact(tx, website.id, claims.sub, contactFieldsFrom(claims));
       const visitor = await bindBrowser(tx, ctx, contact, notes);

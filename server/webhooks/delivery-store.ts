@@ -14,7 +14,8 @@ export interface ClaimedDelivery {
   event: string;
   payload: WebhookPayload;
   url: string;
-  secret: string;
+  /** The webhook's signing secret as stored, encrypted (server/keys/credential-cipher.ts): decrypted to sign. */
+  storedSecret: string;
 }
 
 /**
@@ -52,7 +53,7 @@ export async function claimDueDeliveries(db: Db, opts: { now: Date; limit: numbe
     const byId = new Map(hooks.map((h) => [h.id, h]));
     return claimed.map((c) => {
       const hook = byId.get(c.webhookId)!;
-      return { id: c.id, leaseId, attempt: c.attempts, event: c.event, payload: c.payload, url: hook.url, secret: hook.secret };
+      return { id: c.id, leaseId, attempt: c.attempts, event: c.event, payload: c.payload, url: hook.url, storedSecret: hook.secret };
     });
   });
 }

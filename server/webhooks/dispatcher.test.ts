@@ -13,8 +13,12 @@ import { enqueueWebhookEvent } from './enqueue.ts';
 import { verifyWebhookSignature } from './sign.ts';
 import { startReceiver, type TestReceiver } from './test-receiver.ts';
 import { insertWebhook, redeliver } from './webhook-store.ts';
+import { createCredentialCipher } from '../keys/credential-cipher.ts';
+import { createKeyring, keyIdOf } from '../keys/keyring.ts';
 
 const START = '2025-01-01T00:00:00Z';
+const SECRET = 'dispatcher-test-secret-0123456789';
+const credentials = createCredentialCipher(createKeyring(SECRET));
 
 function card(): SessionCard {
   return {
@@ -70,11 +74,15 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
 
   // The receiver listens on 127.0.0.1: these tests allow private targets explicitly (off by default, see below).
   const dispatcher = (opts: Partial<DispatcherOptions> = {}) =>
-    createWebhookDispatcher({ db: database.db, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000, 30_000], random: () => 0.5 }, allowPrivateTargets: true, ...opts });
+    createWebhookDispatcher({ db: database.db, credentials, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000, 30_000], random: () => 0.5 }, allowPrivateTargets: true, ...opts });
   const enqueue = (type: SessionEventType, site = websiteId) =>
     database.db.transaction((tx) => enqueueWebhookEvent(tx, { websiteId: site, event: event(type, clock.now()), card: card() }));
   const deliveriesOf = (hook: WebhookRow) => database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
-  const hook = (url: string, events: SessionEventType[] = [], active = true, site = websiteId) => insertWebhook(database.db, { websiteId: site, url, events, active });
+  /** A webhook as created (its row, with its signing secret in clear as the admin got it). */
+  const hook = async (url: string, events: SessionEventType[] = [], active = true, site = websiteId): Promise<WebhookRow> => {
+    const { row, secret } = await insertWebhook(database.db, credentials, { websiteId: site, url, events, active });
+    return { ...row, secret };
+  };
 
   it('enqueues one delivery per active webhook subscribed to the event (empty list = all)', async () => {
     const all = await hook('http://127.0.0.1:9/all');
@@ -119,6 +127,35 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
     const payload = WebhookPayload.parse(JSON.parse(req!.rawBody));
     expect(payload).toMatchObject({ deliveryId: row!.id, event: 'session.connected', websiteId, data: { reason: 'test' } });
     expect(row).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200, lastError: null });
+  });
+
+  it('keeps the signing secret encrypted in the database and still signs with it', async () => {
+    receiver = await startReceiver();
+    const created = await hook(receiver.url);
+    const [stored] = await database.db.select().from(webhooks).where(eq(webhooks.id, created.id));
+    expect(stored!.secret).toMatch(new RegExp(`^v1\\.${keyIdOf(SECRET)}\\.`));
+    expect(stored!.secret).not.toContain(created.secret.slice(6));
+    await enqueue('connected');
+    // A node whose SECRET moved on, with the old one in SECRET_PREVIOUS, still signs with the same webhook secret.
+    const rotated = createCredentialCipher(createKeyring('the-next-secret-0123456789', [SECRET]));
+    expect(await dispatcher({ credentials: rotated }).runOnce()).toBe(1);
+    const [req] = receiver.requests;
+    expect(verifyWebhookSignature(req!.rawBody, req!.headers['parley-signature'] as string, created.secret, { now: clock.now() }).ok).toBe(true);
+  });
+
+  it('sends nothing with a secret encrypted under a key this node lacks: the attempt fails and is retried', async () => {
+    receiver = await startReceiver();
+    const created = await hook(receiver.url);
+    await enqueue('connected');
+    const retired = createCredentialCipher(createKeyring('the-next-secret-0123456789'));
+    expect(await dispatcher({ credentials: retired }).runOnce()).toBe(1);
+    expect(receiver.requests).toEqual([]);
+    const [row] = await deliveriesOf(created);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastStatus: null, lastError: expect.stringContaining(`key id ${keyIdOf(SECRET)}`) });
+    // Retried by a node that has the key.
+    clock.advance(10_000);
+    expect(await dispatcher().runOnce()).toBe(1);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('retries a failing receiver with backoff and delivers exactly once, same delivery id', async () => {
@@ -210,7 +247,7 @@ describe.each(backends)('outgoing webhooks on $name', (backend) => {
     const byName = await hook(`http://localhost:${port}/hooks`);
     await enqueue('queued');
     // No allowPrivateTargets: the default.
-    const strict = createWebhookDispatcher({ db: database.db, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000], random: () => 0.5 } });
+    const strict = createWebhookDispatcher({ db: database.db, credentials, clock, timeoutMs: 2000, backoff: { scheduleMs: [10_000], random: () => 0.5 } });
     expect(await strict.runOnce()).toBe(3);
     expect(receiver.requests).toEqual([]);
     for (const created of [byAddress, byV6Mapped, byName]) {

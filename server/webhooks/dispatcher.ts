@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Db } from '../db/client.ts';
+import { CredentialUnreadable, type CredentialCipher } from '../keys/credential-cipher.ts';
 import { defaultBackoff, nextRetryAt, type Backoff } from './backoff.ts';
 import { claimDueDeliveries, recordAttempt, type ClaimedDelivery } from './delivery-store.ts';
-import { sendDelivery } from './send.ts';
+import { sendDelivery, type SendResult } from './send.ts';
 
 /**
  * Every node runs one dispatcher: every `intervalMs` it claims due deliveries
@@ -13,6 +14,8 @@ import { sendDelivery } from './send.ts';
  */
 export interface DispatcherOptions {
   db: Db;
+  /** Decrypts the webhooks' signing secrets (stored encrypted). */
+  credentials: CredentialCipher;
   clock?: Clock;
   logger?: Logger;
   intervalMs?: number;
@@ -41,8 +44,21 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
   const leaseMs = opts.leaseMs ?? Math.max(60_000, timeoutMs * 3);
   const backoff: Backoff = { ...defaultBackoff, ...opts.backoff };
 
+  async function signAndSend(delivery: ClaimedDelivery): Promise<SendResult> {
+    let secret: string;
+    try {
+      secret = opts.credentials.decrypt(delivery.storedSecret);
+    } catch (err) {
+      // Encrypted under a secret this node lacks (a rotation half rolled out): this attempt fails and is retried,
+      // maybe by a node that has it. Nothing is sent unsigned.
+      if (err instanceof CredentialUnreadable) return { ok: false, status: null, error: err.message };
+      throw err;
+    }
+    return sendDelivery(delivery, secret, { now: clock.now(), timeoutMs, allowPrivateTargets: opts.allowPrivateTargets ?? false });
+  }
+
   async function attempt(delivery: ClaimedDelivery): Promise<void> {
-    const result = await sendDelivery(delivery, { now: clock.now(), timeoutMs, allowPrivateTargets: opts.allowPrivateTargets ?? false });
+    const result = await signAndSend(delivery);
     const now = clock.now();
     const outcome = result.ok ? result : { ...result, retryAt: nextRetryAt(backoff, delivery.attempt, now) };
     await recordAttempt(opts.db, delivery, outcome, now);

@@ -16,15 +16,15 @@ export interface SendOptions {
 }
 
 /**
- * One POST of a delivery, signed at send time (the timestamp is the attempt's, so a
+ * One POST of a delivery, signed at send time with the webhook's secret in clear (the timestamp is the attempt's, so a
  * retry is not stale). Redirects are not followed: a 3xx counts as a failure, so a
  * receiver cannot bounce signed payloads elsewhere. Only the answer's status is kept:
  * its body is never read, so nothing the receiver says (or an internal service
  * would reveal) ends up stored. Never throws.
  */
-export async function sendDelivery(delivery: ClaimedDelivery, opts: SendOptions): Promise<SendResult> {
+export async function sendDelivery(delivery: ClaimedDelivery, signingSecret: string, opts: SendOptions): Promise<SendResult> {
   const rawBody = JSON.stringify(delivery.payload);
-  const headers = webhookHeaders({ secret: delivery.secret, rawBody, deliveryId: delivery.id, event: delivery.event, now: opts.now });
+  const headers = webhookHeaders({ secret: signingSecret, rawBody, deliveryId: delivery.id, event: delivery.event, now: opts.now });
   try {
     if (!opts.allowPrivateTargets) {
       const refused = refusedAddressIn(delivery.url);

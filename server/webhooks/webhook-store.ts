@@ -2,21 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import type { SessionEventType, Webhook } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
+import type { CredentialCipher } from '../keys/credential-cipher.ts';
 import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../db/webhooks-schema.ts';
 
 /** Admin-side queries: webhook CRUD, recent deliveries and manual redelivery. */
 
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
-/** The wire shape; the secret in full only right after creation, otherwise masked to its last 4 characters. */
-export function toWebhook(row: WebhookRow, revealSecret = false): Webhook {
+/**
+ * The wire shape. The secret in full only right after creation (`createdSecret`), otherwise masked to the last 4
+ * characters of the clear secret (it is stored encrypted).
+ */
+export function toWebhook(row: WebhookRow, credentials: CredentialCipher, createdSecret?: string): Webhook {
   return {
     id: row.id,
     websiteId: row.websiteId,
     url: row.url,
     events: row.events,
     active: row.active,
-    secret: revealSecret ? row.secret : `…${row.secret.slice(-4)}`,
+    secret: createdSecret ?? `…${credentials.decrypt(row.secret).slice(-4)}`,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -57,9 +61,15 @@ export async function webhookById(db: Db, id: string): Promise<WebhookRow | null
   return row ?? null;
 }
 
-export async function insertWebhook(db: Db, input: { websiteId: string; url: string; events: SessionEventType[]; active: boolean }): Promise<WebhookRow> {
-  const [row] = await db.insert(webhooks).values({ ...input, secret: newWebhookSecret() }).returning();
-  return row!;
+/** A new webhook with a new signing secret, stored encrypted; the clear secret is returned to be shown this once. */
+export async function insertWebhook(
+  db: Db,
+  credentials: CredentialCipher,
+  input: { websiteId: string; url: string; events: SessionEventType[]; active: boolean },
+): Promise<{ row: WebhookRow; secret: string }> {
+  const secret = newWebhookSecret();
+  const [row] = await db.insert(webhooks).values({ ...input, secret: credentials.encrypt(secret) }).returning();
+  return { row: row!, secret };
 }
 
 export async function updateWebhook(

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { AppError, SessionEventType, Uuid, WebhookInput, WebsiteKey } from '../../../protocol/index.ts';
 import type { Db } from '../../db/client.ts';
+import type { CredentialCipher } from '../../keys/credential-cipher.ts';
 import { websiteById, websiteByKey } from '../../db/stores/websites-store.ts';
 import {
   deleteWebhook,
@@ -48,7 +49,8 @@ function assertAllowedTarget(url: string | undefined, allowPrivate: boolean): vo
   }
 }
 
-export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolean }) {
+export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolean; credentials: CredentialCipher }) {
+  const { credentials } = opts;
   const app = new Hono();
 
   async function resolveWebsite(ref: z.infer<typeof WebsiteRef>) {
@@ -68,16 +70,16 @@ export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolea
     const query = parse(WebsiteRef, c.req.query());
     const websiteId = query.websiteId || query.websiteKey ? (await resolveWebsite(query)).id : undefined;
     const rows = await listWebhooks(db, websiteId);
-    return c.json({ webhooks: rows.map((r) => toWebhook(r)) });
+    return c.json({ webhooks: rows.map((r) => toWebhook(r, credentials)) });
   });
 
   app.post('/', async (c) => {
     const body = await jsonBody(c, CreateBody);
     assertAllowedTarget(body.url, opts.allowPrivateWebhookTargets);
     const website = await resolveWebsite(body);
-    const row = await insertWebhook(db, { websiteId: website.id, url: body.url, events: body.events, active: body.active });
+    const { row, secret } = await insertWebhook(db, credentials, { websiteId: website.id, url: body.url, events: body.events, active: body.active });
     // The only time the secret leaves the server in full.
-    return c.json({ webhook: toWebhook(row, true) }, 201);
+    return c.json({ webhook: toWebhook(row, credentials, secret) }, 201);
   });
 
   app.patch('/:id', async (c) => {
@@ -86,7 +88,7 @@ export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolea
     assertAllowedTarget(patch.url, opts.allowPrivateWebhookTargets);
     const updated = await updateWebhook(db, row.id, patch);
     if (!updated) throw new AppError('NOT_FOUND', 'No such webhook.');
-    return c.json({ webhook: toWebhook(updated) });
+    return c.json({ webhook: toWebhook(updated, credentials) });
   });
 
   app.delete('/:id', async (c) => {
