@@ -10,7 +10,8 @@ import { AGENT_EVENT_POLICY, REST_POLICY, restKey, VISITOR_EVENT_POLICY } from '
  * not exist: a new route or socket event fails here until it has its entry.
  */
 describe('the authorization table', () => {
-  it('has an entry for every REST route the app registers, and no entry for a route that is gone', async () => {
+  // Starts a whole server (migrations, seed) inside the test: give it the hook's time on a busy machine.
+  it('has an entry for every REST route the app registers, and no entry for a route that is gone', { timeout: 60_000 }, async () => {
     const database = await backends[0]!.open();
     const server = await startTestServer(database);
     try {
