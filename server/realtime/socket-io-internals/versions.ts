@@ -42,8 +42,8 @@ function packageJsonOf(name: string, entry: string): { version: string } {
   for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
-    if (pkg.name === name) return pkg; // not a nested {"type": "commonjs"} marker
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === name && pkg.version) return { version: pkg.version }; // not a nested {"name", "type"} marker
   }
   throw new Error(`no package.json of ${name} above ${entry}`);
 }
