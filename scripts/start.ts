@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const outputs = ['dist/widget/loader.js', 'dist/widget/app.js', 'dist/desktop/main.js', 'dist/desktop/index.html'];
-const sources = ['widget', 'desktop', 'protocol', 'rollup.config.mjs'];
+const sources = ['widget', 'desktop', 'protocol', 'rollup.config.mjs', 'scripts/socket-io-client-bundling.mjs'];
 
 function newestMtime(path: string): number {
   const full = join(root, path);

@@ -20,6 +20,7 @@ import { createInFlight } from './observability/handler-hooks.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createReadiness } from './observability/readiness.ts';
 import { createGateway } from './realtime/gateway.ts';
+import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createLatePublisher } from './services/publisher.ts';
@@ -59,6 +60,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  // Before anything opens: the Socket.IO internals this server reaches into are the versions they were verified with.
+  assertSocketIoInternalsVersions();
   const parsed = loadEnv();
   const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits } };
   const logger = pino({ level: env.logLevel, base: { app: 'parley' } });

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
-import { closeClientTransports } from '../realtime/gateway.ts';
+import { closeClientTransports } from '../realtime/socket-io-internals/index.ts';
 import type { InFlight } from './handler-hooks.ts';
 import type { Readiness } from './readiness.ts';
 
@@ -65,11 +65,10 @@ export async function closeGracefully(parts: GracefulCloseParts): Promise<void> 
 }
 
 async function closeTransports(io: SocketServer, flushMs: number): Promise<void> {
-  const engine = io.engine as unknown as { clientsCount: number; close(): void };
-  closeClientTransports(io); // not discarding: pending acks go out first
+  closeClientTransports(io); // pending acks go out first
   const until = Date.now() + flushMs;
-  while (engine.clientsCount > 0 && Date.now() < until) await sleep(10);
-  engine.close(); // whatever did not flush in time
+  while (io.engine.clientsCount > 0 && Date.now() < until) await sleep(10);
+  io.engine.close(); // whatever did not flush in time
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import type { Slot } from '../limits/address-slots.ts';
 import type { Limits } from '../limits/limits.ts';
 import { handshakeError } from './register.ts';
+import { afterConnectDecided } from './socket-io-internals/index.ts';
 
 type Middleware = (socket: Socket, next: (err?: Error) => void) => void;
 
@@ -41,9 +42,8 @@ export function capSocketsPerAddress(limits: Pick<Limits, 'visitorSockets'>): Mi
         slots.set(socket, slot);
         socket.on('disconnect', releaseSlot);
         next();
-        // Socket.IO connects on the next tick; by now the socket is connected or was dropped.
-        setImmediate(() => {
-          if (!socket.connected) releaseSlot.call(socket);
+        afterConnectDecided(socket, (connected) => {
+          if (!connected) releaseSlot.call(socket);
         });
       },
       (err: unknown) => next(handshakeError(err)),

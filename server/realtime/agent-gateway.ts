@@ -9,7 +9,8 @@ import type { StaffCaller } from '../services/access-service.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { AgentIdentity } from '../services/agent-service.ts';
 import type { Services } from '../services/index.ts';
-import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
+import { createDispatcher, handshakeError } from './register.ts';
+import { releaseHandshake } from './socket-io-internals/index.ts';
 import { SUPERVISORS_ROOM, agentRoom, conversationRoom, join, loginSessionRoom, scopeRooms } from './rooms.ts';
 
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentIdentity; loginSession: string }>;

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../protocol/index.ts';
 import * as jsonParser from '../../protocol/socket-io-json-parser.ts';
@@ -15,8 +14,8 @@ import type { Services } from '../services/index.ts';
 import { limitHandshakes } from './address-limits.ts';
 import { attachAgentGateway, type AgentNamespace } from './agent-gateway.ts';
 import { ADMINS_ROOM, SUPERVISORS_ROOM, agentRoom, conversationRoom, loginSessionRoom, visitorRoom, websiteRoom, websiteSupervisorsRoom } from './rooms.ts';
+import { closeClientTransports, coalesceWebSocketFlushes, localMemberCount, redisAdapter } from './socket-io-internals/index.ts';
 import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.ts';
-import { coalesceWebSocketFlushes } from './websocket-flush.ts';
 
 /**
  * Socket.IO on the HTTP server (path /socket.io, websocket only: no sticky
@@ -56,7 +55,6 @@ export function createGateway(
   opts: GatewayOptions,
 ): Gateway {
   const accepting = opts.accepting ?? (() => true);
-  coalesceWebSocketFlushes();
   const io = new Server(httpServer, {
     path: '/socket.io',
     // Websocket only, on the server too: no HTTP long-polling means no sticky sessions behind a proxy.
@@ -76,21 +74,15 @@ export function createGateway(
     // Text packets only, same wire format: a binary packet from a client is refused like a malformed one.
     parser: jsonParser,
   });
+  coalesceWebSocketFlushes(io);
   let redis: Redis[] = [];
   if (opts.redisUrl) {
     const pub = new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
     const sub = pub.duplicate();
     for (const c of [pub, sub]) c.on('error', (err) => logger.warn({ err }, 'redis adapter connection error'));
-    // The adapter does not await its PUBLISH: once the connection is closed (shutdown) a late emit would
-    // reject with nobody listening. Log it instead; clients resync on reconnect anyway.
-    const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
-    (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
-      publish(channel, message).catch((err: unknown) => {
-        logger.warn({ err }, 'redis publish failed');
-        return 0;
-      });
     redis = [pub, sub];
-    io.adapter(createAdapter(pub, sub));
+    // A PUBLISH that fails is logged; clients resync on reconnect anyway.
+    io.adapter(redisAdapter(pub, sub, (err) => logger.warn({ err }, 'redis publish failed')));
     // Events fanned out while Redis was away may be lost to this node's clients, which cannot tell.
     // Once it is back, close their transports: they reconnect (with jittered backoff) and sync what they missed.
     let subscribedOnce = false;
@@ -143,9 +135,7 @@ export function createGateway(
    * Socket.IO would still encode it for nobody.
    */
   function audience<N extends VisitorNamespace | AgentNamespace>(nsp: N, room: string, exceptSocketId?: string): ReturnType<N['to']> | null {
-    const members = nsp.adapter.rooms.get(room);
-    const local = members ? members.size - (exceptSocketId !== undefined && members.has(exceptSocketId) ? 1 : 0) : 0;
-    if (!redis.length && local === 0) return null;
+    if (!redis.length && localMemberCount(nsp, room, exceptSocketId) === 0) return null;
     const to = (nsp as AgentNamespace).to(room);
     return (exceptSocketId ? to.except(exceptSocketId) : to) as ReturnType<N['to']>;
   }
@@ -213,12 +203,4 @@ export function createGateway(
     },
   };
   return { io, publisher, closeAdapter, redisProbe };
-}
-
-/** Closes every client's transport on this node (pending packets first): clients see a network drop and reconnect. */
-export function closeClientTransports(io: Server): number {
-  const engine = io.engine as unknown as { clients: Record<string, { close(discard?: boolean): void }> };
-  const clients = Object.values(engine.clients);
-  for (const client of clients) client.close();
-  return clients.length;
 }

@@ -5,6 +5,7 @@ import { rateLimited } from '../limits/limiter-store.ts';
 import type { SocketBudget } from '../limits/socket-budget.ts';
 import { handlerHooksFor } from '../observability/handler-hooks.ts';
 import { appErrorFromZod, toAppError, worthLogging } from '../services/errors.ts';
+import { listenToEveryEvent } from './socket-io-internals/index.ts';
 
 /**
  * Binds a namespace's inbound table to handlers. Every event is parsed with its
@@ -13,8 +14,8 @@ import { appErrorFromZod, toAppError, worthLogging } from '../services/errors.ts
  * payloads get an error ack; a throwing handler never takes the process down.
  *
  * The handlers are bound once per namespace and each socket gets one shared listener
- * (`onAny`, which Socket.IO calls with the socket as `this`): no closures per socket,
- * so thousands of idle sockets stay small.
+ * (called with the socket as `this`): no closures per socket, so thousands of idle
+ * sockets stay small.
  *
  * Before anything else, every event (known or not) draws from the socket's event budget:
  * past it, the ack is RATE_LIMITED with `retryAfterMs` and nothing is parsed or stored.
@@ -121,7 +122,7 @@ export function createDispatcher<T extends InboundTable, S extends Socket, C = u
   }
 
   return (socket) => {
-    socket.onAny(onEvent);
+    listenToEveryEvent(socket, onEvent);
   };
 }
 
@@ -131,15 +132,4 @@ export function handshakeError(err: unknown): Error & { data: ReturnType<AppErro
   const error = new Error(appError.message) as Error & { data: ReturnType<AppError['toWire']> };
   error.data = appError.toWire();
   return error;
-}
-
-/**
- * Once a socket is connected its handshake has been checked: let go of the HTTP upgrade request
- * (headers, parser state) and the handshake's headers and auth (a token), which nothing reads
- * again. Socket.IO's performance guide suggests the same; it keeps idle sockets small.
- */
-export function releaseHandshake(socket: Socket): void {
-  (socket.conn as unknown as { request: unknown }).request = null;
-  socket.handshake.headers = {};
-  socket.handshake.auth = {};
 }

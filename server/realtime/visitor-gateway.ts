@@ -6,7 +6,8 @@ import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import type { VisitorContext } from '../services/visitor-service.ts';
 import { capSocketsPerAddress } from './address-limits.ts';
-import { createDispatcher, handshakeError, releaseHandshake } from './register.ts';
+import { createDispatcher, handshakeError } from './register.ts';
+import { releaseHandshake } from './socket-io-internals/index.ts';
 import { conversationRoom, join, visitorRoom } from './rooms.ts';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, { ctx: VisitorContext }>;

@@ -28,9 +28,9 @@ describe('websocket flushes', () => {
   let url: string;
 
   beforeAll(async () => {
-    coalesceWebSocketFlushes();
     http = createServer();
     server = new Server(http, { transports: ['websocket'] });
+    coalesceWebSocketFlushes(server);
     server.on('connection', (socket) => {
       // Answers with its ack and, in the same turn, an event to the same client.
       socket.on('ping-me', (n: number, ack: (n: number) => void) => {
@@ -88,5 +88,22 @@ describe('websocket flushes', () => {
 
     expect(await got).toBe('see you');
     expect(await closed).toBe('io server disconnect');
+  });
+
+  it('leaves another Socket.IO server of the process as engine.io made it: the first frame leaves at once, alone', async () => {
+    const otherHttp = createServer();
+    const other = new Server(otherHttp, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => otherHttp.listen(0, '127.0.0.1', resolve));
+    const connected = new Promise<Socket>((resolve) => other.once('connection', resolve));
+    const client = connect(`http://127.0.0.1:${(otherHttp.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
+    const serverSide = await connected;
+    const writes = countWrites(tcpOf(serverSide));
+    const all = new Promise<void>((resolve) => client.on('n', (n: number) => n === 50 && resolve()));
+    for (let n = 1; n <= 50; n++) serverSide.emit('n', n);
+    await all;
+
+    expect(writes.count).toBeGreaterThan(1);
+    client.disconnect();
+    await other.close();
   });
 });
