@@ -1,11 +1,10 @@
-import type { WireError } from '../../protocol/errors.ts';
-import type { VisitorSendResult } from '../../protocol/visitor-events.ts';
-import { isRetryable, isTokenRefused } from './retryable.ts';
-import { MAX_MESSAGE_LENGTH } from '../../protocol/limits.ts';
-import type { Locale } from '../../protocol/common.ts';
 import type { Attachment } from '../../protocol/attachments.ts';
+import type { Locale } from '../../protocol/common.ts';
+import type { WireError } from '../../protocol/errors.ts';
+import { MAX_MESSAGE_LENGTH } from '../../protocol/limits.ts';
 import type { Message } from '../../protocol/message.ts';
 import type { QueueStatus } from '../../protocol/routing.ts';
+import type { VisitorSendResult } from '../../protocol/visitor-events.ts';
 import { Account } from './account.ts';
 import { AgentTyping } from './agent-typing.ts';
 import { Backoff } from './backoff.ts';
@@ -16,10 +15,11 @@ import { watchBrowserNetwork } from './network-watch.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 import { outboxDelivery } from './outbox-delivery.ts';
 import { ReadReceipts, type AgentRead } from './receipts.ts';
+import { isRetryable, isTokenRefused } from './retryable.ts';
 import { SessionControls } from './session-controls.ts';
 import { STORAGE_KEYS, type KeyValueStore } from './storage.ts';
-import { countOnce } from './tabs/count-once.ts';
 import { Transcript } from './transcript.ts';
+import { transcriptSync } from './transcript-sync.ts';
 import { TypingThrottle } from './typing-throttle.ts';
 import type { LinkFactory, LinkStatus, VisitorLink } from './visitor-socket.ts';
 
@@ -100,34 +100,27 @@ export interface MessengerClient {
 }
 
 /**
- * The widget's brain, free of any UI: the link and what the header says of it, the resume
- * cursor (sync), unread count, read reports and typing; the outbox's delivery
- * (outbox-delivery.ts) and the conversation switches of identify and logout
- * (conversation-switch.ts) are composed in. The UI subscribes and re-renders from `state`.
+ * The widget's brain, free of any UI: the link and what the header says of it, typing, and
+ * what happens on connect and after a failure. Composed in: what comes from the server
+ * (transcript-sync.ts), the outbox's delivery (outbox-delivery.ts) and the conversation
+ * switches of identify and logout (conversation-switch.ts). The UI subscribes and re-renders
+ * from `state`.
  * Closures rather than a class: the minifier shortens local names, not properties (widget budget).
  */
 export function createMessengerClient(options: MessengerClientOptions): MessengerClient {
   const { store } = options;
   const ackTimeout = options.ackTimeoutMs ?? 10_000;
   const listeners = new Set<() => void>();
-  const incomingListeners = new Set<(messages: Message[]) => void>();
   /** What start() set up besides the link: the heartbeat, the network and session watches. */
   const stops: (() => void)[] = [];
   let link: VisitorLink | null = null;
   let connection: ConnectionState = 'connecting';
-  let visible = false;
-  /** History is loading after a switch: it is not "new" (no unread, no message event). */
-  let quiet = false;
-  let syncing = false;
-  let syncAgain = false;
-  let reportedReadSeq = 0;
 
   const emit = () => listeners.forEach((fn) => fn());
   const token = () => store.get<string>(STORAGE_KEYS.token);
   const hasSession = () => !!token();
   const currentLink = () => link;
   const timeoutMs = () => ackTimeout;
-  const unread = () => store.get<number>(STORAGE_KEYS.unread) ?? 0;
 
   const outbox = new Outbox(store);
   const transcript = new Transcript(store);
@@ -145,7 +138,7 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
     identified: (token) => conversation.to(token),
     forget: () => conversation.to(null),
   });
-  const session = new SessionControls({ link: currentLink, timeoutMs, onChange: emit, afterEnd: () => void syncAll() });
+  const session = new SessionControls({ link: currentLink, timeoutMs, onChange: emit, afterEnd: () => void sync.syncAll() });
   const conversation = conversationSwitch({
     store,
     transcript,
@@ -153,45 +146,35 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
     account,
     link: currentLink,
     left: () => {
-      reportedReadSeq = 0;
       agentTyping.set(null);
-      // A new visitor's history is not "new" to them: it loads quietly.
-      quiet = hasSession();
+      sync.left();
     },
-    load: () => void syncAll().then(() => session.refresh()),
+    load: () => void sync.syncAll().then(() => session.refresh()),
     onChange: emit,
   });
-  const delivery = outboxDelivery({
-    outbox,
+  /** What the server-facing parts share: the stores, the link, and how the client reacts to an answer. */
+  const shared = {
+    store,
     transcript,
+    outbox,
     session,
     link: currentLink,
     timeoutMs,
-    maxAttempts: options.maxAttempts ?? 8,
     hasSession,
     generation: conversation.generation,
-    stored,
     markServing,
     onRequestError,
     onChange: emit,
-  });
-
-  /** Tells the server (read receipts for the agent) how far the visitor has seen, once per new seq. */
-  function reportRead(): void {
-    const seq = transcript.lastSeq;
-    if (!visible || !hasSession() || !link?.connected || seq <= reportedReadSeq) return;
-    reportedReadSeq = seq;
-    void link.request('read', { seq }, ackTimeout).then((answer) => {
-      if (!answer.ok && reportedReadSeq === seq) reportedReadSeq = 0; // try again on the next occasion
-    });
-  }
+  };
+  const sync = transcriptSync({ ...shared, receipts, agentTyping });
+  const delivery = outboxDelivery({ ...shared, maxAttempts: options.maxAttempts ?? 8, stored });
 
   function onStatus(status: LinkStatus): void {
     if (status.type === 'connect') {
       connection = 'online';
       retry.reset();
       emit();
-      void account.connected().then(syncAll).then(() => {
+      void account.connected().then(sync.syncAll).then(() => {
         void session.refresh();
         return delivery.flush();
       });
@@ -218,38 +201,6 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
     emit();
   }
 
-  /** Pages through `sync` from the last applied seq until the server has nothing more. */
-  async function syncAll(): Promise<void> {
-    if (syncing) {
-      syncAgain = true;
-      return;
-    }
-    if (!hasSession() || !link) return;
-    syncing = true;
-    const generation = conversation.generation();
-    let restart = false;
-    try {
-      do {
-        syncAgain = false;
-        for (;;) {
-          const before = transcript.lastSeq;
-          const answer = await link.request('sync', { afterSeq: before }, ackTimeout);
-          if (generation !== conversation.generation()) return void (restart = true); // asked for the previous conversation
-          if (!answer.ok) return onRequestError(answer.error);
-          markServing();
-          applyEvents(answer.data.events.filter(isMessage), false);
-          // A `receipt` pushed while this page was away is caught up here.
-          if (receipts.accept(answer.data)) emit();
-          if (!answer.data.hasMore || transcript.lastSeq === before) break;
-        }
-      } while (syncAgain);
-      quiet = false;
-    } finally {
-      syncing = false;
-      if (restart) void syncAll();
-    }
-  }
-
   /**
    * The server stored an outbox entry. A token may come with any ack (the server repeats it on
    * sockets that connected without one): only the first one starts the session.
@@ -258,10 +209,10 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
     const started = !!token && !hasSession();
     if (token) store.set(STORAGE_KEYS.token, token);
     if (started) account.sessionStarted();
-    if (isMessage(message)) applyEvents([message]);
+    if (isMessage(message)) sync.applyEvents([message]);
     // This send created the session: what the server wrote with it (a greeting, the
     // assistant's first answer) was pushed before this socket joined the conversation.
-    if (started) void syncAll();
+    if (started) void sync.syncAll();
     emit();
   }
 
@@ -270,7 +221,7 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
       // Slowed down, not an outage: wait as long as the server says, then carry on where we were.
       const wait = retry.after(error.retryAfterMs, () => {
         delivery.holdUntil = 0;
-        void syncAll().then(delivery.flush);
+        void sync.syncAll().then(delivery.flush);
       });
       delivery.holdUntil = Date.now() + wait;
     } else if (isTokenRefused(error.code)) {
@@ -284,7 +235,7 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
         connection = 'reconnecting';
         emit();
       }
-      retry.schedule(() => void syncAll().then(delivery.flush));
+      retry.schedule(() => void sync.syncAll().then(delivery.flush));
     }
   }
 
@@ -293,30 +244,6 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
     if (connection === 'reconnecting' && link?.connected) {
       connection = 'online';
       retry.reset();
-      emit();
-    }
-  }
-
-  function applyEvents(events: Message[], syncOnGap = true): void {
-    const { applied, gap } = transcript.apply(events);
-    const incoming: Message[] = [];
-    // Joined, left, ended, reopened: the agent or the queue changed, ask where we stand.
-    if (applied.some((m) => m.kind === 'event')) void session.refresh();
-    for (const message of applied) {
-      if (message.clientId) outbox.remove(message.clientId);
-      if (message.author.kind === 'agent' || message.author.kind === 'bot') {
-        agentTyping.set(null);
-        if (message.kind !== 'event' && !quiet) incoming.push(message);
-      }
-    }
-    // Each tab applies the same messages: count them once; a tab showing the panel has read them.
-    const counted = countOnce(store, incoming);
-    if (visible) store.remove(STORAGE_KEYS.unread);
-    else if (counted > 0) store.set(STORAGE_KEYS.unread, unread() + counted);
-    if (incoming.length > 0) incomingListeners.forEach((fn) => fn(incoming));
-    if (gap && syncOnGap) void syncAll();
-    if (applied.length > 0) {
-      reportRead();
       emit();
     }
   }
@@ -347,15 +274,16 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
         if (!transcript.hasClientId(entry.clientId)) rows.push({ type: 'outbox', entry });
       }
       const canEnd = session.canEnd(hasSession(), transcript.messages);
-      return { connection, rows, unread: unread(), agentTyping: agentTyping.name, queue: session.status, away: session.away, canEnd, agentRead: receipts.current };
+      const unread = store.get<number>(STORAGE_KEYS.unread) ?? 0;
+      return { connection, rows, unread, agentTyping: agentTyping.name, queue: session.status, away: session.away, canEnd, agentRead: receipts.current };
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     onIncoming(listener) {
-      incomingListeners.add(listener);
-      return () => incomingListeners.delete(listener);
+      sync.incoming.add(listener);
+      return () => sync.incoming.delete(listener);
     },
     onFailure(listener) {
       delivery.failed.add(listener);
@@ -369,7 +297,7 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
         return { websiteKey: options.websiteKey, ...(current ? { token: current } : {}), ...(options.locale ? { locale: options.locale } : {}) };
       }));
       opened.on('message', (message) => {
-        if (isMessage(message)) applyEvents([message]);
+        if (isMessage(message)) sync.applyEvents([message]);
       });
       opened.on('typing', (event) => {
         if (!isTypingEvent(event) || event.author.kind === 'visitor') return;
@@ -427,13 +355,6 @@ export function createMessengerClient(options: MessengerClientOptions): Messenge
       void delivery.flush();
     },
     keystroke: () => typing.keystroke(),
-    setVisible(shown) {
-      visible = shown;
-      if (shown) reportRead();
-      if (shown && unread() > 0) {
-        store.remove(STORAGE_KEYS.unread);
-        emit();
-      }
-    },
+    setVisible: sync.setVisible,
   };
 }
