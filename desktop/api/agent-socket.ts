@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
-import { AGENT_NAMESPACE, agentInbound, agentOutbound, type Ack } from '../../protocol/index.ts';
+import type { z } from 'zod';
+import { AGENT_NAMESPACE, agentInbound, agentOutbound, type Ack, type InboundInput, type InboundOutput } from '../../protocol/index.ts';
 import { ApiError } from './api-error.ts';
-import type { AgentClient, AgentPush, AgentRequest, ConnectionState, PushPayload } from './agent-client.ts';
+import type { AgentClient, AgentPush, AgentRequest, AgentRequests, ConnectionState, PushPayload } from './agent-client.ts';
 
 /** An ack that never comes means the socket is dead or the server is stuck. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -29,22 +30,23 @@ export function connectAgentSocket(url: string = AGENT_NAMESPACE): AgentClient {
   });
 
   return {
-    request(event, payload) {
-      return new Promise((resolve, reject) => {
-        if (!socket.connected) {
-          // Fail fast instead of letting Socket.IO buffer the emit for an unknown time.
-          reject(new ApiError('UNAVAILABLE'));
-          return;
-        }
-        socket.timeout(REQUEST_TIMEOUT_MS).emit(event, payload, (timeout: Error | null, ack: Ack<unknown>) => {
-          if (timeout) return reject(new ApiError('UNAVAILABLE', 'The server did not answer in time.'));
-          if (!ack || typeof ack !== 'object') return reject(new ApiError('INTERNAL', 'Malformed acknowledgement.'));
-          if (!ack.ok) return reject(ApiError.fromWire(ack.error));
-          const parsed = agentInbound[event as AgentRequest].output.safeParse(ack.data);
-          if (!parsed.success) return reject(new ApiError('INTERNAL', `Unexpected answer to ${String(event)}.`));
-          resolve(parsed.data as never);
-        });
-      });
+    async request<K extends AgentRequest>(event: K, payload: InboundInput<AgentRequests, K>): Promise<InboundOutput<AgentRequests, K>> {
+      // Fail fast instead of letting Socket.IO buffer the emit for an unknown time.
+      if (!socket.connected) throw new ApiError('UNAVAILABLE');
+      let ack: Ack<unknown> | undefined;
+      try {
+        ack = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload);
+      } catch {
+        // No ack in time, or the connection dropped before it came.
+        throw new ApiError('UNAVAILABLE', 'The server did not answer in time.');
+      }
+      if (!ack || typeof ack !== 'object') throw new ApiError('INTERNAL', 'Malformed acknowledgement.');
+      if (!ack.ok) throw ApiError.fromWire(ack.error);
+      // Indexed by a generic event, the table's type is every answer's schema: the result is this event's.
+      const schema: z.ZodType = agentInbound[event].output;
+      const parsed = schema.safeParse(ack.data);
+      if (!parsed.success) throw new ApiError('INTERNAL', `Unexpected answer to ${event}.`);
+      return parsed.data as InboundOutput<AgentRequests, K>;
     },
     on<K extends AgentPush>(event: K, handler: (payload: PushPayload<K>) => void) {
       const listener = (raw: unknown) => {

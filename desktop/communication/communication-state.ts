@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import { SendText, type ContactHistory, type ContactListItem, type Message, type Visibility } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
@@ -43,8 +43,10 @@ export function createCommunication(client: AgentClient, options: CommunicationO
 
   async function search(): Promise<void> {
     const run = ++searchRun;
-    searching.value = true;
-    listError.value = null;
+    batch(() => {
+      searching.value = true;
+      listError.value = null;
+    });
     try {
       const result = await client.request('contacts:search', { query: query.value.trim(), visibility: visibility.value, limit: 50 });
       if (run === searchRun) contacts.value = result.contacts;
@@ -67,10 +69,12 @@ export function createCommunication(client: AgentClient, options: CommunicationO
   }
 
   async function select(conversationId: string): Promise<void> {
-    communicationTarget.value = conversationId;
-    historyLoading.value = true;
-    historyError.value = null;
-    actionError.value = null;
+    batch(() => {
+      communicationTarget.value = conversationId;
+      historyLoading.value = true;
+      historyError.value = null;
+      actionError.value = null;
+    });
     try {
       const result = await client.request('contact:history', { conversationId });
       if (communicationTarget.value === conversationId) history.value = result;
@@ -91,14 +95,16 @@ export function createCommunication(client: AgentClient, options: CommunicationO
       actionError.value = !draft.value.trim() ? t('comm.emptyMessage') : tooLong ? t('comm.tooLong') : t('comm.unsendable');
       return;
     }
-    sending.value = true;
-    actionError.value = null;
+    batch(() => {
+      sending.value = true;
+      actionError.value = null;
+    });
     try {
       const { message } = await client.request('message:send', { ...parsed.data, conversationId: current.conversationId });
-      draft.value = '';
-      if (history.value?.conversationId === current.conversationId && !history.value.messages.some((m) => m.id === message.id)) {
-        history.value = { ...history.value, messages: [...history.value.messages, message], lastSeq: Math.max(history.value.lastSeq, message.seq) };
-      }
+      batch(() => {
+        draft.value = '';
+        if (history.value?.conversationId === current.conversationId) extendHistory(message);
+      });
     } catch (cause) {
       actionError.value = describe(cause);
     } finally {
@@ -110,8 +116,10 @@ export function createCommunication(client: AgentClient, options: CommunicationO
   async function openAsChat(): Promise<void> {
     const current = history.value;
     if (!current || openingChat.value) return;
-    openingChat.value = true;
-    actionError.value = null;
+    batch(() => {
+      openingChat.value = true;
+      actionError.value = null;
+    });
     try {
       await client.request('conversation:open-as-chat', { conversationId: current.conversationId });
       await options.onOpenedAsChat?.(current.conversationId);
@@ -120,6 +128,13 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     } finally {
       openingChat.value = false;
     }
+  }
+
+  /** Adds a message of the selected conversation to its history, once. */
+  function extendHistory(message: Message): void {
+    const current = history.value;
+    if (!current || current.messages.some((m) => m.id === message.id)) return;
+    history.value = { ...current, messages: [...current.messages, message], lastSeq: Math.max(current.lastSeq, message.seq) };
   }
 
   /** A live message moves its contact to the top of the list with the new preview (events and bot cards leave the row as it is). */
@@ -134,10 +149,10 @@ export function createCommunication(client: AgentClient, options: CommunicationO
   const stops = [
     // A live message on the selected conversation extends its transcript.
     client.on('message', (message) => {
-      bumpContact(message);
-      const current = history.value;
-      if (!current || current.conversationId !== message.conversationId || current.messages.some((m) => m.id === message.id)) return;
-      history.value = { ...current, messages: [...current.messages, message], lastSeq: Math.max(current.lastSeq, message.seq) };
+      batch(() => {
+        bumpContact(message);
+        if (history.value?.conversationId === message.conversationId) extendHistory(message);
+      });
     }),
     // A contact answered a follow-up: they may be new to the list, or move up it.
     client.on('contact:replied', () => void search()),

@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import { isStorableText, MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
@@ -58,36 +58,48 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
     if (!isStorableText(text)) return setError(conversationId, t('composer.unsendable'));
     const failed = lastFailed.get(conversationId);
     const clientId = failed && failed.text === text ? failed.clientId : newId();
-    setError(conversationId, null);
-    setDraft(conversationId, '');
-    transcripts.addPending(conversationId, { clientId, text, createdAt: new Date().toISOString() });
+    batch(() => {
+      setError(conversationId, null);
+      setDraft(conversationId, '');
+      transcripts.addPending(conversationId, { clientId, text, createdAt: new Date().toISOString() });
+    });
     try {
       const { message } = await client.request('message:send', { conversationId, clientId, text });
       lastFailed.delete(conversationId);
-      transcripts.merge(conversationId, [message]);
-      options.onStored?.(message);
+      stored(conversationId, message);
     } catch (cause) {
       const error = toApiError(cause);
-      transcripts.removePending(conversationId, clientId);
       lastFailed.set(conversationId, { text, clientId });
       // Keep whatever the agent typed meanwhile, after the text that failed.
       const typedSince = drafts.value[conversationId] ?? '';
-      setDraft(conversationId, typedSince ? `${draft}\n${typedSince}` : draft);
-      setError(conversationId, errorText(error.code, error.message));
+      batch(() => {
+        transcripts.removePending(conversationId, clientId);
+        setDraft(conversationId, typedSince ? `${draft}\n${typedSince}` : draft);
+        setError(conversationId, errorText(error.code, error.message));
+      });
     }
+  }
+
+  /** The server stored a message of ours: the transcript and the list's preview show it together. */
+  function stored(conversationId: string, message: Message): void {
+    batch(() => {
+      transcripts.merge(conversationId, [message]);
+      options.onStored?.(message);
+    });
   }
 
   /** Uploads an image (with progress), then sends it as a message; errors show under the composer. */
   async function sendImage(conversationId: string, file: File): Promise<void> {
     const invalid = checkImage(file);
     if (invalid) return setError(conversationId, t('attach.invalid'));
-    setError(conversationId, null);
-    setUpload(conversationId, 0);
+    batch(() => {
+      setError(conversationId, null);
+      setUpload(conversationId, 0);
+    });
     try {
       const attachment = await upload(conversationId, file, (fraction) => setUpload(conversationId, fraction));
       const { message } = await client.request('message:send', { conversationId, clientId: newId(), attachmentId: attachment.id, text: '' });
-      transcripts.merge(conversationId, [message]);
-      options.onStored?.(message);
+      stored(conversationId, message);
     } catch (cause) {
       const error = toApiError(cause);
       setError(conversationId, errorText(error.code, error.message));

@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import type { z } from 'zod';
 import { ContactPatch, type Contact, type ContactHistory } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
@@ -41,8 +41,10 @@ export function createContactStore(client: AgentClient) {
   };
 
   async function load(conversationId: string): Promise<void> {
-    setLoading(conversationId, true);
-    setError(conversationId, null);
+    batch(() => {
+      setLoading(conversationId, true);
+      setError(conversationId, null);
+    });
     try {
       const history = await client.request('contact:history', { conversationId });
       histories.value = new Map(histories.value).set(conversationId, history);
@@ -76,8 +78,10 @@ export function createContactStore(client: AgentClient) {
     run(conversationId, async () => applyContact((await client.request('contact:verify', { contactId, verified })).contact));
 
   async function run(conversationId: string, work: () => Promise<void>): Promise<FieldErrors | null> {
-    saving.value = true;
-    setError(conversationId, null);
+    batch(() => {
+      saving.value = true;
+      setError(conversationId, null);
+    });
     try {
       await work();
       return {};

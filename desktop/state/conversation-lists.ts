@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import type { ContactRef, ConversationListResponse, ConversationSummary, Message } from '../../protocol/index.ts';
 
 /** A chat on the agent's desk: their session is connected or in after-contact work. */
@@ -23,6 +23,7 @@ export function isWaiting(summary: ConversationSummary): boolean {
  * The two lists of the left column. `conversation:updated` pushes move a
  * conversation between them: waiting without an agent → Waiting (the queue
  * overview); my active or wrap-up session → Mine; anything else → gone from both.
+ * Both lists change in one batch(), so no view sees a conversation in both, or in neither.
  */
 export function createConversationLists(meId: string) {
   const waiting = signal<ConversationSummary[]>([]);
@@ -33,21 +34,27 @@ export function createConversationLists(meId: string) {
   const byUpdatedDesc = (a: ConversationSummary, b: ConversationSummary) => b.updatedAt.localeCompare(a.updatedAt);
 
   function replace(lists: ConversationListResponse): void {
-    waiting.value = lists.waiting.filter(isWaiting).sort(byCreated);
-    mine.value = lists.mine.filter((item) => isOnDesk(item, meId)).sort(byUpdatedDesc);
+    batch(() => {
+      waiting.value = lists.waiting.filter(isWaiting).sort(byCreated);
+      mine.value = lists.mine.filter((item) => isOnDesk(item, meId)).sort(byUpdatedDesc);
+    });
   }
 
   function upsert(summary: ConversationSummary): void {
     const others = (list: ConversationSummary[]) => list.filter((item) => item.id !== summary.id);
     const toWaiting = isWaiting(summary);
     const toMine = !toWaiting && isOnDesk(summary, meId);
-    waiting.value = toWaiting ? [...others(waiting.value), summary].sort(byCreated) : others(waiting.value);
-    mine.value = toMine ? [...others(mine.value), summary].sort(byUpdatedDesc) : others(mine.value);
+    batch(() => {
+      waiting.value = toWaiting ? [...others(waiting.value), summary].sort(byCreated) : others(waiting.value);
+      mine.value = toMine ? [...others(mine.value), summary].sort(byUpdatedDesc) : others(mine.value);
+    });
   }
 
   function remove(id: string): void {
-    waiting.value = waiting.value.filter((item) => item.id !== id);
-    mine.value = mine.value.filter((item) => item.id !== id);
+    batch(() => {
+      waiting.value = waiting.value.filter((item) => item.id !== id);
+      mine.value = mine.value.filter((item) => item.id !== id);
+    });
   }
 
   function find(id: string): ConversationSummary | undefined {
@@ -60,8 +67,10 @@ export function createConversationLists(meId: string) {
       list.some((item) => item.contact.id === contact.id)
         ? list.map((item) => (item.contact.id === contact.id ? { ...item, contact: { id: contact.id, name: contact.name, email: contact.email } } : item))
         : list;
-    waiting.value = patch(waiting.value);
-    mine.value = patch(mine.value);
+    batch(() => {
+      waiting.value = patch(waiting.value);
+      mine.value = patch(mine.value);
+    });
   }
 
   /**
@@ -78,9 +87,11 @@ export function createConversationLists(meId: string) {
       ...(preview ? { lastMessage: preview } : {}),
     });
     const apply = (list: ConversationSummary[]) => (list.some((item) => item.id === message.conversationId && item.lastSeq < message.seq) ? list.map((item) => (item.id === message.conversationId ? patch(item) : item)) : list);
-    waiting.value = apply(waiting.value);
-    const mineNext = apply(mine.value);
-    if (mineNext !== mine.value) mine.value = mineNext.sort(byUpdatedDesc);
+    batch(() => {
+      waiting.value = apply(waiting.value);
+      const mineNext = apply(mine.value);
+      if (mineNext !== mine.value) mine.value = mineNext.sort(byUpdatedDesc);
+    });
   }
 
   return { waiting, mine, replace, upsert, remove, find, applyContact, applyMessage };

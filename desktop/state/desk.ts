@@ -1,4 +1,4 @@
-import { computed, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import type { AgentProfile, ConversationDetail, ConversationSummary, Message } from '../../protocol/index.ts';
 import type { AgentClient, ConnectionState } from '../api/agent-client.ts';
 import { toApiError, type ApiError } from '../api/api-error.ts';
@@ -39,6 +39,8 @@ export type DeskView = 'desk' | 'sessions' | 'communication' | 'admin';
  * (re)connect it re-lists, reloads presence and offers (`agent:state`), drops
  * what left the desk meanwhile with a notice, and syncs the open conversation
  * from its last seq, so nothing missed while offline is lost or shown twice.
+ * Signals that change together change in one batch(): the effects that follow them (the
+ * read receipt of the chat in view, the title count) run once, on the whole change.
  */
 export function createDesk(client: AgentClient, me: AgentProfile, options: DeskOptions = {}) {
   const connection = signal<ConnectionState>('connecting');
@@ -107,16 +109,16 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   }
 
   async function open(conversationId: string): Promise<void> {
-    openId.value = conversationId;
-    notice.value = null;
-    work.notifications.dismissFor(conversationId);
-    openLoading.value = !transcripts.has(conversationId);
+    batch(() => {
+      openId.value = conversationId;
+      notice.value = null;
+      work.notifications.dismissFor(conversationId);
+      openLoading.value = !transcripts.has(conversationId);
+    });
     try {
       const detail = await client.request('conversation:open', { conversationId });
       if (openId.value !== conversationId) return; // the agent moved on meanwhile
-      openDetail.value = detail.conversation;
-      work.onDetail(detail);
-      transcripts.merge(conversationId, detail.messages);
+      showDetail(detail);
       if (detail.hasMore) await sync(conversationId);
     } catch (cause) {
       if (openId.value === conversationId) report(cause);
@@ -131,10 +133,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
    */
   async function resume(conversationId: string): Promise<void> {
     try {
-      const detail = await client.request('conversation:open', { conversationId });
-      if (openId.value === conversationId) openDetail.value = detail.conversation;
-      work.onDetail(detail);
-      transcripts.merge(conversationId, detail.messages);
+      showDetail(await client.request('conversation:open', { conversationId }));
       await sync(conversationId);
     } catch (cause) {
       report(cause);
@@ -157,18 +156,28 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     }
   }
 
+  /** A conversation's summary, read cursors and messages, as `conversation:open` (or an accepted offer) gives them. */
+  function showDetail(detail: ConversationDetail): void {
+    const id = detail.conversation.id;
+    batch(() => {
+      if (openId.value === id) openDetail.value = detail.conversation;
+      work.onDetail(detail);
+      transcripts.merge(id, detail.messages);
+    });
+  }
+
   /** An accepted offer: the chat lands on the desk, open, with its whole transcript. */
   function adopt(detail: ConversationDetail): void {
     const id = detail.conversation.id;
-    lists.upsert(detail.conversation);
-    work.onDetail(detail);
-    transcripts.merge(id, detail.messages);
-    openDetail.value = detail.conversation;
-    openId.value = id;
-    openLoading.value = false;
-    notice.value = null;
-    work.notifications.dismissFor(id);
-    view.value = 'desk';
+    batch(() => {
+      lists.upsert(detail.conversation);
+      openId.value = id;
+      showDetail(detail);
+      openLoading.value = false;
+      notice.value = null;
+      work.notifications.dismissFor(id);
+      view.value = 'desk';
+    });
     if (detail.hasMore) sync(id).catch(report);
   }
 
@@ -177,22 +186,31 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     const summary = findSummary(conversationId);
     const wasOpen = openId.value === conversationId;
     if (!summary && !wasOpen) return; // already gone (our own action's echo)
-    lists.remove(conversationId);
-    work.unread.clear(conversationId);
-    if (wasOpen) {
+    const contact = summary?.contact;
+    batch(() => {
+      lists.remove(conversationId);
+      work.unread.clear(conversationId);
+      if (wasOpen) close();
+      if (!quiet) notice.value = () => t(`desk.removed.${reason}`, { name: contact ? contactLabel(contact) : '' });
+    });
+  }
+
+  /** No conversation open any more. */
+  function close(): void {
+    batch(() => {
       openId.value = null;
       openDetail.value = null;
-    }
-    const contact = summary?.contact;
-    if (!quiet) notice.value = () => t(`desk.removed.${reason}`, { name: contact ? contactLabel(contact) : '' });
+    });
   }
 
   /** Presence and pending offers; returns how many shown offers were gone meanwhile. */
   async function loadAgentState(): Promise<number> {
     try {
       const state = await client.request('agent:state', {});
-      presence.load(state);
-      return offers.replace(state.offers);
+      return batch(() => {
+        presence.load(state);
+        return offers.replace(state.offers);
+      });
     } catch (cause) {
       report(cause);
       return 0;
@@ -205,12 +223,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     const wasOpen = openId.value; // opened later = freshly loaded by open()
     await refreshLists();
     const gone = before.filter((id) => !lists.mine.value.some((item) => item.id === id));
-    if (gone.length > 0) {
-      if (openId.value && gone.includes(openId.value)) {
-        openId.value = null;
-        openDetail.value = null;
-      }
-    }
+    if (openId.value && gone.includes(openId.value)) close();
     const offersGone = await loadAgentState();
     // Say why things vanished while we were away (both reasons when both happened).
     if (gone.length > 0 || offersGone > 0) {
@@ -224,19 +237,22 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
 
   function onMessage(message: Message): void {
     const id = message.conversationId;
-    if (message.author.kind === 'visitor') visitorTyping.clear(id);
-    work.onMessage(message);
-    // The list row shows it at once; the server's coalesced `conversation:updated` follows.
-    lists.applyMessage(message);
-    if (!transcripts.has(id)) return;
-    const gap = hasGapBefore(transcripts.get(id), message);
-    transcripts.merge(id, [message]);
+    const gap = transcripts.has(id) && hasGapBefore(transcripts.get(id), message);
+    batch(() => {
+      if (message.author.kind === 'visitor') visitorTyping.clear(id);
+      work.onMessage(message);
+      // The list row shows it at once; the server's coalesced `conversation:updated` follows.
+      lists.applyMessage(message);
+      if (transcripts.has(id)) transcripts.merge(id, [message]);
+    });
     if (gap) sync(id).catch(report);
   }
 
   function onUpdated(summary: ConversationSummary): void {
-    lists.upsert(summary);
-    if (openDetail.value?.id === summary.id) openDetail.value = summary;
+    batch(() => {
+      lists.upsert(summary);
+      if (openDetail.value?.id === summary.id) openDetail.value = summary;
+    });
   }
 
   const unsubscribe = [
@@ -247,16 +263,19 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     }),
     client.on('conversation:removed', ({ conversationId, reason }) => leave(conversationId, reason)),
     client.on('contact:updated', (contact) => {
-      lists.applyContact(contact);
       const detail = openDetail.value;
-      if (detail?.contact.id === contact.id) openDetail.value = { ...detail, contact: { id: contact.id, name: contact.name, email: contact.email } };
+      batch(() => {
+        lists.applyContact(contact);
+        if (detail?.contact.id === contact.id) openDetail.value = { ...detail, contact: { id: contact.id, name: contact.name, email: contact.email } };
+      });
     }),
     client.onState((state, error) => {
-      connection.value = state;
-      connectionError.value = error ?? null;
-      if (state !== 'connected') return;
-      notice.value = null;
-      void reconcile();
+      batch(() => {
+        connection.value = state;
+        connectionError.value = error ?? null;
+        if (state === 'connected') notice.value = null;
+      });
+      if (state === 'connected') void reconcile();
     }),
     presence.dispose,
     offers.dispose,

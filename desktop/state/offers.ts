@@ -1,4 +1,4 @@
-import { effect, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { ConversationDetail, Offer } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
@@ -54,8 +54,10 @@ export function createOffers({ client, now, onTick, alert, onAccepted, notify }:
     const ids = new Set(list.map((offer) => offer.id));
     const gone = offers.value.filter((offer) => !ids.has(offer.id));
     gone.forEach((offer) => deadlines.delete(offer.id));
-    offers.value = offers.value.filter((offer) => ids.has(offer.id));
-    list.forEach(add);
+    batch(() => {
+      offers.value = offers.value.filter((offer) => ids.has(offer.id));
+      list.forEach(add);
+    });
     return gone.length;
   }
 
@@ -69,13 +71,17 @@ export function createOffers({ client, now, onTick, alert, onAccepted, notify }:
     setBusy(offerId, true);
     try {
       const detail = await client.request('offer:accept', { offerId });
-      remove(offerId);
-      onAccepted(detail);
+      batch(() => {
+        remove(offerId);
+        onAccepted(detail);
+      });
     } catch (cause) {
       const error = toApiError(cause);
       if (error.code === 'OFFER_GONE') {
-        remove(offerId);
-        notify(() => t('offer.gone'));
+        batch(() => {
+          remove(offerId);
+          notify(() => t('offer.gone'));
+        });
       } else notify(() => errorText(error.code, error.message));
     } finally {
       setBusy(offerId, false);
@@ -100,14 +106,18 @@ export function createOffers({ client, now, onTick, alert, onAccepted, notify }:
     client.on('offer', add),
     client.on('offer:revoked', ({ offerId, reason }) => {
       if (!offers.value.some((offer) => offer.id === offerId)) return;
-      remove(offerId);
-      notify(() => t(`offer.revoked.${reason}`));
+      batch(() => {
+        remove(offerId);
+        notify(() => t(`offer.revoked.${reason}`));
+      });
     }),
     onTick((time) => {
       const expired = offers.value.filter((offer) => (deadlines.get(offer.id) ?? 0) <= time);
       if (expired.length === 0) return;
-      expired.forEach((offer) => remove(offer.id));
-      notify(() => t('offer.revoked.expired'));
+      batch(() => {
+        expired.forEach((offer) => remove(offer.id));
+        notify(() => t('offer.revoked.expired'));
+      });
     }),
     effect(() => alert.setCount(offers.value.length)),
   ];

@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import type { AgentState, ChannelPresence, MediaChannel } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
@@ -19,9 +19,11 @@ export function createPresence(client: AgentClient, meId: string) {
   const error = signal<string | null>(null);
 
   function load(state: AgentState): void {
-    channels.value = state.channels;
-    presence.value = state.presence;
-    maxConcurrent.value = state.maxConcurrent;
+    batch(() => {
+      channels.value = state.channels;
+      presence.value = state.presence;
+      maxConcurrent.value = state.maxConcurrent;
+    });
   }
 
   function of(channel: MediaChannel): ChannelPresence | null {
@@ -36,8 +38,10 @@ export function createPresence(client: AgentClient, meId: string) {
   }
 
   async function set(channel: MediaChannel, state: SelectableState, reason?: string): Promise<void> {
-    mark(channel, true);
-    error.value = null;
+    batch(() => {
+      mark(channel, true);
+      error.value = null;
+    });
     try {
       const trimmed = reason?.trim();
       const result = await client.request('presence:set', trimmed ? { channel, state, reason: trimmed } : { channel, state });

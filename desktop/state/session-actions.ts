@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import type { ConversationSummary, Directory, SessionCard, TransferTarget } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { ApiError, toApiError } from '../api/api-error.ts';
@@ -29,10 +29,10 @@ export function createSessionActions({ client, find, update, leave }: SessionAct
     store.value = { ...store.value, [id]: text };
   };
   async function run(id: string, errors: typeof transferErrors, work: () => Promise<void>): Promise<boolean> {
-    const next = new Set(busy.value);
-    next.add(id);
-    busy.value = next;
-    setIn(errors, id, null);
+    batch(() => {
+      busy.value = new Set(busy.value).add(id);
+      setIn(errors, id, null);
+    });
     try {
       await work();
       return true;

@@ -1,4 +1,4 @@
-import { computed, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import type { SessionCard, SessionState } from '../../protocol/index.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
@@ -23,8 +23,10 @@ export function createSessionCards(client: AgentClient) {
   };
 
   async function load(): Promise<void> {
-    loading.value = true;
-    error.value = null;
+    batch(() => {
+      loading.value = true;
+      error.value = null;
+    });
     try {
       put((await client.request('sessions:cards', {})).cards, true);
       loaded = true;

@@ -2,7 +2,7 @@ import type { WidgetConfig } from '../../protocol/rest.ts';
 import type { Theme } from '../api/types.ts';
 import { createTranslate, loadCatalogue, resolveLocale } from '../i18n/index.ts';
 import { httpAttachments, type AttachmentIo } from '../transport/attachments.ts';
-import { MessengerClient } from '../transport/messenger-client.ts';
+import { createMessengerClient, type MessengerClient } from '../transport/messenger-client.ts';
 import { socketIoLinkFactory } from '../transport/socket-io-link.ts';
 import { createStore, type KeyValueStore } from '../transport/storage.ts';
 import { crossTab } from '../transport/tabs/cross-tab-link.ts';
@@ -68,7 +68,7 @@ async function create(options: MountOptions): Promise<MessengerHandle> {
   const store = options.store ?? createStore(options.websiteKey, undefined, options.deferStorage);
   // One socket per browser; without shared storage (blocked, or consent awaited) tabs are different visitors: each keeps its own.
   const tabs = crossTab(options.websiteKey, options.linkFactory ?? socketIoLinkFactory(options.serverUrl), () => store.persistent);
-  const client = new MessengerClient({
+  const client = createMessengerClient({
     websiteKey: options.websiteKey,
     locale,
     store,
@@ -104,4 +104,5 @@ async function create(options: MountOptions): Promise<MessengerHandle> {
   return handle;
 }
 
-export { MessengerElement, MessengerClient, createStore };
+export { MessengerElement, createMessengerClient, createStore };
+export type { MessengerClient };

@@ -8,6 +8,8 @@ import { DRAFT_KEY, saveDraft } from './tab-sync.ts';
 import { awayNotice, endConfirm, queueStatus } from './session-views.ts';
 import { Announcer } from './announcer.ts';
 import { EmojiControl } from './emoji-control.ts';
+import { EndConfirmation } from './end-confirmation.ts';
+import { FollowUpForm } from './follow-up-form.ts';
 import { ImageControl } from './image-control.ts';
 import { focusedElement, followVisualViewport, trapTab } from './focus.ts';
 import { composer, errorText, failure, header, launcher, liveRegion, transcript, typing } from './views.ts';
@@ -27,13 +29,6 @@ export class MessengerElement extends LitElement {
     snapshot: { state: true },
     draft: { state: true },
     composerError: { state: true },
-    confirmingEnd: { state: true },
-    endBusy: { state: true },
-    endError: { state: true },
-    emailDraft: { state: true },
-    emailError: { state: true },
-    emailBusy: { state: true },
-    editingEmail: { state: true },
     announcement: { state: true },
   };
   static override styles = styles;
@@ -45,13 +40,6 @@ export class MessengerElement extends LitElement {
   declare snapshot: MessengerState | null;
   declare draft: string;
   declare composerError: string | null;
-  declare confirmingEnd: boolean;
-  declare endBusy: boolean;
-  declare endError: string | null;
-  declare emailDraft: string;
-  declare emailError: string | null;
-  declare emailBusy: boolean;
-  declare editingEmail: boolean;
   /** The live region's text: the agent side's latest messages. */
   declare announcement: string;
 
@@ -67,6 +55,8 @@ export class MessengerElement extends LitElement {
   private announcer: Announcer | null = null;
   private readonly imagery = new ImageControl(this);
   private readonly emoji = new EmojiControl(this);
+  private readonly ending = new EndConfirmation(this);
+  private readonly followUp = new FollowUpForm(this);
   /** Where focus was when the panel opened: it goes back there on close. */
   private opener: HTMLElement | null = null;
 
@@ -77,9 +67,6 @@ export class MessengerElement extends LitElement {
     this.snapshot = null;
     this.draft = '';
     this.composerError = null;
-    this.confirmingEnd = this.endBusy = this.emailBusy = this.editingEmail = false;
-    this.endError = this.emailError = null;
-    this.emailDraft = '';
     this.announcement = '';
   }
 
@@ -141,41 +128,8 @@ export class MessengerElement extends LitElement {
   }
 
   /** Moves focus once the next render is on screen (confirmation step, back to the header…). */
-  private focusLater(testid: string): void {
+  focusLater(testid: string): void {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-testid="${testid}"]`)?.focus());
-  }
-
-  private askEnd(confirming: boolean): void {
-    this.confirmingEnd = confirming;
-    this.endError = null;
-    this.focusLater(confirming ? 'end-cancel' : 'end-conversation');
-  }
-
-  private async confirmEnd(): Promise<void> {
-    this.endBusy = true;
-    const result = await this.client.session.end();
-    this.endBusy = false;
-    if (!result.ok) {
-      this.endError = this.t('end.error', { code: result.error.code });
-      return;
-    }
-    this.confirmingEnd = false;
-    this.focusLater('composer');
-  }
-
-  private async saveEmail(): Promise<void> {
-    if (this.emailBusy) return;
-    this.emailBusy = true;
-    const result = await this.client.session.followUp(this.emailDraft);
-    this.emailBusy = false;
-    if (!result.ok) {
-      this.emailError = this.t(result.error.code === 'VALIDATION_FAILED' ? 'followup.invalid' : 'followup.error', { code: result.error.code });
-      this.focusLater('followup-email');
-      return;
-    }
-    this.editingEmail = false;
-    this.emailError = null;
-    this.focusLater('followup-change');
   }
 
   /** Public for tab-sync, which opens or closes the panel when another tab did. */
@@ -196,7 +150,7 @@ export class MessengerElement extends LitElement {
 
   protected override render() {
     const state = this.snapshot ?? this.client.state;
-    const t = this.t;
+    const { t, ending, followUp } = this;
     return html`<div class="root" part="root">
       ${this.open
         ? html`<section class="panel" id="parley-panel" part="panel" data-testid="panel" role="dialog" aria-modal="true" aria-labelledby="parley-title"
@@ -205,36 +159,16 @@ export class MessengerElement extends LitElement {
               siteName: this.siteName,
               connection: state.connection,
               agent: state.queue?.state === 'active' ? (state.queue.agent?.name ?? null) : null,
-              canEnd: state.canEnd && !this.confirmingEnd,
-              onEnd: () => this.askEnd(true),
+              canEnd: state.canEnd && !ending.asking,
+              onEnd: () => ending.ask(true),
               onClose: () => this.setOpen(false),
             })}
-            ${this.confirmingEnd && state.canEnd
-              ? endConfirm(t, { busy: this.endBusy, error: this.endError, onConfirm: () => void this.confirmEnd(), onCancel: () => this.askEnd(false) })
+            ${ending.asking && state.canEnd
+              ? endConfirm(t, ending)
               : nothing}
             ${queueStatus(t, state.queue)}
             ${state.away && state.queue
-              ? awayNotice(t, {
-                  queue: state.queue,
-                  hasSession: !!this.client.token,
-                  editing: this.editingEmail,
-                  draft: this.emailDraft,
-                  error: this.emailError,
-                  busy: this.emailBusy,
-                  onInput: (e) => {
-                    this.emailDraft = (e.target as HTMLInputElement).value;
-                    this.emailError = null;
-                  },
-                  onSubmit: (e) => {
-                    e.preventDefault();
-                    void this.saveEmail();
-                  },
-                  onChange: () => {
-                    this.editingEmail = true;
-                    this.emailDraft = state.queue?.followUpEmail ?? '';
-                    this.focusLater('followup-email');
-                  },
-                })
+              ? awayNotice(t, state.queue, !!this.client.token, followUp)
               : nothing}
             ${transcript(t, state.rows, {
               // The row's buttons go away with what they did: focus goes on to the composer.
@@ -286,8 +220,6 @@ export class MessengerElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('draft')) saveDraft(this.store, this.draft);
-    // The session ended elsewhere (agent, another tab) while asking: drop the question.
-    if (this.confirmingEnd && this.snapshot && !this.snapshot.canEnd) this.confirmingEnd = false;
   }
 
   protected override updated(): void {

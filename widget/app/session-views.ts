@@ -1,11 +1,14 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { QueueStatus } from '../../protocol/routing.ts';
 import type { Translate } from '../i18n/index.ts';
+import type { EndConfirmation } from './end-confirmation.ts';
+import type { FollowUpForm } from './follow-up-form.ts';
 
 /**
  * Templates of issue 3's visitor side: queue position and wait, the "team is away"
  * notice with its follow-up email form, and the in-panel "end conversation?" step.
- * Stateless like views.ts; the element owns drafts, errors and focus.
+ * Stateless like views.ts: the step's and the form's state are the element's controllers
+ * (end-confirmation.ts, follow-up-form.ts).
  */
 
 /** "You are number 2 in line · about 3 min"; nothing when not queued. */
@@ -20,58 +23,40 @@ export function queueStatus(t: Translate, q: QueueStatus | null): TemplateResult
     role="status">${place}${wait}</div>`;
 }
 
-export interface AwayProps {
-  queue: QueueStatus;
-  /** The follow-up email needs a session (the visitor wrote at least once). */
-  hasSession: boolean;
-  editing: boolean;
-  draft: string;
-  error: string | null;
-  busy: boolean;
-  onInput: (e: InputEvent) => void;
-  onSubmit: (e: Event) => void;
-  onChange: () => void;
-}
-
-export function awayNotice(t: Translate, p: AwayProps): TemplateResult {
-  const saved = p.queue.followUpEmail;
+/** `hasSession`: the follow-up email needs a session (the visitor wrote at least once). */
+export function awayNotice(t: Translate, queue: QueueStatus, hasSession: boolean, form: FollowUpForm): TemplateResult {
+  const saved = queue.followUpEmail;
   return html`<div class="notice away" part="away-notice" data-testid="away-notice" role="status">
-    <p class="strong">${p.queue.withinBusinessHours ? t('away.busy') : t('away.closed')}</p>
+    <p class="strong">${queue.withinBusinessHours ? t('away.busy') : t('away.closed')}</p>
     <p>${t('away.body')}</p>
-    ${!p.hasSession ? nothing : saved && !p.editing
+    ${!hasSession ? nothing : saved && !form.editing
       ? html`<p class="saved"><span data-testid="followup-saved">${t('followup.saved', { email: saved })}</span>
-          <button type="button" class="link" data-testid="followup-change" @click=${p.onChange}>${t('followup.change')}</button></p>`
-      : html`<form class="followup" novalidate @submit=${p.onSubmit}>
+          <button type="button" class="link" data-testid="followup-change" @click=${() => form.change(saved)}>${t('followup.change')}</button></p>`
+      : html`<form class="followup" novalidate @submit=${(e: Event) => void form.save(e)}>
           <label for="parley-followup">${t('followup.hint')}</label>
           <div class="line">
-            <input id="parley-followup" type="email" autocomplete="email" data-testid="followup-email" .value=${p.draft}
-              placeholder=${t('followup.placeholder')} aria-label=${t('followup.label')} aria-invalid=${p.error ? 'true' : 'false'}
-              aria-describedby="parley-followup-error" @input=${p.onInput} />
-            <button class="small" type="submit" data-testid="followup-submit" ?disabled=${p.busy}>${t('followup.submit')}</button>
+            <input id="parley-followup" type="email" autocomplete="email" data-testid="followup-email" .value=${form.draft}
+              placeholder=${t('followup.placeholder')} aria-label=${t('followup.label')} aria-invalid=${form.error ? 'true' : 'false'}
+              aria-describedby="parley-followup-error" @input=${(e: InputEvent) => form.input(e)} />
+            <button class="small" type="submit" data-testid="followup-submit" ?disabled=${form.busy}>${t('followup.submit')}</button>
           </div>
-          ${p.error ? html`<span class="error" id="parley-followup-error" data-testid="followup-error" role="alert">${p.error}</span>` : nothing}
+          ${form.error ? html`<span class="error" id="parley-followup-error" data-testid="followup-error" role="alert">${form.error}</span>` : nothing}
         </form>`}
   </div>`;
 }
 
-export interface EndProps {
-  busy: boolean;
-  error: string | null;
-  onConfirm: () => void;
-  onCancel: () => void;
-}
-
 /** The confirmation step: an in-panel alert dialog, Escape or Cancel backs out. */
-export function endConfirm(t: Translate, p: EndProps): TemplateResult {
+export function endConfirm(t: Translate, step: EndConfirmation): TemplateResult {
+  const cancel = () => step.ask(false);
   return html`<div class="notice confirm" part="end-dialog" data-testid="end-dialog" role="alertdialog"
     aria-labelledby="parley-end-q" aria-describedby="parley-end-d"
-    @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), p.onCancel())}>
+    @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), cancel())}>
     <p class="strong" id="parley-end-q">${t('end.question')}</p>
     <p id="parley-end-d">${t('end.detail')}</p>
     <div class="actions">
-      <button class="small" type="button" data-testid="end-cancel" @click=${p.onCancel}>${t('end.cancel')}</button>
-      <button class="small danger" type="button" data-testid="end-confirm" ?disabled=${p.busy} @click=${p.onConfirm}>${t('end.confirm')}</button>
+      <button class="small" type="button" data-testid="end-cancel" @click=${cancel}>${t('end.cancel')}</button>
+      <button class="small danger" type="button" data-testid="end-confirm" ?disabled=${step.busy} @click=${() => void step.confirm()}>${t('end.confirm')}</button>
     </div>
-    ${p.error ? html`<span class="error" data-testid="end-error" role="alert">${p.error}</span>` : nothing}
+    ${step.error ? html`<span class="error" data-testid="end-error" role="alert">${step.error}</span>` : nothing}
   </div>`;
 }

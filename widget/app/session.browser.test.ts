@@ -132,6 +132,31 @@ describe('<parley-messenger> sessions and queue', () => {
     await waitFor(() => server.sends.some((s) => s.text === 'one more thing'), 'new message sent');
   });
 
+  it('says why ending failed, and drops the question for good when the chat ends elsewhere meanwhile', async () => {
+    const server = new FakeServer();
+    server.add({ kind: 'visitor', id: 'contact-1', name: null }, 'hello', 'c-1');
+    server.setQueue({ state: 'active', position: null, agent: { name: 'Ada Lovelace' } }, false);
+    const h = await openWidget(server);
+    (await waitFor(() => $(h, 'end-conversation'), 'end button')).click();
+    await waitFor(() => $(h, 'end-dialog'), 'dialog');
+    server.setReachable(false);
+    await waitFor(() => h.client.state.connection !== 'online', 'link down');
+    $(h, 'end-confirm')!.click();
+    await waitFor(() => $(h, 'end-error'), 'error shown');
+    expect(text(h, 'end-error')).to.equal('The conversation could not be ended (UNAVAILABLE). Try again.');
+    expect($(h, 'end-dialog')).to.not.equal(null);
+
+    server.setReachable(true);
+    await waitFor(() => h.client.state.connection === 'online', 'back online');
+    server.setQueue({ state: 'wrap_up', agent: null }); // the agent ended it
+    await waitFor(() => !$(h, 'end-dialog'), 'question dropped');
+    expect($(h, 'end-conversation')).to.equal(null);
+    server.setQueue({ state: 'active', agent: { name: 'Ada Lovelace' } }); // a new chat: the old question stays gone
+    await waitFor(() => $(h, 'end-conversation'), 'end button again');
+    expect($(h, 'end-dialog')).to.equal(null); // same render as the button
+    expect(server.requests.some((r) => r.event === 'conversation:end')).to.equal(false);
+  });
+
   it('renders joined and left rows distinct from messages, and the agent in the header', async () => {
     const server = new FakeServer();
     server.setQueue({}, false);

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
-import { MessengerClient, type Row } from './messenger-client.ts';
+import { createMessengerClient, type MessengerClient, type MessengerClientOptions, type Row } from './messenger-client.ts';
 import { NO_ANSWER } from './visitor-socket.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 
@@ -9,8 +9,8 @@ let n = 0;
 const freshStore = (): KeyValueStore => createStore(`client-test-${Date.now()}-${n++}`);
 const texts = (rows: Row[]) => rows.map((r) => (r.type === 'message' ? (r.message.kind === 'event' ? r.message.event.type : r.message.text) : `pending:${r.entry.text}`));
 
-function client(server: FakeServer, store: KeyValueStore, extra: Partial<ConstructorParameters<typeof MessengerClient>[0]> = {}) {
-  return new MessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 20, ...extra });
+function client(server: FakeServer, store: KeyValueStore, extra: Partial<MessengerClientOptions> = {}) {
+  return createMessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 20, ...extra });
 }
 
 describe('MessengerClient (fake socket)', () => {

@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { WireError } from '../../protocol/errors.ts';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
-import { MessengerClient, type Row } from './messenger-client.ts';
+import { createMessengerClient, type MessengerClient, type MessengerClientOptions, type Row } from './messenger-client.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 
@@ -20,8 +20,8 @@ const refusal = (code: WireError['code'], extra: Partial<WireError> = {}): WireE
 describe('MessengerClient: messages the server refuses', () => {
   const started: MessengerClient[] = [];
   afterEach(() => started.splice(0).forEach((c) => c.stop()));
-  function start(server: FakeServer, store = freshStore(), extra: Partial<ConstructorParameters<typeof MessengerClient>[0]> = {}): MessengerClient {
-    const c = new MessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 10, retryMaxMs: 40, ...extra });
+  function start(server: FakeServer, store = freshStore(), extra: Partial<MessengerClientOptions> = {}): MessengerClient {
+    const c = createMessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 10, retryMaxMs: 40, ...extra });
     started.push(c);
     c.start();
     return c;

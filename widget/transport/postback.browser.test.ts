@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
-import { MessengerClient } from './messenger-client.ts';
+import { createMessengerClient, type MessengerClient } from './messenger-client.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from './storage.ts';
 import type { OutboxEntry } from './outbox.ts';
 
@@ -14,7 +14,7 @@ describe('MessengerClient postbacks (fake socket)', () => {
   afterEach(() => started.splice(0).forEach((c) => c.stop()));
   function start(server: FakeServer, store = freshStore()): MessengerClient {
     store.set(STORAGE_KEYS.token, server.token); // a session exists: the prompt comes with the sync
-    const c = new MessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 20 });
+    const c = createMessengerClient({ websiteKey: 'demo-shop', store, linkFactory: server.factory, heartbeat: false, ackTimeoutMs: 200, retryBaseMs: 20 });
     started.push(c);
     c.start();
     return c;

@@ -8,3 +8,6 @@ import type { ErrorCode } from '../../protocol/errors.ts';
 const RETRYABLE: readonly string[] = ['RATE_LIMITED', 'UNAVAILABLE'] satisfies ErrorCode[];
 
 export const isRetryable = (code: string): boolean => RETRYABLE.includes(code);
+
+/** The server no longer knows this visitor's token: start anonymous (pending messages open a new session). */
+export const isTokenRefused = (code: string): boolean => code === 'TOKEN_INVALID' || code === 'TOKEN_REVOKED';

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '../../protocol/errors.ts';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/visitor-events.ts';
-import { NO_ANSWER, unavailable, type LinkFactory, type VisitorLink } from './visitor-socket.ts';
+import type { Ack } from '../../protocol/result.ts';
+import { NO_ANSWER, unavailable, type LinkFactory, type RequestPayload, type RequestResult, type ServerEvent, type ServerHandlers, type VisitorLink, type VisitorRequest } from './visitor-socket.ts';
 
 /** Reconnection: exponential backoff 1 s → 10 s with ±50 % jitter (socket.io's Manager does the maths). */
 const RECONNECT = { reconnectionDelay: 1_000, reconnectionDelayMax: 10_000, randomizationFactor: 0.5 };
@@ -16,13 +17,20 @@ export function socketIoLinkFactory(serverUrl: string): LinkFactory {
       auth: (cb) => cb(auth()),
       ...RECONNECT,
     });
-    return wrap(socket);
+    return wrap(socket as EventSocket & typeof socket);
   };
 }
 
-type TimedEmitter = { emit(event: string, payload: unknown, cb: (err: unknown, res: unknown) => void): void };
+/**
+ * The same socket, typed per event as VisitorLink is: socket.io's own typings resolve `on` and
+ * `emitWithAck` through conditional types that TypeScript cannot reduce for a generic event name.
+ */
+interface EventSocket {
+  on<E extends ServerEvent>(event: E, handler: ServerHandlers[E]): unknown;
+  timeout(timeoutMs: number): { emitWithAck<K extends VisitorRequest>(event: K, payload: RequestPayload<K>): Promise<Ack<RequestResult<K>> | undefined> };
+}
 
-function wrap(socket: Socket<VisitorServerEvents, VisitorClientEvents>): VisitorLink {
+function wrap(socket: EventSocket & Socket<VisitorServerEvents, VisitorClientEvents>): VisitorLink {
   let closed = false;
   // The server closed the socket on purpose (a node shutting down, tokens revoked): socket.io does not
   // retry that by itself. Come back after a short jitter; the handshake decides whether the token still holds.
@@ -34,17 +42,14 @@ function wrap(socket: Socket<VisitorServerEvents, VisitorClientEvents>): Visitor
       return socket.connected;
     },
     request(event, payload, timeoutMs) {
-      return new Promise((resolve) => {
-        // The per-key emit signature cannot be expressed generically here; VisitorLink types the callers.
-        const timed = socket.timeout(timeoutMs) as unknown as TimedEmitter;
-        timed.emit(event, payload, (err, res) => {
-          if (err || !res || typeof res !== 'object') resolve(unavailable(NO_ANSWER));
-          else resolve(res as never);
-        });
-      });
+      // No ack in time, or the connection dropped first: both reject, and both mean "no answer" (retryable).
+      return socket.timeout(timeoutMs).emitWithAck(event, payload).then(
+        (ack) => (ack && typeof ack === 'object' ? ack : unavailable(NO_ANSWER)),
+        () => unavailable(NO_ANSWER),
+      );
     },
     on(event, handler) {
-      socket.on(event, handler as never);
+      socket.on(event, handler);
     },
     onStatus(handler) {
       socket.on('connect', () => handler({ type: 'connect' }));

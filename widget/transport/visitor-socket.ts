@@ -13,6 +13,14 @@ export type VisitorRequest = keyof VisitorInbound;
 export type RequestPayload<K extends VisitorRequest> = InboundInput<VisitorInbound, K>;
 export type RequestResult<K extends VisitorRequest> = InboundOutput<VisitorInbound, K>;
 
+export type ServerEvent = keyof VisitorServerEvents;
+/**
+ * Each server event's payload, and its handler, by event name. Written as maps so that code generic
+ * over the event (the cross-tab relay) can store a handler and call it with that event's payload.
+ */
+export type ServerPayloads = { [E in ServerEvent]: Parameters<VisitorServerEvents[E]>[0] };
+export type ServerHandlers = { [E in ServerEvent]: (payload: ServerPayloads[E]) => void };
+
 export type LinkStatus =
   | { type: 'connect' }
   | { type: 'disconnect' }
@@ -23,7 +31,7 @@ export interface VisitorLink {
   readonly connected: boolean;
   /** Emits and waits for the ack; a timeout or a dropped connection answers UNAVAILABLE (retryable). */
   request<K extends VisitorRequest>(event: K, payload: RequestPayload<K>, timeoutMs: number): Promise<Ack<RequestResult<K>>>;
-  on<K extends keyof VisitorServerEvents>(event: K, handler: VisitorServerEvents[K]): void;
+  on<E extends ServerEvent>(event: E, handler: ServerHandlers[E]): void;
   onStatus(handler: (status: LinkStatus) => void): void;
   connect(): void;
   /** Drops the transport so the manager reconnects with backoff (half-open socket detected). */

@@ -1,4 +1,8 @@
-import { NO_ANSWER, unavailable, type LinkFactory, type LinkStatus, type VisitorLink } from '../visitor-socket.ts';
+import type { Ack } from '../../../protocol/result.ts';
+import {
+  NO_ANSWER, unavailable,
+  type LinkFactory, type LinkStatus, type RequestPayload, type RequestResult, type ServerEvent, type ServerHandlers, type ServerPayloads, type VisitorLink, type VisitorRequest,
+} from '../visitor-socket.ts';
 
 /**
  * One connection per browser. Every tab of the site joins a group named after the website
@@ -14,14 +18,17 @@ export interface CrossTab {
   leading(): boolean;
 }
 
+/**
+ * The calls relayed between tabs, typed by event name through the maps of visitor-socket.ts: a server
+ * event the leader passes on, a follower's request the leader runs, and its answer (the asking tab
+ * knows by the id which request it answers).
+ */
+type Relayed<E extends ServerEvent = ServerEvent> = { k: 'ev'; e: E; p: ServerPayloads[E] };
+type Forwarded<K extends VisitorRequest = VisitorRequest> = { k: 'req'; id: string; e: K; p: RequestPayload<K>; t: number };
+type Answer<K extends VisitorRequest = VisitorRequest> = Ack<RequestResult<K>>;
+
 /** Wire between tabs; only same-origin scripts can post on a BroadcastChannel. */
-type TabMessage =
-  | { k: 'hi' }
-  | { k: 'kick' }
-  | { k: 'st'; s: LinkStatus }
-  | { k: 'ev'; e: string; p: unknown }
-  | { k: 'req'; id: string; e: string; p: unknown; t: number }
-  | { k: 'ack'; id: string; a: never };
+type TabMessage = { k: 'hi' } | { k: 'kick' } | { k: 'st'; s: LinkStatus } | Relayed | Forwarded | { k: 'ack'; id: string; a: Answer };
 
 /** Bump when TabMessage changes: tabs running another widget version then keep their own socket. */
 const GROUP_VERSION = 1;
@@ -38,8 +45,6 @@ export function crossTab(websiteKey: string, inner: LinkFactory, shared: () => b
   };
 }
 
-type Handler = (payload: never) => void;
-type Answer = { ok: boolean; data?: { message?: unknown } };
 
 /** Closures rather than a class: the minifier shortens local names, not properties (widget budget). */
 function tabLink(name: string, open: () => VisitorLink, leading: (on: boolean) => void): VisitorLink {
@@ -51,9 +56,10 @@ function tabLink(name: string, open: () => VisitorLink, leading: (on: boolean) =
   /** A follower's view of the leader's socket. */
   let leaderUp = false;
   let nextId = 0;
-  const handlers = new Map<string, Handler>();
+  /** This tab's client's handler of each server event. */
+  const handlers: Partial<ServerHandlers> = {};
   const statusHandlers: ((s: LinkStatus) => void)[] = [];
-  const pending = new Map<string, (answer: never) => void>();
+  const pending = new Map<string, (answer: Answer) => void>();
   const tabId = Math.random().toString(36).slice(2);
   const post = (m: TabMessage) => channel?.postMessage(m);
   const status = (s: LinkStatus) => statusHandlers.forEach((h) => h(s));
@@ -62,34 +68,35 @@ function tabLink(name: string, open: () => VisitorLink, leading: (on: boolean) =
   const setLeaderUp = (up: boolean) => {
     const was = link.connected;
     leaderUp = up;
-    if (!up) pending.forEach((done) => done(unavailable(NO_ANSWER) as never));
+    if (!up) pending.forEach((done) => done(unavailable(NO_ANSWER)));
     if (was !== up) status({ type: up ? 'connect' : 'disconnect' });
   };
 
   /** While leading: a server event goes to this tab's client and to every other tab. */
-  const relay = (event: string) => {
+  const relay = (event: ServerEvent) => {
     const socket = real;
-    socket?.on(event as never, ((payload: never) => {
+    socket?.on(event, (payload: ServerPayloads[typeof event]) => {
       if (real !== socket) return;
-      handlers.get(event)?.(payload);
+      deliver(event, payload);
       post({ k: 'ev', e: event, p: payload });
-    }) as never);
+    });
   };
+  const deliver = <E extends ServerEvent>(event: E, payload: ServerPayloads[E]) => handlers[event]?.(payload);
 
   /**
    * While leading: runs a request on the socket (for this tab, or for the tab that asked by id).
    * A message the visitor sent goes to every tab too: the server does not push it to the socket
    * that created the session with it, and the other tabs must show it all the same.
    */
-  const serve = async (socket: VisitorLink, event: string, payload: unknown, timeoutMs: number, from?: string): Promise<never> => {
-    const answer = (await socket.request(event as never, payload as never, timeoutMs)) as Answer;
-    if (from) post({ k: 'ack', id: from, a: answer as never });
-    const sent = answer.ok && answer.data?.message;
+  const serve = async <K extends VisitorRequest>(socket: VisitorLink, event: K, payload: RequestPayload<K>, timeoutMs: number, from?: string): Promise<Answer<K>> => {
+    const answer = await socket.request(event, payload, timeoutMs);
+    if (from) post({ k: 'ack', id: from, a: answer });
+    const sent = answer.ok && answer.data && 'message' in answer.data && answer.data.message;
     if (sent && real) {
-      if (from) handlers.get('message')?.(sent as never);
+      if (from) deliver('message', sent);
       post({ k: 'ev', e: 'message', p: sent });
     }
-    return answer as never;
+    return answer;
   };
 
   const lead = () => {
@@ -98,7 +105,7 @@ function tabLink(name: string, open: () => VisitorLink, leading: (on: boolean) =
     post({ k: 'st', s: { type: 'disconnect' } });
     const socket = (real = open());
     leading(true);
-    handlers.forEach((_, event) => relay(event));
+    (Object.keys(handlers) as ServerEvent[]).forEach(relay);
     socket.onStatus((s) => {
       if (real !== socket) return;
       status(s);
@@ -114,7 +121,7 @@ function tabLink(name: string, open: () => VisitorLink, leading: (on: boolean) =
       if (m.k === 'kick') real.forceReconnect();
       if (m.k === 'req' && typeof m.e === 'string') void serve(real, m.e, m.p, Math.min(+m.t || 10_000, 60_000), m.id);
     } else if (m.k === 'ack') pending.get(m.id)?.(m.a);
-    else if (m.k === 'ev') handlers.get(m.e)?.(m.p as never);
+    else if (m.k === 'ev') deliver(m.e, m.p);
     else if (m.k === 'st' && m.s) {
       if (m.s.type === 'connect_error') status(m.s);
       else setLeaderUp(m.s.type === 'connect');
@@ -129,19 +136,19 @@ function tabLink(name: string, open: () => VisitorLink, leading: (on: boolean) =
       if (real) return serve(real, event, payload, timeoutMs);
       return new Promise((resolve) => {
         const id = `${tabId}:${++nextId}`;
-        const done = (answer: never) => {
+        const done = (answer: Answer) => {
           clearTimeout(timer);
           pending.delete(id);
-          resolve(answer);
+          resolve(answer as Answer<typeof event>); // the leader answered the request this id names
         };
-        const timer = setTimeout(() => done(unavailable(NO_ANSWER) as never), timeoutMs);
+        const timer = setTimeout(() => done(unavailable(NO_ANSWER)), timeoutMs);
         pending.set(id, done);
         post({ k: 'req', id, e: event, p: payload, t: timeoutMs });
       });
     },
     on(event, handler) {
-      const known = handlers.has(event);
-      handlers.set(event, handler as Handler);
+      const known = event in handlers;
+      handlers[event] = handler;
       if (!known) relay(event);
     },
     onStatus: (handler) => void statusHandlers.push(handler),
