@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Migrates once per run; every test database is a clone (server/db/test-backends.ts).
+    globalSetup: ['server/testing/global-setup.ts'],
   },
 });

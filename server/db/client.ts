@@ -27,7 +27,12 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; max?: number }
-  | { kind: 'pglite'; dataDir: string | null /** null = in memory */ };
+  | {
+      kind: 'pglite';
+      dataDir: string | null /** null = in memory */;
+      /** Starts from a `dumpDataDir()` tarball instead of an empty cluster (tests clone one migrated template). */
+      fromDump?: Blob;
+    };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
@@ -42,7 +47,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  const loadDataDir = target.fromDump ? { loadDataDir: target.fromDump } : {};
+  const client = target.dataDir ? new PGlite(target.dataDir, loadDataDir) : new PGlite(loadDataDir);
   await client.waitReady;
   const pg = drizzlePglite({ client, schema });
   return {

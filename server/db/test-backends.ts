@@ -1,23 +1,41 @@
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from './client.ts';
+import { createDatabase, databaseUrl, dropDatabase, migratedPgliteDump, readPgliteDump, uniqueDatabaseName } from './test-templates.ts';
 
 /**
  * Every database backend a test file should run against: PGlite in memory always,
  * and real Postgres when DATABASE_URL is set. Each `open()` gives a fresh, migrated,
  * isolated database; `close()` drops it. Use with `describe.each(backends)`.
+ *
+ * Fresh but not re-migrated: each `open()` clones a template migrated once per run by the
+ * vitest global setup (server/testing/global-setup.ts). Without that setup (another config),
+ * the PGlite template is migrated once per process and Postgres databases migrate one by one.
  */
 export interface TestBackend {
   name: 'pglite' | 'postgres';
   open(): Promise<Database>;
 }
 
+/** What the global setup provided, or undefined when this process runs without it. */
+function provided<K extends 'pgliteTemplate' | 'postgresTemplate'>(key: K) {
+  try {
+    return inject(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let pgliteDump: Promise<Blob> | undefined;
+function pgliteTemplate(): Promise<Blob> {
+  const path = provided('pgliteTemplate');
+  pgliteDump ??= path ? readPgliteDump(path) : migratedPgliteDump();
+  return pgliteDump;
+}
+
 const pglite: TestBackend = {
   name: 'pglite',
   async open() {
-    const database = await openDatabase({ kind: 'pglite', dataDir: null });
-    await database.migrate();
-    return database;
+    return openDatabase({ kind: 'pglite', dataDir: null, fromDump: await pgliteTemplate() });
   },
 };
 
@@ -25,29 +43,16 @@ function postgresBackend(baseUrl: string): TestBackend {
   return {
     name: 'postgres',
     async open() {
-      const maintenanceUrl = new URL(baseUrl);
-      maintenanceUrl.pathname = '/postgres';
-      const name = `parley_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-      const admin = postgres(maintenanceUrl.toString(), { max: 1, onnotice: () => {} });
-      try {
-        await admin.unsafe(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end({ timeout: 5 });
-      }
-      const url = new URL(baseUrl);
-      url.pathname = `/${name}`;
-      const database = await openDatabase({ kind: 'postgres', url: url.toString(), max: 10 });
-      await database.migrate();
+      const template = provided('postgresTemplate') ?? undefined;
+      const name = uniqueDatabaseName('parley_test');
+      await createDatabase(baseUrl, name, template);
+      const database = await openDatabase({ kind: 'postgres', url: databaseUrl(baseUrl, name), max: 10 });
+      if (!template) await database.migrate();
       return {
         ...database,
         async close() {
           await database.close();
-          const dropper = postgres(maintenanceUrl.toString(), { max: 1, onnotice: () => {} });
-          try {
-            await dropper.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-          } finally {
-            await dropper.end({ timeout: 5 });
-          }
+          await dropDatabase(baseUrl, name);
         },
       };
     },
@@ -55,5 +60,5 @@ function postgresBackend(baseUrl: string): TestBackend {
 }
 
 // The one place tests read the environment: the harness decides which backends exist.
-const databaseUrl = process.env.DATABASE_URL;
-export const backends: TestBackend[] = databaseUrl ? [pglite, postgresBackend(databaseUrl)] : [pglite];
+const url = process.env.DATABASE_URL;
+export const backends: TestBackend[] = url ? [pglite, postgresBackend(url)] : [pglite];
