@@ -8,6 +8,7 @@ import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { startRedis, type RedisInstance } from '../testing/redis-server.ts';
 import { call, closeSockets, connectAgent, connectVisitor, expectOk, nextEvents, startTestServer, visitorSocket } from '../testing/test-kit.ts';
+import { eventually } from '../testing/wait-for.ts';
 
 /** One sample of a Prometheus exposition, e.g. value(text, 'parley_offers_total', { outcome: 'accepted' }). */
 function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -19,18 +20,6 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
   }
   return undefined;
-}
-
-async function eventually(check: () => Promise<void>, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 describe.each(backends)('operations on $name', (backend) => {
@@ -74,7 +63,7 @@ describe.each(backends)('operations on $name', (backend) => {
     expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
 
     await redis.start();
-    await eventually(async () => expect((await fetch(`${srv.url}/readyz`)).status).toBe(200), 15_000);
+    await eventually(async () => expect((await fetch(`${srv.url}/readyz`)).status).toBe(200), { timeoutMs: 15_000 });
   });
 
   it('reports sockets, messages, ack latency, queue lengths and offers by outcome at /metrics', async () => {

@@ -7,6 +7,7 @@ import type { RunningServer } from '../main.ts';
 import { hashPassword } from '../services/passwords.ts';
 import { call, connectAgent, connectVisitor, expectOk, type AgentSocket } from '../testing/test-kit.ts';
 import { useTwoNodes } from '../testing/two-nodes.ts';
+import { until, waitFor } from '../testing/wait-for.ts';
 
 /**
  * Two server instances in this process (separate connection pools, separate
@@ -18,6 +19,8 @@ const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LIMITS = [1, 2, 3, 5, 8, 12];
 const VISITORS = 50;
+/** How many rejected and how many expired offers make the chaos phase long enough to count. */
+const CHAOS_ROUNDS = 5;
 
 describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
   const { nodes, db: sharedDb } = useTwoNodes(databaseUrl!, redisUrl, 8);
@@ -71,20 +74,25 @@ describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
         conversations.push(sent.conversationId);
       }),
     );
-    await new Promise((r) => setTimeout(r, 8_000));
+    // The chaos lasts until it has really happened, several times over: offers rejected and offers expired.
+    const outcomes = async () => (await db.select({ outcome: offers.outcome }).from(offers)).map((o) => o.outcome);
+    await waitFor(async () => {
+      const seen = await outcomes();
+      return seen.filter((o) => o === 'rejected').length >= CHAOS_ROUNDS && seen.filter((o) => o === 'expired').length >= CHAOS_ROUNDS;
+    }, { timeoutMs: 30_000, intervalMs: 100, what: `${CHAOS_ROUNDS} rejected and ${CHAOS_ROUNDS} expired offers` });
     calm = true;
     for (const s of sockets) void call(s, 'presence:set', { channel: 'chat', state: 'ready' });
 
     const capacity = LIMITS.reduce((a, b) => a + b, 0);
-    const deadline = Date.now() + 25_000;
-    let states: { state: string }[] = [];
-    while (Date.now() < deadline) {
-      states = await db.select({ state: sessions.state }).from(sessions);
-      const active = states.filter((s) => s.state === 'active').length;
-      const pending = await db.select().from(offers).where(eq(offers.outcome, 'pending'));
-      if (active === Math.min(VISITORS, capacity) && pending.length === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Calm: until every agent is full (or every visitor served) and no offer is left pending; asserted below.
+    await until(
+      async () => ({
+        active: (await db.select({ state: sessions.state }).from(sessions)).filter((s) => s.state === 'active').length,
+        pending: (await db.select().from(offers).where(eq(offers.outcome, 'pending'))).length,
+      }),
+      ({ active, pending }) => active === Math.min(VISITORS, capacity) && pending === 0,
+      { timeoutMs: 25_000, intervalMs: 100 },
+    );
     clearInterval(sampler);
 
     expect(violations).toEqual([]);

@@ -8,6 +8,7 @@ import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { call, connectAgent, connectVisitor, expectOk, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
+import { until } from '../testing/wait-for.ts';
 
 /**
  * A burst of first messages (a campaign lands, many visitors write at once) must not
@@ -39,8 +40,7 @@ describe.each(backends)('routing a burst of new chats on $name', (backend) => {
     const ids = sent.map((s) => s.conversationId);
 
     const states = async () => (await database.db.select({ state: sessions.state }).from(sessions).where(inArray(sessions.conversationId, ids))).map((s) => s.state);
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (await states()).some((s) => s !== 'active')) await new Promise((r) => setTimeout(r, 100));
-    expect((await states()).filter((s) => s !== 'active')).toEqual([]);
+    const settled = await until(states, (all) => all.every((s) => s === 'active'), { timeoutMs: 30_000 });
+    expect(settled.filter((s) => s !== 'active')).toEqual([]);
   }, 60_000);
 });

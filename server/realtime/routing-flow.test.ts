@@ -9,16 +9,8 @@ import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { DEFAULT_GREETING } from '../services/default-response.ts';
 import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, settle, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
-
-/** Polls until the value satisfies the predicate (routing continues after an ack, asynchronously). */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// Routing continues after an ack, asynchronously: read until it has.
+import { until } from '../testing/wait-for.ts';
 
 /** The next push of an event that satisfies the predicate. */
 function nextMatching<T>(socket: { on(e: string, f: (p: T) => void): unknown; off(e: string, f: (p: T) => void): unknown }, event: string, ok: (p: T) => boolean): Promise<T> {

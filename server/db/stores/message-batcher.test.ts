@@ -5,6 +5,7 @@ import type { Database } from '../client.ts';
 import type { SessionState } from '../../../protocol/index.ts';
 import { conversations, messages } from '../schema.ts';
 import { backends } from '../test-backends.ts';
+import { waitFor } from '../../testing/wait-for.ts';
 import { ensureAgent } from './agents-store.ts';
 import { createConversation } from './conversations-store.ts';
 import type { FastAppend, FastOutcome } from './message-batch.ts';
@@ -74,10 +75,7 @@ describe.each(backends)('batched message writes on $name', (backend) => {
   });
   const transcript = async (conversationId: string) => (await messagesAfter(database.db, conversationId, 0, 500)).events.map((m) => ({ seq: m.seq, text: m.kind === 'text' ? m.text : null }));
   const stored = async (conversationId: string) => (await database.db.select().from(messages).where(eq(messages.conversationId, conversationId))).length;
-  const until = async (condition: () => boolean) => {
-    for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(condition()).toBe(true);
-  };
+  const until = (condition: () => boolean) => waitFor(condition, { timeoutMs: 5_000, intervalMs: 5 });
 
   beforeAll(async () => {
     database = await backend.open();
