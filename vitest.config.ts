@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // Migrates once per run; every test database is a clone (server/db/test-backends.ts).
     globalSetup: ['server/testing/global-setup.ts'],
+    // Cheap password hashes in test processes only (production's cost has its own test).
+    setupFiles: ['server/testing/worker-setup.ts'],
   },
 });

@@ -1,7 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** Password hashing with scrypt (per-user random salt), stored as `scrypt$N$r$p$salt$hash`. */
-const PARAMS = { N: 16384, r: 8, p: 1 } as const;
+export const PRODUCTION_COST = { N: 16384, r: 8, p: 1 } as const;
+let PARAMS: { N: number; r: number; p: number } = PRODUCTION_COST;
+
+/**
+ * Tests only (server/testing/worker-setup.ts): every test server seeds two agents and most tests log in,
+ * and at production cost those hashes were a good part of the node suite's CPU. A cost stored in each
+ * hash is what verification reads, so cheap hashes stay verifiable and production ones are unaffected.
+ */
+export function lowerPasswordCostForTests(): void {
+  if (process.env.NODE_ENV === 'production') throw new Error('the password cost is never lowered in production');
+  PARAMS = { N: 1024, r: 8, p: 1 };
+}
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
