@@ -79,7 +79,7 @@ describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
     await waitFor(async () => {
       const seen = await outcomes();
       return seen.filter((o) => o === 'rejected').length >= CHAOS_ROUNDS && seen.filter((o) => o === 'expired').length >= CHAOS_ROUNDS;
-    }, { timeoutMs: 30_000, intervalMs: 100, what: `${CHAOS_ROUNDS} rejected and ${CHAOS_ROUNDS} expired offers` });
+    }, { timeoutMs: 15_000, intervalMs: 100, what: `${CHAOS_ROUNDS} rejected and ${CHAOS_ROUNDS} expired offers` });
     calm = true;
     for (const s of sockets) void call(s, 'presence:set', { channel: 'chat', state: 'ready' });
 
