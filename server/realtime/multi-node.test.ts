@@ -20,7 +20,7 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LIMITS = [1, 2, 3, 5, 8, 12];
 const VISITORS = 50;
 /** How many rejected and how many expired offers make the chaos phase long enough to count. */
-const CHAOS_ROUNDS = 5;
+const CHAOS_ROUNDS = 3;
 
 describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
   const { nodes, db: sharedDb } = useTwoNodes(databaseUrl!, redisUrl, 8);
@@ -79,7 +79,7 @@ describe.skipIf(!databaseUrl)('two nodes on one Postgres', () => {
     await waitFor(async () => {
       const seen = await outcomes();
       return seen.filter((o) => o === 'rejected').length >= CHAOS_ROUNDS && seen.filter((o) => o === 'expired').length >= CHAOS_ROUNDS;
-    }, { timeoutMs: 15_000, intervalMs: 100, what: `${CHAOS_ROUNDS} rejected and ${CHAOS_ROUNDS} expired offers` });
+    }, { timeoutMs: 20_000, intervalMs: 100, what: `${CHAOS_ROUNDS} rejected and ${CHAOS_ROUNDS} expired offers` });
     calm = true;
     for (const s of sockets) void call(s, 'presence:set', { channel: 'chat', state: 'ready' });
 
