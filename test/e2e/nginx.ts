@@ -5,6 +5,7 @@
  * Runs as whoever runs the tests (no root needed): its own prefix, pid and logs in a temp dir.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ export function findNginx(): string | null {
 export interface NginxOptions {
   /** The nodes' `host:port`, in place of the example's two upstream servers. */
   upstreams: string[];
+  /** The TLS port (known before the nodes start, for their PUBLIC_URL); default: a free one. */
+  httpsPort?: number;
   /** Replaces the example's `max_fails=… fail_timeout=…` (to reproduce another setting). */
   passiveHealth?: string;
 }
@@ -79,7 +82,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const key = join(prefix, 'key.pem');
   const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const [httpPort, httpsPort] = [await freePort(), options.httpsPort ?? (await freePort())];
   const confFile = join(prefix, 'nginx.conf');
   writeFileSync(confFile, testConfig(readFileSync(EXAMPLE_CONF, 'utf8'), { prefix, upstreams: options.upstreams, httpPort, httpsPort, cert, key, passiveHealth: options.passiveHealth }));
 
@@ -121,4 +124,25 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+export interface ProxyResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One HTTPS request trusting the test certificate (fetch cannot be given a CA). */
+export function proxyRequest(url: string, ca: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<ProxyResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: init.method ?? 'GET', headers: init.headers, ca }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
