@@ -10,18 +10,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNginx, findOpenssl } from '../../scripts/nginx/ensure.mjs';
 import { freePort } from '../../server/testing/scratch.ts';
 
 export const EXAMPLE_CONF = fileURLToPath(new URL('../../deploy/nginx/parley.conf', import.meta.url));
-
-/** NGINX, else Debian's /usr/sbin/nginx (not on a non-root PATH), else `nginx` on the PATH. */
-export function findNginx(): string | null {
-  const candidates = [process.env.NGINX, '/usr/sbin/nginx', 'nginx'].filter((c): c is string => !!c);
-  for (const candidate of candidates) {
-    if (spawnSync(candidate, ['-v'], { stdio: 'ignore' }).status === 0) return candidate;
-  }
-  return null;
-}
 
 export interface NginxOptions {
   /** The nodes' `host:port`, in place of the example's two upstream servers. */
@@ -69,8 +61,9 @@ export function testConfig(example: string, v: { prefix: string; upstreams: stri
 }
 
 export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
-  const nginx = findNginx();
-  if (!nginx) throw new Error('nginx not found: `apt-get install nginx` (CI installs it: scripts/nginx/ensure.mjs), or set NGINX');
+  const [nginx, openssl] = [findNginx(), findOpenssl()];
+  const missing = [nginx, openssl].flatMap((f) => ('problem' in f ? [f.problem] : []));
+  if (!nginx.path || !openssl.path) throw new Error(`${missing.join(' ')} Run \`node scripts/nginx/ensure.mjs\` (as root on Debian it installs them).`);
   const prefix = mkdtempSync(join(tmpdir(), 'parley-nginx-'));
   // Started as root, nginx's workers run as an unprivileged user: they must reach the temp dirs.
   chmodSync(prefix, 0o755);
@@ -80,14 +73,14 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   }
   const cert = join(prefix, 'cert.pem');
   const key = join(prefix, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  const made = spawnSync(openssl.path, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
   const [httpPort, httpsPort] = [await freePort(), options.httpsPort ?? (await freePort())];
   const confFile = join(prefix, 'nginx.conf');
   writeFileSync(confFile, testConfig(readFileSync(EXAMPLE_CONF, 'utf8'), { prefix, upstreams: options.upstreams, httpPort, httpsPort, cert, key, passiveHealth: options.passiveHealth }));
 
   let output = '';
-  const child: ChildProcess = spawn(nginx, ['-p', prefix, '-c', confFile, '-e', join(prefix, 'startup.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(nginx.path, ['-p', prefix, '-c', confFile, '-e', join(prefix, 'startup.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const errorLog = () => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '');
