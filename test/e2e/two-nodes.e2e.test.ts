@@ -164,7 +164,10 @@ describe.runIf(!!process.env.DATABASE_URL)('two server processes, one Postgres, 
     const plain = await fetch(`${proxy.plainUrl}/desktop/`, { redirect: 'manual' });
     expect(plain.status).toBe(301);
     expect(plain.headers.get('location')).toMatch(/^https:\/\/127\.0\.0\.1(:\d+)?\/desktop\/$/);
-    expect((await proxyRequest(`${url}/healthz`, ca)).status).toBe(200);
+    const health = await proxyRequest(`${url}/healthz`, ca);
+    expect(health.status).toBe(200);
+    // The nodes know they are served over https (PUBLIC_URL): HSTS comes from them, once.
+    expect(health.headers['strict-transport-security']).toBe('max-age=15552000; includeSubDomains');
     expect((await proxyRequest(`${url}/readyz`, ca)).status).toBe(404);
     expect((await proxyRequest(`${url}/metrics`, ca)).status).toBe(404);
 
