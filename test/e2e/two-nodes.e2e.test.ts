@@ -169,6 +169,13 @@ describe.runIf(!!process.env.DATABASE_URL)('two server processes, one Postgres, 
     // The nodes know they are served over https (PUBLIC_URL): HSTS comes from them, once.
     expect(health.headers['strict-transport-security']).toBe('max-age=15552000; includeSubDomains');
     expect((await proxyRequest(`${url}/readyz`, ca)).status).toBe(404);
+    // A full-size attachment gets through nginx to a node (which answers, in JSON: no session here); more does not.
+    const upload = (bytes: number) =>
+      proxyRequest(`${url}/api/v1/attachments`, ca, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: 'x'.repeat(bytes) });
+    const fullSize = await upload(10 * 1024 * 1024 + 4096);
+    expect(fullSize.status).toBe(401);
+    expect(JSON.parse(fullSize.body)).toMatchObject({ error: { code: expect.any(String) } });
+    expect((await upload(12 * 1024 * 1024)).status).toBe(413);
     expect((await proxyRequest(`${url}/metrics`, ca)).status).toBe(404);
 
     const loginThroughProxy = async (who: { email: string; password: string }) => {
