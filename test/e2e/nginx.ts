@@ -100,7 +100,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGQUIT'); // graceful: lets open websockets close
+        child.kill('SIGTERM'); // fast shutdown: the workers close their connections and exit with the master
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
         clearTimeout(timer);
