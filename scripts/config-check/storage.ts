@@ -26,9 +26,11 @@ export function attachmentStorageProbes(s: ParsedSettings): StorageProbe[] {
 
 /** DATA_DIR, when the server writes there: the embedded database, the generated development secret. */
 export function dataDirProbes(s: ParsedSettings): StorageProbe[] {
-  if (s.DATABASE_URL && s.SECRET) return [];
+  // Production never generates a secret (SECRET is required there).
+  const generatesSecret = !s.SECRET && s.NODE_ENV !== 'production';
+  if (s.DATABASE_URL && !generatesSecret) return [];
   const dir = resolve(s.DATA_DIR ?? './data');
-  const what = [!s.DATABASE_URL && 'the embedded database', !s.SECRET && 'the generated secret'].filter(Boolean).join(' and ');
+  const what = [!s.DATABASE_URL && 'the embedded database', generatesSecret && 'the generated secret'].filter(Boolean).join(' and ');
   return [{ setting: 'DATA_DIR', what: `${what} (${dir})`, probe: () => probeDirectory(dir) }];
 }
 
