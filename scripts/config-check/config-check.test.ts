@@ -165,7 +165,8 @@ describe.runIf(!!process.env.DATABASE_URL)('config check on Postgres and Redis (
   });
 });
 
-describe('npm run config:check', () => {
+// Each run starts a process through tsx: slow on a busy machine.
+describe('npm run config:check', { timeout: 60_000 }, () => {
   const run = (env: Record<string, string>, args: string[] = []) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'scripts/config-check.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
 
