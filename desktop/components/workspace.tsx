@@ -71,7 +71,16 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
           <span class="agent-name" title={agent.email}>
             {t('session.signedInAs', { name: agent.name })}
           </span>
-          <button type="button" class="button ghost" onClick={onLogout} data-testid="logout">
+          <button
+            type="button"
+            class="button ghost"
+            onClick={() => {
+              // Nothing of this agent's unsent messages stays in the tab.
+              desk.outbox.clear();
+              onLogout();
+            }}
+            data-testid="logout"
+          >
             {t('session.logout')}
           </button>
         </div>

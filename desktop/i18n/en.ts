@@ -61,6 +61,8 @@ export const en = {
 
   'message.pending': 'Sending…',
   'message.failed': 'Not sent',
+  'message.retry': 'Retry',
+  'message.delete': 'Delete',
 
   'composer.label': 'Reply',
   'composer.placeholder': 'Write a reply… (Enter to send, Shift+Enter for a new line)',

@@ -59,6 +59,8 @@ export const fr: Record<MessageKey, string> = {
 
   'message.pending': 'Envoi…',
   'message.failed': 'Non envoyé',
+  'message.retry': 'Réessayer',
+  'message.delete': 'Supprimer',
 
   'composer.label': 'Réponse',
   'composer.placeholder': 'Écrivez une réponse… (Entrée pour envoyer, Maj+Entrée pour aller à la ligne)',
