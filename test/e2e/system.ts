@@ -50,6 +50,10 @@ export interface RunningCluster extends RunningSystem {
   urls: string[];
   /** The origin all nodes are published under (PUBLIC_URL), as behind a reverse proxy. */
   publicUrl: string;
+  /** Kills a node with SIGKILL (no graceful shutdown: a crash) and waits for it to be gone. */
+  killNode(index: number): Promise<void>;
+  /** Starts a killed node again on the same port and environment, and waits until it is healthy. */
+  restartNode(index: number): Promise<void>;
 }
 
 function spawnNode(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
@@ -61,7 +65,7 @@ function spawnNode(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
@@ -78,7 +82,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningCluster> {
   const nodes = options.nodes ?? 1;
   if (nodes > 1 && !process.env.DATABASE_URL) throw new Error('several nodes need DATABASE_URL (and Redis)');
-  const ports = [];
+  const ports: number[] = [];
   for (let i = 0; i < nodes; i++) ports.push(await freePort());
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   // One node: its own URL is public. Several: a shared public origin, as behind a proxy.
@@ -119,6 +123,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
     publicUrl,
     port: ports[0]!,
     database: db ? { name: db.name, adminUrl: db.adminUrl } : undefined,
+    async killNode(index) {
+      const child = children[index]!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
+    },
+    async restartNode(index) {
+      const node = spawnNode(ports[index]!, env);
+      children[index] = node.child;
+      await waitForHealth(urls[index]!, node.child, node.output);
+    },
     async stop() {
       await Promise.all(children.map(stopChild));
       if (db) await dropScratchDatabase(db);
