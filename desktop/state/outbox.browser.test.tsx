@@ -6,6 +6,7 @@ import { setLocale } from '../i18n/index.ts';
 import { mountDesk, until, type MountedDesk } from '../testing/desk-harness.tsx';
 import { CONVERSATION_ID, FakeAgentClient, agentMessage, deferred, settle, summary } from '../testing/fakes.ts';
 import { memoryOutboxStorage } from './outbox-storage.ts';
+import { MAX_ATTEMPTS } from './outbox.ts';
 
 /** What the server stored, by client id: a resend of a known id answers the stored message (as the real server does). */
 function idempotentServer(client: FakeAgentClient) {
@@ -125,6 +126,24 @@ describe('the desktop outbox', () => {
     (failed.querySelector('[data-testid="outbox-retry"]') as HTMLElement).click();
     await until(() => rows(ui).includes('Refused [stored]'), 'the retried message stored');
     expect(ui.$('outbox-retry')).to.equal(null);
+  });
+
+  it('gives up on a message the server keeps failing while connected (after 8 tries), and lets the next one go', async () => {
+    const ui = await chat();
+    ui.client.respond('message:send', async (input) => {
+      if (input.text === 'Cursed') throw new ApiError('UNAVAILABLE');
+      return { message: agentMessage(2, input.text, input.clientId) };
+    });
+    send('Cursed');
+    send('Fine');
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+      await until(() => ui.timers.delays().length === 1, `retry ${attempt}`);
+      expect(rows(ui)).to.deep.equal(['Cursed [sending]', 'Fine [sending]']);
+      ui.timers.runAll();
+    }
+    await until(() => rows(ui).includes('Fine [stored]'), 'the next message stored');
+    expect(rows(ui)).to.deep.equal(['Fine [stored]', 'Cursed [failed]']);
+    expect(ui.client.callsOf('message:send')).to.have.length(MAX_ATTEMPTS + 1);
   });
 
   it('deletes a refused message on Delete, without sending it again', async () => {

@@ -8,6 +8,12 @@ export type { OutboxEntry } from './outbox-storage.ts';
 /** First wait after a retryable failure while connected; it doubles up to the maximum. */
 export const RETRY_BASE_MS = 1000;
 export const RETRY_MAX_MS = 30_000;
+/**
+ * Retryable failures one entry may have while connected before it shows as not sent, as in the widget:
+ * one message the server keeps failing on must not hold back the others. RATE_LIMITED and failures
+ * while the socket is down (the answer was lost with the connection) are not counted.
+ */
+export const MAX_ATTEMPTS = 8;
 
 export interface OutboxDeps {
   /** `message:send` with the entry's client id; resolves with the stored message. */
@@ -34,13 +40,15 @@ const timer = (ms: number, run: () => void) => {
  * twice (the server answers a known client id with the stored message). A retryable failure
  * (UNAVAILABLE: the socket is down, the node restarts, no ack in time; RATE_LIMITED) holds that
  * conversation's queue until the socket is back (`flush`) or a backoff delay passes; a refusal for
- * good marks the entry failed (Retry, Delete) and the next one goes.
+ * good (or MAX_ATTEMPTS failures while connected) marks the entry failed (Retry, Delete) and the next
+ * one goes.
  */
 export function createOutbox(deps: OutboxDeps) {
   const schedule = deps.schedule ?? timer;
   const random = deps.random ?? Math.random;
   const entries = signal<readonly OutboxEntry[]>(deps.storage.load());
   const running = new Set<string>();
+  const attempts = new Map<string, number>();
   const storedListeners = new Set<(message: Message) => void>();
   let delay = RETRY_BASE_MS;
   let cancelRetry: (() => void) | null = null;
@@ -77,6 +85,14 @@ export function createOutbox(deps: OutboxDeps) {
     });
   }
 
+  /** Whether a retryable failure was one too many for this entry (see MAX_ATTEMPTS). */
+  function givesUp(clientId: string, error: ApiError): boolean {
+    if (error.code === 'RATE_LIMITED' || !deps.connected()) return false;
+    const count = (attempts.get(clientId) ?? 0) + 1;
+    attempts.set(clientId, count);
+    return count >= MAX_ATTEMPTS;
+  }
+
   /** Sends one conversation's queue, head first, until it is empty or must wait. */
   async function drain(conversationId: string): Promise<void> {
     if (running.has(conversationId)) return;
@@ -93,13 +109,15 @@ export function createOutbox(deps: OutboxDeps) {
         try {
           const message = await deps.send(next);
           delay = RETRY_BASE_MS;
+          attempts.delete(next.clientId);
           batch(() => {
             drop(next.clientId);
             if (!disposed) storedListeners.forEach((listener) => listener(message));
           });
         } catch (cause) {
           const error = toApiError(cause);
-          if (ERROR_CODES[error.code].retryable) return retryLater(error);
+          if (ERROR_CODES[error.code].retryable && !givesUp(next.clientId, error)) return retryLater(error);
+          attempts.delete(next.clientId);
           patch(next.clientId, { status: 'failed', error: { code: error.code, message: error.message } });
         }
       }
@@ -128,6 +146,7 @@ export function createOutbox(deps: OutboxDeps) {
     retry(clientId: string): void {
       const entry = find(clientId);
       if (entry?.status !== 'failed') return;
+      attempts.delete(clientId);
       set(entries.value.map((e) => (e.clientId === clientId ? { ...withoutError(e), status: 'sending' as const } : e)));
       void drain(entry.conversationId);
     },
