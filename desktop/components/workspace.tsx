@@ -55,6 +55,14 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
   useEffect(() => {
     if (state === 'offline') onOffline();
   }, [state]);
+  useEffect(() => {
+    // A reload keeps the outbox (sessionStorage), closing the tab does not: the browser asks first.
+    const warn = (event: BeforeUnloadEvent) => {
+      if (desk.outbox.entries.value.some((entry) => entry.status === 'sending')) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [desk]);
 
   return (
     <div class="workspace">

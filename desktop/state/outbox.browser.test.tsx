@@ -173,6 +173,10 @@ describe('the desktop outbox', () => {
     ui.client.setState('reconnecting');
     send('Never sent');
     await until(() => storage.saved().length === 1, 'the entry stored');
+    // Closing the tab now would lose it: the browser is asked to confirm.
+    const closing = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(closing);
+    expect(closing.defaultPrevented).to.equal(true);
     ui.$('logout')!.click();
     expect(storage.saved()).to.deep.equal([]);
   });
