@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import type { Message } from '../../protocol/index.ts';
+import type { Attachment, Message } from '../../protocol/index.ts';
 import { ApiError } from '../api/api-error.ts';
 import { setLocale } from '../i18n/index.ts';
 import { mountDesk, until, type MountedDesk } from '../testing/desk-harness.tsx';
@@ -144,6 +144,22 @@ describe('the desktop outbox', () => {
     await until(() => rows(ui).includes('Fine [stored]'), 'the next message stored');
     expect(rows(ui)).to.deep.equal(['Fine [stored]', 'Cursed [failed]']);
     expect(ui.client.callsOf('message:send')).to.have.length(MAX_ATTEMPTS + 1);
+  });
+
+  it('holds an uploaded image while the desk reconnects, then sends it once', async () => {
+    const attachment: Attachment = { id: '99999999-3333-4000-8000-000000000001', conversationId: CONVERSATION_ID, name: 'box.png', type: 'image/png', size: 4, width: 1, height: 1, url: '/api/v1/attachments/99999999-3333-4000-8000-000000000001' };
+    const ui = await chat({ upload: async () => attachment });
+    ui.client.respond('message:send', async (input) => ({
+      message: { kind: 'image', id: '44444444-4444-4444-8444-999999999999', conversationId: CONVERSATION_ID, seq: 2, clientId: input.clientId, author: { kind: 'agent', id: null, name: 'Ada' }, createdAt: '2025-01-01T10:02:00.000Z', text: '', attachment },
+    }));
+    ui.client.setState('reconnecting');
+    await ui.desk.sendImage(CONVERSATION_ID, new File([new Uint8Array([137, 80, 78, 71])], 'box.png', { type: 'image/png' }));
+    await until(() => rows(ui).length === 1, 'the pending image');
+    expect(rows(ui)).to.deep.equal(['Image: box.png [sending]']);
+    ui.client.setState('connected');
+    await until(() => ui.$('message-image') !== null && rows(ui).length === 1, 'the image stored');
+    expect(ui.client.callsOf('message:send')).to.have.length(1);
+    expect(ui.client.callsOf('message:send')[0]).to.include({ attachmentId: attachment.id });
   });
 
   it('deletes a refused message on Delete, without sending it again', async () => {
