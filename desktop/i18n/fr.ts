@@ -141,6 +141,7 @@ export const fr: Record<MessageKey, string> = {
   'desk.removed.closed': 'Le chat avec {name} a été clôturé.',
   'desk.removed.taken': 'Le chat avec {name} est désormais traité par un autre agent.',
   'desk.removed.whileAway': 'Chats qui ont quitté votre bureau pendant votre déconnexion (transférés ou clôturés ailleurs) : {count}.',
+  'outbox.notSentElsewhere': 'Un message à {name} n’a pas été envoyé : ouvrez cette conversation pour le renvoyer ou le supprimer.',
   'notice.dismiss': 'Fermer',
   'chat.actions': 'Actions du chat',
   'transfer.button': 'Transférer',

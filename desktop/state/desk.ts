@@ -304,6 +304,12 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
         lists.applyMessage(message);
       });
     }),
+    // A message refused where the agent is not looking: say so, or it would wait there unseen.
+    outbox.onFailed((entry) => {
+      if (view.value === 'desk' && openId.value === entry.conversationId) return;
+      const contact = findSummary(entry.conversationId)?.contact;
+      notice.value = () => t('outbox.notSentElsewhere', { name: contact ? contactLabel(contact) : t('author.visitor') });
+    }),
     outbox.dispose,
     presence.dispose,
     offers.dispose,

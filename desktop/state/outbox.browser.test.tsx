@@ -162,6 +162,17 @@ describe('the desktop outbox', () => {
     expect(ui.client.callsOf('message:send')[0]).to.include({ attachmentId: attachment.id });
   });
 
+  it('says so when a message is refused in a conversation the agent is not looking at', async () => {
+    const ui = await chat();
+    ui.client.respond('message:send', async () => Promise.reject(new ApiError('CONVERSATION_NOT_ACTIVE')));
+    ui.client.setState('reconnecting');
+    send('Sent from the tunnel');
+    ui.desk.view.value = 'sessions';
+    ui.client.setState('connected');
+    await until(() => (ui.$('desk-notice')?.textContent ?? '').includes('was not sent'), 'the notice');
+    expect(ui.$('desk-notice')!.textContent).to.include('A message to Visitor');
+  });
+
   it('deletes a refused message on Delete, without sending it again', async () => {
     const ui = await chat();
     ui.client.respond('message:send', async () => Promise.reject(new ApiError('CONVERSATION_NOT_ACTIVE')));

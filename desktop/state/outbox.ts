@@ -50,6 +50,7 @@ export function createOutbox(deps: OutboxDeps) {
   const running = new Set<string>();
   const attempts = new Map<string, number>();
   const storedListeners = new Set<(message: Message) => void>();
+  const failedListeners = new Set<(entry: OutboxEntry) => void>();
   let delay = RETRY_BASE_MS;
   let cancelRetry: (() => void) | null = null;
   /** RATE_LIMITED: nothing goes before the server's delay has passed. */
@@ -118,7 +119,9 @@ export function createOutbox(deps: OutboxDeps) {
           const error = toApiError(cause);
           if (ERROR_CODES[error.code].retryable && !givesUp(next.clientId, error)) return retryLater(error);
           attempts.delete(next.clientId);
-          patch(next.clientId, { status: 'failed', error: { code: error.code, message: error.message } });
+          const failed = { status: 'failed' as const, error: { code: error.code, message: error.message } };
+          patch(next.clientId, failed);
+          if (!disposed) failedListeners.forEach((listener) => listener({ ...next, ...failed }));
         }
       }
     } finally {
@@ -167,6 +170,11 @@ export function createOutbox(deps: OutboxDeps) {
       storedListeners.add(listener);
       return () => void storedListeners.delete(listener);
     },
+    /** Each entry refused for good (or failing too often), once marked failed. */
+    onFailed(listener: (entry: OutboxEntry) => void): () => void {
+      failedListeners.add(listener);
+      return () => void failedListeners.delete(listener);
+    },
     /** Logging out: nothing of this agent's queue stays in the tab. */
     clear(): void {
       entries.value = [];
@@ -180,6 +188,7 @@ export function createOutbox(deps: OutboxDeps) {
     disposed = true;
     cancelRetry?.();
     storedListeners.clear();
+    failedListeners.clear();
   }
 }
 
