@@ -54,7 +54,9 @@ export interface RunningCluster extends RunningSystem {
   publicUrl: string;
   /** Stops one node with SIGTERM (a graceful shutdown), resolving with its exit code. */
   stopNode(index: number): Promise<number | null>;
-  /** Kills one node (SIGKILL, a crash) and starts it again on the same port, resolving once it is healthy. */
+  /** Kills a node with SIGKILL (no graceful shutdown: a crash) and waits for it to be gone. */
+  killNode(index: number): Promise<void>;
+  /** Kills one node if it still runs (SIGKILL, a crash) and starts it again on the same port and environment, resolving once it is healthy. */
   restartNode(index: number): Promise<void>;
 }
 
@@ -66,8 +68,15 @@ function spawnNode(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess;
   return { child, output: () => output };
 }
 
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
+
 async function stopChild(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   child.kill('SIGTERM');
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -123,13 +132,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
     port: ports[0]!,
     database: db ? { name: db.name, adminUrl: db.adminUrl } : undefined,
     stopNode: (index) => stopChild(children[index]!),
+    killNode: (index) => killChild(children[index]!),
     async restartNode(index) {
-      const old = children[index]!;
-      if (old.exitCode === null) {
-        const exited = new Promise((resolve) => old.once('exit', resolve));
-        old.kill('SIGKILL');
-        await exited;
-      }
+      await killChild(children[index]!);
       const node = spawnNode(ports[index]!, env);
       children[index] = node.child;
       await waitForHealth(urls[index]!, node.child, node.output);
