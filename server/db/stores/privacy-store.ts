@@ -73,7 +73,8 @@ export interface ErasedRows {
  * state, wrap-up code and tags.
  */
 export async function eraseContactRows(tx: Tx, contact: ContactRow, at: Date): Promise<ErasedRows> {
-  const convs = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contact.id));
+  // Locked as the write path locks them: a message being stored now commits before, and is erased too.
+  const convs = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contact.id)).for('update');
   const convIds = convs.map((c) => c.id);
   const removedVisitors = await tx.delete(visitors).where(eq(visitors.contactId, contact.id)).returning({ id: visitors.id });
   await tx
