@@ -26,7 +26,11 @@ export function privacyRoutes(services: Services) {
     c.header('Content-Disposition', `attachment; filename="contact-${id}.json"`);
     c.header('Cache-Control', 'no-store');
     return stream(c, async (out) => {
-      for await (const chunk of chunks) await out.write(chunk);
+      for await (const chunk of chunks) {
+        // The admin closed the download: stop reading the history.
+        if (out.aborted) break;
+        await out.write(chunk);
+      }
     });
   });
 
