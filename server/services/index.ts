@@ -1,4 +1,3 @@
-import { AppError } from '../../protocol/index.ts';
 import { createAccessService } from './access-service.ts';
 import { createAgentService } from './agent-service.ts';
 import { createAuditService } from './audit.ts';
@@ -20,14 +19,6 @@ import { createRoutingService, type RoutingOptions } from './routing-service.ts'
 import { createSessionService, type SessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
 
-/** Without a store of bytes (a server always passes one): there is nothing to read or delete. */
-const NO_ATTACHMENT_FILES: AttachmentFiles = {
-  read: async () => {
-    throw new AppError('NOT_FOUND');
-  },
-  removeBytes: async () => {},
-};
-
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
 /** `writePath`: the batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
@@ -37,7 +28,7 @@ export function createServices(
   site: { publicUrl: () => string } = { publicUrl: () => '' },
   writePath: Partial<WritePathOptions> = {},
   /** The attachments' bytes, for a contact's export and erasure and the retention sweep. */
-  attachmentFiles: AttachmentFiles = NO_ATTACHMENT_FILES,
+  attachmentFiles: AttachmentFiles,
 ) {
   const publishRef: { publish: PublishNotes } = { publish: async () => {} };
   const routing = createRoutingService(deps, routingOptions, publishRef);
