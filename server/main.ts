@@ -22,6 +22,8 @@ import { createReadiness } from './observability/readiness.ts';
 import { createGateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
+import { createAttachmentService } from './attachments/attachment-service.ts';
+import { diskStorage } from './attachments/disk-storage.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createLatePublisher } from './services/publisher.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
@@ -85,12 +87,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const tokens = createVisitorTokens(keyring, clock);
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
     const metrics = createMetrics({ logger });
+    const uploadDir = env.uploadDir ?? join(env.dataDir, 'uploads');
     metrics.setDatabase(database.db);
     const services = createServices(
       { db: database.db, clock, tokens, credentials, publisher, logger },
       { presenceGraceMs: env.presenceGraceMs },
       { publicUrl: () => publicUrl },
       { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
+      createAttachmentService(database.db, diskStorage(uploadDir)),
     );
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
@@ -99,7 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...options.staticPaths,
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    const attachments = { uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads'), tokens, clock };
+    const attachments = { uploadDir, tokens, clock };
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };

@@ -99,6 +99,10 @@ export const REST_POLICY: Record<string, Rule> = {
   'DELETE /api/v1/webhooks/:id': staff(ADMINS),
   'GET /api/v1/webhooks/:id/deliveries': staff(ADMINS),
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': staff(ADMINS),
+  // Privacy operations: a contact's whole data and its erasure, and who changed what (docs/security.md).
+  'GET /api/v1/admin/contacts/:id/export': staff(ADMINS),
+  'POST /api/v1/admin/contacts/:id/erase': staff(ADMINS),
+  'GET /api/v1/admin/audit-log': staff(ADMINS),
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import type { CredentialCipher } from '../keys/credential-cipher.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Services } from '../services/index.ts';
+import { rememberClientAddress } from './audit-actor.ts';
 import { authorizeRequests } from './authorize.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
 import { csrfProtection } from './csrf.ts';
@@ -21,6 +22,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { assistantRoutes } from './routes/assistants.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
@@ -62,6 +64,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*'], csrfProtection({ publicUrl: deps.publicUrl })));
   // Who may call what: the authorization table (server/auth/policy.ts), before any handler runs.
   app.use('*', authorizeRequests(deps.services.access));
+  // The audit log records the client address of every admin change.
+  app.use('/api/v1/*', rememberClientAddress(deps.limits.addressOfRequest));
 
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
@@ -71,7 +75,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
-  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials }));
+  app.route('/api/v1', privacyRoutes(deps.services));
+  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials, audit: deps.services.audit.record }));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });
