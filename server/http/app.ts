@@ -15,6 +15,7 @@ import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import type { MetricsAccess } from '../env.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Readiness } from '../observability/readiness.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -39,8 +40,8 @@ export interface AppDeps {
   credentials: CredentialCipher;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
-  /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
-  ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
+  /** /healthz, /readyz and /metrics (as `metricsAccess` allows: a token, closed, or open outside production). */
+  ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */
   limits: Limits;
 }
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', authorizeRequests(deps.services.access));
 
   app.route('/', healthRoutes(deps.ops.readiness));
-  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
+  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsAccess));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies, limits: deps.limits }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
   app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments, limits: deps.limits }));

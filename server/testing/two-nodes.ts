@@ -37,6 +37,7 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
           database,
           env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, limits: { keyPrefix, ...limits } },
           banner: false,
+          requireAssets: false,
         }),
       );
     }
