@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -179,9 +180,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         ? null
         : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
-    readiness.markStarted();
-    const missing = (await readiness.check()).checks.assets === 'failed';
-    if (missing) logger.error({ widget: staticPaths.widget, desktop: staticPaths.desktop }, 'front-end bundles missing: run `npm run build`; /readyz answers 503 until they exist');
+    if ((options.requireAssets ?? true) && !assets.every((file) => existsSync(file))) {
+      logger.error({ widget: staticPaths.widget, desktop: staticPaths.desktop }, 'front-end bundles missing: run `npm run build`; /readyz answers 503 until they exist');
+    }
     logger.info({ url, metricsUrl: metricsListener?.url ?? null, redis: env.redisUrl ? 'configured' : 'none' }, 'listening');
 
     let closing: Promise<void> | null = null;
@@ -207,6 +208,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           if (ownsDatabase) await database.close();
         },
       }).then(() => logger.info('shutdown complete')));
+    // Last, with nothing awaited after it: once /readyz says ready, runMain has its signal handlers.
+    readiness.markStarted();
     return { url, port, database, services, metrics, app, logger, metricsUrl: metricsListener?.url ?? null, close };
   } catch (err) {
     await limits?.close().catch(() => {});
@@ -239,32 +242,41 @@ function printBanner(url: string, env: Env, database: Database, demoPassword: st
  * line, a failed start included (its root cause in words: "connection refused", not only the query).
  */
 export async function runMain(options: StartOptions = {}): Promise<void> {
-  let server: RunningServer;
+  // Listening from the first moment: a SIGTERM during the start (migrations, seed) closes the node
+  // gracefully once it has started, instead of killing it halfway.
+  let server: RunningServer | null = null;
+  let requested: string | null = null;
+  const onSignal = (signal: string) => {
+    if (requested) return;
+    requested = signal;
+    if (server) shutdown(server, signal, options);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     server = await startServer(options);
   } catch (err) {
     failedStart(err, options);
-    return;
   }
+  if (requested) shutdown(server, requested, options);
+}
+
+function shutdown(server: RunningServer, signal: string, options: StartOptions): void {
   const { logger } = server;
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutdown started');
-    // close() bounds itself by SHUTDOWN_TIMEOUT_MS; this only catches a close that hangs anyway.
-    const force = setTimeout(() => {
-      logger.fatal('shutdown did not complete in time, exiting');
+  logger.info({ signal }, 'shutdown started');
+  // close() bounds itself by SHUTDOWN_TIMEOUT_MS; this only catches a close that hangs anyway.
+  const force = setTimeout(() => {
+    logger.fatal('shutdown did not complete in time, exiting');
+    process.exit(1);
+  }, (options.env?.shutdownTimeoutMs ?? loadEnv().shutdownTimeoutMs) + 10_000);
+  force.unref();
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.fatal({ err }, `shutdown failed: ${describeError(err)}`);
       process.exit(1);
-    }, (options.env?.shutdownTimeoutMs ?? loadEnv().shutdownTimeoutMs) + 10_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.fatal({ err }, `shutdown failed: ${describeError(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+    },
+  );
 }
 
 /** Why the start failed, as one JSON line (the environment itself may be what is wrong), then exit 1. */
