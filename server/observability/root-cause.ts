@@ -41,5 +41,6 @@ export function describeError(err: unknown): string {
   const outer = err instanceof Error ? err.message : String(err);
   const root = describeRootCause(err);
   if (!outer) return root;
-  return outer === root || outer.includes(root) ? outer : `${outer}: ${root}`;
+  if (root.includes(outer)) return root;
+  return outer.includes(root) ? outer : `${outer}: ${root}`;
 }
