@@ -52,6 +52,12 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(createErrorHandler(deps.logger));
 
   app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
+  // Until the start is over (migrations, demo seed) the API answers UNAVAILABLE (retryable), not
+  // "unknown website" or "wrong password" about data that is about to exist.
+  app.use('/api/*', async (c, next) => {
+    if (!deps.ops.readiness.started) throw new AppError('UNAVAILABLE', 'This server is starting, try again.');
+    await next();
+  });
   // Abuse limits: every API request counts against its client address (login and uploads have their own too).
   app.use('/api/*', async (c, next) => {
     await deps.limits.apiRequest(deps.limits.addressOfRequest(c));

@@ -35,6 +35,7 @@ export interface Readiness {
   setRedisProbe(probe: (() => Promise<void>) | null): void;
   /** The start has finished: from now on the node may report ready. */
   markStarted(): void;
+  readonly started: boolean;
   /** From now on the node reports not ready (graceful shutdown). */
   markDraining(): void;
   readonly draining: boolean;
@@ -95,6 +96,9 @@ export function createReadiness(db: Db, options: ReadinessOptions = {}): Readine
     },
     get draining() {
       return draining;
+    },
+    get started() {
+      return started;
     },
     get accepting() {
       return started && !draining;
