@@ -28,7 +28,11 @@ export type Guard =
 export type Rule =
   /** No authentication: health, the widget's public config, login itself. */
   | { auth: 'public' }
-  /** Its own protocol: `Authorization: Bearer METRICS_TOKEN` on /metrics. */
+  /**
+   * /metrics, its own protocol (server/env.ts `metricsAccess`): `Authorization: Bearer METRICS_TOKEN` when set;
+   * without a token, not served (404) in production or when METRICS_LISTEN serves it on a private address,
+   * open only in development and the demo.
+   */
   | { auth: 'bearer-token' }
   /** A visitor token: the socket's context (or the token's contact) is the only conversation reachable. */
   | { auth: 'visitor' }

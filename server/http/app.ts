@@ -16,6 +16,7 @@ import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import type { MetricsAccess } from '../env.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Readiness } from '../observability/readiness.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -41,8 +42,8 @@ export interface AppDeps {
   credentials: CredentialCipher;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
-  /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
-  ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
+  /** /healthz, /readyz and /metrics (as `metricsAccess` allows: a token, closed, or open outside production). */
+  ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */
   limits: Limits;
 }
@@ -53,6 +54,12 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(createErrorHandler(deps.logger));
 
   app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
+  // Until the start is over (migrations, demo seed) the API answers UNAVAILABLE (retryable), not
+  // "unknown website" or "wrong password" about data that is about to exist.
+  app.use('/api/*', async (c, next) => {
+    if (!deps.ops.readiness.started) throw new AppError('UNAVAILABLE', 'This server is starting, try again.');
+    await next();
+  });
   // Abuse limits: every API request counts against its client address (login and uploads have their own too).
   app.use('/api/*', async (c, next) => {
     await deps.limits.apiRequest(deps.limits.addressOfRequest(c));
@@ -68,7 +75,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/v1/*', rememberClientAddress(deps.limits.addressOfRequest));
 
   app.route('/', healthRoutes(deps.ops.readiness));
-  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
+  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsAccess));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies, limits: deps.limits }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
   app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments, limits: deps.limits }));

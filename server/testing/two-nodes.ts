@@ -43,6 +43,7 @@ export function useTwoNodes(
           database,
           env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
           banner: false,
+          requireAssets: false,
         }),
       );
     }

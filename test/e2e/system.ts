@@ -28,8 +28,10 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
     try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) return;
+      // Started (migrations and demo seed done; sockets accepted from then on), whatever the database does later.
+      const res = await fetch(`${url}/readyz`);
+      const body = (await res.json()) as { checks?: { startup?: string } };
+      if (body.checks?.startup === 'ok') return;
     } catch {
       /* not listening yet */
     }
