@@ -97,7 +97,7 @@ describe('config check: the settings', () => {
     expect(errors(await check({ ...production, TRUSTED_PROXIES: 'nginx.internal' }))).toEqual([expect.stringMatching(/^TRUSTED_PROXIES: must be a comma-separated list/)]);
   });
 
-  it('warns about an open /metrics and private webhook targets in production', async () => {
+  it('warns about unscrapable /metrics and private webhook targets in production', async () => {
     const report = await check({ ...production, METRICS_TOKEN: undefined, WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' });
     expect(report.ok).toBe(true);
     expect(warnings(report)).toEqual(expect.arrayContaining([expect.stringMatching(/^METRICS_TOKEN: unset/), expect.stringMatching(/^WEBHOOKS_ALLOW_PRIVATE_TARGETS: on in production/)]));

@@ -38,7 +38,7 @@ export function checkSettings(s: ParsedSettings, invalid: ReadonlySet<string>): 
 
   if (ok('PUBLIC_URL')) problems.push(...checkPublicUrl(s));
 
-  if (production && !s.METRICS_TOKEN && ok('METRICS_TOKEN')) problems.push(warning('METRICS_TOKEN', 'unset: /metrics is open to anyone who reaches the node; set a token or keep it off the public proxy'));
+  if (production && !s.METRICS_TOKEN && !s.METRICS_LISTEN && ok('METRICS_TOKEN') && ok('METRICS_LISTEN')) problems.push(warning('METRICS_TOKEN', 'unset, and no METRICS_LISTEN: /metrics answers 404 in production; set a token or a private listen address to scrape it'));
   if (production && s.WEBHOOKS_ALLOW_PRIVATE_TARGETS) problems.push(warning('WEBHOOKS_ALLOW_PRIVATE_TARGETS', 'on in production: webhooks may reach your private network (SSRF)'));
   if (production && !s.DATABASE_URL && ok('DATABASE_URL')) problems.push(warning('DATABASE_URL', 'unset: embedded PGlite, for one node only; use Postgres in production'));
   return problems;
