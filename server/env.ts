@@ -42,7 +42,12 @@ export const EnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional().describe('Fans Socket.IO events out between several nodes (Redis adapter). Unset: this node runs alone.'),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250).describe('How often this node\'s sweeper claims due timers (offer expiry, presence lapse, assistant reminders and closes).'),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000).describe('How long an agent whose last desktop disconnected keeps their presence before going Offline.'),
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: `/metrics` is open; keep it off the public proxy.'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` on the main port requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: the main port serves `/metrics` to anyone outside production, and not at all in production (404); see `METRICS_LISTEN`.'),
+  METRICS_LISTEN: z
+    .string()
+    .refine((v) => parseListenAddress(v) !== null, 'must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464')
+    .optional()
+    .describe('A private `host:port` (e.g. `10.0.0.5:9464`) where this node also serves `GET /metrics`, without a token: for a scraper on the private network. The main port then serves `/metrics` only with `METRICS_TOKEN`.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000).describe('How long a graceful shutdown (SIGTERM) waits for in-flight work before closing anyway.'),
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: boolish.default(false).describe('Let outgoing webhooks target loopback, private (RFC 1918, fc00::/7), link-local and CGNAT addresses, by URL or after DNS. Off: refused when the webhook is saved and at every delivery (SSRF). `npm run dev` turns it on; the tests set it where they deliver to a local receiver.'),
 
@@ -99,8 +104,10 @@ export interface Env {
   redisUrl: string | null;
   sweepIntervalMs: number;
   presenceGraceMs: number;
-  /** Bearer token guarding /metrics; null = /metrics open (keep it off the public proxy). */
+  /** Bearer token guarding /metrics on the main port; null = see `metricsAccess`. */
   metricsToken: string | null;
+  /** METRICS_LISTEN: a private listener serving /metrics alone (no token), or null. */
+  metricsListen: { host: string; port: number } | null;
   shutdownTimeoutMs: number;
   /** Webhooks may target loopback/private/link-local addresses (SSRF guard off); false unless asked for. */
   webhooksAllowPrivateTargets: boolean;
@@ -166,6 +173,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    metricsListen: e.METRICS_LISTEN ? parseListenAddress(e.METRICS_LISTEN) : null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhooksAllowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
     trustedProxies: e.TRUSTED_PROXIES,
@@ -221,6 +229,28 @@ export function resolveSecret(env: Pick<Env, 'secret' | 'dataDir' | 'nodeEnv'>):
   const generated = randomBytes(32).toString('base64url');
   writeFileSync(file, generated + '\n', { mode: 0o600 });
   return generated;
+}
+
+/** `host:port` (IPv6 in brackets) → its parts, or null. */
+export function parseListenAddress(value: string): { host: string; port: number } | null {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value.trim());
+  if (!match) return null;
+  const port = Number(match[3]);
+  if (port > 65535) return null;
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+/**
+ * Who may read `/metrics` on the main port: anyone bearing METRICS_TOKEN when set; otherwise
+ * nobody when a private METRICS_LISTEN serves it or in production (traffic figures are not
+ * public by default), and anyone in development and the demo.
+ */
+export type MetricsAccess = { kind: 'token'; token: string } | { kind: 'open' } | { kind: 'closed' };
+
+export function metricsAccess(env: Pick<Env, 'metricsToken' | 'metricsListen' | 'nodeEnv'>): MetricsAccess {
+  if (env.metricsToken) return { kind: 'token', token: env.metricsToken };
+  if (env.metricsListen || env.nodeEnv === 'production') return { kind: 'closed' };
+  return { kind: 'open' };
 }
 
 /** PUBLIC_URL, else http://localhost:<port actually bound>. */

@@ -64,7 +64,15 @@ export function createAttachmentService(db: Db, storage: BlobStorage) {
     return { row, bytes };
   }
 
-  return { upload, read };
+  /**
+   * Deletes the stored bytes of attachments whose rows are being deleted (erasure, retention). Called
+   * inside the deleting transaction: should it fail, the rows stay and the next attempt retries.
+   */
+  async function removeBytes(storageKeys: readonly string[]): Promise<void> {
+    for (const key of storageKeys) await storage.remove(key);
+  }
+
+  return { upload, read, removeBytes };
 }
 
 export type AttachmentService = ReturnType<typeof createAttachmentService>;

@@ -28,7 +28,11 @@ export type Guard =
 export type Rule =
   /** No authentication: health, the widget's public config, login itself. */
   | { auth: 'public' }
-  /** Its own protocol: `Authorization: Bearer METRICS_TOKEN` on /metrics. */
+  /**
+   * /metrics, its own protocol (server/env.ts `metricsAccess`): `Authorization: Bearer METRICS_TOKEN` when set;
+   * without a token, not served (404) in production or when METRICS_LISTEN serves it on a private address,
+   * open only in development and the demo.
+   */
   | { auth: 'bearer-token' }
   /** A visitor token: the socket's context (or the token's contact) is the only conversation reachable. */
   | { auth: 'visitor' }
@@ -99,6 +103,10 @@ export const REST_POLICY: Record<string, Rule> = {
   'DELETE /api/v1/webhooks/:id': staff(ADMINS),
   'GET /api/v1/webhooks/:id/deliveries': staff(ADMINS),
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': staff(ADMINS),
+  // Privacy operations: a contact's whole data and its erasure, and who changed what (docs/security.md).
+  'GET /api/v1/admin/contacts/:id/export': staff(ADMINS),
+  'POST /api/v1/admin/contacts/:id/erase': staff(ADMINS),
+  'GET /api/v1/admin/audit-log': staff(ADMINS),
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import type { CredentialCipher } from '../keys/credential-cipher.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Services } from '../services/index.ts';
+import { rememberClientAddress } from './audit-actor.ts';
 import { authorizeRequests } from './authorize.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
 import { csrfProtection } from './csrf.ts';
@@ -15,12 +16,14 @@ import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import type { MetricsAccess } from '../env.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Readiness } from '../observability/readiness.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { assistantRoutes } from './routes/assistants.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
@@ -39,8 +42,8 @@ export interface AppDeps {
   credentials: CredentialCipher;
   /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
   attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
-  /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
-  ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
+  /** /healthz, /readyz and /metrics (as `metricsAccess` allows: a token, closed, or open outside production). */
+  ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */
   limits: Limits;
 }
@@ -51,6 +54,12 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(createErrorHandler(deps.logger));
 
   app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
+  // Until the start is over (migrations, demo seed) the API answers UNAVAILABLE (retryable), not
+  // "unknown website" or "wrong password" about data that is about to exist.
+  app.use('/api/*', async (c, next) => {
+    if (!deps.ops.readiness.started) throw new AppError('UNAVAILABLE', 'This server is starting, try again.');
+    await next();
+  });
   // Abuse limits: every API request counts against its client address (login and uploads have their own too).
   app.use('/api/*', async (c, next) => {
     await deps.limits.apiRequest(deps.limits.addressOfRequest(c));
@@ -62,16 +71,19 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*'], csrfProtection({ publicUrl: deps.publicUrl })));
   // Who may call what: the authorization table (server/auth/policy.ts), before any handler runs.
   app.use('*', authorizeRequests(deps.services.access));
+  // The audit log records the client address of every admin change.
+  app.use('/api/v1/*', rememberClientAddress(deps.limits.addressOfRequest));
 
   app.route('/', healthRoutes(deps.ops.readiness));
-  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsToken));
+  app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsAccess));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies, limits: deps.limits }));
   app.route('/api/v1/widget', widgetRoutes(deps.db));
   app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments, limits: deps.limits }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
-  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials }));
+  app.route('/api/v1', privacyRoutes(deps.services));
+  app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials, audit: deps.services.audit.record }));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });

@@ -90,6 +90,8 @@ export function createGateway(
       if (subscribedOnce) {
         logger.warn('redis is back: reconnecting this node\'s clients so they resync');
         closeClientTransports(io);
+      } else {
+        logger.info('redis connected');
       }
       subscribedOnce = true;
     });

@@ -9,6 +9,7 @@ import { lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from
 import { revokeVerifiedVisitorTokens } from '../db/stores/visitors-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
 import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
+import type { AuditActor, RecordAudit } from './audit.ts';
 import type { ServiceDeps } from './deps.ts';
 import { hashPassword } from './passwords.ts';
 import type { RoutingService } from './routing-service.ts';
@@ -28,10 +29,19 @@ const invalid = (path: string, message: string) => new AppError('VALIDATION_FAIL
 
 type AgentPatch = Partial<Omit<AgentCreateInput, 'email'>> & { active?: boolean };
 
+/** The audit action of an agent change: the most telling of what it did. */
+function agentAction(before: { deactivatedAt: Date | null; role: string }, patch: AgentPatch): string {
+  if (patch.active === false && before.deactivatedAt === null) return 'agent.deactivate';
+  if (patch.active === true && before.deactivatedAt !== null) return 'agent.reactivate';
+  if (patch.role && patch.role !== before.role) return 'agent.role_change';
+  if (patch.password && Object.keys(patch).length === 1) return 'agent.password_reset';
+  return 'agent.update';
+}
+
 const sameScope = (a: Scope | undefined, b: Scope | undefined) =>
   a === b || (a !== undefined && b !== undefined && a !== 'all' && b !== 'all' && a.size === b.size && [...a].every((id) => b.has(id)));
 
-export function createAdminService({ db, clock, credentials, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }) {
+export function createAdminService({ db, clock, credentials, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }, audit: RecordAudit) {
   /**
    * Scopes follow queue and team membership (server/core/access.ts). After a change, the desktops
    * of the agents whose scope moved are reconnected: they come back in the rooms of their new
@@ -57,27 +67,45 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       primaryColor: row.theme.primaryColor,
       hasIdentitySecret: !!row.identitySecret,
       snippet: `<script async src="${base}/widget/loader.js" data-website-key="${row.key}"></script>`,
+      messageRetentionDays: row.messageRetentionDays,
+      attachmentRetentionDays: row.attachmentRetentionDays,
       createdAt: row.createdAt.toISOString(),
     };
   }
 
   const listWebsites = async () => ({ websites: (await A.listWebsites(db)).map(toWebsite) });
 
-  async function createWebsite(input: z.output<typeof WebsiteCreate>) {
-    const row = await A.insertWebsite(db, { key: input.key, name: input.name, allowedOrigins: input.allowedOrigins, defaultLocale: input.defaultLocale, theme: { primaryColor: input.primaryColor } });
-    if (!row) throw new AppError('CONFLICT', 'A website with this key exists.');
-    // Every website needs a queue for its visitors' first messages.
+  async function createWebsite(input: z.output<typeof WebsiteCreate>, actor: AuditActor) {
     const { ensureDefaultQueue } = await import('../db/stores/routing-store.ts');
-    await ensureDefaultQueue(db, row.id);
+    const row = await db.transaction(async (tx) => {
+      const { primaryColor, ...cols } = input;
+      const created = await A.insertWebsite(tx, { ...cols, theme: { primaryColor } });
+      if (!created) throw new AppError('CONFLICT', 'A website with this key exists.');
+      // Every website needs a queue for its visitors' first messages.
+      await ensureDefaultQueue(tx, created.id);
+      await audit(tx, actor, { action: 'website.create', targetType: 'website', targetId: created.id, changes: input });
+      return created;
+    });
     return { website: toWebsite(row) };
   }
 
-  async function updateWebsite(id: string, patch: { name?: string; allowedOrigins?: string[]; defaultLocale?: Website['defaultLocale']; primaryColor?: string }) {
-    const current = await websiteById(db, id);
-    if (!current) throw new AppError('NOT_FOUND', 'No such website.');
-    const { primaryColor, ...cols } = patch;
-    const row = await A.updateWebsite(db, id, { ...cols, ...(primaryColor ? { theme: { ...current.theme, primaryColor } } : {}) });
-    return { website: toWebsite(row!) };
+  type WebsitePatch = Partial<Omit<z.output<typeof WebsiteCreate>, 'key'>>;
+  const RETENTION = ['messageRetentionDays', 'attachmentRetentionDays'] as const;
+
+  /** A retention change is its own audit entry (`website.retention_update`), so it is easy to find. */
+  async function updateWebsite(id: string, patch: WebsitePatch, actor: AuditActor) {
+    const row = await db.transaction(async (tx) => {
+      const current = await websiteById(tx, id);
+      if (!current) throw new AppError('NOT_FOUND', 'No such website.');
+      const { primaryColor, ...cols } = patch;
+      const updated = await A.updateWebsite(tx, id, { ...cols, ...(primaryColor ? { theme: { ...current.theme, primaryColor } } : {}) });
+      const retention = Object.fromEntries(Object.entries(patch).filter(([k]) => (RETENTION as readonly string[]).includes(k)));
+      const rest = Object.fromEntries(Object.entries(patch).filter(([k]) => !(RETENTION as readonly string[]).includes(k)));
+      if (Object.keys(retention).length) await audit(tx, actor, { action: 'website.retention_update', targetType: 'website', targetId: id, changes: retention });
+      if (Object.keys(rest).length) await audit(tx, actor, { action: 'website.update', targetType: 'website', targetId: id, changes: rest });
+      return updated!;
+    });
+    return { website: toWebsite(row) };
   }
 
   /**
@@ -86,11 +114,12 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
    * tokens are retired and their sockets closed, and they are anonymous until the site identifies them
    * again with the new one. Anonymous visitors are left alone.
    */
-  async function rotateIdentitySecret(id: string) {
+  async function rotateIdentitySecret(id: string, actor: AuditActor) {
     const identitySecret = randomBytes(32).toString('base64url');
     const retired = await db.transaction(async (tx) => {
       // Stored encrypted (server/keys/credential-cipher.ts); the admin sees it in clear this once.
       if (!(await A.updateWebsite(tx, id, { identitySecret: credentials.encrypt(identitySecret) }))) throw new AppError('NOT_FOUND', 'No such website.');
+      await audit(tx, actor, { action: 'website.identity_secret_rotate', targetType: 'website', targetId: id, changes: { identitySecret } });
       return revokeVerifiedVisitorTokens(tx, id);
     });
     publisher.disconnectVisitors(retired);
@@ -104,7 +133,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
 
   const listAgents = async (): Promise<{ agents: AgentAccount[] }> => ({ agents: await A.agentAccounts(db) });
 
-  async function createAgent(input: AgentCreateInput): Promise<{ agent: AgentAccount }> {
+  async function createAgent(input: AgentCreateInput, actor: AuditActor): Promise<{ agent: AgentAccount }> {
     const passwordHash = await hashPassword(input.password);
     const id = await db.transaction(async (tx) => {
       await checkLinks(tx, input.queueIds, input.teamIds);
@@ -112,6 +141,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       if (!row) throw new AppError('CONFLICT', 'An agent with this email exists.');
       await A.setAgentQueues(tx, row.id, input.queueIds);
       await A.setAgentTeams(tx, row.id, input.teamIds);
+      await audit(tx, actor, { action: 'agent.create', targetType: 'agent', targetId: row.id, changes: input });
       return row.id;
     });
     return { agent: (await A.agentAccounts(db, [id]))[0]! };
@@ -122,7 +152,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
    * last active admin stays an active admin. A new role or password, or a deactivation, signs the
    * agent out everywhere: their login sessions are revoked and their desktops disconnected.
    */
-  async function updateAgent(id: string, patch: AgentPatch): Promise<{ agent: AgentAccount }> {
+  async function updateAgent(id: string, patch: AgentPatch, actor: AuditActor): Promise<{ agent: AgentAccount }> {
     const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
     const before = await keepingScopes([id], () =>
       db.transaction(async (tx) => {
@@ -136,6 +166,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
         await A.updateAgentColumns(tx, id, { ...cols, ...(passwordHash ? { passwordHash } : {}), ...deactivation });
         if (queueIds) await A.setAgentQueues(tx, id, queueIds);
         if (teamIds) await A.setAgentTeams(tx, id, teamIds);
+        await audit(tx, actor, { action: agentAction(row, patch), targetType: 'agent', targetId: id, changes: patch });
         return row;
       }),
     );
@@ -148,7 +179,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
 
   const listQueues = async (): Promise<{ queues: Queue[] }> => ({ queues: (await queuesOfWebsite(db, null)).map(toQueue) });
 
-  async function createQueue(websiteKey: string, input: QueueFields & { name: string }): Promise<{ queue: Queue }> {
+  async function createQueue(websiteKey: string, input: QueueFields & { name: string }, actor: AuditActor): Promise<{ queue: Queue }> {
     const website = await websiteByKey(db, websiteKey);
     if (!website) throw new AppError('UNKNOWN_WEBSITE');
     const row = await db.transaction(async (tx) => {
@@ -156,12 +187,13 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       if (input.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, website.id));
       const [created] = await tx.insert(queues).values({ ...input, websiteId: website.id }).onConflictDoNothing().returning();
       if (!created) throw new AppError('CONFLICT', 'A queue with this name exists.');
+      await audit(tx, actor, { action: 'queue.create', targetType: 'queue', targetId: created.id, changes: { websiteKey, ...input } });
       return created;
     });
     return { queue: toQueue(row) };
   }
 
-  async function updateQueue(id: string, patch: QueueFields): Promise<{ queue: Queue }> {
+  async function updateQueue(id: string, patch: QueueFields, actor: AuditActor): Promise<{ queue: Queue }> {
     const row = await db.transaction(async (tx) => {
       const q = await queueById(tx, id);
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
@@ -171,13 +203,14 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
         throw new AppError('CONFLICT', 'A queue with this name exists.');
       }
       const [updated] = await tx.update(queues).set(patch).where(eq(queues.id, id)).returning();
+      await audit(tx, actor, { action: 'queue.update', targetType: 'queue', targetId: id, changes: patch });
       return updated!;
     });
     void routing.dispatch();
     return { queue: toQueue(row) };
   }
 
-  async function deleteQueue(id: string) {
+  async function deleteQueue(id: string, actor: AuditActor) {
     await keepingScopes(await agentsOfQueue(db, id), () => db.transaction(async (tx) => {
       const [q] = await tx.select().from(queues).where(eq(queues.id, id)).for('update');
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
@@ -190,6 +223,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
         throw new AppError('CONFLICT', `Published assistants use this queue: ${flows.join(', ')}.`, flows.map((name) => ({ path: 'assistants', message: name })));
       }
       await tx.delete(queues).where(eq(queues.id, id));
+      await audit(tx, actor, { action: 'queue.delete', targetType: 'queue', targetId: id, changes: { name: q.name } });
     }));
     return { ok: true as const };
   }
@@ -198,7 +232,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
   const teamOf = async (id: string) => (await teamsWithMembers(db)).find((t) => t.id === id)!;
 
   /** Create (id null) or replace name + members, atomically. */
-  async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }): Promise<{ team: Team }> {
+  async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }, actor: AuditActor): Promise<{ team: Team }> {
     const teamId = await keepingScopes([], () => db.transaction(async (tx) => {
       if ((await A.missingIds(tx, agents, input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
       const [clash] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.name, input.name));
@@ -208,14 +242,20 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       else [row] = await tx.insert(teams).values({ name: input.name }).returning({ id: teams.id });
       if (!row) throw new AppError('NOT_FOUND', 'No such team.');
       await A.setTeamMembers(tx, row.id, input.memberIds);
+      await audit(tx, actor, { action: id ? 'team.update' : 'team.create', targetType: 'team', targetId: row.id, changes: input });
       return row.id;
     }));
     return { team: await teamOf(teamId) };
   }
 
-  async function deleteTeam(id: string) {
-    const [row] = await keepingScopes([], () => db.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id }));
-    if (!row) throw new AppError('NOT_FOUND', 'No such team.');
+  async function deleteTeam(id: string, actor: AuditActor) {
+    await keepingScopes([], () =>
+      db.transaction(async (tx) => {
+        const [row] = await tx.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id, name: teams.name });
+        if (!row) throw new AppError('NOT_FOUND', 'No such team.');
+        await audit(tx, actor, { action: 'team.delete', targetType: 'team', targetId: id, changes: { name: row.name } });
+      }),
+    );
     return { ok: true as const };
   }
 

@@ -1,5 +1,8 @@
 import { createAccessService } from './access-service.ts';
 import { createAgentService } from './agent-service.ts';
+import { createAuditService } from './audit.ts';
+import { createPrivacyService, type AttachmentFiles } from './privacy-service.ts';
+import { createRetentionService } from './retention-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { createAssistantService } from './assistant-service.ts';
 import { createBotService } from './bot-service.ts';
@@ -24,6 +27,8 @@ export function createServices(
   routingOptions: RoutingOptions = DEFAULT_ROUTING,
   site: { publicUrl: () => string } = { publicUrl: () => '' },
   writePath: Partial<WritePathOptions> = {},
+  /** The attachments' bytes, for a contact's export and erasure and the retention sweep. */
+  attachmentFiles: AttachmentFiles,
 ) {
   const publishRef: { publish: PublishNotes } = { publish: async () => {} };
   const routing = createRoutingService(deps, routingOptions, publishRef);
@@ -37,12 +42,13 @@ export function createServices(
   sessions = createSessionService(deps, routing, agent.open);
   const bot = createBotService(deps);
   const auth = createAuthService(deps);
+  const audit = createAuditService(deps);
   routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
   routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
     visitor: createVisitorService(deps, routing, sessionsRef, status, bot, writer),
     identity: createIdentityService(deps, routing),
-    assistants: createAssistantService(deps),
+    assistants: createAssistantService(deps, audit.record),
     agent,
     writer,
     auth,
@@ -52,8 +58,11 @@ export function createServices(
     queueStatus: status,
     directory: createDirectoryService(deps),
     desk: createDeskService(deps, agent, sessionsRef),
-    admin: createAdminService(deps, routing, auth, site),
-    catalogAdmin: createCatalogAdminService(deps),
+    admin: createAdminService(deps, routing, auth, site, audit.record),
+    catalogAdmin: createCatalogAdminService(deps, audit.record),
+    audit,
+    privacy: createPrivacyService(deps, attachmentFiles, audit.record),
+    retention: createRetentionService(deps, attachmentFiles),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -18,9 +18,15 @@ export interface TwoNodes {
 /**
  * Two server instances in this process on one fresh Postgres database, fanning out through
  * Redis; the demo website accepts both nodes' origins. Registers its own beforeAll/afterAll.
- * `limits` overrides abuse limits on both nodes.
+ * `limits` overrides abuse limits on both nodes; `env` sets more of their environment (e.g. a shared `uploadDir`).
  */
-export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: number, limits: NonNullable<StartOptions['env']>['limits'] = {}): TwoNodes {
+export function useTwoNodes(
+  databaseUrl: string,
+  redisUrl: string,
+  poolSize: number,
+  limits: NonNullable<StartOptions['env']>['limits'] = {},
+  env: Omit<NonNullable<StartOptions['env']>, 'limits'> = {},
+): TwoNodes {
   const dbs: Database[] = [];
   const nodes: RunningServer[] = [];
   let scratch: ScratchDatabase | null = null;
@@ -35,8 +41,9 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, limits: { keyPrefix, ...limits } },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
           banner: false,
+          requireAssets: false,
         }),
       );
     }

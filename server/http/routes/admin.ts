@@ -15,6 +15,7 @@ import {
   WebsiteKey,
 } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
+import { auditActor } from '../audit-actor.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
 
 /**
@@ -58,41 +59,41 @@ export function adminRoutes(services: Services) {
   const { admin, catalogAdmin: lists } = services;
 
   app.get('/websites', async (c) => c.json(await admin.listWebsites()));
-  app.post('/websites', async (c) => c.json(await admin.createWebsite(await jsonBody(c, WebsiteCreate)), 201));
-  app.patch('/websites/:id', async (c) => c.json(await admin.updateWebsite(idParam(c), await patchBody(c, WebsiteInput))));
-  app.post('/websites/:id/identity-secret', async (c) => c.json(await admin.rotateIdentitySecret(idParam(c))));
+  app.post('/websites', async (c) => c.json(await admin.createWebsite(await jsonBody(c, WebsiteCreate), auditActor(c)), 201));
+  app.patch('/websites/:id', async (c) => c.json(await admin.updateWebsite(idParam(c), await patchBody(c, WebsiteInput), auditActor(c))));
+  app.post('/websites/:id/identity-secret', async (c) => c.json(await admin.rotateIdentitySecret(idParam(c), auditActor(c))));
 
   app.get('/agents', async (c) => c.json(await admin.listAgents()));
-  app.post('/agents', async (c) => c.json(await admin.createAgent(await jsonBody(c, AgentCreate)), 201));
-  app.patch('/agents/:id', async (c) => c.json(await admin.updateAgent(idParam(c), await patchBody(c, AgentUpdate))));
+  app.post('/agents', async (c) => c.json(await admin.createAgent(await jsonBody(c, AgentCreate), auditActor(c)), 201));
+  app.patch('/agents/:id', async (c) => c.json(await admin.updateAgent(idParam(c), await patchBody(c, AgentUpdate), auditActor(c))));
 
   app.get('/queues', async (c) => c.json(await admin.listQueues()));
   app.post('/queues', async (c) => {
     const { websiteKey, ...input } = await jsonBody(c, QueueCreate);
-    return c.json(await admin.createQueue(websiteKey, input), 201);
+    return c.json(await admin.createQueue(websiteKey, input, auditActor(c)), 201);
   });
-  app.patch('/queues/:id', async (c) => c.json(await admin.updateQueue(idParam(c), await patchBody(c, QueuePatch))));
-  app.delete('/queues/:id', async (c) => c.json(await admin.deleteQueue(idParam(c))));
+  app.patch('/queues/:id', async (c) => c.json(await admin.updateQueue(idParam(c), await patchBody(c, QueuePatch), auditActor(c))));
+  app.delete('/queues/:id', async (c) => c.json(await admin.deleteQueue(idParam(c), auditActor(c))));
 
   app.get('/teams', async (c) => c.json(await admin.listTeams()));
-  app.post('/teams', async (c) => c.json(await admin.saveTeam(null, await jsonBody(c, TeamBody)), 201));
-  app.put('/teams/:id', async (c) => c.json(await admin.saveTeam(idParam(c), await jsonBody(c, TeamBody))));
-  app.delete('/teams/:id', async (c) => c.json(await admin.deleteTeam(idParam(c))));
+  app.post('/teams', async (c) => c.json(await admin.saveTeam(null, await jsonBody(c, TeamBody), auditActor(c)), 201));
+  app.put('/teams/:id', async (c) => c.json(await admin.saveTeam(idParam(c), await jsonBody(c, TeamBody), auditActor(c))));
+  app.delete('/teams/:id', async (c) => c.json(await admin.deleteTeam(idParam(c), auditActor(c))));
 
   app.get('/quick-replies', async (c) => c.json(await lists.listQuickReplies()));
-  app.post('/quick-replies', async (c) => c.json(await lists.createQuickReply(await jsonBody(c, QuickReplyInput)), 201));
-  app.patch('/quick-replies/:id', async (c) => c.json(await lists.updateQuickReply(idParam(c), await patchBody(c, QuickReplyInput))));
-  app.delete('/quick-replies/:id', async (c) => c.json(await lists.deleteQuickReply(idParam(c))));
+  app.post('/quick-replies', async (c) => c.json(await lists.createQuickReply(await jsonBody(c, QuickReplyInput), auditActor(c)), 201));
+  app.patch('/quick-replies/:id', async (c) => c.json(await lists.updateQuickReply(idParam(c), await patchBody(c, QuickReplyInput), auditActor(c))));
+  app.delete('/quick-replies/:id', async (c) => c.json(await lists.deleteQuickReply(idParam(c), auditActor(c))));
 
   app.get('/dispositions', async (c) => c.json(await lists.listDispositions()));
-  app.post('/dispositions', async (c) => c.json(await lists.saveDisposition(null, await jsonBody(c, DispositionInput)), 201));
-  app.patch('/dispositions/:id', async (c) => c.json(await lists.saveDisposition(idParam(c), await patchBody(c, DispositionInput))));
-  app.delete('/dispositions/:id', async (c) => c.json(await lists.deleteDisposition(idParam(c))));
+  app.post('/dispositions', async (c) => c.json(await lists.saveDisposition(null, await jsonBody(c, DispositionInput), auditActor(c)), 201));
+  app.patch('/dispositions/:id', async (c) => c.json(await lists.saveDisposition(idParam(c), await patchBody(c, DispositionInput), auditActor(c))));
+  app.delete('/dispositions/:id', async (c) => c.json(await lists.deleteDisposition(idParam(c), auditActor(c))));
 
   app.get('/tags', async (c) => c.json(await lists.listTags()));
-  app.post('/tags', async (c) => c.json(await lists.createTag((await jsonBody(c, TagBody)).name), 201));
-  app.patch('/tags/:id', async (c) => c.json(await lists.renameTag(idParam(c), (await jsonBody(c, TagBody)).name)));
-  app.delete('/tags/:id', async (c) => c.json(await lists.deleteTag(idParam(c))));
+  app.post('/tags', async (c) => c.json(await lists.createTag((await jsonBody(c, TagBody)).name, auditActor(c)), 201));
+  app.patch('/tags/:id', async (c) => c.json(await lists.renameTag(idParam(c), (await jsonBody(c, TagBody)).name, auditActor(c))));
+  app.delete('/tags/:id', async (c) => c.json(await lists.deleteTag(idParam(c), auditActor(c))));
 
   return app;
 }

@@ -1,17 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { AppError } from '../../../protocol/index.ts';
+import type { MetricsAccess } from '../../env.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 
 /**
- * GET /metrics, the Prometheus exposition of this node. With a token
- * (METRICS_TOKEN) the scraper must send `Authorization: Bearer <token>`;
- * without one, keep /metrics off the public proxy (docs/operations/health-and-metrics.md).
+ * GET /metrics, the Prometheus exposition of this node, as `access` allows (server/env.ts `metricsAccess`):
+ * with a token (METRICS_TOKEN) the scraper must send `Authorization: Bearer <token>`; closed, it is not
+ * served here at all (production without a token, or a private METRICS_LISTEN serves it instead).
  */
-export function metricsRoutes(metrics: Metrics, token: string | null) {
+export function metricsRoutes(metrics: Metrics, access: MetricsAccess) {
   const app = new Hono();
-  const expected = token ? Buffer.from(`Bearer ${token}`) : null;
+  const expected = access.kind === 'token' ? Buffer.from(`Bearer ${access.token}`) : null;
   app.get('/metrics', async (c) => {
+    if (access.kind === 'closed') throw new AppError('NOT_FOUND', 'Metrics are not served on this address (METRICS_TOKEN or METRICS_LISTEN).');
     if (expected) {
       const given = Buffer.from(c.req.header('authorization') ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

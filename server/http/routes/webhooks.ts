@@ -16,6 +16,8 @@ import {
   webhookById,
 } from '../../webhooks/webhook-store.ts';
 import { refusedHostOf } from '../../webhooks/target-policy.ts';
+import type { RecordAudit } from '../../services/audit.ts';
+import { auditActor } from '../audit-actor.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
 
 /**
@@ -49,7 +51,7 @@ function assertAllowedTarget(url: string | undefined, allowPrivate: boolean): vo
   }
 }
 
-export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolean; credentials: CredentialCipher }) {
+export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolean; credentials: CredentialCipher; audit: RecordAudit }) {
   const { credentials } = opts;
   const app = new Hono();
 
@@ -77,7 +79,12 @@ export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolea
     const body = await jsonBody(c, CreateBody);
     assertAllowedTarget(body.url, opts.allowPrivateWebhookTargets);
     const website = await resolveWebsite(body);
-    const { row, secret } = await insertWebhook(db, credentials, { websiteId: website.id, url: body.url, events: body.events, active: body.active });
+    const { row, secret } = await db.transaction(async (tx) => {
+      const created = await insertWebhook(tx, credentials, { websiteId: website.id, url: body.url, events: body.events, active: body.active });
+      const changes = { websiteId: website.id, url: body.url, events: body.events, active: body.active, secret: created.secret };
+      await opts.audit(tx, auditActor(c), { action: 'webhook.create', targetType: 'webhook', targetId: created.row.id, changes });
+      return created;
+    });
     // The only time the secret leaves the server in full.
     return c.json({ webhook: toWebhook(row, credentials, secret) }, 201);
   });
@@ -86,14 +93,21 @@ export function webhookRoutes(db: Db, opts: { allowPrivateWebhookTargets: boolea
     const row = await existing(c);
     const patch = await jsonBody(c, PatchBody);
     assertAllowedTarget(patch.url, opts.allowPrivateWebhookTargets);
-    const updated = await updateWebhook(db, row.id, patch);
-    if (!updated) throw new AppError('NOT_FOUND', 'No such webhook.');
+    const updated = await db.transaction(async (tx) => {
+      const saved = await updateWebhook(tx, row.id, patch);
+      if (!saved) throw new AppError('NOT_FOUND', 'No such webhook.');
+      await opts.audit(tx, auditActor(c), { action: 'webhook.update', targetType: 'webhook', targetId: row.id, changes: patch });
+      return saved;
+    });
     return c.json({ webhook: toWebhook(updated, credentials) });
   });
 
   app.delete('/:id', async (c) => {
     const row = await existing(c);
-    await deleteWebhook(db, row.id);
+    await db.transaction(async (tx) => {
+      await deleteWebhook(tx, row.id);
+      await opts.audit(tx, auditActor(c), { action: 'webhook.delete', targetType: 'webhook', targetId: row.id, changes: { url: row.url } });
+    });
     return c.json({ ok: true });
   });
 
