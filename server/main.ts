@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { pino } from 'pino';
+import { createBlobStore, type BlobStore } from './attachments/storage/index.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
 import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
@@ -75,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const ownsDatabase = !options.database;
   let limits: Limits | null = null;
+  let blobs: BlobStore | null = null;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
   try {
     if (ownsDatabase) await database.migrate();
@@ -99,7 +101,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...options.staticPaths,
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    const attachments = { uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads'), tokens, clock };
+    blobs = createBlobStore(env.attachmentsStorage, { db: database.db, uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads') });
+    const attachments = { blobs, tokens, clock };
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };
@@ -172,12 +175,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await limits?.close();
         },
         closeDatabase: async () => {
+          await blobs?.close();
           if (ownsDatabase) await database.close();
         },
       }));
     return { url, port, database, services, metrics, app, close };
   } catch (err) {
     await limits?.close().catch(() => {});
+    await blobs?.close().catch(() => {});
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;
   }

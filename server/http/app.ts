@@ -37,8 +37,8 @@ export interface AppDeps {
   allowPrivateWebhookTargets: boolean;
   /** Encrypts and decrypts the webhooks' signing secrets. */
   credentials: CredentialCipher;
-  /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
-  attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
+  /** Blob store, visitor token verifier and clock for /api/v1/attachments. */
+  attachments: Pick<AttachmentRouteDeps, 'blobs' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (METRICS_TOKEN, when set, guards /metrics). */
   ops: { readiness: Readiness; metrics: Metrics; metricsToken: string | null };
   /** Abuse limits: every /api request per address, logins, uploads. */
