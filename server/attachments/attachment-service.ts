@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AppError, MAX_ATTACHMENT_BYTES, type Attachment } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { AttachmentRow } from '../db/schema.ts';
@@ -31,9 +32,12 @@ export function createAttachmentService(db: Db, blobs: BlobStore) {
     // Typed from its first bytes before anything is stored: a refused file never reaches the store.
     const sniffed = sniffImage(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
     if (!sniffed) throw new AppError('VALIDATION_FAILED', 'unsupported image type');
-    const blob = await blobs.put(file.stream(), { maxBytes: MAX_ATTACHMENT_BYTES });
+    // The blob is keyed by the attachment's id, as files on disk always were: one name for both.
+    const id = randomUUID();
+    const blob = await blobs.put(file.stream(), { maxBytes: MAX_ATTACHMENT_BYTES, key: id });
     try {
       const row = await insertAttachment(db, {
+        id,
         conversationId: input.conversationId,
         uploaderKind: input.uploader.kind,
         uploaderId: input.uploader.id,

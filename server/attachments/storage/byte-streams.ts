@@ -10,6 +10,8 @@ export async function* piecesOf(source: BlobSource): AsyncGenerator<Uint8Array> 
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
   } finally {
+    // Stopped early (too long, a store error): let the source close its file or connection.
+    await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }
