@@ -7,6 +7,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { pino } from 'pino';
 import { createBlobStore, type BlobStore } from './attachments/storage/index.ts';
+import { hasLeftoverUploads } from './attachments/storage/leftover-uploads.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
 import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
@@ -101,7 +102,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...options.staticPaths,
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    blobs = createBlobStore(env.attachmentsStorage, { db: database.db, uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads') });
+    const uploadDir = env.uploadDir ?? join(env.dataDir, 'uploads');
+    blobs = createBlobStore(env.attachmentsStorage, { db: database.db, uploadDir });
+    if (blobs.kind !== 'disk' && (await hasLeftoverUploads(uploadDir))) {
+      logger.warn({ uploadDir, store: blobs.kind }, 'uploads from before are still on disk and not served: move them with `npm run attachments:migrate`');
+    }
     const attachments = { blobs, tokens, clock };
     const readiness = createReadiness(database.db);
     const inFlight = createInFlight();
