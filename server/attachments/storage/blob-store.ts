@@ -18,7 +18,8 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
-export type BlobSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+/** A web stream (a File's), or pieces in order, sync or async. */
+export type BlobSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 export interface PutOptions {
   /** A longer body is refused with MESSAGE_TOO_LONG, and nothing is stored. */
