@@ -40,8 +40,8 @@ export interface AppDeps {
   allowPrivateWebhookTargets: boolean;
   /** Encrypts and decrypts the webhooks' signing secrets. */
   credentials: CredentialCipher;
-  /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
-  attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
+  /** Blob store, visitor token verifier and clock for /api/v1/attachments. */
+  attachments: Pick<AttachmentRouteDeps, 'blobs' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (as `metricsAccess` allows: a token, closed, or open outside production). */
   ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */

@@ -5,9 +5,9 @@ import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { AppError, MAX_ATTACHMENT_BYTES, Uuid, UploadResponse } from '../../../protocol/index.ts';
 import { createAttachmentService } from '../../attachments/attachment-service.ts';
-import { diskStorage } from '../../attachments/disk-storage.ts';
 import { contentDisposition } from '../../attachments/file-name.ts';
 import { bearerOf, createParticipants, type Participant, type ParticipantDeps } from '../../attachments/participants.ts';
+import type { BlobStore } from '../../attachments/storage/index.ts';
 import { isOriginAllowed } from '../../core/origin.ts';
 import { websiteByKey } from '../../db/stores/websites-store.ts';
 import type { Limits } from '../../limits/limits.ts';
@@ -21,7 +21,8 @@ import { assertBodyType, assertOwnOrigin } from '../csrf.ts';
  * website's allowed origins (add `?websiteKey=K` so the CORS preflight knows the site).
  */
 export interface AttachmentRouteDeps extends ParticipantDeps {
-  uploadDir: string;
+  /** Where the bytes live (ATTACHMENTS_STORAGE): every node reads the same store. */
+  blobs: BlobStore;
   /** PUBLIC_URL as configured: an agent's (cookie) upload must come from the own origin. */
   publicUrl: string | null;
   /** Uploads per uploader and per address. */
@@ -35,7 +36,7 @@ const tooLarge = () => new AppError('MESSAGE_TOO_LONG', `The file is larger than
 export function attachmentRoutes(deps: AttachmentRouteDeps) {
   const app = new Hono<{ Variables: { who: Participant } }>();
   const participants = createParticipants(deps);
-  const service = createAttachmentService(deps.db, diskStorage(deps.uploadDir));
+  const service = createAttachmentService(deps.db, deps.blobs);
   const credentials = (c: Context) => ({
     bearer: bearerOf(c.req.header('authorization')),
     cookie: getCookie(c, SESSION_COOKIE) ?? null,
@@ -86,7 +87,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps) {
         conversationId,
         uploader: who.uploader,
         fileName: file.name,
-        bytes: new Uint8Array(await file.arrayBuffer()),
+        file,
       });
       return c.json({ attachment } satisfies z.infer<typeof UploadResponse>, 201);
     },
@@ -96,10 +97,11 @@ export function attachmentRoutes(deps: AttachmentRouteDeps) {
     const id = c.req.param('id');
     if (!Uuid.safeParse(id).success) throw new AppError('NOT_FOUND');
     const who = await participants.identify(credentials(c));
-    const { row, bytes } = await service.read(id, (conversationId) => participants.mayRead(who, conversationId));
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    const { row, body } = await service.read(id, (conversationId) => participants.mayRead(who, conversationId));
+    // Streamed from the store piece by piece: a download never holds the whole file in memory.
+    return c.body(body.stream, 200, {
       'Content-Type': row.type,
-      'Content-Length': String(bytes.byteLength),
+      'Content-Length': String(body.size),
       'Content-Disposition': contentDisposition(row.originalName, row.type),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'private, max-age=3600',
