@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { configurationPage } from './configuration-page.ts';
 import { errorsPage } from './errors-page.ts';
+import { openApiDocument } from './openapi-page.ts';
 import { socketEventsPage } from './socket-events-page.ts';
 
 /**
@@ -14,6 +15,7 @@ export const GENERATED: Record<string, () => string> = {
   'docs/api/socket-events.md': socketEventsPage,
   'docs/api/errors.md': errorsPage,
   'docs/operations/configuration.md': configurationPage,
+  'docs/api/openapi.json': openApiDocument,
 };
 
 /** Writes every page; returns those whose content changed. */

@@ -1,22 +1,39 @@
+// Gives zod schemas `.openapi(name)` (named components of the document), whatever was imported first.
+import '@hono/zod-openapi';
 import { z } from 'zod';
 import {
-  AgentAccount,
-  Assistant,
-  Disposition,
+  AgentAccount as AgentAccountSchema,
+  Assistant as AssistantSchema,
+  AssistantDetail as AssistantDetailSchema,
+  Disposition as DispositionSchema,
   ERROR_CODES,
   type ErrorCode,
   IsoDate,
-  QuickReply,
-  Queue,
-  SessionCard,
+  QuickReply as QuickReplySchema,
+  Queue as QueueSchema,
+  SessionCard as SessionCardSchema,
   SessionDurations,
-  SessionEvent,
-  Tag,
-  Team,
+  SessionEvent as SessionEventSchema,
+  Tag as TagSchema,
+  Team as TeamSchema,
   Uuid,
-  Webhook,
-  Website,
+  Webhook as WebhookSchema,
+  Website as WebsiteSchema,
 } from '../../../protocol/index.ts';
+
+/** The protocol's entities, named: the document describes each once, under components.schemas. */
+const Website = WebsiteSchema.openapi('Website');
+const AgentAccount = AgentAccountSchema.openapi('AgentAccount');
+const Queue = QueueSchema.openapi('Queue');
+const Team = TeamSchema.openapi('Team');
+const QuickReply = QuickReplySchema.openapi('QuickReply');
+const Disposition = DispositionSchema.openapi('Disposition');
+const Tag = TagSchema.openapi('Tag');
+const Assistant = AssistantSchema.openapi('Assistant');
+const SessionCard = SessionCardSchema.openapi('SessionCard');
+const SessionEvent = SessionEventSchema.openapi('SessionEvent');
+const Webhook = WebhookSchema.openapi('Webhook');
+export const AssistantDetail = AssistantDetailSchema.openapi('AssistantDetail');
 
 /**
  * The envelopes the REST routes answer with (`{ <resource> }`, `{ <resources>: [] }`), around
@@ -39,11 +56,13 @@ export const DispositionList = z.object({ dispositions: z.array(Disposition) });
 export const TagAnswer = z.object({ tag: Tag });
 export const TagList = z.object({ tags: z.array(Tag) });
 export const AssistantList = z.object({ assistants: z.array(Assistant) });
+export const AssistantAnswer = z.object({ assistant: Assistant });
 export const SessionCardList = z.object({ cards: z.array(SessionCard) });
 export const SessionDetail = z.object({ card: SessionCard, events: z.array(SessionEvent), durations: SessionDurations });
 
 /** One attempt record of a webhook delivery (server/webhooks/webhook-store.ts `toDeliveryView`). */
-export const WebhookDelivery = z.object({
+export const WebhookDelivery = z
+  .object({
   id: Uuid,
   event: z.string(),
   status: z.enum(['pending', 'delivered', 'failed']),
@@ -54,7 +73,8 @@ export const WebhookDelivery = z.object({
   lastError: z.string().nullable(),
   deliveredAt: IsoDate.nullable(),
   createdAt: IsoDate,
-});
+  })
+  .openapi('WebhookDelivery');
 export const WebhookAnswer = z.object({ webhook: Webhook });
 export const WebhookList = z.object({ webhooks: z.array(Webhook) });
 export const WebhookDeliveryAnswer = z.object({ delivery: WebhookDelivery });

@@ -24,7 +24,8 @@ type ParleyRoute = RouteConfig & {
 export function defineRoute<R extends ParleyRoute>(config: R) {
   const content = config.request?.body?.content ?? {};
   const json = 'application/json' in content;
-  const middleware = json ? [requireJsonBody, ...asArray(config.middleware)] : config.middleware;
+  // After the route's own middleware (e.g. a larger body limit): the body is read only once that let it through.
+  const middleware = json ? [...asArray(config.middleware), requireJsonBody] : config.middleware;
   return createRoute({ ...config, ...(middleware ? { middleware } : {}) } as R);
 }
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
