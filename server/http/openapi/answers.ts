@@ -1,4 +1,4 @@
-// Gives zod schemas `.openapi(name)` (named components of the document), whatever was imported first.
+// Extends zod with `.openapi(name)` (named components of the document) before `named` below uses it.
 import '@hono/zod-openapi';
 import { z } from 'zod';
 import {
@@ -21,19 +21,27 @@ import {
   Website as WebsiteSchema,
 } from '../../../protocol/index.ts';
 
-/** The protocol's entities, named: the document describes each once, under components.schemas. */
-const Website = WebsiteSchema.openapi('Website');
-const AgentAccount = AgentAccountSchema.openapi('AgentAccount');
-const Queue = QueueSchema.openapi('Queue');
-const Team = TeamSchema.openapi('Team');
-const QuickReply = QuickReplySchema.openapi('QuickReply');
-const Disposition = DispositionSchema.openapi('Disposition');
-const Tag = TagSchema.openapi('Tag');
-const Assistant = AssistantSchema.openapi('Assistant');
-const SessionCard = SessionCardSchema.openapi('SessionCard');
-const SessionEvent = SessionEventSchema.openapi('SessionEvent');
-const Webhook = WebhookSchema.openapi('Webhook');
-export const AssistantDetail = AssistantDetailSchema.openapi('AssistantDetail');
+/**
+ * zod-to-openapi's `.openapi(name)`: the schema under that name in components.schemas. Called from
+ * ZodType's prototype, since zod 4 copies methods onto each schema when it is made, and the
+ * protocol's schemas may be made before @hono/zod-openapi extends zod.
+ */
+const named = <S extends z.ZodType>(schema: S, name: string): S =>
+  (z.ZodType.prototype as unknown as { openapi(this: S, name: string): S }).openapi.call(schema, name);
+
+/** The protocol's entities, named: the document describes each once. */
+const Website = named(WebsiteSchema, 'Website');
+const AgentAccount = named(AgentAccountSchema, 'AgentAccount');
+const Queue = named(QueueSchema, 'Queue');
+const Team = named(TeamSchema, 'Team');
+const QuickReply = named(QuickReplySchema, 'QuickReply');
+const Disposition = named(DispositionSchema, 'Disposition');
+const Tag = named(TagSchema, 'Tag');
+const Assistant = named(AssistantSchema, 'Assistant');
+const SessionCard = named(SessionCardSchema, 'SessionCard');
+const SessionEvent = named(SessionEventSchema, 'SessionEvent');
+const Webhook = named(WebhookSchema, 'Webhook');
+export const AssistantDetail = named(AssistantDetailSchema, 'AssistantDetail');
 
 /**
  * The envelopes the REST routes answer with (`{ <resource> }`, `{ <resources>: [] }`), around
@@ -61,8 +69,8 @@ export const SessionCardList = z.object({ cards: z.array(SessionCard) });
 export const SessionDetail = z.object({ card: SessionCard, events: z.array(SessionEvent), durations: SessionDurations });
 
 /** One attempt record of a webhook delivery (server/webhooks/webhook-store.ts `toDeliveryView`). */
-export const WebhookDelivery = z
-  .object({
+export const WebhookDelivery = named(
+  z.object({
   id: Uuid,
   event: z.string(),
   status: z.enum(['pending', 'delivered', 'failed']),
@@ -72,9 +80,10 @@ export const WebhookDelivery = z
   lastStatus: z.number().int().nullable(),
   lastError: z.string().nullable(),
   deliveredAt: IsoDate.nullable(),
-  createdAt: IsoDate,
-  })
-  .openapi('WebhookDelivery');
+    createdAt: IsoDate,
+  }),
+  'WebhookDelivery',
+);
 export const WebhookAnswer = z.object({ webhook: Webhook });
 export const WebhookList = z.object({ webhooks: z.array(Webhook) });
 export const WebhookDeliveryAnswer = z.object({ delivery: WebhookDelivery });
