@@ -76,3 +76,26 @@ describe('who may read /metrics', () => {
     expect(() => loadEnv({ METRICS_LISTEN: '9464' })).toThrow('METRICS_LISTEN');
   });
 });
+
+describe('the attachments storage', () => {
+  it('keeps files in the database by default, where every node reads them', () => {
+    expect(loadEnv({}).attachmentsStorage).toEqual({ kind: 'postgres' });
+    expect(loadEnv({ ATTACHMENTS_STORAGE: 'disk' }).attachmentsStorage).toEqual({ kind: 'disk' });
+  });
+
+  it('reads the S3 settings together, and refuses a half-configured bucket', () => {
+    const s3 = { ATTACHMENTS_STORAGE: 's3', S3_BUCKET: 'parley-files', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'key', S3_SECRET_ACCESS_KEY: 'secret', S3_FORCE_PATH_STYLE: 'true' };
+    expect(loadEnv(s3).attachmentsStorage).toEqual({
+      kind: 's3',
+      bucket: 'parley-files',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'key', secretAccessKey: 'secret' },
+      forcePathStyle: true,
+    });
+    expect(loadEnv({ ATTACHMENTS_STORAGE: 's3', S3_BUCKET: 'parley-files' }).attachmentsStorage).toMatchObject({ endpoint: null, credentials: null, forcePathStyle: false });
+    expect(() => loadEnv({ ATTACHMENTS_STORAGE: 's3' })).toThrow(/S3_BUCKET: required with ATTACHMENTS_STORAGE=s3/);
+    expect(() => loadEnv({ ...s3, S3_SECRET_ACCESS_KEY: '' })).toThrow(/set both or neither/);
+    expect(() => loadEnv({ ATTACHMENTS_STORAGE: 'ftp' })).toThrow(/ATTACHMENTS_STORAGE/);
+  });
+});

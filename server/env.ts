@@ -26,7 +26,14 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional().describe('The public origin visitors and agents use: the snippet the admin copies, the seeded allowed origins, the only origin the agent socket accepts; `https://` makes the session cookie Secure. Unset: `http://localhost:<bound port>`.'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('The Postgres database. Unset: embedded PGlite in `DATA_DIR`.'),
   DATA_DIR: z.string().min(1).default('./data').describe('Kept across restarts: the embedded PGlite database, the generated development secret and, by default, the uploads.'),
-  UPLOAD_DIR: z.string().min(1).optional().describe('Where uploaded images are stored (by id, never by the uploader\'s file name). Unset: `DATA_DIR/uploads`.'),
+  ATTACHMENTS_STORAGE: z.enum(['postgres', 's3', 'disk']).default('postgres').describe('Where uploaded files are kept, readable by every node: `postgres` (in the database, in 256 KiB chunks: one backup holds everything), `s3` (an S3-compatible bucket, `S3_*` settings; for large installs), or `disk` (`UPLOAD_DIR`: one node only). Moving files between stores: the attachments page of the operations docs.'),
+  UPLOAD_DIR: z.string().min(1).optional().describe('The directory of `ATTACHMENTS_STORAGE=disk` (files by id, never by the uploader\'s file name), and where `npm run attachments:migrate` reads files stored on disk before. Unset: `DATA_DIR/uploads`.'),
+  S3_BUCKET: z.string().min(3).max(63).optional().describe('With `ATTACHMENTS_STORAGE=s3`: the bucket (it must exist). Required then.'),
+  S3_ENDPOINT: z.url().optional().describe('With `ATTACHMENTS_STORAGE=s3`: the endpoint of an S3-compatible service (MinIO, Ceph, R2, …). Unset: AWS S3 of `S3_REGION`.'),
+  S3_REGION: z.string().min(1).default('us-east-1').describe('With `ATTACHMENTS_STORAGE=s3`: the region (S3-compatible services usually accept any).'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional().describe('With `ATTACHMENTS_STORAGE=s3`: the access key id, with `S3_SECRET_ACCESS_KEY`. Unset: the AWS SDK\'s default credentials (its own environment variables, profile, instance role).'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('With `ATTACHMENTS_STORAGE=s3`: the secret access key, with `S3_ACCESS_KEY_ID`.'),
+  S3_FORCE_PATH_STYLE: boolish.default(false).describe('With `ATTACHMENTS_STORAGE=s3`: address the bucket in the path (`endpoint/bucket/key`) rather than as a sub-domain; most self-hosted S3-compatible services need it.'),
   SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional().describe('The root of the server\'s keys, the same on every node: a key derived from it per use signs visitor tokens and encrypts stored credentials (website identity secrets, webhook signing secrets). Required in production; otherwise, when unset, generated into `DATA_DIR/secret` on first start and reused. Rotating it: `SECRET_PREVIOUS`.'),
   SECRET_PREVIOUS: z
     .string()
@@ -87,6 +94,8 @@ export interface Env {
   dataDir: string;
   /** UPLOAD_DIR, or null for DATA_DIR/uploads. */
   uploadDir: string | null;
+  /** ATTACHMENTS_STORAGE and, for s3, its S3_* settings. */
+  attachmentsStorage: AttachmentsStorageSettings;
   /** Explicit SECRET, or null to use/generate DATA_DIR/secret (refused in production). */
   secret: string | null;
   /** SECRET_PREVIOUS: earlier secrets still accepted (tokens they signed, credentials they encrypted). */
@@ -114,6 +123,19 @@ export interface Env {
   /** TRUSTED_PROXIES entries (IPs and CIDRs). */
   trustedProxies: string[];
   limits: LimitSettings;
+}
+
+/** Where attachments' bytes live (server/attachments/storage/). */
+export type AttachmentsStorageSettings = { kind: 'postgres' } | { kind: 'disk' } | ({ kind: 's3' } & S3Settings);
+
+export interface S3Settings {
+  bucket: string;
+  /** null: AWS S3 of `region`. */
+  endpoint: string | null;
+  region: string;
+  /** null: the AWS SDK's default credential chain. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  forcePathStyle: boolean;
 }
 
 /** The abuse limits (LIMIT_* settings); see EnvSchema for what each one counts. */
@@ -154,6 +176,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO ?? !production,
     demoPassword: e.DEMO_PASSWORD ?? (production ? null : PUBLIC_DEMO_PASSWORD),
   };
+  const attachmentsStorage = attachmentsStorageOf(e);
   if (demo.seedDemo) demoSeedPassword(demo, (problem) => new Error(`Invalid environment:\n  DEMO_PASSWORD: ${problem}`));
   return {
     nodeEnv: e.NODE_ENV,
@@ -163,6 +186,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: resolve(e.DATA_DIR),
     uploadDir: e.UPLOAD_DIR ? resolve(e.UPLOAD_DIR) : null,
+    attachmentsStorage,
     secret: e.SECRET ?? null,
     secretPrevious: e.SECRET_PREVIOUS,
     logLevel: e.LOG_LEVEL,
@@ -195,6 +219,22 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       uploadsPerAddressPerMinute: e.LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE,
       apiRequestsPerAddressPerMinute: e.LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE,
     },
+  };
+}
+
+/** ATTACHMENTS_STORAGE with the S3_* settings it needs, checked together (a half-configured bucket stops the start). */
+function attachmentsStorageOf(e: z.infer<typeof EnvSchema>): AttachmentsStorageSettings {
+  if (e.ATTACHMENTS_STORAGE !== 's3') return { kind: e.ATTACHMENTS_STORAGE };
+  const invalid = (problem: string) => new Error(`Invalid environment:\n  ${problem}`);
+  if (!e.S3_BUCKET) throw invalid('S3_BUCKET: required with ATTACHMENTS_STORAGE=s3');
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) throw invalid('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  return {
+    kind: 's3',
+    bucket: e.S3_BUCKET,
+    endpoint: e.S3_ENDPOINT ?? null,
+    region: e.S3_REGION,
+    credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : null,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
   };
 }
 

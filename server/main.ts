@@ -7,6 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createBlobStore, type BlobStore } from './attachments/storage/index.ts';
+import { hasLeftoverUploads } from './attachments/storage/leftover-uploads.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
 import { demoSeedPassword, loadEnv, metricsAccess, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
@@ -27,7 +29,6 @@ import { createGateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
-import { diskStorage } from './attachments/disk-storage.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createLatePublisher } from './services/publisher.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
@@ -92,6 +93,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const ownsDatabase = !options.database;
   let limits: Limits | null = null;
   let metricsListener: MetricsListener | null = null;
+  let blobs: BlobStore | null = null;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
   try {
     if (ownsDatabase) {
@@ -106,14 +108,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const tokens = createVisitorTokens(keyring, clock);
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
     const metrics = createMetrics({ logger });
-    const uploadDir = env.uploadDir ?? join(env.dataDir, 'uploads');
     metrics.setDatabase(database.db);
+    const uploadDir = env.uploadDir ?? join(env.dataDir, 'uploads');
+    blobs = createBlobStore(env.attachmentsStorage, { db: database.db, uploadDir });
+    if (blobs.kind !== 'disk' && (await hasLeftoverUploads(uploadDir))) {
+      logger.warn({ uploadDir, store: blobs.kind }, 'uploads from before are still on disk and not served: move them with `npm run attachments:migrate`');
+    }
     const services = createServices(
       { db: database.db, clock, tokens, credentials, publisher, logger },
       { presenceGraceMs: env.presenceGraceMs },
       { publicUrl: () => publicUrl },
       { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
-      createAttachmentService(database.db, diskStorage(uploadDir)),
+      createAttachmentService(database.db, blobs),
     );
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
@@ -122,7 +128,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...options.staticPaths,
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    const attachments = { uploadDir, tokens, clock };
+    const attachments = { blobs, tokens, clock };
     // The entry files of each bundle: a node started without `npm run build` is not ready.
     const assets = [join(staticPaths.widget, 'loader.js'), join(staticPaths.widget, 'app.js'), join(staticPaths.desktop, 'index.html'), join(staticPaths.desktop, 'main.js')];
     const readiness = createReadiness(database.db, { assets: (options.requireAssets ?? true) ? assets : [] });
@@ -209,6 +215,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await metricsListener?.close();
         },
         closeDatabase: async () => {
+          await blobs?.close();
           if (ownsDatabase) await database.close();
         },
       }).then(() => logger.info('shutdown complete')));
@@ -218,6 +225,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } catch (err) {
     await limits?.close().catch(() => {});
     await metricsListener?.close().catch(() => {});
+    await blobs?.close().catch(() => {});
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;
   }

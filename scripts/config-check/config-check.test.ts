@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/client.ts';
+import { startLocalS3 } from '../../server/testing/s3-server.ts';
 import { createScratchDatabase, dropScratchDatabase, freePort, type ScratchDatabase } from '../../server/testing/scratch.ts';
 import { checkAllowedOrigins } from './database.ts';
 import { checkConfig, type ConfigReport } from './check.ts';
@@ -116,7 +117,31 @@ describe('config check: what the settings point at', () => {
   });
 
   it('reports attachment storage that cannot be written', async () => {
-    expect(errors(await check({ ...production, UPLOAD_DIR: underAFile() }))).toEqual([expect.stringMatching(/^UPLOAD_DIR: attachments .* not writable: ENOTDIR/)]);
+    expect(errors(await check({ ...production, ATTACHMENTS_STORAGE: 'disk', UPLOAD_DIR: underAFile() }))).toEqual([expect.stringMatching(/^UPLOAD_DIR: attachments .* not writable: ENOTDIR/)]);
+    // The default store is the database: no directory is written, whatever UPLOAD_DIR says.
+    expect(errors(await check({ ...production, UPLOAD_DIR: underAFile() }))).toEqual([]);
+  });
+
+  it('writes, reads back and deletes an object in the S3 bucket, and reports a bucket it cannot use', async () => {
+    const s3 = await startLocalS3();
+    try {
+      const { bucket, endpoint, credentials } = s3.settings;
+      const settings = { ATTACHMENTS_STORAGE: 's3', S3_BUCKET: bucket, S3_ENDPOINT: endpoint!, S3_ACCESS_KEY_ID: credentials!.accessKeyId, S3_SECRET_ACCESS_KEY: credentials!.secretAccessKey, S3_FORCE_PATH_STYLE: 'true' };
+      expect(errors(await check({ ...production, ...settings }))).toEqual([]);
+      expect(await s3.objectCount()).toBe(0);
+      expect(errors(await check({ ...production, ...settings, S3_BUCKET: 'no-such-bucket' }))).toEqual([expect.stringMatching(/^S3_BUCKET: attachments \(bucket no-such-bucket\): not writable: /)]);
+      expect(errors(await check({ ...production, ATTACHMENTS_STORAGE: 's3', S3_ACCESS_KEY_ID: 'key' }))).toEqual([
+        'S3_BUCKET: required with ATTACHMENTS_STORAGE=s3',
+        'S3_ACCESS_KEY_ID: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
+      ]);
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  it('warns when several nodes would each keep files on their own disk', async () => {
+    const redis = { ...production, REDIS_URL: 'redis://127.0.0.1:6379', ATTACHMENTS_STORAGE: 'disk' };
+    expect(warnings(await check(redis))).toContainEqual(expect.stringMatching(/^ATTACHMENTS_STORAGE: disk with REDIS_URL/));
   });
 
   it('reports a DATA_DIR that cannot be written when the embedded database lives there', async () => {
@@ -171,7 +196,7 @@ describe('npm run config:check', { timeout: 60_000 }, () => {
     spawnSync(process.execPath, ['--import', 'tsx', 'scripts/config-check.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
 
   it('prints every problem and exits 1; --json gives the same list', () => {
-    const bad = { ...production, SECRET: 'short', PUBLIC_URL: 'http://chat.example.com', UPLOAD_DIR: underAFile() };
+    const bad = { ...production, SECRET: 'short', PUBLIC_URL: 'http://chat.example.com', ATTACHMENTS_STORAGE: 'disk', UPLOAD_DIR: underAFile() };
     const text = run(bad);
     expect(text.status).toBe(1);
     expect(text.stdout).toMatch(/Configuration has 3 error\(s\):/);

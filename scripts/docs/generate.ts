@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { configurationPage } from './configuration-page.ts';
 import { envExample } from './env-example.ts';
 import { errorsPage } from './errors-page.ts';
+import { openApiDocument } from './openapi-page.ts';
 import { socketEventsPage } from './socket-events-page.ts';
 
 /**
@@ -16,6 +17,7 @@ export const GENERATED: Record<string, () => string> = {
   'docs/api/errors.md': errorsPage,
   'docs/operations/configuration.md': configurationPage,
   '.env.example': envExample,
+  'docs/api/openapi.json': openApiDocument,
 };
 
 /** Writes every page; returns those whose content changed. */

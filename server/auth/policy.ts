@@ -54,6 +54,8 @@ export const REST_POLICY: Record<string, Rule> = {
   'POST /api/v1/auth/logout': { auth: 'public' },
   'GET /api/v1/auth/me': staff(STAFF, { kind: 'own' }),
   'GET /api/v1/widget/config': { auth: 'public' },
+  // The OpenAPI description of this API (server/http/openapi/document.ts).
+  'GET /api/v1/openapi.json': { auth: 'public' },
   'POST /api/v1/attachments': { auth: 'visitor-or-staff', roles: STAFF, guard: conversation('write') },
   'GET /api/v1/attachments/:id': { auth: 'visitor-or-staff', roles: STAFF, guard: conversation('read') },
   'GET /api/v1/sessions': staff(STAFF, { kind: 'scoped-list' }),

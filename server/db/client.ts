@@ -49,8 +49,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const loadDataDir = target.fromDump ? { loadDataDir: target.fromDump } : {};
-  const client = target.dataDir ? new PGlite(target.dataDir, loadDataDir) : new PGlite(loadDataDir);
+  const options = { ...PGLITE_BYTEA, ...(target.fromDump ? { loadDataDir: target.fromDump } : {}) };
+  const client = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
   await client.waitReady;
   const pg = drizzlePglite({ client, schema });
   const migrationLock = createInProcessLock();
@@ -63,6 +63,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     },
   };
 }
+
+/**
+ * PGlite's own bytea codec converts byte by byte in JavaScript (about a second per MB each way), too slow
+ * for attachment chunks; Buffer's hex is native. Same text format (`\\x` + hex), same Uint8Array out.
+ */
+const BYTEA_OID = 17;
+const PGLITE_BYTEA = {
+  serializers: { [BYTEA_OID]: (v: Uint8Array) => `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}` },
+  parsers: { [BYTEA_OID]: (v: string) => new Uint8Array(Buffer.from(v.slice(2), 'hex')) },
+};
 
 /** DATABASE_URL → Postgres; unset → embedded PGlite kept under DATA_DIR/pglite. */
 export function targetFromEnv(env: { databaseUrl: string | null; dataDir: string }): DatabaseTarget {

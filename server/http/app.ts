@@ -1,4 +1,6 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { BlankEnv } from 'hono/types';
+import { z } from 'zod';
 import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import { AppError } from '../../protocol/index.ts';
@@ -11,6 +13,9 @@ import { authorizeRequests } from './authorize.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, maxBody } from './body-limits.ts';
 import { csrfProtection } from './csrf.ts';
 import { createErrorHandler } from './errors.ts';
+import { apiDocument, API_DOCUMENT_PATH } from './openapi/document.ts';
+import { defineRoute } from './openapi/define.ts';
+import { answerValidationFailure } from './openapi/validation.ts';
 import { securityHeaders } from './security-headers.ts';
 import { attachmentRoutes, type AttachmentRouteDeps } from './routes/attachments.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -40,17 +45,25 @@ export interface AppDeps {
   allowPrivateWebhookTargets: boolean;
   /** Encrypts and decrypts the webhooks' signing secrets. */
   credentials: CredentialCipher;
-  /** Upload directory, visitor token verifier and clock for /api/v1/attachments. */
-  attachments: Pick<AttachmentRouteDeps, 'uploadDir' | 'tokens' | 'clock'>;
+  /** Blob store, visitor token verifier and clock for /api/v1/attachments. */
+  attachments: Pick<AttachmentRouteDeps, 'blobs' | 'tokens' | 'clock'>;
   /** /healthz, /readyz and /metrics (as `metricsAccess` allows: a token, closed, or open outside production). */
   ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */
   limits: Limits;
 }
 
+const documentRoute = defineRoute({
+  method: 'get',
+  path: API_DOCUMENT_PATH,
+  tags: ['operations'],
+  summary: 'This description of the REST API (OpenAPI 3.1)',
+  responses: { 200: { description: 'The document (also committed as docs/api/openapi.json).', content: { 'application/json': { schema: z.object({ openapi: z.string() }).loose() } } } },
+});
+
 /** The HTTP side: JSON API under /api/v1, health, and the static bundles. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
+  const app = new OpenAPIHono<BlankEnv>({ defaultHook: answerValidationFailure });
   app.onError(createErrorHandler(deps.logger));
 
   app.use('*', securityHeaders({ publicUrl: deps.publicUrl, https: deps.secureCookies }));
@@ -84,6 +97,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/v1', assistantRoutes(deps.services));
   app.route('/api/v1', privacyRoutes(deps.services));
   app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials, audit: deps.services.audit.record }));
+  // Built from the routes above on the first request; the same for every node and every start.
+  app.openapi(documentRoute, (c) => c.json(apiDocument(app) as { openapi: string }, 200, { 'Cache-Control': 'public, max-age=300' }));
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API route.');
   });

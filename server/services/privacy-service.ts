@@ -92,8 +92,8 @@ export function createPrivacyService({ db, clock, publisher }: ServiceDeps, file
   async function attachmentEntry(file: AttachmentRow) {
     const meta = { id: file.id, conversationId: file.conversationId, name: file.originalName, type: file.type, size: file.size, sha256: file.sha256, uploadedBy: file.uploaderKind, createdAt: file.createdAt.toISOString() };
     try {
-      const { bytes } = await files.read(file.id, async () => true);
-      return { ...meta, base64: Buffer.from(bytes).toString('base64') };
+      const { body } = await files.read(file.id, async () => true);
+      return { ...meta, base64: Buffer.from(await new Response(body.stream).arrayBuffer()).toString('base64') };
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return { ...meta, base64: null };
       throw err;
@@ -114,7 +114,7 @@ export function createPrivacyService({ db, clock, publisher }: ServiceDeps, file
       const erasedAt = contact.erasedAt ?? clock.now();
       const rows = await eraseContactRows(tx, contact, erasedAt);
       // Inside the transaction: if the bytes cannot be deleted, nothing is erased and the admin retries.
-      await files.removeBytes(rows.attachmentKeys);
+      await files.removeBytes(rows.attachmentKeys, tx);
       const removed = { messages: rows.messages, attachments: rows.attachmentKeys.length, visitors: rows.visitorIds.length, conversations: contact.erasedAt ? 0 : rows.conversations };
       await audit(tx, actor, { action: 'contact.erase', targetType: 'contact', targetId: contactId, changes: removed });
       return { contactId, erasedAt: erasedAt.toISOString(), removed, visitorIds: rows.visitorIds };

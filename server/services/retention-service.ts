@@ -39,7 +39,7 @@ export function createRetentionService({ db, clock, logger }: ServiceDeps, files
           const keys = await db.transaction(async (tx) => {
             const deleted = await deleteOldAttachments(tx, policy.websiteId, before, options.batchSize);
             // In the transaction: bytes that cannot be deleted keep their rows, and the next sweep retries.
-            await files.removeBytes(deleted);
+            await files.removeBytes(deleted, tx);
             return deleted;
           });
           report.attachments += keys.length;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../db/client.ts';
@@ -30,6 +33,7 @@ export function useTwoNodes(
   const dbs: Database[] = [];
   const nodes: RunningServer[] = [];
   let scratch: ScratchDatabase | null = null;
+  const dataDirs: string[] = [];
 
   beforeAll(async () => {
     // The cluster's own limit counters in the shared Redis: suites running side by side from the same address stay apart.
@@ -38,10 +42,13 @@ export function useTwoNodes(
     for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: scratch.url, max: poolSize }));
     await dbs[0]!.migrate();
     for (const [i, database] of dbs.entries()) {
+      // Each node its own disk, as on two machines: only what they share (Postgres, Redis) crosses.
+      const dataDir = join(tmpdir(), `parley-node-${keyPrefix.slice(-12)}-${i}`);
+      dataDirs.push(dataDir);
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
           banner: false,
           requireAssets: false,
         }),
@@ -55,6 +62,7 @@ export function useTwoNodes(
     for (const n of nodes) await n.close();
     for (const d of dbs) await d.close();
     if (scratch) await dropScratchDatabase(scratch);
+    for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
   });
 
   return { nodes, db: () => dbs[0]!.db };
