@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_MAX_TTL_SECONDS, type Contact, type ContactHistory, type IdentifyResult, type Message, type SyncResult, type VisitorSendResult } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
-import { contacts, websites } from '../db/schema.ts';
+import { contacts, visitors, websites } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
@@ -216,6 +216,26 @@ describe.each(backends)('verified identity on $name', (backend) => {
     const back = await identify(socket, siteJwt({ sub }));
     expect(back.conversationId).toBe(conversationId);
     expect(texts((await sync(socket)).events)).toEqual(['Please keep this']);
+  });
+
+  it('a logout that lands between another tab’s handshake and its joining the rooms still ends that tab', async () => {
+    const socket = await connectVisitor(server);
+    const { token } = await identify(socket, siteJwt({ sub: `user-${randomUUID()}` }));
+    await send(socket, 'Before the race');
+    // The race, made certain: the tokens are revoked right after this handshake checked them.
+    const resolve = server.services.visitor.resolve;
+    server.services.visitor.resolve = async (...args) => {
+      const ctx = await resolve(...args);
+      server.services.visitor.resolve = resolve;
+      await database.db.update(visitors).set({ tokenVersion: sql`${visitors.tokenVersion} + 1` }).where(eq(visitors.id, ctx.visitor!.id));
+      return ctx;
+    };
+    const lateTab = visitorSocket(server, { token });
+    const dropped = new Promise<string>((resolve) => lateTab.on('disconnect', resolve));
+    const answered = new Promise((resolve) => lateTab.on('connect', () => lateTab.emit('sync', { afterSeq: 0 }, resolve)));
+    expect(await dropped).toBe('io server disconnect');
+    // Nothing of the conversation reached the revoked tab.
+    expect(await Promise.race([answered, new Promise((r) => setTimeout(() => r('no answer'), 200))])).toBe('no answer');
   });
 
   it('rotating the identity secret ends the sessions signed in with the old one; anonymous visitors keep theirs', async () => {

@@ -1,6 +1,6 @@
 import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
-import { VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
+import { AppError, VisitorHandshake, visitorInbound, type VisitorClientEvents, type VisitorServerEvents } from '../../protocol/index.ts';
 import type { Limits } from '../limits/limits.ts';
 import { appErrorFromZod } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
@@ -86,6 +86,18 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
   nsp.on('connection', (socket) => {
     releaseHandshake(socket);
     joinConversation(socket);
+    // Closes the race between the handshake's token check and the join: a revocation in between found
+    // no socket in the room to disconnect. Events wait for this second check (socket.use runs first).
+    const confirmed = services.visitor.stillCurrent(socket.data.ctx).then((current) => {
+      if (!current) throw new AppError('TOKEN_REVOKED');
+    });
+    confirmed.catch((err: unknown) => {
+      if (!(err instanceof AppError)) logger.warn({ err }, 'visitor session check failed');
+      socket.disconnect(true);
+    });
+    socket.use((_packet, next) => {
+      confirmed.then(() => next(), () => undefined);
+    });
     attach(socket);
   });
 }

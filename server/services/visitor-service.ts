@@ -9,7 +9,7 @@ import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessag
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
-import { createVisitorWithContact, provenFirstSend, visitorWithConversation } from '../db/stores/visitors-store.ts';
+import { createVisitorWithContact, provenFirstSend, visitorById, visitorWithConversation } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
@@ -139,6 +139,17 @@ export function createVisitorService(
   }
 
   /**
+   * Whether the session a handshake resolved is still the visitor's current one. Asked once the socket
+   * has joined its rooms: a logout or identify that bumped the token version between the handshake and
+   * the join broadcast its disconnect to a room the socket was not in yet, and only this second read sees it.
+   */
+  async function stillCurrent(ctx: VisitorContext): Promise<boolean> {
+    if (!ctx.visitor) return true;
+    const row = await visitorById(db, ctx.visitor.id);
+    return row !== null && row.tokenVersion === ctx.visitor.tokenVersion;
+  }
+
+  /**
    * First send: contact + visitor + conversation + session + message in one transaction. A retry from
    * another socket finds them again only with the proof sent the first time, and only while that session
    * was never revoked. Anyone else (a replayed client id, a logged-out browser) is answered as if the
@@ -261,6 +272,6 @@ export function createVisitorService(
     return queueStatus(ctx);
   }
 
-  return { resolve, send, postback, read, sync, typing, queueStatus, end, followUp };
+  return { resolve, stillCurrent, send, postback, read, sync, typing, queueStatus, end, followUp };
 }
 export type VisitorService = ReturnType<typeof createVisitorService>;
