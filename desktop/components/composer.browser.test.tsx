@@ -4,6 +4,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { setLocale } from '../i18n/index.ts';
+import { waitFor } from '../../widget/testing/wait-for.ts';
 import { Composer } from './composer.tsx';
 
 /** A controlled composer like the pane uses: sending records the text and clears the box. */
@@ -50,8 +51,7 @@ describe('Composer', () => {
 
     await sendKeys({ press: 'Enter' });
     expect(sent).to.deep.equal(['first line\nsecond line']);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(textarea().value).to.equal('');
+    await waitFor(() => textarea().value === '', { what: 'the box cleared after sending' });
   });
 
   it('does not add a new line to the text when Enter sends', async () => {

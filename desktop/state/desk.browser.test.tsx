@@ -4,7 +4,8 @@ import { render } from 'preact';
 import { Transcript } from '../components/transcript.tsx';
 import { setLocale } from '../i18n/index.ts';
 import { ApiError } from '../api/api-error.ts';
-import { CONVERSATION_ID, FakeAgentClient, ME, agentMessage, deferred, settle, summary, textMessage } from '../testing/fakes.ts';
+import { CONVERSATION_ID, FakeAgentClient, ME, agentMessage, deferred, summary, textMessage } from '../testing/fakes.ts';
+import { waitFor } from '../../widget/testing/wait-for.ts';
 import { createDesk, type Desk } from './desk.ts';
 import { memoryOutboxStorage } from './outbox-storage.ts';
 
@@ -58,7 +59,7 @@ describe('desk state', () => {
     const stored = agentMessage(2, 'Let me check that for you', clientId);
     client.push('message', stored);
     ack.resolve({ message: stored });
-    await settle();
+    await waitFor(() => desk!.unsent(CONVERSATION_ID).length === 0 && desk!.outbox.of(CONVERSATION_ID).length === 0, { what: 'the ack taken' });
     client.push('message', stored); // a duplicate delivery changes nothing
 
     rows = show(desk);
@@ -77,7 +78,7 @@ describe('desk state', () => {
     });
     desk.editDraft(CONVERSATION_ID, 'Are you still there?');
     desk.sendDraft(CONVERSATION_ID);
-    await settle();
+    await waitFor(() => show(desk!).at(-1)?.dataset.status === 'failed', { what: 'the refusal shown' });
 
     expect(desk.drafts.value[CONVERSATION_ID]).to.equal('');
     const failed = show(desk).at(-1)!;
@@ -86,7 +87,7 @@ describe('desk state', () => {
 
     client.respond('message:send', async (payload) => ({ message: agentMessage(2, payload.text, payload.clientId) }));
     desk.outbox.retry('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb');
-    await settle();
+    await waitFor(() => desk!.outbox.of(CONVERSATION_ID).length === 0, { what: 'the retry acked' });
     const sends = client.callsOf('message:send') as { clientId: string }[];
     expect(sends.map((send) => send.clientId)).to.deep.equal(['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb']);
     const rows = show(desk).filter((row) => row.textContent!.includes('Are you still there?'));
@@ -129,7 +130,7 @@ describe('desk state', () => {
 
     client.setState('reconnecting');
     client.setState('connected');
-    await settle();
+    await waitFor(() => desk!.transcripts.get(CONVERSATION_ID)?.lastSeq === 4, { what: 'the open conversation synced' });
 
     expect(client.callsOf('conversations:list')).to.have.length(listsBefore + 1);
     expect(client.callsOf('conversation:open')).to.have.length(2); // rejoins the conversation's room
@@ -146,7 +147,7 @@ describe('desk state', () => {
       .respond('conversation:open', async () => ({ conversation: summary(), messages: [], hasMore: false }));
     desk = createDesk(client, ME);
     client.setState('connected');
-    await settle();
+    await waitFor(() => desk!.waiting.value.length > 0, { what: 'the lists loaded' });
     expect(desk.waiting.value.map((c) => c.id)).to.deep.equal([CONVERSATION_ID]);
 
     await desk.take(CONVERSATION_ID);
@@ -165,7 +166,8 @@ describe('desk state', () => {
     client.respond('conversations:list', async () => ({ waiting: [], mine: [] }));
     desk = createDesk(client, ME);
     client.setState('connected');
-    await settle();
+    // The (empty) lists are applied before the desk asks for its agent state: pushes after that are not overwritten.
+    await waitFor(() => client.callsOf('agent:state').length > 0, { what: 'the lists loaded' });
     const withBot = summary({ status: 'waiting', agent: null, session: { ...summary().session!, state: 'bot', queue: null } });
     client.push('conversation:updated', withBot);
     expect(desk.waiting.value).to.have.length(0);
@@ -181,7 +183,7 @@ describe('desk state', () => {
       .respond('conversation:open', async () => ({ conversation: summary(), messages: [], hasMore: false }));
     desk = createDesk(client, ME, { newId: () => 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', outboxStorage: memoryOutboxStorage() });
     client.setState('connected');
-    await settle();
+    await waitFor(() => desk!.mine.value.length === 2, { what: 'the lists loaded' });
     expect(desk.mine.value.map((c) => c.id)).to.deep.equal([other.id, CONVERSATION_ID]);
 
     // A conversation this desk has not opened: the preview still follows (the server's summary comes later).
@@ -198,7 +200,7 @@ describe('desk state', () => {
     await desk.open(CONVERSATION_ID);
     desk.editDraft(CONVERSATION_ID, 'On its way');
     desk.sendDraft(CONVERSATION_ID);
-    await settle();
+    await waitFor(() => desk!.outbox.of(CONVERSATION_ID).length === 0, { what: 'the reply acked' });
     expect(row().lastMessage).to.include({ text: 'On its way', authorKind: 'agent' });
     expect(row().lastSeq).to.equal(41);
   });

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { READY_CHAT, mountDesk, rerender, type MountedDesk } from '../testing/desk-harness.tsx';
-import { CONVERSATION_ID, OFFER_ID, offer, settle, summary } from '../testing/fakes.ts';
+import { READY_CHAT, mountDesk, rerender, until, type MountedDesk } from '../testing/desk-harness.tsx';
+import { CONVERSATION_ID, OFFER_ID, offer, summary } from '../testing/fakes.ts';
 
 describe('desk reconciliation (stale desktop)', () => {
   let ui: MountedDesk | null = null;
@@ -31,8 +31,7 @@ describe('desk reconciliation (stale desktop)', () => {
     ui.client.respond('conversations:list', async () => ({ waiting: [], mine: [] }));
     ui.client.setState('reconnecting');
     ui.client.setState('connected');
-    await rerender();
-    await settle();
+    await until(() => ui!.$('desk-notice') !== null, 'the notice of what left while away');
 
     expect(ui.$('offer')).to.equal(null);
     expect(ui.$$('mine-item')).to.have.length(0);

@@ -7,6 +7,7 @@ import { createDesk, type Desk } from '../state/desk.ts';
 import { memoryDraftStorage, type DraftStorage } from '../state/drafts-storage.ts';
 import { memoryOutboxStorage, type OutboxStorage } from '../state/outbox-storage.ts';
 import type { Uploader } from '../api/attachments.ts';
+import { waitFor } from '../../widget/testing/wait-for.ts';
 import { CONVERSATION_ID, FakeAgentClient, FakeClock, ManualTimers, ME, RecordingAlert, catalog, settle, summary, textMessage } from './fakes.ts';
 
 export const READY_CHAT: AgentState['presence'][number] = { channel: 'chat', state: 'ready', reason: null, since: '2025-01-01T09:00:00.000Z' };
@@ -87,9 +88,5 @@ export const rerender = async () => {
 
 /** Polls until `check` holds (effects run after paint, so a fixed number of ticks is not enough). */
 export async function until(check: () => boolean, what = 'condition', timeoutMs = 2000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(check, { what, timeoutMs });
 }

@@ -8,6 +8,7 @@ import type { Messenger, MessengerMessage } from '../api/types.ts';
 import { badCall } from '../api/validate.ts';
 import { createFacade } from '../loader/facade.ts';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
+import { settleToProveNothingMore } from '../testing/wait-for.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
 import { animationsDone } from '../testing/animations.ts';
@@ -232,7 +233,7 @@ describe('Messenger API (facade + app)', () => {
     const messenger = setup(server, store);
     await messenger('setAttributes', { plan: 'pro', seats: 3 }); // held by the loader
     await messenger('open');
-    await new Promise((r) => setTimeout(r, 50));
+    await settleToProveNothingMore(); // nothing may reach the server before there is a session
     expect(server.requests.filter((r) => r.event === 'attributes:set')).to.deep.equal([]); // no session, no server row
     await messenger('boot', { websiteKey: key, user: { jwt: 'jwt-ok' } });
     await waitFor(() => server.requests.some((r) => r.event === 'attributes:set'), 'attributes sent once identified');

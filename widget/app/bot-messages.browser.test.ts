@@ -2,6 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
+import { settleToProveNothingMore } from '../testing/wait-for.ts';
 import { createStore, STORAGE_KEYS } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
 
@@ -47,7 +48,7 @@ describe('<parley-messenger> assistant messages', () => {
     buttons(h)[1]!.click(); // a double click
     await waitFor(() => buttons(h).every((b) => b.disabled), 'buttons disabled');
     await waitFor(() => visitorRows(h).includes('sent:Label other'), 'label as the visitor bubble');
-    await new Promise((r) => setTimeout(r, 50));
+    await settleToProveNothingMore(); // the double click's second press must not send again
     expect(server.postbacks.map((p) => [p.value, p.label])).to.deep.equal([['other', 'Label other']]);
     expect(visitorRows(h)).to.deep.equal(['sent:Label other']);
     expect(buttons(h).every((b) => b.disabled)).to.equal(true);

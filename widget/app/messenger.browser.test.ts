@@ -2,6 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
+import { settleToProveNothingMore } from '../testing/wait-for.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
 
@@ -74,7 +75,7 @@ describe('<parley-messenger>', () => {
     expect(sized($(h, 'panel'))).to.equal(true); // open state kept across pages
     server.setReachable(true);
     await waitFor(() => rows(h).includes('sent:written offline'), 'delivered');
-    await new Promise((r) => setTimeout(r, 50));
+    await settleToProveNothingMore(); // delivered once: no second send from the old page's outbox
     expect(rows(h)).to.deep.equal(['sent:written offline']);
     expect(server.sends).to.have.length(1);
     expect(offline.sends).to.have.length(0);

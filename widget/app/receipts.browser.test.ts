@@ -60,7 +60,9 @@ describe('<parley-messenger> receipts', () => {
     server.receipt(3);
     await waitFor(() => receiptText(h).join() === '· Read', 'latest read');
     server.receipt(2); // a late, older receipt changes nothing
-    await new Promise((r) => setTimeout(r, 30));
+    // The server's pushes arrive in order: once the next one is shown, the late receipt has been handled.
+    server.agentSays('Anything else?');
+    await waitFor(() => h.element.shadowRoot!.textContent!.includes('Anything else?'), 'the push after the late receipt');
     expect(visitorRows(h).map((r) => r.dataset['receipt'])).to.deep.equal(['read', 'read']);
   });
 

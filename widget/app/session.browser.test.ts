@@ -2,6 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
+import { settleToProveNothingMore } from '../testing/wait-for.ts';
 import { createStore, STORAGE_KEYS } from '../transport/storage.ts';
 import { mount, type MessengerHandle } from './index.ts';
 
@@ -24,7 +25,6 @@ const text = (h: MessengerHandle, testid: string) => $(h, testid)?.textContent?.
 const events = (h: MessengerHandle) =>
   [...h.element.shadowRoot!.querySelectorAll<HTMLElement>('[data-testid="event"]')].map((r) => `${r.dataset.event}:${r.textContent!.trim()}`);
 const focused = (h: MessengerHandle) => (h.element.shadowRoot!.activeElement as HTMLElement | null)?.dataset.testid;
-const settle = () => new Promise((r) => setTimeout(r, 50));
 
 async function typeEmail(h: MessengerHandle, email: string): Promise<void> {
   $(h, 'followup-email')!.focus();
@@ -92,7 +92,7 @@ describe('<parley-messenger> sessions and queue', () => {
     expect(error.getAttribute('role')).to.equal('alert');
     expect($(h, 'followup-email')!.getAttribute('aria-invalid')).to.equal('true');
     expect(focused(h)).to.equal('followup-email');
-    await settle();
+    await settleToProveNothingMore(); // the invalid email must not reach the server
     expect(server.requests.some((r) => r.event === 'followup:email')).to.equal(false);
     expect($(h, 'followup-saved')).to.equal(null);
   });
@@ -116,7 +116,7 @@ describe('<parley-messenger> sessions and queue', () => {
     await waitFor(() => $(h, 'end-dialog'), 'dialog again');
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !$(h, 'end-dialog'), 'escape closes');
-    await settle();
+    await settleToProveNothingMore(); // cancelling must not end the conversation
     expect(server.requests.some((r) => r.event === 'conversation:end')).to.equal(false);
 
     $(h, 'end-conversation')!.click();

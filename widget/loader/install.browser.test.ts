@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import type { AppMountOptions, AppModule } from '../handshake.ts';
-import { waitFor } from '../testing/fake-server.ts';
+import { settleToProveNothingMore, waitFor } from '../testing/wait-for.ts';
 import { install, type MessengerApi } from './install.ts';
 
 type TestWindow = Window & { Messenger?: MessengerApi; __parleyLoader?: boolean };
@@ -114,7 +114,7 @@ describe('loader install()', () => {
     install(w, script({ 'data-website-key': 'demo-shop' }), fakeApp().importApp);
     expect(w.Messenger).to.equal(first);
     await waitFor(launcher, 'launcher');
-    await new Promise((r) => setTimeout(r, 30));
+    await settleToProveNothingMore(); // the second injection must not add a second launcher
     expect(document.querySelectorAll('parley-launcher')).to.have.length(1);
   });
 

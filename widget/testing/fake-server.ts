@@ -262,13 +262,5 @@ export class FakeLink implements VisitorLink {
   }
 }
 
-/** Polls until `check` passes (UI and socket work are asynchronous). */
-export async function waitFor<T>(check: () => T | null | undefined | false, what = 'condition', timeoutMs = 3000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Kept here for the tests that import it with the fake server. */
+export { waitFor } from './wait-for.ts';

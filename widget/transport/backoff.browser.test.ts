@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
+import { settleToProveNothingMore, waitFor } from '../testing/wait-for.ts';
 import { Backoff } from './backoff.ts';
 
 describe('widget retry backoff', () => {
@@ -18,11 +19,12 @@ describe('widget retry backoff', () => {
     const ran: string[] = [];
     backoff.schedule(() => ran.push('first'));
     backoff.schedule(() => ran.push('second'));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Both were due at the same time, the first one first: once 'second' ran, 'first' would have too.
+    await waitFor(() => ran.length > 0, { what: 'the scheduled attempt' });
     expect(ran).to.deep.equal(['second']);
     backoff.schedule(() => ran.push('third'));
     backoff.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await settleToProveNothingMore(30); // six times the delay: 'third' would have run by then
     expect(ran).to.deep.equal(['second']);
   });
 

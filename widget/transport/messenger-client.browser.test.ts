@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import { FakeServer, waitFor } from '../testing/fake-server.ts';
+import { settleToProveNothingMore } from '../testing/wait-for.ts';
 import { createMessengerClient, type MessengerClient, type MessengerClientOptions, type Row } from './messenger-client.ts';
 import { NO_ANSWER } from './visitor-socket.ts';
 import { createStore, STORAGE_KEYS, type KeyValueStore } from './storage.ts';
@@ -73,7 +74,7 @@ describe('MessengerClient (fake socket)', () => {
     window.dispatchEvent(new Event('offline'));
     expect(c.state.connection).to.equal('offline');
     c.send('typed while offline');
-    await new Promise((r) => setTimeout(r, 50));
+    await settleToProveNothingMore(); // offline: nothing may be sent
     expect(server.messages).to.have.length(0);
     expect(texts(c.state.rows)).to.deep.equal(['pending:typed while offline']);
 
@@ -167,7 +168,7 @@ describe('MessengerClient (fake socket)', () => {
     server.push(server.messages[4]!); // seq 5 before seq 4: a gap, so the client syncs
     server.push(d);
     await waitFor(() => c.transcript.lastSeq === 5, 'gap filled');
-    await new Promise((r) => setTimeout(r, 30));
+    await settleToProveNothingMore(); // no duplicate row from the replayed pushes or the sync
     expect(texts(c.state.rows)).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
     expect(c.state.rows.map((r) => (r.type === 'message' ? r.message.seq : 0))).to.deep.equal([1, 2, 3, 4, 5]);
   });

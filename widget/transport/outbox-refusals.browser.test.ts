@@ -92,7 +92,8 @@ describe('MessengerClient: messages the server refuses', () => {
       if (attempt > 3) return (resentAt = performance.now()), null;
       refusedAt.push(performance.now());
       // The visitor types again while the widget waits (the refusal has landed by 30 ms, the delay runs
-      // to 150): that must not send anything before the delay is over.
+      // to 150): that must not send anything before the delay is over. Not a wait but the visitor's
+      // keystroke, placed inside the server's real delay, which is the behaviour under test.
       if (attempt === 1) setTimeout(() => c.send('typed meanwhile'), 30);
       return refusal('RATE_LIMITED', { retryAfterMs: 150 });
     };
