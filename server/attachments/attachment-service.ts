@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, MAX_ATTACHMENT_BYTES, type Attachment } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
 import type { AttachmentRow } from '../db/schema.ts';
-import { attachmentById, insertAttachment, toAttachment } from './attachments-store.ts';
+import { attachmentById, insertAttachment, toAttachment } from '../db/stores/attachments-store.ts';
 import type { BlobStorage } from './disk-storage.ts';
 import { sanitizeFileName } from './file-name.ts';
 import { sniffImage } from './sniff.ts';

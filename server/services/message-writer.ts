@@ -1,7 +1,7 @@
 import type { Message } from '../../protocol/index.ts';
 import { conversationSummaries } from '../db/stores/conversations-store.ts';
 import type { FastAppend } from '../db/stores/message-batch.ts';
-import { createMessageBatcher, type BatchInfo } from '../db/stores/message-batcher.ts';
+import { createMessageBatcher, type BatchInfo } from './message-batcher.ts';
 import { toMessage } from '../db/stores/messages-store.ts';
 import type { MessageRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';

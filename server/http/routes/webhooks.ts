@@ -14,7 +14,7 @@ import {
   toWebhook,
   updateWebhook,
   webhookById,
-} from '../../webhooks/webhook-store.ts';
+} from '../../db/stores/webhooks-store.ts';
 import { refusedHostOf } from '../../webhooks/target-policy.ts';
 import { appErrorFromZod, jsonBody } from '../errors.ts';
 

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Db } from '../client.ts';
-import { failureKind, shouldRerunTransaction, sqlStateOf } from '../sql-errors.ts';
-import type { MessageRow } from '../schema.ts';
-import { writeMessageBatch, type FastAppend, type FastOutcome } from './message-batch.ts';
+import type { Db } from '../db/client.ts';
+import { failureKind, shouldRerunTransaction, sqlStateOf } from '../db/sql-errors.ts';
+import type { MessageRow } from '../db/schema.ts';
+import { writeMessageBatch, type FastAppend, type FastOutcome } from '../db/stores/message-batch.ts';
 
 /**
  * Group commit for plain text messages. Appends wait at most `windowMs` for company

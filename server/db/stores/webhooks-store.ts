@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { SessionEventType, Webhook } from '../../protocol/index.ts';
-import type { Db } from '../db/client.ts';
-import type { CredentialCipher } from '../keys/credential-cipher.ts';
-import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../db/webhooks-schema.ts';
+import type { SessionEventType, Webhook } from '../../../protocol/index.ts';
+import type { Db } from '../client.ts';
+import type { CredentialCipher } from '../../keys/credential-cipher.ts';
+import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../webhooks-schema.ts';
 
 /** Admin-side queries: webhook CRUD, recent deliveries and manual redelivery. */
 
