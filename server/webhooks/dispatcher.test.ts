@@ -6,7 +6,7 @@ import { fakeClock } from '../core/clock.ts';
 import type { Database } from '../db/client.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
 import { backends } from '../db/test-backends.ts';
-import { webhookDeliveries, webhooks, type WebhookRow } from '../db/webhooks-schema.ts';
+import { webhookDeliveries, webhooks, type WebhookRow } from '../db/tables/webhooks.ts';
 import { claimDueDeliveries, recordAttempt } from '../db/stores/webhook-deliveries-store.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { enqueueWebhookEvent } from './enqueue.ts';

@@ -3,7 +3,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { SessionEventType, Webhook } from '../../../protocol/index.ts';
 import type { Db } from '../client.ts';
 import type { CredentialCipher } from '../../keys/credential-cipher.ts';
-import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../webhooks-schema.ts';
+import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../tables/webhooks.ts';
 
 /** Admin-side queries: webhook CRUD, recent deliveries and manual redelivery. */
 
