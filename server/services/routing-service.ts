@@ -5,7 +5,7 @@ import { chooseAgent, hasCapacity } from '../core/routing/agent-choice.ts';
 import * as P from '../core/routing/presence.ts';
 import * as M from '../core/routing/session-machine.ts';
 import type { Tx } from '../db/client.ts';
-import { shouldRerunTransaction } from '../db/sql-errors.ts';
+import { rerunRaceLosers } from '../db/sql-errors.ts';
 import { agentLoad, candidates, clearTimer, claimDueTimer, ensurePresence, lockAgent, queueById, setTimer, toChannelPresence, toPresenceSnapshot, writePresence } from '../db/stores/routing-store.ts';
 import { applyTransition, lockSession } from '../db/stores/sessions-store.ts';
 import { offers, sessionEvents, sessions, type QueueRow, type SessionRow, type TimerKind } from '../db/schema.ts';
@@ -30,17 +30,12 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
 
   /** Runs a routing transaction (retrying deadlock/serialization losers) and publishes its notes after commit. */
   async function run<T>(fn: (tx: Tx, notes: Note[]) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const notes: Note[] = [];
-      try {
-        const result = await db.transaction((tx) => fn(tx, notes));
-        await publishRef.publish(notes);
-        return result;
-      } catch (err) {
-        if (attempt < 3 && shouldRerunTransaction(err)) continue;
-        throw err;
-      }
-    }
+    const { result, notes } = await rerunRaceLosers(async () => {
+      const notes: Note[] = []; // a rerun starts from no notes: the losing attempt rolled back
+      return { result: await db.transaction((tx) => fn(tx, notes)), notes };
+    });
+    await publishRef.publish(notes);
+    return result;
   }
 
   /** Makes an offer of a locked waiting session to an agent, rechecking Ready and load under the agent's lock. */
