@@ -19,11 +19,10 @@ import { closeGracefully } from './observability/graceful-close.ts';
 import { createInFlight } from './observability/handler-hooks.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createReadiness } from './observability/readiness.ts';
-import { createGateway } from './realtime/gateway.ts';
+import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createServices, type Services } from './services/index.ts';
-import { createLatePublisher } from './services/publisher.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
@@ -75,23 +74,40 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const ownsDatabase = !options.database;
   let limits: Limits | null = null;
+  let gateway: Gateway | null = null;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
   try {
     if (ownsDatabase) await database.migrate();
     // Refuses to start on a credential this node cannot read; encrypts any still stored in plain text.
     const stored = await prepareStoredCredentials(database.db, credentials, keyring);
     if (stored.encrypted) logger.info({ encrypted: stored.encrypted }, 'stored credentials encrypted at rest');
-    const publisher = createLatePublisher();
     const tokens = createVisitorTokens(keyring, clock);
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
     const metrics = createMetrics({ logger });
     metrics.setDatabase(database.db);
-    const services = createServices(
-      { db: database.db, clock, tokens, credentials, publisher, logger },
-      { presenceGraceMs: env.presenceGraceMs },
-      { publicUrl: () => publicUrl },
-      { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
-    );
+    const readiness = createReadiness(database.db);
+    const inFlight = createInFlight();
+    limits = await createLimits({ settings: env.limits, trustedProxies: env.trustedProxies, redisUrl: env.redisUrl, logger });
+    // The gateway first: its publisher is what the services announce committed changes with.
+    gateway = createGateway(logger, {
+      publicUrl: env.publicUrl,
+      redisUrl: env.redisUrl,
+      metrics,
+      inFlight,
+      accepting: () => !readiness.draining,
+      limits,
+    });
+    const services = createServices({
+      db: database.db,
+      clock,
+      tokens,
+      credentials,
+      publisher: gateway.publisher,
+      logger,
+      routing: { presenceGraceMs: env.presenceGraceMs },
+      site: { publicUrl: () => publicUrl },
+      writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
+    });
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
       desktop: `${ROOT}dist/desktop`,
@@ -100,10 +116,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
     const attachments = { uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads'), tokens, clock };
-    const readiness = createReadiness(database.db);
-    const inFlight = createInFlight();
     const ops = { readiness, metrics, metricsToken: env.metricsToken };
-    limits = await createLimits({ settings: env.limits, trustedProxies: env.trustedProxies, redisUrl: env.redisUrl, logger });
     const app = createApp({
       db: database.db,
       services,
@@ -126,17 +139,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const port = (httpServer.address() as AddressInfo).port;
     const url = publicUrlFor(env, port);
     publicUrl = url;
-    const gateway = createGateway(httpServer, services, logger, {
-      publicUrl: env.publicUrl,
-      redisUrl: env.redisUrl,
-      metrics,
-      inFlight,
-      accepting: () => !readiness.draining,
-      limits,
-    });
-    const { io, publisher: socketPublisher, closeAdapter } = gateway;
+    const { io, closeAdapter, listen } = gateway;
+    listen(httpServer, services);
     readiness.setRedisProbe(gateway.redisProbe);
-    publisher.attach(socketPublisher);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
     if (demoPassword) await seedDemo(database.db, { publicUrl: url, port, password: demoPassword, assistant: env.seedDemoAssistant });
@@ -177,6 +182,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       }));
     return { url, port, database, services, metrics, app, close };
   } catch (err) {
+    // The gateway's Redis connections open before the server listens: a start that fails closes them.
+    await gateway?.closeAdapter().catch(() => {});
     await limits?.close().catch(() => {});
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;

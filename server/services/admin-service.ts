@@ -5,7 +5,7 @@ import { AppError, type AgentAccount, type AgentCreate, type Queue, type QueueIn
 import type { Tx } from '../db/client.ts';
 import * as A from '../db/stores/admin-store.ts';
 import { liveDefinitions } from '../db/stores/bots-store.ts';
-import { lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
+import { ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
 import { revokeVerifiedVisitorTokens } from '../db/stores/visitors-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
 import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
@@ -15,6 +15,7 @@ import type { RoutingService } from './routing-service.ts';
 import type { AuthService } from './auth-service.ts';
 import type { Scope } from '../core/access.ts';
 import { agentsOfQueue, scopesOf, supervisorIds } from '../db/stores/access-store.ts';
+import { must } from '../db/must.ts';
 
 /**
  * Admin pages' use cases: websites, agents, queues, teams. Every multi-statement
@@ -31,7 +32,14 @@ type AgentPatch = Partial<Omit<AgentCreateInput, 'email'>> & { active?: boolean 
 const sameScope = (a: Scope | undefined, b: Scope | undefined) =>
   a === b || (a !== undefined && b !== undefined && a !== 'all' && b !== 'all' && a.size === b.size && [...a].every((id) => b.has(id)));
 
-export function createAdminService({ db, clock, credentials, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }) {
+export interface AdminServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  auth: AuthService;
+  /** The server's public URL, for the websites' snippets; known for sure only once listening. */
+  site: { publicUrl: () => string };
+}
+
+export function createAdminService({ db, clock, credentials, publisher, routing, auth, site }: AdminServiceDeps) {
   /**
    * Scopes follow queue and team membership (server/core/access.ts). After a change, the desktops
    * of the agents whose scope moved are reconnected: they come back in the rooms of their new
@@ -67,7 +75,6 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
     const row = await A.insertWebsite(db, { key: input.key, name: input.name, allowedOrigins: input.allowedOrigins, defaultLocale: input.defaultLocale, theme: { primaryColor: input.primaryColor } });
     if (!row) throw new AppError('CONFLICT', 'A website with this key exists.');
     // Every website needs a queue for its visitors' first messages.
-    const { ensureDefaultQueue } = await import('../db/stores/routing-store.ts');
     await ensureDefaultQueue(db, row.id);
     return { website: toWebsite(row) };
   }
@@ -77,7 +84,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
     if (!current) throw new AppError('NOT_FOUND', 'No such website.');
     const { primaryColor, ...cols } = patch;
     const row = await A.updateWebsite(db, id, { ...cols, ...(primaryColor ? { theme: { ...current.theme, primaryColor } } : {}) });
-    return { website: toWebsite(row!) };
+    return { website: toWebsite(must(row, 'NOT_FOUND', 'No such website.')) };
   }
 
   /**
@@ -171,7 +178,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
         throw new AppError('CONFLICT', 'A queue with this name exists.');
       }
       const [updated] = await tx.update(queues).set(patch).where(eq(queues.id, id)).returning();
-      return updated!;
+      return must(updated, 'NOT_FOUND', 'No such queue.');
     });
     void routing.dispatch();
     return { queue: toQueue(row) };
@@ -195,7 +202,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
   }
 
   const listTeams = async (): Promise<{ teams: Team[] }> => ({ teams: await teamsWithMembers(db) });
-  const teamOf = async (id: string) => (await teamsWithMembers(db)).find((t) => t.id === id)!;
+  const teamOf = async (id: string) => must((await teamsWithMembers(db)).find((t) => t.id === id), 'NOT_FOUND', 'No such team.');
 
   /** Create (id null) or replace name + members, atomically. */
   async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }): Promise<{ team: Team }> {

@@ -8,6 +8,7 @@ import { queuesOfWebsite } from '../db/stores/routing-store.ts';
 import { assistantVersions, assistants, queues, websiteAssistants, websites } from '../db/schema.ts';
 import { starterDefinition } from './assistant-starter.ts';
 import type { ServiceDeps } from './deps.ts';
+import { must } from '../db/must.ts';
 
 /**
  * Admin use cases of assistants (issue 5): list, create with a starter draft,
@@ -29,7 +30,7 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     const issues = v.ok ? v.warnings : [...v.errors, ...v.warnings];
     const versions = (await versionsOf(tx, id)).map(({ number, publishedAt }) => ({ number, publishedAt }));
     // The draft goes back as saved (possibly invalid) so the builder shows what the admin wrote.
-    return { assistant: assistant!, draft: row.draft as BotDefinition, issues, versions };
+    return { assistant: must(assistant, 'NOT_FOUND', 'No such assistant.'), draft: row.draft as BotDefinition, issues, versions };
   }
 
   const list = async () => ({ assistants: await assistantList(db) });
@@ -40,7 +41,7 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     const [queue] = await db.select({ id: queues.id }).from(queues).orderBy(sql`${queues.isDefault} desc`, asc(queues.createdAt)).limit(1);
     const draft = starterDefinition(input.languages, queue?.id ?? '00000000-0000-0000-0000-000000000000');
     const [row] = await db.insert(assistants).values({ name: input.name, brand: input.brand ?? null, languages: input.languages, draft }).returning({ id: assistants.id });
-    return { assistant: (await assistantList(db, [row!.id]))[0]! };
+    return { assistant: must((await assistantList(db, [row!.id]))[0], 'NOT_FOUND', 'No such assistant.') };
   }
 
   async function saveDraft(id: string, definition: unknown): Promise<AssistantDetail> {

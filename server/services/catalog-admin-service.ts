@@ -4,6 +4,7 @@ import { missingIds } from '../db/stores/admin-store.ts';
 import * as C from '../db/stores/catalog-store.ts';
 import { queues } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { must } from '../db/must.ts';
 
 /** Admin CRUD of the desk's lists: quick replies, dispositions, tags. */
 const invalid = (path: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
@@ -45,9 +46,8 @@ export function createCatalogAdminService({ db }: ServiceDeps) {
 
   async function saveDisposition(id: string | null, input: Partial<Omit<Disposition, 'id'>>): Promise<{ disposition: Disposition }> {
     const savedId = await db.transaction(async (tx) => {
-      if (id && !(await C.dispositionById(tx, id))) throw new AppError('NOT_FOUND', 'No such disposition.');
-      if (id && input.code) {
-        const current = (await C.dispositionById(tx, id))!;
+      const current = id ? must(await C.dispositionById(tx, id), 'NOT_FOUND', 'No such disposition.') : null;
+      if (current && input.code) {
         if (current.code !== input.code && (await C.dispositionUsed(tx, current.code))) throw new AppError('CONFLICT', 'Closed sessions use this code; add a new disposition instead of renaming it.');
       }
       await checkQueues(tx, input.queueIds ?? []);
@@ -81,7 +81,7 @@ export function createCatalogAdminService({ db }: ServiceDeps) {
     if (!(await C.tagById(db, id))) throw new AppError('NOT_FOUND', 'No such tag.');
     const clash = (await C.listTags(db)).find((t) => t.name === name && t.id !== id);
     if (clash) throw new AppError('CONFLICT', 'This tag exists.');
-    return { tag: C.toTag((await C.renameTag(db, id, name))!) };
+    return { tag: C.toTag(must(await C.renameTag(db, id, name), 'NOT_FOUND', 'No such tag.')) };
   }
 
   /** Sessions keep the tag names they were closed with; removing a tag only stops new use. */

@@ -10,8 +10,8 @@ import { agentLoad, candidates, clearTimer, claimDueTimer, ensurePresence, lockA
 import { applyTransition, lockSession } from '../db/stores/sessions-store.ts';
 import { offers, sessionEvents, sessions, type QueueRow, type SessionRow, type TimerKind } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
-import type { Note, PublishNotes } from './routing-notes.ts';
-import { pendingOffersOf } from './routing-notes.ts';
+import type { QueueStatusReader } from './queue-status.ts';
+import { createNotePublisher, pendingOffersOf, type Note } from './routing-notes.ts';
 
 /**
  * Routing decisions, each one Postgres transaction: waiting sessions are claimed
@@ -25,8 +25,15 @@ export interface RoutingOptions {
   presenceGraceMs: number;
 }
 
-export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, publishRef: { publish: PublishNotes }) {
-  const { db, clock, logger } = deps;
+export interface RoutingServiceDeps extends ServiceDeps {
+  status: QueueStatusReader;
+  options: RoutingOptions;
+}
+
+export function createRoutingService(deps: RoutingServiceDeps) {
+  const { db, clock, logger, status, options: opts } = deps;
+  // What a committed transaction tells the world; a note may ask for a dispatch round, which is ours.
+  const publish = createNotePublisher(deps, status, () => void dispatch());
 
   /** Runs a routing transaction (retrying deadlock/serialization losers) and publishes its notes after commit. */
   async function run<T>(fn: (tx: Tx, notes: Note[]) => Promise<T>): Promise<T> {
@@ -34,7 +41,7 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
       const notes: Note[] = []; // a rerun starts from no notes: the losing attempt rolled back
       return { result: await db.transaction((tx) => fn(tx, notes)), notes };
     });
-    await publishRef.publish(notes);
+    await publish(notes);
     return result;
   }
 

@@ -8,10 +8,12 @@ import { insertEvents, lockConversation, type MessageDraft } from '../db/stores/
 import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
 import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard } from '../db/stores/sessions-store.ts';
 import { agentPresence, contacts, conversations, offers, sessions, type ConversationRow, type SessionRow } from '../db/schema.ts';
+import type { ConversationDetails } from './conversation-details.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
+import { must } from '../db/must.ts';
 
 /**
  * The session use cases around routing: accept, pick from the queue, transfer,
@@ -29,9 +31,14 @@ const author = (a: Actor) => ({ kind: 'agent' as const, id: a.id, name: a.name }
 const joined = (a: Actor): MessageDraft => ({ kind: 'event', type: 'agent_joined', actorName: a.name, author: author(a) });
 const isSupervisor = (a: Actor) => a.role === 'supervisor' || a.role === 'admin';
 
-export function createSessionService(deps: ServiceDeps, routing: RoutingService, open: (conversationId: string) => Promise<ConversationDetail>) {
-  const { db, clock } = deps;
+export interface SessionServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  details: ConversationDetails;
+}
+
+export function createSessionService({ db, clock, routing, details }: SessionServiceDeps) {
   const { run } = routing;
+  const { open } = details;
 
   function holdsOrThrow(s: SessionRow | null, actor: Actor, states: M.SessionSnapshot['state'][]): SessionRow {
     if (!s || !states.includes(s.state)) throw new AppError('SESSION_STATE_INVALID');
@@ -124,7 +131,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
         { kind: 'dispatch' },
       );
       if (plan.offerTo.length) {
-        const queue = (await queueById(tx, plan.queueId))!;
+        const queue = must(await queueById(tx, plan.queueId), 'TRANSFER_TARGET_INVALID');
         const choice = chooseAgent(await candidates(tx, s.channel, plan.offerTo), { channel: s.channel, queueId: null, exclude: [holder] }, queue.policy);
         if (choice) await routing.offerTo(tx, row, choice.id, queue, notes);
       }
@@ -144,14 +151,14 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
       notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId }, { kind: 'card', sessionId: s.id }, { kind: 'visitor', conversationId });
       return s.id;
     });
-    return { session: (await sessionCard(db, sessionId))! };
+    return { session: must(await sessionCard(db, sessionId), 'NOT_FOUND', 'No such session.') };
   }
 
   async function wrapUp(actor: Actor, input: { sessionId: string; code?: string; notes?: string; tags?: string[] }): Promise<{ session: SessionCard }> {
     await run(async (tx, notes) => {
       const peek = await sessionById(tx, input.sessionId);
       if (!peek) throw new AppError('NOT_FOUND', 'No such session.');
-      const conv = (await lockConversation(tx, peek.conversationId))!;
+      const conv = must(await lockConversation(tx, peek.conversationId), 'NOT_FOUND', 'No such conversation.');
       const s = holdsOrThrow(await lockSession(tx, input.sessionId), actor, ['wrap_up']);
       const queue = s.queueId ? await queueById(tx, s.queueId) : null;
       const checked = await checkWrapUp(tx, s.queueId, input);
@@ -159,7 +166,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
       await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conv.id), eq(conversations.currentSessionId, s.id)));
       notes.push({ kind: 'card', sessionId: s.id }, { kind: 'conversation', conversationId: conv.id }, { kind: 'removed', agentId: s.agentId!, conversationId: conv.id, reason: 'closed' }, { kind: 'dispatch' });
     });
-    return { session: (await sessionCard(db, input.sessionId))! };
+    return { session: must(await sessionCard(db, input.sessionId), 'NOT_FOUND', 'No such session.') };
   }
 
   /** The visitor ends: wrap-up for the agent when connected, abandoned while waiting/offered; idempotent otherwise. */

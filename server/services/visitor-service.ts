@@ -2,11 +2,13 @@ import { sql } from 'drizzle-orm';
 import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendPostback, type SyncResult, type VisitorSendMessage, type VisitorSendResult } from '../../protocol/index.ts';
 import { firstSendResumable, hashFirstSendProof } from '../core/first-send-proof.ts';
 import { isOriginAllowed } from '../core/origin.ts';
+import { isOpenAt } from '../core/routing/business-hours.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { createConversation, markRead } from '../db/stores/conversations-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
+import { ensureDefaultQueue, readyCount } from '../db/stores/routing-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
 import { createVisitorWithContact, provenFirstSend, visitorWithConversation } from '../db/stores/visitors-store.ts';
@@ -22,6 +24,7 @@ import type { QueueStatusReader } from './queue-status.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
+import { must } from '../db/must.ts';
 
 /**
  * The visitor's use cases. A context starts anonymous (no row: lazy session) and
@@ -71,14 +74,15 @@ const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | n
   name: contact?.name ?? null,
 });
 
-export function createVisitorService(
-  { db, clock, tokens, publisher, logger }: ServiceDeps,
-  routing: RoutingService,
-  sessions: () => SessionService,
-  status: QueueStatusReader,
-  bot: BotService,
-  writer: MessageWriter,
-) {
+export interface VisitorServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  sessions: SessionService;
+  status: QueueStatusReader;
+  bot: BotService;
+  writer: MessageWriter;
+}
+
+export function createVisitorService({ db, clock, tokens, publisher, logger, routing, sessions, status, bot, writer }: VisitorServiceDeps) {
   const lastSeen = createLastSeen(db, logger);
 
   /**
@@ -97,10 +101,10 @@ export function createVisitorService(
     }
     if (postback) throw new AppError('VALIDATION_FAILED', 'This option is not offered now.');
     if (open) return { drafts: [], patch: {}, opened: false };
-    if (locked.followUpAgentId) return { drafts: [], patch: (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {}, opened: true };
+    if (locked.followUpAgentId) return { drafts: [], patch: (await sessions.openSessionForVisitor(tx, locked, notes)) ?? {}, opened: true };
     const live = await liveAssistantOf(tx, locked.websiteId);
     if (live) return { ...(await bot.startRun(tx, locked, live, ctx.locale ?? null, notes)), opened: true };
-    const patch = (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {};
+    const patch = (await sessions.openSessionForVisitor(tx, locked, notes)) ?? {};
     return { drafts: [defaultGreeting(ctx.website, ctx.locale)], patch, opened: true };
   }
 
@@ -132,10 +136,11 @@ export function createVisitorService(
     if (!isOriginAllowed(origin, website.allowedOrigins)) throw new AppError('ORIGIN_NOT_ALLOWED');
     if (!token) return { website, visitor: null, conversationId: null, locale };
     const claims = await tokens.verify(token);
-    const returning = await visitorWithConversation(db, claims.sub);
-    assertVisitorClaims(claims, returning?.visitor ?? null, website.id, clock);
-    lastSeen.touch(returning!.visitor.id);
-    return { website, visitor: returning!.visitor, conversationId: returning!.conversationId, locale, tokenFromHandshake: true };
+    const found = await visitorWithConversation(db, claims.sub);
+    assertVisitorClaims(claims, found?.visitor ?? null, website.id, clock);
+    const returning = must(found, 'TOKEN_INVALID'); // assertVisitorClaims refused a missing visitor already
+    lastSeen.touch(returning.visitor.id);
+    return { website, visitor: returning.visitor, conversationId: returning.conversationId, locale, tokenFromHandshake: true };
   }
 
   /**
@@ -159,7 +164,7 @@ export function createVisitorService(
       }
       const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id, proofHash);
       const conv = await createConversation(tx, { websiteId: ctx.website.id, contactId: contact.id });
-      const locked = (await lockConversation(tx, conv.id))!;
+      const locked = must(await lockConversation(tx, conv.id), 'NOT_FOUND', 'The conversation no longer exists.');
       const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) };
       return { visitor, conversationId: conv.id, row: await appendWithSession(tx, ctx, locked, text, notes) };
     });
@@ -243,21 +248,19 @@ export function createVisitorService(
   /** Before the first message: availability of the website's default queue, no position. */
   async function queueStatus(ctx: VisitorContext): Promise<QueueStatus> {
     if (ctx.conversationId) return status.forConversation(ctx.conversationId);
-    const { ensureDefaultQueue, readyCount } = await import('../db/stores/routing-store.ts');
-    const { isOpenAt } = await import('../core/routing/business-hours.ts');
     const queue = await ensureDefaultQueue(db, ctx.website.id);
     const ready = await readyCount(db, queue.id, queue.channel);
     return { state: null, position: null, estimatedWaitSec: null, agentsAvailable: ready > 0, withinBusinessHours: isOpenAt(queue.businessHours ?? null, clock.now()), agent: null, followUpEmail: null };
   }
 
   async function end(ctx: VisitorContext): Promise<QueueStatus> {
-    if (ctx.conversationId) await sessions().endByCustomer(ctx.conversationId);
+    if (ctx.conversationId) await sessions.endByCustomer(ctx.conversationId);
     return queueStatus(ctx);
   }
 
   async function followUp(ctx: VisitorContext, email: string): Promise<QueueStatus> {
     if (!ctx.conversationId) throw new AppError('CONVERSATION_NOT_ACTIVE', 'Write a message first.');
-    await sessions().followUpEmail(ctx.conversationId, email);
+    await sessions.followUpEmail(ctx.conversationId, email);
     return queueStatus(ctx);
   }
 

@@ -2,6 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { AgentProfile, AgentRole } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { agentSessions, agents, type AgentRow } from '../schema.ts';
+import { must } from '../must.ts';
 
 export function toAgentProfile(row: AgentRow): AgentProfile {
   return { id: row.id, email: row.email, name: row.name, role: row.role };
@@ -28,7 +29,7 @@ export interface AgentInput {
 export async function ensureAgent(tx: Tx, input: AgentInput): Promise<AgentRow> {
   const email = input.email.trim().toLowerCase();
   await tx.insert(agents).values({ ...input, email }).onConflictDoNothing({ target: agents.email });
-  return (await agentByEmail(tx, email))!;
+  return must(await agentByEmail(tx, email), 'NOT_FOUND', 'No such agent.');
 }
 
 export async function createAgentSession(tx: Tx, input: { agentId: string; tokenHash: string; expiresAt: Date }): Promise<void> {

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { BotOutput, structuredFallbackText, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
 import type { Db, Tx } from '../client.ts';
 import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
+import { must } from '../must.ts';
 
 /**
  * The message log: gap-free seq per conversation, idempotent by client id.
@@ -123,8 +124,7 @@ export interface AppendResult {
 /** One transaction: lock, dedupe by client id, assign seq, insert. Resolves after commit. */
 export async function appendMessage(db: Db, conversationId: string, draft: MessageDraft): Promise<AppendResult> {
   return db.transaction(async (tx) => {
-    const locked = await lockConversation(tx, conversationId);
-    if (!locked) throw new Error(`conversation ${conversationId} not found`);
+    const locked = must(await lockConversation(tx, conversationId), 'NOT_FOUND', 'No such conversation.');
     if ((draft.kind === 'text' || draft.kind === 'image') && draft.clientId) {
       const existing = await findByClientId(tx, conversationId, draft.clientId);
       if (existing) return { message: toMessage(existing), created: false };

@@ -3,6 +3,7 @@ import type { AgentRoutingProfile, ChannelPresence, MediaChannel, Queue } from '
 import type { Candidate } from '../../core/routing/agent-choice.ts';
 import type { PresenceSnapshot } from '../../core/routing/presence.ts';
 import type { Tx } from '../client.ts';
+import { must } from '../must.ts';
 import { inIds } from './in-ids.ts';
 import {
   agentPresence,
@@ -50,7 +51,7 @@ export async function ensureDefaultQueue(tx: Tx, websiteId: string): Promise<Que
   if (found) return found;
   await tx.insert(queues).values({ websiteId, name: 'General', isDefault: true }).onConflictDoNothing();
   const [row] = await tx.select().from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.isDefault, true)));
-  return row!;
+  return must(row, 'NOT_FOUND', 'No such website.');
 }
 
 export async function lockAgent(tx: Tx, id: string): Promise<AgentRow | null> {

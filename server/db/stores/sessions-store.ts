@@ -6,6 +6,7 @@ import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
 import type { Tx } from '../client.ts';
 import { inIds } from './in-ids.ts';
 import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type ConversationRow, type SessionEventRow, type SessionRow } from '../schema.ts';
+import { must } from '../must.ts';
 
 /** Sessions, their events and cards (rows ⇄ protocol mapping). */
 
@@ -142,8 +143,9 @@ export async function recordSessionEvent(tx: Tx, session: SessionRow, draft: Eve
 /** Writes a core transition (columns, then its events) to a session the caller has locked. */
 export async function applyTransition(tx: Tx, session: SessionRow, t: Transition): Promise<SessionRow> {
   const [row] = Object.keys(t.patch).length ? await tx.update(sessions).set(t.patch).where(eq(sessions.id, session.id)).returning() : [session];
-  for (const e of t.events) await recordSessionEvent(tx, row!, e);
-  return row!;
+  const updated = must(row, 'NOT_FOUND', 'No such session.');
+  for (const e of t.events) await recordSessionEvent(tx, updated, e);
+  return updated;
 }
 
 /** Recent wait durations of a queue (for the estimated wait). */
