@@ -45,14 +45,14 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
   /** `socketId`: the sending desktop, which has the message from its ack (its other tabs get it from the room). */
   async function send(agent: AgentIdentity, input: SendMessage & { conversationId: string }, socketId?: string): Promise<{ message: Message }> {
     const { conversationId } = input;
-    const full = async () => toMessage(await sendInTx(agent, input));
+    const full = async () => toMessage(await sendInTx(agent, input, socketId));
     // A plain text into a session this agent already holds: the batched write path.
     const author = { ...agentAuthor(agent), kind: 'agent' as const };
     return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
   }
 
   /** The full transaction: taking a waiting conversation, a follow-up outside any session, images; answers the agent's row. */
-  async function sendInTx(agent: AgentIdentity, input: SendMessage & { conversationId: string }) {
+  async function sendInTx(agent: AgentIdentity, input: SendMessage & { conversationId: string }, socketId?: string) {
     const { conversationId } = input;
     const outcome = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
@@ -71,7 +71,7 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
           ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId }
           : {};
       const rows = await insertEvents(tx, locked, [...events, followUp ? { ...content, sessionId: null } : content], patch);
-      notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId });
+      notes.push({ kind: 'messages', conversationId, rows, sender: { socketId, clientId: input.clientId } }, { kind: 'conversation', conversationId });
       return { rows, created: true };
     });
     return outcome.rows[outcome.rows.length - 1]!;

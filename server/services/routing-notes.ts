@@ -7,6 +7,7 @@ import { presenceRows, toChannelPresence } from '../db/stores/routing-store.ts';
 import { sessionCard } from '../db/stores/sessions-store.ts';
 import { agents, contacts, conversations, offers, queues, sessions, type MessageRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { publishMessages, type Sender } from './message-publication.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 
 /**
@@ -19,7 +20,8 @@ export type Note =
   | { kind: 'revoked'; agentId: string; offerId: string; reason: 'expired' | 'taken' | 'abandoned' | 'cancelled' }
   | { kind: 'presence'; agentId: string }
   | { kind: 'card'; sessionId: string }
-  | { kind: 'messages'; conversationId: string; rows: MessageRow[] }
+  /** `sender`: the socket that sent one of them, which has that one from its ack (message-publication.ts). */
+  | { kind: 'messages'; conversationId: string; rows: MessageRow[]; sender?: Sender }
   | { kind: 'conversation'; conversationId: string }
   | { kind: 'removed'; agentId: string; conversationId: string; reason: 'transferred' | 'closed' | 'taken' }
   | { kind: 'queue'; queueId: string }
@@ -89,8 +91,7 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
         return;
       }
       case 'messages':
-        if (n.rows.length) publisher.messages(n.conversationId, n.rows.map(toMessage));
-        return;
+        return publishMessages(publisher, n.conversationId, n.rows.map(toMessage), n.sender);
       case 'conversation': {
         const summary = await conversationSummary(db, n.conversationId);
         if (summary) publisher.conversationUpdated(summary);

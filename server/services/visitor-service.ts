@@ -19,6 +19,7 @@ import type { BotService, BotStep } from './bot-service.ts';
 import { defaultGreeting } from './default-response.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createLastSeen } from './last-seen.ts';
+import type { Sender } from './message-publication.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 import type { Note } from './routing-notes.ts';
@@ -109,14 +110,14 @@ export function createVisitorService({ db, clock, tokens, publisher, logger, rou
   }
 
   /** Appends the visitor's message and its answer (reopened marker first if the conversation had ended); the visitor's row is `own`. */
-  async function appendWithSession(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }) {
+  async function appendWithSession(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }, sender?: Sender) {
     const answer = await answerTo(tx, ctx, locked, text, notes, postback);
     const reopened: MessageDraft[] =
       answer.opened && locked.currentSessionId ? [{ kind: 'event', type: 'conversation_reopened', actorName: null, author: { kind: 'system', id: null, name: null } }] : [];
     // The visitor answers an asynchronous follow-up: its author hears of it once.
     const followUpAgentId = locked.followUpAgentId;
     const rows = await insertEvents(tx, locked, [...reopened, text, ...answer.drafts], { ...answer.patch, ...(followUpAgentId ? { followUpAgentId: null } : {}) });
-    notes.push({ kind: 'messages', conversationId: locked.id, rows }, { kind: 'conversation', conversationId: locked.id });
+    notes.push({ kind: 'messages', conversationId: locked.id, rows, sender }, { kind: 'conversation', conversationId: locked.id });
     const own = rows[reopened.length]!;
     if (followUpAgentId) {
       const preview = text.kind === 'event' || text.kind === 'structured' ? '' : text.text || (text.kind === 'image' ? text.attachment.name : '');
@@ -197,7 +198,7 @@ export function createVisitorService({ db, clock, tokens, publisher, logger, rou
             'attachmentId' in input
               ? { kind: 'image', text: input.text, clientId: input.clientId, author, attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'visitor', id: visitor.id } }) }
               : { kind: 'text', text: input.text, clientId: input.clientId, author };
-          return appendWithSession(tx, ctx, locked, text, notes);
+          return appendWithSession(tx, ctx, locked, text, notes, undefined, { socketId, clientId: input.clientId });
         }),
       );
     // A plain text into a session already queued or in an agent's hands: the batched write path.
