@@ -1,4 +1,3 @@
-import { asc, eq } from 'drizzle-orm';
 import {
   AppError,
   type AgentCatalog,
@@ -13,9 +12,9 @@ import { forAgents } from '../core/message-audience.ts';
 import { listDispositions, listTags, quickRepliesForAgent } from '../db/stores/catalog-store.ts';
 import { contactById, searchContacts, toContact, updateContact } from '../db/stores/contacts-store.ts';
 import { conversationById, markRead, toReceipts } from '../db/stores/conversations-store.ts';
-import { toMessage } from '../db/stores/messages-store.ts';
+import { firstMessages, toMessage } from '../db/stores/messages-store.ts';
 import { sessionCards } from '../db/stores/sessions-store.ts';
-import { messages, type ContactRow } from '../db/schema.ts';
+import type { ContactRow } from '../db/schema.ts';
 import type { AgentIdentity, AgentService } from './agent-service.ts';
 import type { ServiceDeps } from './deps.ts';
 import { scopeFilter, type Caller } from '../core/access.ts';
@@ -64,7 +63,7 @@ export function createDeskService({ db, publisher, agents, sessions }: DeskServi
     const contact = must(await contactById(db, conv.contactId), 'NOT_FOUND', 'No such contact.');
     const cards = await sessionCards(db, { conversationId, limit: HISTORY_LIMIT });
     cards.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq)).limit(HISTORY_LIMIT);
+    const rows = await firstMessages(db, conversationId, HISTORY_LIMIT);
     const list: Message[] = rows.map((row) => forAgents(toMessage(row)));
     return { contact: await toContact(db, contact), conversationId, sessions: cards, messages: list, lastSeq: conv.lastSeq, receipts: toReceipts(conv) };
   }

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendPostback, type SyncResult, type VisitorSendMessage, type VisitorSendResult } from '../../protocol/index.ts';
 import { firstSendResumable, hashFirstSendProof } from '../core/first-send-proof.ts';
 import { isOriginAllowed } from '../core/origin.ts';
@@ -11,7 +10,7 @@ import { liveAssistantOf } from '../db/stores/bots-store.ts';
 import { ensureDefaultQueue, readyCount } from '../db/stores/routing-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
-import { createVisitorWithContact, provenFirstSend, visitorWithConversation } from '../db/stores/visitors-store.ts';
+import { createVisitorWithContact, lockFirstSend, provenFirstSend, visitorWithConversation } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
@@ -156,7 +155,7 @@ export function createVisitorService({ db, clock, tokens, publisher, logger, rou
     const proofHash = input.firstSendProof ? hashFirstSendProof(input.firstSendProof) : null;
     const outcome = await routing.run(async (tx, notes) => {
       // Two racing retries of the same first message serialise here instead of creating two visitors.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.website.id}:${input.clientId}`}, 0))`);
+      await lockFirstSend(tx, ctx.website.id, input.clientId);
       const retried = proofHash ? await provenFirstSend(tx, ctx.website.id, input.clientId, proofHash) : null;
       if (retried && firstSendResumable(retried.visitor)) {
         const conversationId = retried.message.conversationId;

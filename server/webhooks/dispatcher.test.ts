@@ -9,7 +9,7 @@ import { backends } from '../db/test-backends.ts';
 import { webhookDeliveries, webhooks, type WebhookRow } from '../db/tables/webhooks.ts';
 import { claimDueDeliveries, recordAttempt } from '../db/stores/webhook-deliveries-store.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './dispatcher.ts';
-import { enqueueWebhookEvent } from './enqueue.ts';
+import { enqueueWebhookEvent } from '../db/stores/webhook-outbox-store.ts';
 import { verifyWebhookSignature } from './sign.ts';
 import { startReceiver, type TestReceiver } from './test-receiver.ts';
 import { insertWebhook, redeliver } from '../db/stores/webhooks-store.ts';

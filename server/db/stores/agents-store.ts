@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AgentProfile, AgentRole } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { agentSessions, agents, type AgentRow } from '../schema.ts';
@@ -48,4 +48,22 @@ export async function agentBySessionHash(tx: Tx, tokenHash: string, now: Date): 
 
 export async function revokeAgentSession(tx: Tx, tokenHash: string, now: Date): Promise<void> {
   await tx.update(agentSessions).set({ revokedAt: now }).where(eq(agentSessions.tokenHash, tokenHash));
+}
+
+/** Ends every login session of the agent still valid. */
+export async function revokeAgentSessionsOf(tx: Tx, agentId: string, at: Date): Promise<void> {
+  await tx
+    .update(agentSessions)
+    .set({ revokedAt: at })
+    .where(and(eq(agentSessions.agentId, agentId), isNull(agentSessions.revokedAt)));
+}
+
+/** Held until the transaction ends: two runs creating the first administrator at once must not both find none. */
+export async function lockAdministratorCreation(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('parley:create-administrator', 0))`);
+}
+
+export async function anyAdministrator(tx: Tx): Promise<boolean> {
+  const [existing] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.role, 'admin')).limit(1);
+  return !!existing;
 }

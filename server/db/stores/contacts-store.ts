@@ -69,3 +69,16 @@ export async function searchContacts(tx: Tx, query: string, limit: number, websi
     open: open.has(conv.id),
   }));
 }
+
+/** Fields an assistant collected: merged into the attributes; name, email and phone fill the contact's only when empty. */
+export async function mergeCollectedFields(tx: Tx, contactId: string, attrs: Record<string, string>): Promise<void> {
+  await tx
+    .update(contacts)
+    .set({
+      attributes: sql`${contacts.attributes} || ${JSON.stringify(attrs)}::jsonb`,
+      ...(attrs.email ? { email: sql`coalesce(${contacts.email}, ${attrs.email})` } : {}),
+      ...(attrs.name ? { name: sql`coalesce(${contacts.name}, ${attrs.name})` } : {}),
+      ...(attrs.phone ? { phone: sql`coalesce(${contacts.phone}, ${attrs.phone})` } : {}),
+    })
+    .where(sql`${contacts.id} = ${contactId}`);
+}

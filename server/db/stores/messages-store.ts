@@ -155,3 +155,8 @@ export async function messagesAfter(db: Tx, conversationId: string, afterSeq: nu
   const hasMore = rows.length > limit;
   return { events: rows.slice(0, limit).map(toMessage), lastSeq: conv?.lastSeq ?? 0, hasMore, agentReadSeq: conv?.agentReadSeq ?? 0 };
 }
+
+/** The conversation's first `limit` messages and events, in seq order. */
+export async function firstMessages(tx: Tx, conversationId: string, limit: number): Promise<MessageRow[]> {
+  return tx.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq)).limit(limit);
+}

@@ -179,3 +179,12 @@ export async function claimDueTimer(tx: Tx, now: Date): Promise<TimerRow | null>
   await tx.delete(timers).where(eq(timers.id, row.id));
   return row;
 }
+
+/** How many sessions wait in the queue. */
+export async function waitingCount(tx: Tx, queueId: string): Promise<number> {
+  const [w] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(and(eq(sessions.queueId, queueId), eq(sessions.state, 'waiting')));
+  return Number(w?.n ?? 0);
+}

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, sql, type SQL } from 'driz
 import type { SessionCard, SessionEvent, SessionState } from '../../../protocol/index.ts';
 import { cardColour, durations } from '../../core/routing/session-card.ts';
 import type { EventDraft, Transition } from '../../core/routing/session-machine.ts';
-import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
+import { enqueueWebhookEvent } from './webhook-outbox-store.ts';
 import type { Tx } from '../client.ts';
 import { inIds } from './in-ids.ts';
 import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type ConversationRow, type SessionEventRow, type SessionRow } from '../schema.ts';
