@@ -11,7 +11,8 @@ import { applyTransition, lockSession } from '../db/stores/sessions-store.ts';
 import { offers, sessionEvents, sessions, type QueueRow, type SessionRow, type TimerKind } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { QueueStatusReader } from './queue-status.ts';
-import { createNotePublisher, pendingOffersOf, type Note } from './routing-notes.ts';
+import { pendingOffersOf } from '../db/stores/offers-store.ts';
+import { createNotePublisher, type Note } from './routing-notes.ts';
 
 /**
  * Routing decisions, each one Postgres transaction: waiting sessions are claimed

@@ -67,3 +67,9 @@ export async function anyAdministrator(tx: Tx): Promise<boolean> {
   const [existing] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.role, 'admin')).limit(1);
   return !!existing;
 }
+
+/** The media channels the agent may be Ready on; null when there is no such agent. */
+export async function agentChannels(tx: Tx, agentId: string): Promise<AgentRow['channels'] | null> {
+  const [agent] = await tx.select({ channels: agents.channels }).from(agents).where(eq(agents.id, agentId));
+  return agent?.channels ?? null;
+}

@@ -82,3 +82,9 @@ export async function mergeCollectedFields(tx: Tx, contactId: string, attrs: Rec
     })
     .where(sql`${contacts.id} = ${contactId}`);
 }
+
+/** The contact's name; null when unnamed or gone. */
+export async function contactName(tx: Tx, contactId: string): Promise<string | null> {
+  const [c] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
+  return c?.name ?? null;
+}
