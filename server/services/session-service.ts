@@ -1,13 +1,15 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import { AppError, type AgentRole, type ConversationDetail, type SessionCard, type TransferTarget } from '../../protocol/index.ts';
 import { chooseAgent, hasCapacity } from '../core/routing/agent-choice.ts';
 import * as M from '../core/routing/session-machine.ts';
 import { resolveTransfer } from '../core/routing/transfer.ts';
 import type { Tx } from '../db/client.ts';
 import { insertEvents, lockConversation, type MessageDraft } from '../db/stores/messages-store.ts';
-import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
-import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard } from '../db/stores/sessions-store.ts';
-import { agentPresence, contacts, conversations, offers, sessions, type ConversationRow, type SessionRow } from '../db/schema.ts';
+import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, markIdleSince, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
+import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard, setSessionFollowUpEmail } from '../db/stores/sessions-store.ts';
+import { decideOffer, offerById } from '../db/stores/offers-store.ts';
+import { setEmailIfNone } from '../db/stores/contacts-store.ts';
+import { unassignIfCurrent } from '../db/stores/conversations-store.ts';
+import type { ConversationRow, SessionRow } from '../db/schema.ts';
 import type { ConversationDetails } from './conversation-details.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
@@ -48,7 +50,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
 
   async function accept(actor: Actor, offerId: string): Promise<ConversationDetail> {
     const conversationId = await run(async (tx, notes) => {
-      const [peek] = await tx.select({ sessionId: offers.sessionId, agentId: offers.agentId }).from(offers).where(eq(offers.id, offerId));
+      const peek = await offerById(tx, offerId);
       if (!peek || peek.agentId !== actor.id) throw new AppError('OFFER_GONE');
       const sess = await sessionById(tx, peek.sessionId);
       const conv = sess ? await lockConversation(tx, sess.conversationId) : null;
@@ -56,7 +58,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
       const { s, offer } = await routing.lockOffer(tx, offerId, actor.id);
       const now = clock.now();
       if (offer.expiresAt.getTime() <= now.getTime()) throw new AppError('OFFER_GONE', 'The offer has expired.');
-      await tx.update(offers).set({ outcome: 'accepted', decidedAt: now }).where(eq(offers.id, offerId));
+      await decideOffer(tx, offerId, 'accepted', now);
       await clearTimer(tx, 'offer_expiry', offerId);
       const row = await applyTransition(tx, s, M.connect(s, actor.id, now, 'offer', offerId));
       const rows = await insertEvents(tx, conv, [joined(actor)], { status: 'active', assignedAgentId: actor.id, currentSessionId: row.id });
@@ -91,7 +93,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
     }
     if (s.state === 'offered') await routing.revokeOffer(tx, s.id, 'taken', notes);
     const row = await applyTransition(tx, s, M.connect(s, actor.id, now, 'pick'));
-    await tx.update(agentPresence).set({ idleSince: now }).where(and(eq(agentPresence.agentId, actor.id), eq(agentPresence.channel, row.channel)));
+    await markIdleSince(tx, actor.id, row.channel, now);
     notes.push({ kind: 'card', sessionId: row.id }, { kind: 'visitor', conversationId: conv.id }, { kind: 'conversation', conversationId: conv.id });
     if (row.queueId) notes.push({ kind: 'queue', queueId: row.queueId });
     conv.currentSessionId = row.id;
@@ -120,7 +122,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
       const holder = s.agentId!;
       const row = await applyTransition(tx, s, M.transfer(s, actor, { queueId: plan.queueId, target }, now));
       const rows = await insertEvents(tx, conv, [{ kind: 'event', type: 'agent_left', actorName: actor.name, author: author(actor) }], { status: 'waiting', assignedAgentId: null });
-      await tx.update(agentPresence).set({ idleSince: now }).where(and(eq(agentPresence.agentId, holder), eq(agentPresence.channel, s.channel)));
+      await markIdleSince(tx, holder, s.channel, now);
       notes.push(
         { kind: 'removed', agentId: holder, conversationId, reason: 'transferred' },
         { kind: 'messages', conversationId, rows },
@@ -147,7 +149,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
       const now = clock.now();
       await applyTransition(tx, s, M.endByAgent(s, actor.id, now));
       const rows = await insertEvents(tx, conv, [{ kind: 'event', type: 'conversation_ended', actorName: actor.name, author: author(actor) }], { status: 'ended' });
-      await tx.update(agentPresence).set({ idleSince: now }).where(and(eq(agentPresence.agentId, s.agentId!), eq(agentPresence.channel, s.channel)));
+      await markIdleSince(tx, s.agentId!, s.channel, now);
       notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId }, { kind: 'card', sessionId: s.id }, { kind: 'visitor', conversationId });
       return s.id;
     });
@@ -163,7 +165,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
       const queue = s.queueId ? await queueById(tx, s.queueId) : null;
       const checked = await checkWrapUp(tx, s.queueId, input);
       await applyTransition(tx, s, M.wrapUp(s, checked, queue?.wrapUpRequired ?? false, clock.now()));
-      await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conv.id), eq(conversations.currentSessionId, s.id)));
+      await unassignIfCurrent(tx, conv.id, s.id);
       notes.push({ kind: 'card', sessionId: s.id }, { kind: 'conversation', conversationId: conv.id }, { kind: 'removed', agentId: s.agentId!, conversationId: conv.id, reason: 'closed' }, { kind: 'dispatch' });
     });
     return { session: must(await sessionCard(db, input.sessionId), 'NOT_FOUND', 'No such session.') };
@@ -192,8 +194,8 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
     await db.transaction(async (tx) => {
       const conv = await lockConversation(tx, conversationId);
       if (!conv) return;
-      if (conv.currentSessionId) await tx.update(sessions).set({ followUpEmail: email }).where(eq(sessions.id, conv.currentSessionId));
-      await tx.update(contacts).set({ email }).where(and(eq(contacts.id, conv.contactId), isNull(contacts.email)));
+      if (conv.currentSessionId) await setSessionFollowUpEmail(tx, conv.currentSessionId, email);
+      await setEmailIfNone(tx, conv.contactId, email);
     });
   }
 

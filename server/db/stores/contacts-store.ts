@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Contact, ContactListItem } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { inIds } from './in-ids.ts';
@@ -87,4 +87,9 @@ export async function mergeCollectedFields(tx: Tx, contactId: string, attrs: Rec
 export async function contactName(tx: Tx, contactId: string): Promise<string | null> {
   const [c] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
   return c?.name ?? null;
+}
+
+/** An email the visitor typed: kept when the contact has none (unverified; it never merges histories). */
+export async function setEmailIfNone(tx: Tx, contactId: string, email: string): Promise<void> {
+  await tx.update(contacts).set({ email }).where(and(eq(contacts.id, contactId), isNull(contacts.email)));
 }

@@ -132,3 +132,8 @@ export async function isContactConversation(tx: Tx, conversationId: string, webs
     .where(and(eq(conversations.id, conversationId), eq(conversations.websiteId, websiteId), eq(conversations.contactId, contactId)));
   return !!row;
 }
+
+/** The conversation leaves its agent's hands, if this session is still its current one. */
+export async function unassignIfCurrent(tx: Tx, conversationId: string, sessionId: string): Promise<void> {
+  await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conversationId), eq(conversations.currentSessionId, sessionId)));
+}

@@ -38,3 +38,36 @@ export async function pendingOffersOf(tx: Tx, agentId: string): Promise<Offer[]>
   }
   return out;
 }
+
+export type OfferRow = typeof offers.$inferSelect;
+export type OfferOutcome = OfferRow['outcome'];
+
+export async function insertOffer(tx: Tx, values: typeof offers.$inferInsert): Promise<void> {
+  await tx.insert(offers).values(values);
+}
+
+export async function offerById(tx: Tx, offerId: string): Promise<OfferRow | null> {
+  const [row] = await tx.select().from(offers).where(eq(offers.id, offerId));
+  return row ?? null;
+}
+
+/** The offer, locked until the transaction ends. */
+export async function lockOffer(tx: Tx, offerId: string): Promise<OfferRow | null> {
+  const [row] = await tx.select().from(offers).where(eq(offers.id, offerId)).for('update');
+  return row ?? null;
+}
+
+/** The session's pending offer (one at most: a partial unique index), locked. */
+export async function lockPendingOfferOfSession(tx: Tx, sessionId: string): Promise<OfferRow | null> {
+  const [row] = await tx.select().from(offers).where(and(eq(offers.sessionId, sessionId), eq(offers.outcome, 'pending'))).for('update');
+  return row ?? null;
+}
+
+/** The agent's pending offers, by session (the lock order of the sessions they lead to). */
+export async function pendingOfferRowsOf(tx: Tx, agentId: string): Promise<OfferRow[]> {
+  return tx.select().from(offers).where(and(eq(offers.agentId, agentId), eq(offers.outcome, 'pending'))).orderBy(asc(offers.sessionId));
+}
+
+export async function decideOffer(tx: Tx, offerId: string, outcome: OfferOutcome, at: Date): Promise<void> {
+  await tx.update(offers).set({ outcome, decidedAt: at }).where(eq(offers.id, offerId));
+}

@@ -188,3 +188,8 @@ export async function waitingCount(tx: Tx, queueId: string): Promise<number> {
     .where(and(eq(sessions.queueId, queueId), eq(sessions.state, 'waiting')));
   return Number(w?.n ?? 0);
 }
+
+/** The agent's idle time on a channel starts now (a chat left their hands). */
+export async function markIdleSince(tx: Tx, agentId: string, channel: MediaChannel, at: Date): Promise<void> {
+  await tx.update(agentPresence).set({ idleSince: at }).where(and(eq(agentPresence.agentId, agentId), eq(agentPresence.channel, channel)));
+}

@@ -158,3 +158,33 @@ export async function recentWaitsMs(tx: Tx, queueId: string, limit = 20): Promis
     .limit(limit);
   return rows.map((r) => r.c!.getTime() - r.q.getTime());
 }
+
+/** Who transferred the session last: they do not get it straight back from the queue. */
+export async function lastTransferrer(tx: Tx, sessionId: string): Promise<string | null> {
+  const [e] = await tx
+    .select({ agentId: sessionEvents.agentId })
+    .from(sessionEvents)
+    .where(and(eq(sessionEvents.sessionId, sessionId), eq(sessionEvents.type, 'transferred')))
+    .orderBy(desc(sessionEvents.at))
+    .limit(1);
+  return e?.agentId ?? null;
+}
+
+/**
+ * The oldest waiting sessions, at most `limit`, locked; SKIP LOCKED, so another node claims the
+ * next ones instead of waiting for these.
+ */
+export async function claimWaitingSessions(tx: Tx, limit: number): Promise<SessionRow[]> {
+  return tx
+    .select()
+    .from(sessions)
+    .where(eq(sessions.state, 'waiting'))
+    .orderBy(asc(sessions.queuedAt), asc(sessions.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Keeps a follow-up email on the session the visitor gave it in. */
+export async function setSessionFollowUpEmail(tx: Tx, sessionId: string, email: string): Promise<void> {
+  await tx.update(sessions).set({ followUpEmail: email }).where(eq(sessions.id, sessionId));
+}
