@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, type AgentAccount, type AgentCreate, type Queue, type QueueInput, type Team, type Website, type WebsiteCreate } from '../../protocol/index.ts';
 import type { Tx } from '../db/client.ts';
@@ -8,7 +7,7 @@ import { liveDefinitions } from '../db/stores/bots-store.ts';
 import { ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
 import { revokeVerifiedVisitorTokens } from '../db/stores/visitors-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
-import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
+import type { WebsiteRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { hashPassword } from './passwords.ts';
 import type { RoutingService } from './routing-service.ts';
@@ -105,8 +104,8 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
   }
 
   async function checkLinks(tx: Tx, queueIds?: string[], teamIds?: string[]) {
-    if (queueIds && (await A.missingIds(tx, queues, queueIds)).length) throw invalid('queueIds', 'Unknown queue id.');
-    if (teamIds && (await A.missingIds(tx, teams, teamIds)).length) throw invalid('teamIds', 'Unknown team id.');
+    if (queueIds && (await A.missingIds(tx, 'queues', queueIds)).length) throw invalid('queueIds', 'Unknown queue id.');
+    if (teamIds && (await A.missingIds(tx, 'teams', teamIds)).length) throw invalid('teamIds', 'Unknown team id.');
   }
 
   const listAgents = async (): Promise<{ agents: AgentAccount[] }> => ({ agents: await A.agentAccounts(db) });
@@ -160,8 +159,8 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
     if (!website) throw new AppError('UNKNOWN_WEBSITE');
     const row = await db.transaction(async (tx) => {
       // One default per website: making this one the default demotes the previous.
-      if (input.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, website.id));
-      const [created] = await tx.insert(queues).values({ ...input, websiteId: website.id }).onConflictDoNothing().returning();
+      if (input.isDefault) await A.clearDefaultQueue(tx, website.id);
+      const created = await A.insertQueue(tx, { ...input, websiteId: website.id });
       if (!created) throw new AppError('CONFLICT', 'A queue with this name exists.');
       return created;
     });
@@ -173,12 +172,11 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
       const q = await queueById(tx, id);
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
       if (patch.isDefault === false && q.isDefault) throw new AppError('CONFLICT', 'Make another queue the default instead.');
-      if (patch.isDefault && !q.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, q.websiteId));
-      if (patch.name && patch.name !== q.name && (await tx.select({ id: queues.id }).from(queues).where(eq(queues.name, patch.name))).some((r) => r.id !== id)) {
+      if (patch.isDefault && !q.isDefault) await A.clearDefaultQueue(tx, q.websiteId);
+      if (patch.name && patch.name !== q.name && (await A.queueIdsNamed(tx, patch.name)).some((other) => other !== id)) {
         throw new AppError('CONFLICT', 'A queue with this name exists.');
       }
-      const [updated] = await tx.update(queues).set(patch).where(eq(queues.id, id)).returning();
-      return must(updated, 'NOT_FOUND', 'No such queue.');
+      return must(await A.updateQueue(tx, id, patch), 'NOT_FOUND', 'No such queue.');
     });
     void routing.dispatch();
     return { queue: toQueue(row) };
@@ -186,7 +184,7 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
 
   async function deleteQueue(id: string) {
     await keepingScopes(await agentsOfQueue(db, id), () => db.transaction(async (tx) => {
-      const [q] = await tx.select().from(queues).where(eq(queues.id, id)).for('update');
+      const q = await A.lockQueue(tx, id);
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
       if (q.isDefault) throw new AppError('CONFLICT', 'The default queue cannot be deleted.');
       const open = await A.openSessionsInQueue(tx, id);
@@ -196,7 +194,7 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
       if (flows.length) {
         throw new AppError('CONFLICT', `Published assistants use this queue: ${flows.join(', ')}.`, flows.map((name) => ({ path: 'assistants', message: name })));
       }
-      await tx.delete(queues).where(eq(queues.id, id));
+      await A.deleteQueue(tx, id);
     }));
     return { ok: true as const };
   }
@@ -207,22 +205,19 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
   /** Create (id null) or replace name + members, atomically. */
   async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }): Promise<{ team: Team }> {
     const teamId = await keepingScopes([], () => db.transaction(async (tx) => {
-      if ((await A.missingIds(tx, agents, input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
-      const [clash] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.name, input.name));
-      if (clash && clash.id !== id) throw new AppError('CONFLICT', 'A team with this name exists.');
-      let row: { id: string } | undefined;
-      if (id) [row] = await tx.update(teams).set({ name: input.name }).where(eq(teams.id, id)).returning({ id: teams.id });
-      else [row] = await tx.insert(teams).values({ name: input.name }).returning({ id: teams.id });
-      if (!row) throw new AppError('NOT_FOUND', 'No such team.');
-      await A.setTeamMembers(tx, row.id, input.memberIds);
-      return row.id;
+      if ((await A.missingIds(tx, 'agents', input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
+      const clash = await A.teamIdNamed(tx, input.name);
+      if (clash && clash !== id) throw new AppError('CONFLICT', 'A team with this name exists.');
+      const teamId = id ? await A.renameTeam(tx, id, input.name) : await A.insertTeam(tx, input.name);
+      if (!teamId) throw new AppError('NOT_FOUND', 'No such team.');
+      await A.setTeamMembers(tx, teamId, input.memberIds);
+      return teamId;
     }));
     return { team: await teamOf(teamId) };
   }
 
   async function deleteTeam(id: string) {
-    const [row] = await keepingScopes([], () => db.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id }));
-    if (!row) throw new AppError('NOT_FOUND', 'No such team.');
+    if (!(await keepingScopes([], () => A.deleteTeam(db, id)))) throw new AppError('NOT_FOUND', 'No such team.');
     return { ok: true as const };
   }
 

@@ -2,7 +2,6 @@ import { AppError, malformedPlaceholders, type Disposition, type QuickReply, typ
 import type { Tx } from '../db/client.ts';
 import { missingIds } from '../db/stores/admin-store.ts';
 import * as C from '../db/stores/catalog-store.ts';
-import { queues } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { must } from '../db/must.ts';
 
@@ -12,7 +11,7 @@ const invalid = (path: string, message: string) => new AppError('VALIDATION_FAIL
 export function createCatalogAdminService({ db }: ServiceDeps) {
   async function checkQueues(tx: Tx, ids: (string | null | undefined)[]) {
     const real = ids.filter((id): id is string => !!id);
-    if ((await missingIds(tx, queues, real)).length) throw invalid('queueId', 'Unknown queue id.');
+    if ((await missingIds(tx, 'queues', real)).length) throw invalid('queueId', 'Unknown queue id.');
   }
 
   function checkBody(body: string | undefined) {
