@@ -13,6 +13,9 @@ export const OriginPattern = z
   .trim()
   .regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, 'An origin is scheme://host[:port], optionally with *. before the host.');
 
+/** A retention period: 1 day to 100 years, or null (kept forever). */
+export const RetentionDays = z.number().int().min(1).max(36_500).nullable();
+
 export const Website = z.object({
   id: Uuid,
   key: WebsiteKey,
@@ -24,6 +27,10 @@ export const Website = z.object({
   hasIdentitySecret: z.boolean(),
   /** The embed snippet, ready to copy. */
   snippet: z.string(),
+  /** Days a message is kept before the daily sweep deletes it; null keeps messages forever. */
+  messageRetentionDays: z.number().int().nullable(),
+  /** Days an attachment (and its bytes) is kept; null keeps them forever. */
+  attachmentRetentionDays: z.number().int().nullable(),
   createdAt: IsoDate,
 });
 export type Website = z.infer<typeof Website>;
@@ -32,6 +39,8 @@ export const WebsiteInput = z.object({
   allowedOrigins: z.array(OriginPattern).max(50),
   defaultLocale: Locale.default('en'),
   primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f46e5'),
+  messageRetentionDays: RetentionDays.default(null),
+  attachmentRetentionDays: RetentionDays.default(null),
 });
 export const WebsiteCreate = WebsiteInput.extend({ key: WebsiteKey });
 /** `POST /api/v1/websites/:id/identity-secret` answer: the new secret, shown once. */

@@ -18,3 +18,4 @@ export * from './rest.ts';
 export * from './event-map.ts';
 export * from './visitor-events.ts';
 export * from './agent-events.ts';
+export * from './privacy.ts';

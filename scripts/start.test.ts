@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,8 @@ import { DEMO } from '../server/services/seed-demo.ts';
 /**
  * Issue 16, finding 9: `NODE_ENV=production npm start` (the README's production command) used to seed
  * the demo, and with it an admin anyone could log in as. The real scripts/start.ts in a child process,
- * on a fresh embedded database; the front-end build is not this test's business (`npx` is a no-op here).
+ * on a fresh embedded database. Issue 18: in production it builds nothing (the build needs devDependencies;
+ * `npm run build` is its own step): its `npx` here only leaves a trace if it is called.
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -31,24 +32,26 @@ describe('npm start in production', () => {
     const stubs = mkdtempSync(join(tmpdir(), 'parley-start-bin-'));
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-data-'));
     dirs.push(stubs, dataDir);
-    writeFileSync(join(stubs, 'npx'), '#!/bin/sh\nexit 0\n');
+    const built = join(stubs, 'npx-was-called');
+    writeFileSync(join(stubs, 'npx'), `#!/bin/sh\ntouch '${built}'\nexit 1\n`);
     chmodSync(join(stubs, 'npx'), 0o755);
     const port = await freePort();
     child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: ROOT,
-      env: { PATH: `${stubs}:${process.env.PATH ?? ''}`, HOME: process.env.HOME, NODE_ENV: 'production', SECRET: 'start-test-secret-0123456789', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { PATH: `${stubs}:${process.env.PATH ?? ''}`, HOME: process.env.HOME, NODE_ENV: 'production', SECRET: 'start-test-secret-0123456789', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // The banner comes after the migrations and the seed, if there is one.
+    // "listening" comes after the migrations and the seed, if there is one.
     await new Promise<void>((resolve, reject) => {
-      const check = () => output.includes('Parley is running on') && resolve();
+      const check = () => output.includes('"msg":"listening"') && resolve();
       child!.stdout!.on('data', check);
       child!.once('exit', (code) => reject(new Error(`start exited (${code}):\n${output}`)));
     });
 
-    expect(output).not.toContain('Demo agents');
+    expect(output).not.toContain('demo seeded');
+    expect(existsSync(built)).toBe(false);
     for (const email of [DEMO.agentEmail, DEMO.agent2Email]) {
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
         method: 'POST',

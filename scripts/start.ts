@@ -1,11 +1,16 @@
 /**
- * `npm start`: build the front-end bundles when missing or older than their
- * sources, then run the server (migrations at start, and the demo seed outside production).
+ * `npm start`. Outside production (the README's demo): build the front-end bundles when missing or
+ * older than their sources, then run the server (migrations, the demo seed). In production it builds
+ * nothing (the build needs devDependencies: `npm run build` is its own step) and just runs the server,
+ * which reports not ready while the bundles are missing. Production's direct command, where the server
+ * itself receives the signals, is `node --import tsx server/main.ts` (docs/operations/production.md).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadEnv } from '../server/env.ts';
+import { createNodeLogger } from '../server/observability/logger.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const outputs = ['dist/widget/loader.js', 'dist/widget/app.js', 'dist/desktop/main.js', 'dist/desktop/index.html'];
@@ -25,12 +30,20 @@ function needsBuild(): boolean {
   return Math.max(...sources.map(newestMtime)) > Math.min(...built);
 }
 
-if (needsBuild()) {
-  process.stdout.write('Building the widget and the desktop (rollup)…\n');
-  const result = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit', env: process.env });
-  if (result.status !== 0) {
-    process.stderr.write('The front-end build failed; the server starts anyway, but /widget and /desktop may be missing.\n');
+// An invalid environment is reported by the server's own start below, as a JSON line.
+const env = (() => {
+  try {
+    return loadEnv();
+  } catch {
+    return null;
   }
+})();
+
+if (env && env.nodeEnv !== 'production' && needsBuild()) {
+  const { logger } = createNodeLogger({ level: env.logLevel, port: env.port });
+  logger.info('building the widget and the desktop (rollup)');
+  const result = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) logger.error('the front-end build failed: the server starts, but /readyz answers 503 until the bundles exist');
 }
 
 // The demo is seeded by server/env.ts's rule (outside production, unless SEED_DEMO=false): never

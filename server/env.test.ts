@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD } from './env.ts';
+import { demoSeedPassword, loadEnv, metricsAccess, parseListenAddress, PUBLIC_DEMO_PASSWORD } from './env.ts';
 
 /** Issue 16, finding 9: the demo (and its admin) is seeded only where it is asked for. */
 const PRODUCTION = { NODE_ENV: 'production', SECRET: 'a-production-secret-0123456789' };
@@ -52,5 +52,50 @@ describe('the secrets', () => {
   it('refuses a previous secret that is too short, or the current SECRET among the previous ones', () => {
     expect(() => loadEnv({ SECRET, SECRET_PREVIOUS: 'old-secret-number-one-0123,short' })).toThrow(/SECRET_PREVIOUS: every previous secret must be at least 16 characters/);
     expect(() => loadEnv({ SECRET, SECRET_PREVIOUS: `old-secret-number-one-0123,${SECRET}` })).toThrow(/SECRET_PREVIOUS: must not contain the current SECRET/);
+  });
+});
+
+describe('who may read /metrics', () => {
+  const production = { NODE_ENV: 'production', SECRET: 'a-production-secret-0123456789' };
+  it('is closed in production without a token, open in development and the demo', () => {
+    expect(metricsAccess(loadEnv(production))).toEqual({ kind: 'closed' });
+    expect(metricsAccess(loadEnv({}))).toEqual({ kind: 'open' });
+  });
+
+  it('asks for the token when METRICS_TOKEN is set, and serves nobody on the main port when METRICS_LISTEN is private', () => {
+    expect(metricsAccess(loadEnv({ ...production, METRICS_TOKEN: 'scrape-token-0123456789' }))).toEqual({ kind: 'token', token: 'scrape-token-0123456789' });
+    const listen = loadEnv({ METRICS_LISTEN: '10.0.0.5:9464' });
+    expect(listen.metricsListen).toEqual({ host: '10.0.0.5', port: 9464 });
+    expect(metricsAccess(listen)).toEqual({ kind: 'closed' });
+  });
+
+  it('reads METRICS_LISTEN as host:port, IPv6 in brackets, and refuses anything else', () => {
+    expect(parseListenAddress('[::1]:9464')).toEqual({ host: '::1', port: 9464 });
+    expect(parseListenAddress('localhost:0')).toEqual({ host: 'localhost', port: 0 });
+    for (const bad of ['9464', '10.0.0.5', '10.0.0.5:99999', '::1:9464', 'http://10.0.0.5:9464']) expect(parseListenAddress(bad), bad).toBeNull();
+    expect(() => loadEnv({ METRICS_LISTEN: '9464' })).toThrow('METRICS_LISTEN');
+  });
+});
+
+describe('the attachments storage', () => {
+  it('keeps files in the database by default, where every node reads them', () => {
+    expect(loadEnv({}).attachmentsStorage).toEqual({ kind: 'postgres' });
+    expect(loadEnv({ ATTACHMENTS_STORAGE: 'disk' }).attachmentsStorage).toEqual({ kind: 'disk' });
+  });
+
+  it('reads the S3 settings together, and refuses a half-configured bucket', () => {
+    const s3 = { ATTACHMENTS_STORAGE: 's3', S3_BUCKET: 'parley-files', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'key', S3_SECRET_ACCESS_KEY: 'secret', S3_FORCE_PATH_STYLE: 'true' };
+    expect(loadEnv(s3).attachmentsStorage).toEqual({
+      kind: 's3',
+      bucket: 'parley-files',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'key', secretAccessKey: 'secret' },
+      forcePathStyle: true,
+    });
+    expect(loadEnv({ ATTACHMENTS_STORAGE: 's3', S3_BUCKET: 'parley-files' }).attachmentsStorage).toMatchObject({ endpoint: null, credentials: null, forcePathStyle: false });
+    expect(() => loadEnv({ ATTACHMENTS_STORAGE: 's3' })).toThrow(/S3_BUCKET: required with ATTACHMENTS_STORAGE=s3/);
+    expect(() => loadEnv({ ...s3, S3_SECRET_ACCESS_KEY: '' })).toThrow(/set both or neither/);
+    expect(() => loadEnv({ ATTACHMENTS_STORAGE: 'ftp' })).toThrow(/ATTACHMENTS_STORAGE/);
   });
 });

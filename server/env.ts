@@ -26,7 +26,14 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional().describe('The public origin visitors and agents use: the snippet the admin copies, the seeded allowed origins, the only origin the agent socket accepts; `https://` makes the session cookie Secure. Unset: `http://localhost:<bound port>`.'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('The Postgres database. Unset: embedded PGlite in `DATA_DIR`.'),
   DATA_DIR: z.string().min(1).default('./data').describe('Kept across restarts: the embedded PGlite database, the generated development secret and, by default, the uploads.'),
-  UPLOAD_DIR: z.string().min(1).optional().describe('Where uploaded images are stored (by id, never by the uploader\'s file name). Unset: `DATA_DIR/uploads`.'),
+  ATTACHMENTS_STORAGE: z.enum(['postgres', 's3', 'disk']).default('postgres').describe('Where uploaded files are kept, readable by every node: `postgres` (in the database, in 256 KiB chunks: one backup holds everything), `s3` (an S3-compatible bucket, `S3_*` settings; for large installs), or `disk` (`UPLOAD_DIR`: one node only). Moving files between stores: the attachments page of the operations docs.'),
+  UPLOAD_DIR: z.string().min(1).optional().describe('The directory of `ATTACHMENTS_STORAGE=disk` (files by id, never by the uploader\'s file name), and where `npm run attachments:migrate` reads files stored on disk before. Unset: `DATA_DIR/uploads`.'),
+  S3_BUCKET: z.string().min(3).max(63).optional().describe('With `ATTACHMENTS_STORAGE=s3`: the bucket (it must exist). Required then.'),
+  S3_ENDPOINT: z.url().optional().describe('With `ATTACHMENTS_STORAGE=s3`: the endpoint of an S3-compatible service (MinIO, Ceph, R2, …). Unset: AWS S3 of `S3_REGION`.'),
+  S3_REGION: z.string().min(1).default('us-east-1').describe('With `ATTACHMENTS_STORAGE=s3`: the region (S3-compatible services usually accept any).'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional().describe('With `ATTACHMENTS_STORAGE=s3`: the access key id, with `S3_SECRET_ACCESS_KEY`. Unset: the AWS SDK\'s default credentials (its own environment variables, profile, instance role).'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('With `ATTACHMENTS_STORAGE=s3`: the secret access key, with `S3_ACCESS_KEY_ID`.'),
+  S3_FORCE_PATH_STYLE: boolish.default(false).describe('With `ATTACHMENTS_STORAGE=s3`: address the bucket in the path (`endpoint/bucket/key`) rather than as a sub-domain; most self-hosted S3-compatible services need it.'),
   SECRET: z.string().min(16, 'SECRET must be at least 16 characters').optional().describe('The root of the server\'s keys, the same on every node: a key derived from it per use signs visitor tokens and encrypts stored credentials (website identity secrets, webhook signing secrets). Required in production; otherwise, when unset, generated into `DATA_DIR/secret` on first start and reused. Rotating it: `SECRET_PREVIOUS`.'),
   SECRET_PREVIOUS: z
     .string()
@@ -42,7 +49,12 @@ export const EnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional().describe('Fans Socket.IO events out between several nodes (Redis adapter). Unset: this node runs alone.'),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250).describe('How often this node\'s sweeper claims due timers (offer expiry, presence lapse, assistant reminders and closes).'),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000).describe('How long an agent whose last desktop disconnected keeps their presence before going Offline.'),
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: `/metrics` is open; keep it off the public proxy.'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional().describe('When set, `GET /metrics` on the main port requires `Authorization: Bearer <METRICS_TOKEN>`. Unset: the main port serves `/metrics` to anyone outside production, and not at all in production (404); see `METRICS_LISTEN`.'),
+  METRICS_LISTEN: z
+    .string()
+    .refine((v) => parseListenAddress(v) !== null, 'must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464')
+    .optional()
+    .describe('A private `host:port` (e.g. `10.0.0.5:9464`) where this node also serves `GET /metrics`, without a token: for a scraper on the private network. The main port then serves `/metrics` only with `METRICS_TOKEN`.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000).describe('How long a graceful shutdown (SIGTERM) waits for in-flight work before closing anyway.'),
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: boolish.default(false).describe('Let outgoing webhooks target loopback, private (RFC 1918, fc00::/7), link-local and CGNAT addresses, by URL or after DNS. Off: refused when the webhook is saved and at every delivery (SSRF). `npm run dev` turns it on; the tests set it where they deliver to a local receiver.'),
 
@@ -82,6 +94,8 @@ export interface Env {
   dataDir: string;
   /** UPLOAD_DIR, or null for DATA_DIR/uploads. */
   uploadDir: string | null;
+  /** ATTACHMENTS_STORAGE and, for s3, its S3_* settings. */
+  attachmentsStorage: AttachmentsStorageSettings;
   /** Explicit SECRET, or null to use/generate DATA_DIR/secret (refused in production). */
   secret: string | null;
   /** SECRET_PREVIOUS: earlier secrets still accepted (tokens they signed, credentials they encrypted). */
@@ -99,14 +113,29 @@ export interface Env {
   redisUrl: string | null;
   sweepIntervalMs: number;
   presenceGraceMs: number;
-  /** Bearer token guarding /metrics; null = /metrics open (keep it off the public proxy). */
+  /** Bearer token guarding /metrics on the main port; null = see `metricsAccess`. */
   metricsToken: string | null;
+  /** METRICS_LISTEN: a private listener serving /metrics alone (no token), or null. */
+  metricsListen: { host: string; port: number } | null;
   shutdownTimeoutMs: number;
   /** Webhooks may target loopback/private/link-local addresses (SSRF guard off); false unless asked for. */
   webhooksAllowPrivateTargets: boolean;
   /** TRUSTED_PROXIES entries (IPs and CIDRs). */
   trustedProxies: string[];
   limits: LimitSettings;
+}
+
+/** Where attachments' bytes live (server/attachments/storage/). */
+export type AttachmentsStorageSettings = { kind: 'postgres' } | { kind: 'disk' } | ({ kind: 's3' } & S3Settings);
+
+export interface S3Settings {
+  bucket: string;
+  /** null: AWS S3 of `region`. */
+  endpoint: string | null;
+  region: string;
+  /** null: the AWS SDK's default credential chain. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  forcePathStyle: boolean;
 }
 
 /** The abuse limits (LIMIT_* settings); see EnvSchema for what each one counts. */
@@ -147,6 +176,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO ?? !production,
     demoPassword: e.DEMO_PASSWORD ?? (production ? null : PUBLIC_DEMO_PASSWORD),
   };
+  const attachmentsStorage = attachmentsStorageOf(e);
   if (demo.seedDemo) demoSeedPassword(demo, (problem) => new Error(`Invalid environment:\n  DEMO_PASSWORD: ${problem}`));
   return {
     nodeEnv: e.NODE_ENV,
@@ -156,6 +186,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: resolve(e.DATA_DIR),
     uploadDir: e.UPLOAD_DIR ? resolve(e.UPLOAD_DIR) : null,
+    attachmentsStorage,
     secret: e.SECRET ?? null,
     secretPrevious: e.SECRET_PREVIOUS,
     logLevel: e.LOG_LEVEL,
@@ -166,6 +197,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    metricsListen: e.METRICS_LISTEN ? parseListenAddress(e.METRICS_LISTEN) : null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhooksAllowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
     trustedProxies: e.TRUSTED_PROXIES,
@@ -187,6 +219,22 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       uploadsPerAddressPerMinute: e.LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE,
       apiRequestsPerAddressPerMinute: e.LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE,
     },
+  };
+}
+
+/** ATTACHMENTS_STORAGE with the S3_* settings it needs, checked together (a half-configured bucket stops the start). */
+function attachmentsStorageOf(e: z.infer<typeof EnvSchema>): AttachmentsStorageSettings {
+  if (e.ATTACHMENTS_STORAGE !== 's3') return { kind: e.ATTACHMENTS_STORAGE };
+  const invalid = (problem: string) => new Error(`Invalid environment:\n  ${problem}`);
+  if (!e.S3_BUCKET) throw invalid('S3_BUCKET: required with ATTACHMENTS_STORAGE=s3');
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) throw invalid('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  return {
+    kind: 's3',
+    bucket: e.S3_BUCKET,
+    endpoint: e.S3_ENDPOINT ?? null,
+    region: e.S3_REGION,
+    credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : null,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
   };
 }
 
@@ -221,6 +269,28 @@ export function resolveSecret(env: Pick<Env, 'secret' | 'dataDir' | 'nodeEnv'>):
   const generated = randomBytes(32).toString('base64url');
   writeFileSync(file, generated + '\n', { mode: 0o600 });
   return generated;
+}
+
+/** `host:port` (IPv6 in brackets) → its parts, or null. */
+export function parseListenAddress(value: string): { host: string; port: number } | null {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value.trim());
+  if (!match) return null;
+  const port = Number(match[3]);
+  if (port > 65535) return null;
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+/**
+ * Who may read `/metrics` on the main port: anyone bearing METRICS_TOKEN when set; otherwise
+ * nobody when a private METRICS_LISTEN serves it or in production (traffic figures are not
+ * public by default), and anyone in development and the demo.
+ */
+export type MetricsAccess = { kind: 'token'; token: string } | { kind: 'open' } | { kind: 'closed' };
+
+export function metricsAccess(env: Pick<Env, 'metricsToken' | 'metricsListen' | 'nodeEnv'>): MetricsAccess {
+  if (env.metricsToken) return { kind: 'token', token: env.metricsToken };
+  if (env.metricsListen || env.nodeEnv === 'production') return { kind: 'closed' };
+  return { kind: 'open' };
 }
 
 /** PUBLIC_URL, else http://localhost:<port actually bound>. */

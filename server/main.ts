@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { createBlobStore, type BlobStore } from './attachments/storage/index.ts';
+import { hasLeftoverUploads } from './attachments/storage/leftover-uploads.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
-import { demoSeedPassword, loadEnv, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
+import { demoSeedPassword, loadEnv, metricsAccess, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
 import { createApp } from './http/app.ts';
 import { createCredentialCipher } from './keys/credential-cipher.ts';
 import { createKeyring } from './keys/keyring.ts';
@@ -17,17 +20,21 @@ import { createLimits, type Limits } from './limits/limits.ts';
 import type { StaticPaths } from './http/static.ts';
 import { closeGracefully } from './observability/graceful-close.ts';
 import { createInFlight } from './observability/handler-hooks.ts';
+import { createNodeLogger } from './observability/logger.ts';
+import { startMetricsListener, type MetricsListener } from './observability/metrics-listener.ts';
+import { describeError } from './observability/root-cause.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createReadiness } from './observability/readiness.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
+import { createAttachmentService } from './attachments/attachment-service.ts';
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 
-/** Composition root: env → db → migrate → services → Hono app + Socket.IO gateway → listen → seed. */
+/** Composition root: env → db → migrate → services → Hono app + Socket.IO gateway → listen → seed → ready. */
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -38,8 +45,13 @@ export interface StartOptions {
   database?: Database;
   clock?: Clock;
   staticPaths?: Partial<StaticPaths>;
-  /** Print the URLs/credentials banner (default: true unless LOG_LEVEL is silent). */
+  /** Print the URLs/credentials banner for a person (default: when stdout is a terminal and LOG_LEVEL is not silent). */
   banner?: boolean;
+  /**
+   * /readyz requires the built widget and desktop bundles (default: true). Integration tests, which
+   * exercise the API and sockets without a front-end build, turn it off.
+   */
+  requireAssets?: boolean;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
   webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
 }
@@ -54,6 +66,10 @@ export interface RunningServer {
   metrics: Metrics;
   /** The HTTP app (its `routes` list every REST route: the authorization table and fuzz tests read it). */
   app: Hono;
+  /** This node's logger (JSON lines with host, port and pid). */
+  logger: Logger;
+  /** The private METRICS_LISTEN listener's URL, when there is one. */
+  metricsUrl: string | null;
   /** Graceful: stop accepting, finish in-flight work, disconnect clients, drain writes, close. */
   close(): Promise<void>;
 }
@@ -63,7 +79,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   assertSocketIoInternalsVersions();
   const parsed = loadEnv();
   const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits } };
-  const logger = pino({ level: env.logLevel, base: { app: 'parley' } });
+  const nodeLogger = createNodeLogger({ level: env.logLevel, port: env.port });
+  const { logger } = nodeLogger;
   const clock = options.clock ?? systemClock;
   // A borrowed test database gets a throw-away secret unless one is given; otherwise DATA_DIR/secret.
   const secret = env.secret ?? (options.database ? randomBytes(32).toString('base64url') : resolveSecret(env));
@@ -75,9 +92,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const ownsDatabase = !options.database;
   let limits: Limits | null = null;
   let gateway: Gateway | null = null;
+  let metricsListener: MetricsListener | null = null;
+  let blobs: BlobStore | null = null;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
   try {
-    if (ownsDatabase) await database.migrate();
+    if (ownsDatabase) {
+      // Under a lock: any number of nodes may start together on an empty database (server/db/migration-lock.ts).
+      await database.migrate();
+      logger.info({ database: database.kind }, 'database connected, migrations applied');
+    }
     // Refuses to start on a credential this node cannot read; encrypts any still stored in plain text.
     const stored = await prepareStoredCredentials(database.db, credentials, keyring);
     if (stored.encrypted) logger.info({ encrypted: stored.encrypted }, 'stored credentials encrypted at rest');
@@ -85,7 +108,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
     const metrics = createMetrics({ logger });
     metrics.setDatabase(database.db);
-    const readiness = createReadiness(database.db);
+    const uploadDir = env.uploadDir ?? join(env.dataDir, 'uploads');
+    blobs = createBlobStore(env.attachmentsStorage, { db: database.db, uploadDir });
+    if (blobs.kind !== 'disk' && (await hasLeftoverUploads(uploadDir))) {
+      logger.warn({ uploadDir, store: blobs.kind }, 'uploads from before are still on disk and not served: move them with `npm run attachments:migrate`');
+    }
+    const staticPaths: StaticPaths = {
+      widget: `${ROOT}dist/widget`,
+      desktop: `${ROOT}dist/desktop`,
+      demo: `${ROOT}demo`,
+      ...options.staticPaths,
+    };
+    // The entry files of each bundle: a node started without `npm run build` is not ready.
+    const assets = [join(staticPaths.widget, 'loader.js'), join(staticPaths.widget, 'app.js'), join(staticPaths.desktop, 'index.html'), join(staticPaths.desktop, 'main.js')];
+    const readiness = createReadiness(database.db, { assets: (options.requireAssets ?? true) ? assets : [] });
     const inFlight = createInFlight();
     limits = await createLimits({ settings: env.limits, trustedProxies: env.trustedProxies, redisUrl: env.redisUrl, logger });
     // The gateway first: its publisher is what the services announce committed changes with.
@@ -94,7 +130,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       redisUrl: env.redisUrl,
       metrics,
       inFlight,
-      accepting: () => !readiness.draining,
+      // Refused until the start has finished, and again once draining: clients retry with backoff
+      // (a widget meeting a node still seeding would otherwise be told "unknown website" for good).
+      accepting: () => readiness.accepting,
       limits,
     });
     const services = createServices({
@@ -107,16 +145,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       routing: { presenceGraceMs: env.presenceGraceMs },
       site: { publicUrl: () => publicUrl },
       writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
+      attachmentFiles: createAttachmentService(database.db, blobs),
     });
-    const staticPaths: StaticPaths = {
-      widget: `${ROOT}dist/widget`,
-      desktop: `${ROOT}dist/desktop`,
-      demo: `${ROOT}demo`,
-      ...options.staticPaths,
-    };
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    const attachments = { uploadDir: env.uploadDir ?? join(env.dataDir, 'uploads'), tokens, clock };
-    const ops = { readiness, metrics, metricsToken: env.metricsToken };
+    const attachments = { blobs, tokens, clock };
+    const ops = { readiness, metrics, metricsAccess: metricsAccess(env) };
     const app = createApp({
       db: database.db,
       services,
@@ -137,26 +170,35 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       httpServer.listen(env.port, env.host, () => resolve());
     });
     const port = (httpServer.address() as AddressInfo).port;
+    nodeLogger.setPort(port);
     const url = publicUrlFor(env, port);
     publicUrl = url;
+    if (env.metricsListen) metricsListener = await startMetricsListener(metrics, env.metricsListen);
     const { io, closeAdapter, listen } = gateway;
     listen(httpServer, services);
     readiness.setRedisProbe(gateway.redisProbe);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
-    if (demoPassword) await seedDemo(database.db, { publicUrl: url, port, password: demoPassword, assistant: env.seedDemoAssistant });
+    if (demoPassword) {
+      await seedDemo(database.db, { publicUrl: url, port, password: demoPassword, assistant: env.seedDemoAssistant });
+      logger.info({ website: DEMO.websiteKey, agents: [DEMO.agentEmail, DEMO.agent2Email] }, 'demo seeded');
+    }
     if (env.nodeEnv === 'production') {
       // A database seeded by an earlier `npm start` (it always seeded) may still hold the public demo admin.
       const exposed = await agentsWithPublicDemoPassword(database.db);
       if (exposed.length) logger.error({ agents: exposed }, `demo agents still have the public password "${PUBLIC_DEMO_PASSWORD}": change their password (Admin › Agents) or remove them`);
     }
-    if (options.banner ?? env.logLevel !== 'silent') printBanner(url, env, database, demoPassword);
+    if (options.banner ?? (env.logLevel !== 'silent' && process.stdout.isTTY === true)) printBanner(url, env, database, demoPassword);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
     const webhookDispatcher =
       options.webhooks === false
         ? null
         : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
+    if ((options.requireAssets ?? true) && !assets.every((file) => existsSync(file))) {
+      logger.error({ widget: staticPaths.widget, desktop: staticPaths.desktop }, 'front-end bundles missing: run `npm run build`; /readyz answers 503 until they exist');
+    }
+    logger.info({ url, metricsUrl: metricsListener?.url ?? null, redis: env.redisUrl ? 'configured' : 'none' }, 'listening');
 
     let closing: Promise<void> | null = null;
     const close = () =>
@@ -175,16 +217,22 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         closeAdapter: async () => {
           await closeAdapter();
           await limits?.close();
+          await metricsListener?.close();
         },
         closeDatabase: async () => {
+          await blobs?.close();
           if (ownsDatabase) await database.close();
         },
-      }));
-    return { url, port, database, services, metrics, app, close };
+      }).then(() => logger.info('shutdown complete')));
+    // Last, with nothing awaited after it: once /readyz says ready, runMain has its signal handlers.
+    readiness.markStarted();
+    return { url, port, database, services, metrics, app, logger, metricsUrl: metricsListener?.url ?? null, close };
   } catch (err) {
     // The gateway's Redis connections open before the server listens: a start that fails closes them.
     await gateway?.closeAdapter().catch(() => {});
     await limits?.close().catch(() => {});
+    await metricsListener?.close().catch(() => {});
+    await blobs?.close().catch(() => {});
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;
   }
@@ -207,33 +255,63 @@ function printBanner(url: string, env: Env, database: Database, demoPassword: st
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** `tsx server/main.ts` (and `npm start`): start, and close gracefully on SIGINT/SIGTERM. */
+/**
+ * `node --import tsx server/main.ts` (production: this process receives the signals), `npm start`
+ * and `npm run dev`: start, and close gracefully on SIGINT/SIGTERM. Everything it writes is a JSON
+ * line, a failed start included (its root cause in words: "connection refused", not only the query).
+ */
 export async function runMain(options: StartOptions = {}): Promise<void> {
-  let server: RunningServer;
+  // Listening from the first moment: a SIGTERM during the start (migrations, seed) closes the node
+  // gracefully once it has started, instead of killing it halfway.
+  let server: RunningServer | null = null;
+  let requested: string | null = null;
+  const onSignal = (signal: string) => {
+    if (requested) return;
+    requested = signal;
+    if (server) shutdown(server, signal, options);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     server = await startServer(options);
   } catch (err) {
-    process.stderr.write(`Parley failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    failedStart(err, options);
   }
-  const shutdown = (signal: string) => {
-    process.stdout.write(`\n${signal} received, closing…\n`);
-    // close() bounds itself by SHUTDOWN_TIMEOUT_MS; this only catches a close that hangs anyway.
-    const force = setTimeout(() => {
-      process.stderr.write('Parley did not close in time, exiting.\n');
+  if (requested) shutdown(server, requested, options);
+}
+
+function shutdown(server: RunningServer, signal: string, options: StartOptions): void {
+  const { logger } = server;
+  logger.info({ signal }, 'shutdown started');
+  // close() bounds itself by SHUTDOWN_TIMEOUT_MS; this only catches a close that hangs anyway.
+  const force = setTimeout(() => {
+    logger.fatal('shutdown did not complete in time, exiting');
+    process.exit(1);
+  }, (options.env?.shutdownTimeoutMs ?? loadEnv().shutdownTimeoutMs) + 10_000);
+  force.unref();
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.fatal({ err }, `shutdown failed: ${describeError(err)}`);
       process.exit(1);
-    }, (options.env?.shutdownTimeoutMs ?? loadEnv().shutdownTimeoutMs) + 10_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`Parley did not close cleanly: ${err instanceof Error ? err.stack : String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+    },
+  );
+}
+
+/** Why the start failed, as one JSON line (the environment itself may be what is wrong), then exit 1. */
+function failedStart(err: unknown, options: StartOptions): never {
+  let level: Env['logLevel'] = 'info';
+  let port = 0;
+  try {
+    const env = loadEnv();
+    level = options.env?.logLevel ?? env.logLevel;
+    port = options.env?.port ?? env.port;
+  } catch {
+    // An invalid environment: the defaults, and the error below says what is wrong.
+  }
+  const { logger } = createNodeLogger({ level: level === 'silent' ? 'fatal' : level, port });
+  logger.fatal({ err }, `Parley failed to start: ${describeError(err)}`);
+  process.exit(1);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runMain();

@@ -3,10 +3,11 @@ import { t } from '../i18n/index.ts';
 import { createAdminData } from './admin-data.ts';
 import { ResourceSection } from './resource-section.tsx';
 import { AssistantsSection } from './assistants/assistants-section.tsx';
+import { AuditLogSection } from './audit-log-section.tsx';
 import { ADMIN_SECTIONS, sectionSpecs, type AdminSection } from './sections.tsx';
 
-/** Resource sections plus the assistants page, which has its own builder instead of a generic form. */
-const NAV = [...ADMIN_SECTIONS, 'assistants'] as const;
+/** Resource sections plus the assistants page (its own builder) and the audit log (read only). */
+const NAV = [...ADMIN_SECTIONS, 'assistants', 'audit-log'] as const;
 type NavSection = (typeof NAV)[number];
 
 /** Admin pages (admin role only): a section list on the left, the chosen section's list and form. */
@@ -15,7 +16,7 @@ export function AdminView() {
   const [specs] = useState(() => sectionSpecs(data));
   const [section, setSection] = useState<NavSection>('agents');
   useEffect(() => void data.loadAll(), []);
-  const spec = section === 'assistants' ? null : specs[section as AdminSection];
+  const spec = section === 'assistants' || section === 'audit-log' ? null : specs[section as AdminSection];
   return (
     <section class="admin-view" aria-labelledby="admin-title">
       <h2 id="admin-title" class="visually-hidden">
@@ -41,7 +42,7 @@ export function AdminView() {
         </nav>
         <div class="admin-main">
           <h3 class="admin-section-title">{t(`admin.section.${section}`)}</h3>
-          {spec ? <ResourceSection key={section} spec={spec} /> : <AssistantsSection />}
+          {spec ? <ResourceSection key={section} spec={spec} /> : section === 'audit-log' ? <AuditLogSection /> : <AssistantsSection />}
         </div>
       </div>
     </section>

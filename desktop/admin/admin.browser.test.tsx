@@ -20,6 +20,8 @@ const WEBSITE = {
   primaryColor: '#4f46e5',
   hasIdentitySecret: false,
   snippet: '<script async src="/widget/loader.js" data-website-key="demo-shop"></script>',
+  messageRetentionDays: null,
+  attachmentRetentionDays: null,
   createdAt: '2025-01-01T09:00:00.000Z',
 };
 const QUEUE = { ...GENERAL, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45, businessHours: null, wrapUpRequired: false, isDefault: true };
@@ -145,6 +147,69 @@ describe('Admin pages', () => {
     ui.$('admin-websites-submit')!.click();
     await until(() => rest!.calls.some((c) => c.method === 'PATCH'), 'the PATCH');
     expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.include({ allowedOrigins: ['http://localhost:3000', 'https://shop.example.com'] });
+  });
+
+  it('sets a website’s retention: days for messages, empty (kept forever) for attachments', async () => {
+    rest = stubRest({ 'PATCH /websites/33333333-3333-4333-8333-333333333333': () => rest!.json({ website: { ...WEBSITE, messageRetentionDays: 30 } }) });
+    const ui = await openAdmin('websites');
+    await until(() => ui.$$('admin-websites-row').length === 1, 'the website row');
+    expect(ui.$('admin-websites-row')!.textContent).to.contain('messages: kept forever, attachments: kept forever');
+    ui.$('admin-websites-row')!.querySelector<HTMLElement>('[data-testid="admin-edit"]')!.click();
+    await rerender();
+    const form = ui.$('admin-websites-form')!;
+    const days = form.querySelector<HTMLInputElement>('[name="messageRetentionDays"]')!;
+    expect(form.querySelector(`label[for="${days.id}"]`)?.textContent ?? days.labels?.[0]?.textContent).to.contain('Keep messages (days)');
+    type(days, '30');
+    type(form.querySelector<HTMLInputElement>('[name="attachmentRetentionDays"]')!, '');
+    ui.$('admin-websites-submit')!.click();
+    await until(() => rest!.calls.some((c) => c.method === 'PATCH'), 'the PATCH');
+    expect(rest.calls.find((c) => c.method === 'PATCH')!.body).to.deep.include({ messageRetentionDays: 30, attachmentRetentionDays: null });
+    await until(() => ui.$('admin-websites-row')!.textContent!.includes('messages: 30 days'), 'the new retention in the list');
+  });
+
+  it('shows the audit log newest first, in pages, filtered by kind, in English and French, without axe violations', async () => {
+    const entry = (n: number, action: string, targetType: string) => ({
+      id: `00000000-0000-4000-8000-00000000000${n}`,
+      at: `2026-12-0${n}T10:00:00.000Z`,
+      actorId: ME.id,
+      actorName: 'Ada Lovelace',
+      action,
+      targetType,
+      targetId: `target-${n}`,
+      changes: action === 'website.identity_secret_rotate' ? { identitySecret: '(changed)' } : { messageRetentionDays: 30 },
+      ip: '127.0.0.1',
+    });
+    const CURSOR = '2026-12-02T10:00:00.000Z_00000000-0000-4000-8000-000000000002';
+    rest = stubRest({
+      'GET /admin/audit-log?limit=50': () => rest!.json({ entries: [entry(3, 'website.retention_update', 'website'), entry(2, 'website.identity_secret_rotate', 'website')], nextBefore: CURSOR }),
+      [`GET /admin/audit-log?limit=50&before=${encodeURIComponent(CURSOR)}`]: () => rest!.json({ entries: [entry(1, 'contact.erase', 'contact')], nextBefore: null }),
+      'GET /admin/audit-log?limit=50&targetType=contact': () => rest!.json({ entries: [entry(1, 'contact.erase', 'contact')], nextBefore: null }),
+    });
+    ui = await mountDesk();
+    ui.$('tab-admin')!.click();
+    await until(() => ui!.$('admin-section-audit-log') !== null, 'the admin nav');
+    ui.$('admin-section-audit-log')!.click();
+    const rows = () => ui!.$$('audit-row');
+    await until(() => rows().length === 2, 'the first page');
+    expect(rows()[0]!.textContent).to.contain('Retention changed · Website');
+    expect(rows()[1]!.textContent).to.contain('identitySecret: (changed)');
+    const table = ui.container.querySelector('[data-testid="audit-log"] table')!;
+    expect([...table.querySelectorAll('th[scope="col"]')].map((th) => th.textContent)).to.deep.equal(['When', 'Who', 'Action', 'Item', 'Changes', 'Address']);
+    const result = await axe.run(ui.container, { resultTypes: ['violations'] });
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes[0]?.html ?? ''}`)).to.deep.equal([]);
+
+    ui.$('audit-more')!.click();
+    await until(() => rows().length === 3, 'the older page');
+    expect(ui.$('audit-more')).to.equal(null);
+
+    const filter = ui.$('audit-filter') as HTMLSelectElement;
+    filter.value = 'contact';
+    filter.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => rows().length === 1, 'the filtered list');
+    expect(rows()[0]!.textContent).to.contain('Erased · Contact');
+    setLocale('fr');
+    await until(() => rows()[0]!.textContent!.includes('Effacement · Contact'), 'the French labels');
+    setLocale('en');
   });
 
   it('deactivates an agent from the edit form (the Active box is not offered when creating)', async () => {

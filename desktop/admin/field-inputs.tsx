@@ -18,6 +18,8 @@ export interface FieldSpec {
   /** For selects: the empty choice and what it sends (null = "global"). */
   emptyOption?: MessageKey;
   hint?: MessageKey;
+  /** For numbers: an empty input sends null ("none", e.g. keep forever) rather than leaving the field out. */
+  nullable?: boolean;
   min?: number;
   max?: number;
 }
@@ -189,7 +191,7 @@ export function FieldInput({ spec, form, value, onChange, errors }: { spec: Fiel
         min={spec.min}
         max={spec.max}
         value={value === undefined || value === null ? '' : String(value)}
-        onInput={(e) => onChange(e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))}
+        onInput={(e) => onChange(e.currentTarget.value === '' ? (spec.nullable ? null : undefined) : Number(e.currentTarget.value))}
       />
     );
   else input = <input {...common} type={spec.kind} value={(value as string) ?? ''} onInput={(e) => onChange(e.currentTarget.value)} autoComplete={spec.kind === 'password' ? 'new-password' : 'off'} />;

@@ -32,6 +32,13 @@ export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 const channels = (): Option[] => MediaChannel.options.map((c) => ({ value: c, label: t(`channel.${c}`) }));
 const named = (list: readonly { id: string; name: string }[]): Option[] => list.map((item) => ({ value: item.id, label: item.name }));
 
+/** "Messages kept 30 days, attachments forever", as the websites list shows it. */
+const retentionSummary = (w: Website) =>
+  t('admin.retentionSummary', {
+    messages: w.messageRetentionDays === null ? t('admin.retentionForever') : tn('admin.days', w.messageRetentionDays),
+    attachments: w.attachmentRetentionDays === null ? t('admin.retentionForever') : tn('admin.days', w.attachmentRetentionDays),
+  });
+
 /** Every section's form and list, built on the protocol schemas. */
 export function sectionSpecs(data: AdminData): { [K in AdminSection]: SectionSpec<never> } {
   const agents: SectionSpec<AgentAccount> = {
@@ -152,11 +159,20 @@ export function sectionSpecs(data: AdminData): { [K in AdminSection]: SectionSpe
       { name: 'allowedOrigins', label: 'admin.field.origins', kind: 'lines' },
       { name: 'defaultLocale', label: 'admin.field.locale', kind: 'select', options: () => [{ value: 'en', label: t('locale.en') }, { value: 'fr', label: t('locale.fr') }] },
       { name: 'primaryColor', label: 'admin.field.colour', kind: 'color' },
+      { name: 'messageRetentionDays', label: 'admin.field.messageRetention', kind: 'number', min: 1, max: 36_500, nullable: true, hint: 'admin.retentionHint' },
+      { name: 'attachmentRetentionDays', label: 'admin.field.attachmentRetention', kind: 'number', min: 1, max: 36_500, nullable: true, hint: 'admin.retentionHint' },
     ],
-    empty: () => ({ name: '', key: '', allowedOrigins: [], defaultLocale: 'en', primaryColor: '#4f46e5' }),
-    toForm: (w) => ({ name: w.name, allowedOrigins: w.allowedOrigins, defaultLocale: w.defaultLocale, primaryColor: w.primaryColor }),
+    empty: () => ({ name: '', key: '', allowedOrigins: [], defaultLocale: 'en', primaryColor: '#4f46e5', messageRetentionDays: null, attachmentRetentionDays: null }),
+    toForm: (w) => ({
+      name: w.name,
+      allowedOrigins: w.allowedOrigins,
+      defaultLocale: w.defaultLocale,
+      primaryColor: w.primaryColor,
+      messageRetentionDays: w.messageRetentionDays,
+      attachmentRetentionDays: w.attachmentRetentionDays,
+    }),
     rowLabel: (w) => w.name,
-    rowDetail: (w) => `${w.key} · ${w.allowedOrigins.join(', ') || t('admin.noOrigins')}`,
+    rowDetail: (w) => `${w.key} · ${w.allowedOrigins.join(', ') || t('admin.noOrigins')} · ${retentionSummary(w)}`,
     rowExtra: (w) => <WebsiteExtras website={w} />,
     deletable: false,
   };

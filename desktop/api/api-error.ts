@@ -9,6 +9,8 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number | null;
   readonly details: WireError['details'];
+  /** RATE_LIMITED: how long the server asks us to wait. */
+  retryAfterMs?: number;
 
   constructor(code: ErrorCode, message?: string, status: number | null = null, details?: WireError['details']) {
     super(message || ERROR_CODES[code].message);
@@ -21,7 +23,9 @@ export class ApiError extends Error {
   static fromWire(error: unknown, status: number | null = null): ApiError {
     if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && error.code in ERROR_CODES) {
       const wire = error as WireError;
-      return new ApiError(wire.code, typeof wire.message === 'string' ? wire.message : undefined, status, wire.details);
+      const apiError = new ApiError(wire.code, typeof wire.message === 'string' ? wire.message : undefined, status, wire.details);
+      if (typeof wire.retryAfterMs === 'number' && wire.retryAfterMs >= 0) apiError.retryAfterMs = wire.retryAfterMs;
+      return apiError;
     }
     return new ApiError('INTERNAL', undefined, status);
   }

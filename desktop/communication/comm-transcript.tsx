@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { ContactHistory, Message, SessionCard } from '../../protocol/index.ts';
 import { eventLabel } from '../components/labels.ts';
+import { OutboxRows, type OutboxActions } from '../components/outbox-rows.tsx';
 import { Body } from '../components/transcript.tsx';
+import type { OutboxEntry } from '../state/outbox.ts';
 import { formatTime, t } from '../i18n/index.ts';
 
 type Row = { kind: 'header'; key: string; session: SessionCard | null } | { kind: 'message'; key: string; message: Message };
@@ -44,17 +46,18 @@ function authorName(message: Message): string {
   return t(`author.${message.author.kind === 'visitor' ? 'visitor' : 'agent'}`);
 }
 
-/** The whole history with a contact; text is rendered as text, never HTML. */
-export function CommTranscript({ history }: { history: ContactHistory }) {
+/** The whole history with a contact, then what the agent has not sent yet; text is rendered as text, never HTML. */
+export function CommTranscript({ history, pending = [], actions }: { history: ContactHistory; pending?: readonly OutboxEntry[]; actions?: OutboxActions }) {
   const rows = withSessionHeaders(history);
+  const count = rows.length + pending.length;
   const root = useRef<HTMLElement>(null);
   // Follow the conversation: the newest message (e.g. the contact's answer) is in view.
   useEffect(() => {
     if (root.current) root.current.scrollTop = root.current.scrollHeight;
-  }, [rows.length]);
+  }, [count]);
   return (
     <section ref={root} class="comm-transcript" aria-label={t('comm.transcript')} data-testid="comm-transcript" tabIndex={0}>
-      {rows.length === 0 ? (
+      {count === 0 ? (
         <p class="list-empty">{t('comm.noMessages')}</p>
       ) : (
         <ol class="comm-rows">
@@ -76,6 +79,7 @@ export function CommTranscript({ history }: { history: ContactHistory }) {
               </li>
             ),
           )}
+          <OutboxRows entries={pending} rowClass="comm-message from-agent" actions={actions} />
         </ol>
       )}
     </section>

@@ -4,6 +4,7 @@ import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, t } from '../i18n/index.ts';
 import { previewOf } from '../state/conversation-lists.ts';
+import type { Outbox } from '../state/outbox.ts';
 import { communicationTarget } from './navigation.ts';
 
 /** Pause after the last keystroke before searching, so typing does not flood the server. */
@@ -17,9 +18,10 @@ export interface CommunicationOptions {
 
 /**
  * The Communication tab's data: contact search (debounced), the selected
- * contact's whole history, asynchronous follow-ups and "Open as chat".
+ * contact's whole history, asynchronous follow-ups (through the desk's outbox)
+ * and "Open as chat".
  */
-export function createCommunication(client: AgentClient, options: CommunicationOptions = {}) {
+export function createCommunication(client: AgentClient, outbox: Outbox, options: CommunicationOptions = {}) {
   const newId = options.newId ?? (() => crypto.randomUUID());
   const query = signal('');
   const visibility = signal<Visibility>('private');
@@ -30,7 +32,6 @@ export function createCommunication(client: AgentClient, options: CommunicationO
   const historyLoading = signal(false);
   const historyError = signal<string | null>(null);
   const draft = signal('');
-  const sending = signal(false);
   const actionError = signal<string | null>(null);
   const openingChat = signal(false);
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -85,10 +86,13 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     }
   }
 
-  /** Sends the draft; on a conversation with no open session it is an asynchronous follow-up. */
-  async function send(): Promise<void> {
+  /**
+   * Hands the draft to the outbox (it shows "Sending…" until stored); on a conversation with no
+   * open session it is an asynchronous follow-up.
+   */
+  function send(): void {
     const current = history.value;
-    if (!current || sending.value) return;
+    if (!current) return;
     const parsed = SendText.safeParse({ clientId: newId(), text: draft.value });
     if (!parsed.success) {
       const tooLong = parsed.error.issues.some((issue) => issue.code === 'too_big');
@@ -96,20 +100,17 @@ export function createCommunication(client: AgentClient, options: CommunicationO
       return;
     }
     batch(() => {
-      sending.value = true;
       actionError.value = null;
+      draft.value = '';
+      outbox.enqueue({ conversationId: current.conversationId, clientId: parsed.data.clientId, text: parsed.data.text });
     });
-    try {
-      const { message } = await client.request('message:send', { ...parsed.data, conversationId: current.conversationId });
-      batch(() => {
-        draft.value = '';
-        if (history.value?.conversationId === current.conversationId) extendHistory(message);
-      });
-    } catch (cause) {
-      actionError.value = describe(cause);
-    } finally {
-      sending.value = false;
-    }
+  }
+
+  /** The outbox's entries of the selected conversation that its history does not show yet. */
+  function unsent() {
+    const current = history.value;
+    if (!current) return [];
+    return outbox.of(current.conversationId).filter((entry) => !current.messages.some((m) => m.clientId === entry.clientId));
   }
 
   /** Turns the conversation into a live chat on this agent's desk (handling time is recorded). */
@@ -156,6 +157,13 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     }),
     // A contact answered a follow-up: they may be new to the list, or move up it.
     client.on('contact:replied', () => void search()),
+    // Our own message comes back in its ack, not as a live event.
+    outbox.onStored((message) => {
+      batch(() => {
+        bumpContact(message);
+        if (history.value?.conversationId === message.conversationId) extendHistory(message);
+      });
+    }),
   ];
 
   return {
@@ -168,7 +176,6 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     historyLoading,
     historyError,
     draft,
-    sending,
     actionError,
     openingChat,
     search,
@@ -176,6 +183,9 @@ export function createCommunication(client: AgentClient, options: CommunicationO
     setVisibility,
     select,
     send,
+    unsent,
+    retry: outbox.retry,
+    remove: outbox.remove,
     openAsChat,
     dispose: () => {
       stops.forEach((stop) => stop());

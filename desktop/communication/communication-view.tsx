@@ -4,6 +4,7 @@ import type { AgentClient } from '../api/agent-client.ts';
 import { contactLabel } from '../components/labels.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { CommTranscript } from './comm-transcript.tsx';
+import type { Outbox } from '../state/outbox.ts';
 import { createCommunication, type Communication, type CommunicationOptions } from './communication-state.ts';
 import { communicationTarget } from './navigation.ts';
 
@@ -80,12 +81,12 @@ function Conversation({ comm }: { comm: Communication }) {
           {t('comm.openAsChat')}
         </button>
       </header>
-      <CommTranscript history={history} />
+      <CommTranscript history={history} pending={comm.unsent()} actions={{ onRetry: comm.retry, onDelete: comm.remove }} />
       <form
         class="comm-composer"
         onSubmit={(e) => {
           e.preventDefault();
-          void comm.send();
+          comm.send();
         }}
       >
         <label class="field">
@@ -97,7 +98,7 @@ function Conversation({ comm }: { comm: Communication }) {
             onKeyDown={(e) => {
               if (e.key === 'Enter' && !e.shiftKey) {
                 e.preventDefault();
-                void comm.send();
+                comm.send();
               }
             }}
             data-testid="comm-composer"
@@ -106,7 +107,7 @@ function Conversation({ comm }: { comm: Communication }) {
         <p class="form-error" role="alert" data-testid="comm-error">
           {comm.actionError.value ?? ''}
         </p>
-        <button type="submit" class="button primary" disabled={comm.sending.value} data-testid="comm-send">
+        <button type="submit" class="button primary" data-testid="comm-send">
           {t('comm.send')}
         </button>
       </form>
@@ -115,8 +116,8 @@ function Conversation({ comm }: { comm: Communication }) {
 }
 
 /** Communication tab (seed 002): contacts on the left, the whole transcript and a follow-up composer on the right. */
-export function CommunicationView({ client, options }: { client: AgentClient; options?: CommunicationOptions }) {
-  const [comm] = useState(() => createCommunication(client, options));
+export function CommunicationView({ client, outbox, options }: { client: AgentClient; outbox: Outbox; options?: CommunicationOptions }) {
+  const [comm] = useState(() => createCommunication(client, outbox, options));
   const [showContacts, setShowContacts] = useState(true);
   useEffect(() => {
     void comm.search();

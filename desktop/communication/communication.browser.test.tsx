@@ -106,9 +106,11 @@ describe('Communication tab', () => {
     expect(composer.value).to.equal('');
   });
 
-  it('says why a follow-up was not sent (a character that cannot be sent, the server slowing us down) and keeps it', async () => {
+  it('refuses a character that cannot be sent, and holds a follow-up the server slowed down until it is stored, once', async () => {
     ui = await mountDesk();
-    ui.client.respond('message:send', async () => Promise.reject(new ApiError('RATE_LIMITED')));
+    const limited = new ApiError('RATE_LIMITED');
+    limited.retryAfterMs = 2000;
+    ui.client.respond('message:send', async () => Promise.reject(limited));
     await openCommunication(ui);
     await selectMarie(ui);
     const composer = ui.$<HTMLTextAreaElement>('comm-composer')!;
@@ -123,9 +125,20 @@ describe('Communication tab', () => {
     expect(ui.client.callsOf('message:send')).to.have.length(0);
 
     write('Your parcel left today.');
-    await until(() => ui!.$('comm-error')!.textContent === 'Too many requests; please slow down.', 'the rate limit');
-    expect(composer.value).to.equal('Your parcel left today.');
-    expect(ui.$$('comm-message')).to.have.length(3);
+    await until(() => ui!.timers.delays().length === 1, 'the retry after the server\'s delay');
+    expect(ui.timers.delays()[0]).to.be.within(2000, 2250);
+    expect(composer.value).to.equal('');
+    const pending = ui.$('transcript-row')!;
+    expect(pending.dataset.status).to.equal('sending');
+    expect(pending.textContent).to.include('Sending…');
+    expect(pending.textContent).to.include('Your parcel left today.');
+
+    ui.client.respond('message:send', async (input) => ({ message: { ...agentMessage(4, input.text, input.clientId), sessionId: null } }));
+    ui.timers.runAll();
+    await until(() => ui!.$$('comm-message').length === 4 && !ui!.$('transcript-row'), 'the stored follow-up');
+    const sends = ui.client.callsOf('message:send') as { clientId: string }[];
+    expect(sends).to.have.length(2);
+    expect(sends[1]!.clientId).to.equal(sends[0]!.clientId);
   });
 
   it('shows why "Open as chat" failed', async () => {

@@ -88,7 +88,8 @@ export function ConversationPane({ desk }: { desk: Desk }) {
       <div class="chat-main">
       <Transcript
         messages={transcript.messages}
-        pending={transcript.pending}
+        pending={desk.unsent(id)}
+        outbox={{ onRetry: desk.outbox.retry, onDelete: desk.outbox.remove }}
         meId={desk.me.id}
         label={t('conversation.transcript', { name })}
         visitorName={name}

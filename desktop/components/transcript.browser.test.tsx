@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { render } from 'preact';
 import { setLocale } from '../i18n/index.ts';
-import { ME, agentMessage, textMessage } from '../testing/fakes.ts';
+import { CONVERSATION_ID, ME, agentMessage, textMessage } from '../testing/fakes.ts';
 import type { Message } from '../../protocol/index.ts';
 import { Transcript } from './transcript.tsx';
 
@@ -50,7 +50,7 @@ describe('Transcript', () => {
 
   it('shows pending sends after the stored messages, marked as sending', () => {
     render(
-      <Transcript messages={[textMessage(1, 'Hello')]} pending={[{ clientId: 'c1', text: 'On my way', createdAt: new Date().toISOString() }]} meId={ME.id} label="t" />,
+      <Transcript messages={[textMessage(1, 'Hello')]} pending={[{ clientId: 'c1', conversationId: CONVERSATION_ID, text: 'On my way', createdAt: new Date().toISOString(), status: 'sending' }]} meId={ME.id} label="t" />,
       container,
     );
     const last = [...container.querySelectorAll<HTMLElement>('[data-testid="transcript-row"]')].at(-1)!;

@@ -2,12 +2,16 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ImageMessage, Message, Receipts, StructuredMessage, TextMessage } from '../../protocol/index.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { deliveryState } from '../state/receipts.ts';
-import type { PendingMessage } from '../state/transcript-state.ts';
+import type { OutboxEntry } from '../state/outbox.ts';
 import { authorLabel, eventLabel } from './labels.ts';
+import { OutboxRows, type OutboxActions } from './outbox-rows.tsx';
 
 interface TranscriptProps {
   messages: readonly Message[];
-  pending: readonly PendingMessage[];
+  /** The outbox's entries of this conversation that are not stored yet. */
+  pending: readonly OutboxEntry[];
+  /** Retry / Delete of a message that was not sent (without them, none is offered). */
+  outbox?: OutboxActions;
   meId: string | null;
   label: string;
   /** How to call a visitor who never gave a name (the contact's label). */
@@ -20,7 +24,7 @@ interface TranscriptProps {
  * The conversation as a log. Text is rendered as a text node (never as HTML),
  * with `white-space: pre-wrap` for line breaks. Pending sends come last.
  */
-export function Transcript({ messages, pending, meId, label, visitorName, receipts }: TranscriptProps) {
+export function Transcript({ messages, pending, outbox, meId, label, visitorName, receipts }: TranscriptProps) {
   const list = useRef<HTMLDivElement>(null);
   const count = messages.length + pending.length;
 
@@ -58,15 +62,7 @@ export function Transcript({ messages, pending, meId, label, visitorName, receip
           </li>
         ),
       )}
-      {pending.map((item) => (
-        <li key={item.clientId} class="row text from-agent mine pending" data-testid="transcript-row" data-author-kind="agent" data-pending="true">
-          <div class="meta">
-            <span class="author">{t('author.you')}</span>
-            <span class="status">{t('message.pending')}</span>
-          </div>
-          <p class="bubble">{item.text}</p>
-        </li>
-      ))}
+      <OutboxRows entries={pending} rowClass="row text from-agent mine" actions={outbox} />
       </ol>
     </div>
   );

@@ -55,6 +55,14 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
   useEffect(() => {
     if (state === 'offline') onOffline();
   }, [state]);
+  useEffect(() => {
+    // A reload keeps the outbox (sessionStorage), closing the tab does not: the browser asks first.
+    const warn = (event: BeforeUnloadEvent) => {
+      if (desk.outbox.entries.value.some((entry) => entry.status === 'sending')) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [desk]);
 
   return (
     <div class="workspace">
@@ -71,7 +79,16 @@ export function DeskScreen({ desk, onLogout, onOffline }: { desk: Desk; onLogout
           <span class="agent-name" title={agent.email}>
             {t('session.signedInAs', { name: agent.name })}
           </span>
-          <button type="button" class="button ghost" onClick={onLogout} data-testid="logout">
+          <button
+            type="button"
+            class="button ghost"
+            onClick={() => {
+              // Nothing of this agent's unsent messages stays in the tab.
+              desk.outbox.clear();
+              onLogout();
+            }}
+            data-testid="logout"
+          >
             {t('session.logout')}
           </button>
         </div>

@@ -61,6 +61,8 @@ export const en = {
 
   'message.pending': 'Sending…',
   'message.failed': 'Not sent',
+  'message.retry': 'Retry',
+  'message.delete': 'Delete',
 
   'composer.label': 'Reply',
   'composer.placeholder': 'Write a reply… (Enter to send, Shift+Enter for a new line)',
@@ -142,6 +144,7 @@ export const en = {
   'desk.removed.closed': 'The chat with {name} was closed.',
   'desk.removed.taken': 'The chat with {name} is now handled by another agent.',
   'desk.removed.whileAway': 'Chats that left your desk while you were disconnected (transferred or closed elsewhere): {count}.',
+  'outbox.notSentElsewhere': 'A message to {name} was not sent: open that conversation to retry or delete it.',
   'notice.dismiss': 'Dismiss',
   'chat.actions': 'Chat actions',
   'transfer.button': 'Transfer',

@@ -59,6 +59,8 @@ export const fr: Record<MessageKey, string> = {
 
   'message.pending': 'Envoi…',
   'message.failed': 'Non envoyé',
+  'message.retry': 'Réessayer',
+  'message.delete': 'Supprimer',
 
   'composer.label': 'Réponse',
   'composer.placeholder': 'Écrivez une réponse… (Entrée pour envoyer, Maj+Entrée pour aller à la ligne)',
@@ -139,6 +141,7 @@ export const fr: Record<MessageKey, string> = {
   'desk.removed.closed': 'Le chat avec {name} a été clôturé.',
   'desk.removed.taken': 'Le chat avec {name} est désormais traité par un autre agent.',
   'desk.removed.whileAway': 'Chats qui ont quitté votre bureau pendant votre déconnexion (transférés ou clôturés ailleurs) : {count}.',
+  'outbox.notSentElsewhere': 'Un message à {name} n’a pas été envoyé : ouvrez cette conversation pour le renvoyer ou le supprimer.',
   'notice.dismiss': 'Fermer',
   'chat.actions': 'Actions du chat',
   'transfer.button': 'Transférer',

@@ -1,28 +1,24 @@
 import { batch, signal } from '@preact/signals';
 import { isStorableText, MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
-import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, t } from '../i18n/index.ts';
 import { checkImage, uploadAttachment, type Uploader } from '../api/attachments.ts';
 import { sessionDraftStorage, type DraftStorage } from './drafts-storage.ts';
-import type { Transcripts } from './transcripts.ts';
-import type { Message } from '../../protocol/index.ts';
+import type { Outbox } from './outbox.ts';
 
 export interface ComposerOptions {
   newId?: () => string;
   storage?: DraftStorage;
   upload?: Uploader;
-  /** A message of ours is stored (its ack came back): the list preview follows at once. */
-  onStored?: (message: Message) => void;
 }
 
 /**
  * Drafts and sending, per conversation. A draft survives switching
- * conversations. A send clears the draft and shows a pending row; a failure puts
- * the text back with the error, and resending the same text reuses its clientId
- * so a send whose ack was lost is never stored twice.
+ * conversations. A send checks the text, clears the draft and hands the message
+ * to the outbox (which shows it "Sending…" until the server stored it); an image
+ * is uploaded first, and its message then goes through the outbox too.
  */
-export function createComposerState(client: AgentClient, transcripts: Transcripts, options: ComposerOptions = {}) {
+export function createComposerState(outbox: Outbox, options: ComposerOptions = {}) {
   const newId = options.newId ?? (() => crypto.randomUUID());
   const storage = options.storage ?? sessionDraftStorage;
   const upload = options.upload ?? uploadAttachment;
@@ -30,7 +26,6 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
   const errors = signal<Readonly<Record<string, string | null>>>({});
   /** Upload progress (0..1) per conversation while an image is on its way. */
   const uploads = signal<Readonly<Record<string, number>>>({});
-  const lastFailed = new Map<string, { text: string; clientId: string }>();
 
   const setDraft = (conversationId: string, text: string) => {
     drafts.value = { ...drafts.value, [conversationId]: text };
@@ -46,9 +41,8 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
     errors.value = { ...errors.value, [conversationId]: message };
   };
 
-  async function sendDraft(conversationId: string): Promise<void> {
-    const draft = drafts.value[conversationId] ?? '';
-    const text = draft.trim();
+  function sendDraft(conversationId: string): void {
+    const text = (drafts.value[conversationId] ?? '').trim();
     if (!text) return;
     if (text.length > MAX_MESSAGE_LENGTH) {
       setError(conversationId, t('composer.tooLong', { count: text.length, max: MAX_MESSAGE_LENGTH }));
@@ -56,35 +50,10 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
     }
     // The server would refuse it (VALIDATION_FAILED): say why here, where the agent can fix it.
     if (!isStorableText(text)) return setError(conversationId, t('composer.unsendable'));
-    const failed = lastFailed.get(conversationId);
-    const clientId = failed && failed.text === text ? failed.clientId : newId();
     batch(() => {
       setError(conversationId, null);
       setDraft(conversationId, '');
-      transcripts.addPending(conversationId, { clientId, text, createdAt: new Date().toISOString() });
-    });
-    try {
-      const { message } = await client.request('message:send', { conversationId, clientId, text });
-      lastFailed.delete(conversationId);
-      stored(conversationId, message);
-    } catch (cause) {
-      const error = toApiError(cause);
-      lastFailed.set(conversationId, { text, clientId });
-      // Keep whatever the agent typed meanwhile, after the text that failed.
-      const typedSince = drafts.value[conversationId] ?? '';
-      batch(() => {
-        transcripts.removePending(conversationId, clientId);
-        setDraft(conversationId, typedSince ? `${draft}\n${typedSince}` : draft);
-        setError(conversationId, errorText(error.code, error.message));
-      });
-    }
-  }
-
-  /** The server stored a message of ours: the transcript and the list's preview show it together. */
-  function stored(conversationId: string, message: Message): void {
-    batch(() => {
-      transcripts.merge(conversationId, [message]);
-      options.onStored?.(message);
+      outbox.enqueue({ conversationId, clientId: newId(), text });
     });
   }
 
@@ -98,8 +67,7 @@ export function createComposerState(client: AgentClient, transcripts: Transcript
     });
     try {
       const attachment = await upload(conversationId, file, (fraction) => setUpload(conversationId, fraction));
-      const { message } = await client.request('message:send', { conversationId, clientId: newId(), attachmentId: attachment.id, text: '' });
-      stored(conversationId, message);
+      outbox.enqueue({ conversationId, clientId: newId(), text: '', attachment: { id: attachment.id, name: file.name } });
     } catch (cause) {
       const error = toApiError(cause);
       setError(conversationId, errorText(error.code, error.message));

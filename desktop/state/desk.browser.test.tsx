@@ -6,6 +6,7 @@ import { setLocale } from '../i18n/index.ts';
 import { ApiError } from '../api/api-error.ts';
 import { CONVERSATION_ID, FakeAgentClient, ME, agentMessage, deferred, settle, summary, textMessage } from '../testing/fakes.ts';
 import { createDesk, type Desk } from './desk.ts';
+import { memoryOutboxStorage } from './outbox-storage.ts';
 
 /** A desk on a fake socket, connected, with the conversation open and one visitor message. */
 async function openDesk(client: FakeAgentClient, ids: string[] = []): Promise<Desk> {
@@ -13,7 +14,7 @@ async function openDesk(client: FakeAgentClient, ids: string[] = []): Promise<De
     .respond('conversations:list', async () => ({ waiting: [], mine: [summary()] }))
     .respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Hello, my order is late')], hasMore: false }))
     .respond('typing', async () => ({}));
-  const desk = createDesk(client, ME, { newId: () => ids.shift() ?? crypto.randomUUID() });
+  const desk = createDesk(client, ME, { newId: () => ids.shift() ?? crypto.randomUUID(), outboxStorage: memoryOutboxStorage() });
   client.setState('connected');
   await desk.open(CONVERSATION_ID);
   return desk;
@@ -36,7 +37,7 @@ describe('desk state', () => {
 
   const show = (d: Desk) => {
     const transcript = d.transcripts.get(CONVERSATION_ID);
-    render(<Transcript messages={transcript.messages} pending={transcript.pending} meId={ME.id} label="t" />, container);
+    render(<Transcript messages={transcript.messages} pending={d.unsent(CONVERSATION_ID)} meId={ME.id} label="t" />, container);
     return [...container.querySelectorAll<HTMLElement>('[data-testid="transcript-row"]')];
   };
 
@@ -48,7 +49,7 @@ describe('desk state', () => {
     client.respond('message:send', () => ack.promise);
 
     desk.editDraft(CONVERSATION_ID, 'Let me check that for you');
-    const sending = desk.sendDraft(CONVERSATION_ID);
+    desk.sendDraft(CONVERSATION_ID);
     let rows = show(desk);
     expect(rows.at(-1)!.dataset.pending).to.equal('true');
     expect(desk.drafts.value[CONVERSATION_ID]).to.equal('');
@@ -57,7 +58,7 @@ describe('desk state', () => {
     const stored = agentMessage(2, 'Let me check that for you', clientId);
     client.push('message', stored);
     ack.resolve({ message: stored });
-    await sending;
+    await settle();
     client.push('message', stored); // a duplicate delivery changes nothing
 
     rows = show(desk);
@@ -68,32 +69,36 @@ describe('desk state', () => {
     expect(client.callsOf('message:send')).to.deep.equal([{ conversationId: CONVERSATION_ID, clientId, text: 'Let me check that for you' }]);
   });
 
-  it('keeps the text and shows the error when a send fails, and retries with the same clientId', async () => {
+  it('shows a refused reply as not sent, with the reason, and Retry sends it again with the same clientId', async () => {
     const client = new FakeAgentClient();
     desk = await openDesk(client, ['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc']);
     client.respond('message:send', async () => {
       throw new ApiError('CONVERSATION_NOT_ACTIVE');
     });
     desk.editDraft(CONVERSATION_ID, 'Are you still there?');
-    await desk.sendDraft(CONVERSATION_ID);
+    desk.sendDraft(CONVERSATION_ID);
+    await settle();
 
-    expect(desk.drafts.value[CONVERSATION_ID]).to.equal('Are you still there?');
-    expect(desk.sendErrors.value[CONVERSATION_ID]).to.equal('The conversation is not active.');
-    expect(show(desk).some((row) => row.dataset.pending === 'true')).to.equal(false);
+    expect(desk.drafts.value[CONVERSATION_ID]).to.equal('');
+    const failed = show(desk).at(-1)!;
+    expect(failed.dataset.status).to.equal('failed');
+    expect(failed.textContent).to.include('Not sent: The conversation is not active.');
 
     client.respond('message:send', async (payload) => ({ message: agentMessage(2, payload.text, payload.clientId) }));
-    await desk.sendDraft(CONVERSATION_ID);
+    desk.outbox.retry('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb');
+    await settle();
     const sends = client.callsOf('message:send') as { clientId: string }[];
     expect(sends.map((send) => send.clientId)).to.deep.equal(['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb']);
-    expect(desk.sendErrors.value[CONVERSATION_ID]).to.equal(null);
-    expect(show(desk).filter((row) => row.textContent!.includes('Are you still there?'))).to.have.length(1);
+    const rows = show(desk).filter((row) => row.textContent!.includes('Are you still there?'));
+    expect(rows).to.have.length(1);
+    expect(rows[0]!.dataset.pending).to.equal(undefined);
   });
 
   it('refuses a reply with a character that cannot be sent, saying so, without sending it', async () => {
     const client = new FakeAgentClient();
     desk = await openDesk(client);
     desk.editDraft(CONVERSATION_ID, 'pasted \u0000 binary');
-    await desk.sendDraft(CONVERSATION_ID);
+    desk.sendDraft(CONVERSATION_ID);
     expect(client.callsOf('message:send')).to.have.length(0);
     expect(desk.drafts.value[CONVERSATION_ID]).to.equal('pasted \u0000 binary');
     expect(desk.sendErrors.value[CONVERSATION_ID]).to.equal('The message contains a character that cannot be sent (a NUL or half of an emoji).');
@@ -103,7 +108,7 @@ describe('desk state', () => {
     const client = new FakeAgentClient();
     desk = await openDesk(client);
     desk.editDraft(CONVERSATION_ID, 'x'.repeat(4001));
-    await desk.sendDraft(CONVERSATION_ID);
+    desk.sendDraft(CONVERSATION_ID);
     expect(client.callsOf('message:send')).to.have.length(0);
     expect(desk.drafts.value[CONVERSATION_ID]).to.have.length(4001);
     expect(desk.sendErrors.value[CONVERSATION_ID]).to.contain('4001');
@@ -174,7 +179,7 @@ describe('desk state', () => {
     client
       .respond('conversations:list', async () => ({ waiting: [], mine: [summary(), other] }))
       .respond('conversation:open', async () => ({ conversation: summary(), messages: [], hasMore: false }));
-    desk = createDesk(client, ME, { newId: () => 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' });
+    desk = createDesk(client, ME, { newId: () => 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', outboxStorage: memoryOutboxStorage() });
     client.setState('connected');
     await settle();
     expect(desk.mine.value.map((c) => c.id)).to.deep.equal([other.id, CONVERSATION_ID]);
@@ -192,7 +197,8 @@ describe('desk state', () => {
     client.respond('message:send', async () => ({ message: agentMessage(41, 'On its way', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb') }));
     await desk.open(CONVERSATION_ID);
     desk.editDraft(CONVERSATION_ID, 'On its way');
-    await desk.sendDraft(CONVERSATION_ID);
+    desk.sendDraft(CONVERSATION_ID);
+    await settle();
     expect(row().lastMessage).to.include({ text: 'On its way', authorKind: 'agent' });
     expect(row().lastSeq).to.equal(41);
   });

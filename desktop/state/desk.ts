@@ -9,6 +9,8 @@ import type { ReadonlySignal } from '@preact/signals';
 import type { Uploader } from '../api/attachments.ts';
 import { createChatWorkspace } from './chat-workspace.ts';
 import { createComposerState } from './composer-state.ts';
+import { createOutbox } from './outbox.ts';
+import { sessionOutboxStorage, type OutboxStorage } from './outbox-storage.ts';
 import type { DraftStorage } from './drafts-storage.ts';
 import { createConversationLists } from './conversation-lists.ts';
 import { browserOfferAlert, type OfferAlert } from './offer-alert.ts';
@@ -16,7 +18,7 @@ import { createOffers } from './offers.ts';
 import { createPresence } from './presence.ts';
 import { createSessionActions } from './session-actions.ts';
 import { createSessionCards } from './session-cards.ts';
-import { hasGapBefore } from './transcript-state.ts';
+import { hasClientId, hasGapBefore } from './transcript-state.ts';
 import { createTranscripts } from './transcripts.ts';
 import { createTypingSender, createTypingStore } from './typing.ts';
 
@@ -25,6 +27,10 @@ export interface DeskOptions {
   clock?: Clock;
   alert?: OfferAlert;
   storage?: DraftStorage;
+  /** Where unsent messages wait across a reload (default: this tab's sessionStorage, per agent). */
+  outboxStorage?: OutboxStorage;
+  /** The outbox's retry timers (tests run them by hand). */
+  schedule?: (ms: number, run: () => void) => () => void;
   upload?: Uploader;
   /** Window focus (tests pass a signal). */
   focused?: ReadonlySignal<boolean>;
@@ -48,7 +54,18 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const lists = createConversationLists(me.id);
   const transcripts = createTranscripts();
   const visitorTyping = createTypingStore();
-  const composer = createComposerState(client, transcripts, { newId: options.newId, storage: options.storage, upload: options.upload, onStored: lists.applyMessage });
+  const outbox = createOutbox({
+    send: async (entry) => {
+      const { conversationId, clientId, text, attachment } = entry;
+      const input = attachment ? { conversationId, clientId, text, attachmentId: attachment.id } : { conversationId, clientId, text };
+      return (await client.request('message:send', input)).message;
+    },
+    connected: () => connection.value === 'connected',
+    isStored: (entry) => hasClientId(transcripts.get(entry.conversationId), entry.clientId),
+    storage: options.outboxStorage ?? sessionOutboxStorage(me.id),
+    schedule: options.schedule,
+  });
+  const composer = createComposerState(outbox, { newId: options.newId, storage: options.storage, upload: options.upload });
   const typingSender = createTypingSender((conversationId, typing) => {
     client.request('typing', { conversationId, typing }).catch(() => undefined); // best effort
   });
@@ -275,8 +292,25 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
         connectionError.value = error ?? null;
         if (state === 'connected') notice.value = null;
       });
-      if (state === 'connected') void reconcile();
+      if (state === 'connected') {
+        outbox.flush();
+        void reconcile();
+      }
     }),
+    // A message of ours is stored (its ack came back): the transcript and the list's preview show it together.
+    outbox.onStored((message) => {
+      batch(() => {
+        transcripts.merge(message.conversationId, [message]);
+        lists.applyMessage(message);
+      });
+    }),
+    // A message refused where the agent is not looking: say so, or it would wait there unseen.
+    outbox.onFailed((entry) => {
+      if (view.value === 'desk' && openId.value === entry.conversationId) return;
+      const contact = findSummary(entry.conversationId)?.contact;
+      notice.value = () => t('outbox.notSentElsewhere', { name: contact ? contactLabel(contact) : t('author.visitor') });
+    }),
+    outbox.dispose,
     presence.dispose,
     offers.dispose,
     cards.dispose,
@@ -284,9 +318,15 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     work.dispose,
   ];
 
-  function sendDraft(conversationId: string): Promise<void> {
+  function sendDraft(conversationId: string): void {
     typingSender.stop(conversationId);
-    return composer.sendDraft(conversationId);
+    composer.sendDraft(conversationId);
+  }
+
+  /** The outbox's entries of a conversation that its transcript does not show yet. */
+  function unsent(conversationId: string) {
+    const transcript = transcripts.get(conversationId);
+    return outbox.of(conversationId).filter((entry) => !hasClientId(transcript, entry.clientId));
   }
 
   function editDraft(conversationId: string, text: string): void {
@@ -311,6 +351,8 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     waiting: lists.waiting,
     mine: lists.mine,
     transcripts,
+    outbox,
+    unsent,
     visitorTyping: visitorTyping.typing,
     drafts: composer.drafts,
     sendErrors: composer.errors,

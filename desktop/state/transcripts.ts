@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { Message } from '../../protocol/index.ts';
-import { addPending, emptyTranscript, mergeMessages, removePending, type PendingMessage, type TranscriptState } from './transcript-state.ts';
+import { emptyTranscript, mergeMessages, type TranscriptState } from './transcript-state.ts';
 
 /** Transcripts by conversation id, as one signal so any change re-renders its readers. */
 export function createTranscripts() {
@@ -28,8 +28,6 @@ export function createTranscripts() {
     get,
     has,
     merge: (conversationId: string, messages: readonly Message[]) => update(conversationId, (s) => mergeMessages(s, messages)),
-    addPending: (conversationId: string, item: PendingMessage) => update(conversationId, (s) => addPending(s, item)),
-    removePending: (conversationId: string, clientId: string) => update(conversationId, (s) => removePending(s, clientId)),
   };
 }
 

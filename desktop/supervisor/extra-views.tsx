@@ -20,6 +20,7 @@ export function ExtraViewPanel({ desk }: { desk: Desk }) {
       <div id="panel-communication" role="tabpanel" aria-labelledby="tab-communication" class="panel scroll-panel">
         <CommunicationView
           client={desk.client}
+          outbox={desk.outbox}
           options={{
             onOpenedAsChat: async (conversationId) => {
               // The live chat joins the agent's tabs, open, so handling time is recorded.

@@ -5,14 +5,15 @@ import { DeskScreen } from '../components/workspace.tsx';
 import { setLocale } from '../i18n/index.ts';
 import { createDesk, type Desk } from '../state/desk.ts';
 import { memoryDraftStorage, type DraftStorage } from '../state/drafts-storage.ts';
+import { memoryOutboxStorage, type OutboxStorage } from '../state/outbox-storage.ts';
 import type { Uploader } from '../api/attachments.ts';
-import { CONVERSATION_ID, FakeAgentClient, FakeClock, ME, RecordingAlert, catalog, settle, summary, textMessage } from './fakes.ts';
+import { CONVERSATION_ID, FakeAgentClient, FakeClock, ManualTimers, ME, RecordingAlert, catalog, settle, summary, textMessage } from './fakes.ts';
 
 export const READY_CHAT: AgentState['presence'][number] = { channel: 'chat', state: 'ready', reason: null, since: '2025-01-01T09:00:00.000Z' };
 
 /** A whole workspace on a fake socket and clock, rendered into the page, connected. */
 export async function mountDesk(
-  options: { state?: Partial<AgentState>; mine?: ReturnType<typeof summary>[]; storage?: DraftStorage; upload?: Uploader; clock?: FakeClock } = {},
+  options: { state?: Partial<AgentState>; mine?: ReturnType<typeof summary>[]; storage?: DraftStorage; outboxStorage?: OutboxStorage; upload?: Uploader; clock?: FakeClock; prepare?: (client: FakeAgentClient) => void } = {},
 ) {
   setLocale('en');
   const client = new FakeAgentClient();
@@ -20,6 +21,7 @@ export async function mountDesk(
   const focused = signal(true);
   const titleCounts: number[] = [];
   const alert = new RecordingAlert();
+  const timers = new ManualTimers();
   const mine = options.mine ?? [];
   client
     .respond('conversations:list', async () => ({ waiting: [], mine }))
@@ -33,12 +35,15 @@ export async function mountDesk(
     alert,
     focused,
     storage: options.storage ?? memoryDraftStorage(),
+    outboxStorage: options.outboxStorage ?? memoryOutboxStorage(),
+    schedule: timers.schedule,
     upload: options.upload,
     setTitleCount: (count) => titleCounts.push(count),
   });
   const container = document.createElement('div');
   document.body.append(container);
   render(<DeskScreen desk={desk} onLogout={() => undefined} onOffline={() => undefined} />, container);
+  options.prepare?.(client);
   client.setState('connected');
   await settle();
   await settle();
@@ -49,6 +54,8 @@ export async function mountDesk(
     client,
     clock,
     alert,
+    /** The outbox's retry timers, run by hand. */
+    timers,
     desk,
     container,
     /** Window focus as the desk sees it. */

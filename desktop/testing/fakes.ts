@@ -282,3 +282,22 @@ export function history(overrides: Partial<ContactHistory> = {}): ContactHistory
     ...overrides,
   };
 }
+
+/** Timers the test runs by hand (the outbox's retries): nothing fires until `runAll`. */
+export class ManualTimers {
+  private pending: { ms: number; run: () => void }[] = [];
+  readonly schedule = (ms: number, run: () => void): (() => void) => {
+    const timer = { ms, run };
+    this.pending.push(timer);
+    return () => void (this.pending = this.pending.filter((t) => t !== timer));
+  };
+  /** Delays of the timers waiting now. */
+  delays(): number[] {
+    return this.pending.map((t) => t.ms);
+  }
+  runAll(): void {
+    const due = this.pending;
+    this.pending = [];
+    due.forEach((t) => t.run());
+  }
+}

@@ -44,7 +44,10 @@ server at start with a message naming the variable. With \`NODE_ENV=production\`
 
 ${table(['Variable', 'Default', 'Accepts', 'What it does'], rows)}
 
-Running several nodes: [scaling out](scaling-out.md). \`/metrics\` and its token: [health and metrics](health-and-metrics.md).
+Every setting with an example value: [\`.env.example\`](../../.env.example). Check a node's settings, and what they point at,
+before starting it: \`npm run config:check\` ([configuration check](configuration-check.md)).
+
+Running several nodes: [scaling out](scaling-out.md); behind nginx: [reverse proxy](reverse-proxy.md). \`/metrics\` and its token: [health and metrics](health-and-metrics.md).
 Shutdown: [graceful shutdown](shutdown.md). \`SECRET\` and rotating it: [secrets](secrets.md).
 `;
 }

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { configurationPage } from './configuration-page.ts';
+import { envExample } from './env-example.ts';
 import { errorsPage } from './errors-page.ts';
+import { openApiDocument } from './openapi-page.ts';
 import { socketEventsPage } from './socket-events-page.ts';
 
 /**
@@ -14,6 +16,8 @@ export const GENERATED: Record<string, () => string> = {
   'docs/api/socket-events.md': socketEventsPage,
   'docs/api/errors.md': errorsPage,
   'docs/operations/configuration.md': configurationPage,
+  '.env.example': envExample,
+  'docs/api/openapi.json': openApiDocument,
 };
 
 /** Writes every page; returns those whose content changed. */

@@ -17,6 +17,8 @@ const codeSpans = (text: string) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) =
 const OTHER_NAMES = new Set([
   ...['CHROME_PATH', 'REDIS_SERVER', 'CHAOS_VISITORS', 'CHAOS_MESSAGES', 'CHAOS_PACE_MS', 'CHAOS_BUDGET_MS', 'CHAOS_LOG_LEVEL', 'BENCH_SERVER_LOGS', 'BENCH_NODE_ARGS', 'FUZZ_SEED', 'FUZZ_SCALE'],
   ...['DEBIAN_FRONTEND', 'ALLOW_CONNECTIONS', 'DEFAULT_WRITE_PATH'],
+  // Tables in the code the docs point at (server/auth/policy.ts).
+  ...['REST_POLICY', 'AGENT_EVENT_POLICY', 'VISITOR_EVENT_POLICY'],
 ]);
 const npmScripts = new Set(Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts));
 

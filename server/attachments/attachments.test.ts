@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { AppError, MAX_ATTACHMENT_BYTES, type IdentifyResult, type VisitorSendResult } from '../../protocol/index.ts';
-import { websites } from '../db/schema.ts';
+import { attachmentBlobChunks, attachmentBlobs, attachments, websites } from '../db/schema.ts';
 import type { Database } from '../db/client.ts';
 import { backends } from '../db/test-backends.ts';
 import { startServer, type RunningServer } from '../main.ts';
+import { startLocalS3, type LocalS3 } from '../testing/s3-server.ts';
 import { call, closeSockets, connectVisitor, expectOk, loginCookie } from '../testing/test-kit.ts';
 import { attachImage } from './attach.ts';
 import * as img from './test-images.ts';
@@ -33,7 +31,6 @@ function form(bytes: Uint8Array, name: string, type: string, conversationId?: st
 describe.each(backends)('attachments on $name', (backend) => {
   let database: Database;
   let server: RunningServer;
-  let uploadDir: string;
   let cookie: string;
   let alice: { token: string; conversationId: string };
   let bob: { token: string; conversationId: string };
@@ -42,8 +39,8 @@ describe.each(backends)('attachments on $name', (backend) => {
 
   beforeAll(async () => {
     database = await backend.open();
-    uploadDir = await mkdtemp(join(tmpdir(), 'parley-uploads-'));
-    server = await startServer({ database, env: { ...TEST_ENV, uploadDir }, banner: false, webhooks: false });
+    // The default store: the bytes in the database itself.
+    server = await startServer({ database, env: TEST_ENV, banner: false, webhooks: false });
     cookie = await loginCookie(server);
     alice = await newVisitor(server);
     bob = await newVisitor(server);
@@ -52,7 +49,11 @@ describe.each(backends)('attachments on $name', (backend) => {
   afterAll(async () => {
     await server?.close();
     await database?.close();
-    await rm(uploadDir, { recursive: true, force: true });
+  });
+  const stored = async () => ({
+    attachments: (await database.db.select({ n: count() }).from(attachments))[0]!.n,
+    blobs: (await database.db.select({ n: count() }).from(attachmentBlobs))[0]!.n,
+    chunks: (await database.db.select({ n: count() }).from(attachmentBlobChunks))[0]!.n,
   });
 
   it.each([
@@ -95,6 +96,30 @@ describe.each(backends)('attachments on $name', (backend) => {
     const res = await upload(form(big, 'big.png', 'image/png'), asVisitor(alice));
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('MESSAGE_TOO_LONG');
+  });
+
+  it('keeps a multi-chunk image whole in the database, and leaves nothing behind a refused upload', async () => {
+    // 10 MB exactly: the largest accepted, forty 256 KiB chunks.
+    const large = new Uint8Array(MAX_ATTACHMENT_BYTES);
+    for (let i = 0; i < large.length; i += 4093) large[i] = i % 251;
+    large.set(img.png(4000, 3000));
+    const res = await upload(form(large, 'poster.png', 'image/png'), asVisitor(alice));
+    expect(res.status).toBe(201);
+    const { attachment } = await res.json();
+    expect(attachment).toMatchObject({ size: MAX_ATTACHMENT_BYTES, width: 4000, height: 3000 });
+    const got = await fetch(`${server.url}${attachment.url}`, { headers: asVisitor(alice) });
+    expect(got.headers.get('content-length')).toBe(String(MAX_ATTACHMENT_BYTES));
+    // Compared as one buffer: a deep equality over ten million elements would take minutes.
+    expect(Buffer.from(await got.arrayBuffer()).equals(large)).toBe(true);
+
+    const before = await stored();
+    const refused = [
+      await upload(form(img.svg(), 'drawing.svg', 'image/svg+xml'), asVisitor(alice)),
+      await upload(form(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x89, 0, 1), 'big.png', 'image/png'), asVisitor(alice)),
+      await upload(form(img.png(1, 1), 'a.png', 'image/png', bob.conversationId), asVisitor(alice)),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([400, 413, 404]);
+    expect(await stored()).toEqual(before);
   });
 
   it('keeps visitors to their own conversation; others get 404', async () => {
@@ -188,5 +213,40 @@ describe.each(backends)('attachments on $name', (backend) => {
       () => attachImage(db, { attachmentId: randomUUID(), conversationId: alice.conversationId, uploader: { kind: 'visitor', id: aliceVisitor!.id } }),
     ];
     for (const attempt of refused) await expect(attempt()).rejects.toMatchObject({ code: 'NOT_FOUND' } satisfies Partial<AppError>);
+  });
+});
+
+/** The same routes with ATTACHMENTS_STORAGE=s3, on a local S3-compatible server (s3rver). */
+describe('attachments in an S3-compatible bucket', () => {
+  let database: Database;
+  let server: RunningServer;
+  let s3: LocalS3;
+  beforeAll(async () => {
+    database = await backends[0]!.open();
+    s3 = await startLocalS3();
+    server = await startServer({ database, env: { ...TEST_ENV, attachmentsStorage: { kind: 's3', ...s3.settings } }, banner: false, webhooks: false });
+  });
+  afterEach(() => closeSockets());
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+    await s3?.stop();
+  });
+
+  it('stores an upload as one object, serves it back, and stores nothing for a refused one', async () => {
+    const alice = await newVisitor(server);
+    const auth = { authorization: `Bearer ${alice.token}` };
+    const bytes = img.jpeg(640, 480);
+    const res = await fetch(`${server.url}/api/v1/attachments`, { method: 'POST', body: form(bytes, 'photo.jpg', 'image/jpeg'), headers: auth });
+    expect(res.status).toBe(201);
+    const { attachment } = await res.json();
+    expect(await s3.objectCount()).toBe(1);
+    const got = await fetch(`${server.url}${attachment.url}`, { headers: auth });
+    expect([got.status, got.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(new Uint8Array(bytes));
+
+    const refused = await fetch(`${server.url}/api/v1/attachments`, { method: 'POST', body: form(img.html(), 'cat.png', 'image/png'), headers: auth });
+    expect(refused.status).toBe(400);
+    expect(await s3.objectCount()).toBe(1);
   });
 });

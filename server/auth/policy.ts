@@ -28,7 +28,11 @@ export type Guard =
 export type Rule =
   /** No authentication: health, the widget's public config, login itself. */
   | { auth: 'public' }
-  /** Its own protocol: `Authorization: Bearer METRICS_TOKEN` on /metrics. */
+  /**
+   * /metrics, its own protocol (server/env.ts `metricsAccess`): `Authorization: Bearer METRICS_TOKEN` when set;
+   * without a token, not served (404) in production or when METRICS_LISTEN serves it on a private address,
+   * open only in development and the demo.
+   */
   | { auth: 'bearer-token' }
   /** A visitor token: the socket's context (or the token's contact) is the only conversation reachable. */
   | { auth: 'visitor' }
@@ -50,6 +54,8 @@ export const REST_POLICY: Record<string, Rule> = {
   'POST /api/v1/auth/logout': { auth: 'public' },
   'GET /api/v1/auth/me': staff(STAFF, { kind: 'own' }),
   'GET /api/v1/widget/config': { auth: 'public' },
+  // The OpenAPI description of this API (server/http/openapi/document.ts).
+  'GET /api/v1/openapi.json': { auth: 'public' },
   'POST /api/v1/attachments': { auth: 'visitor-or-staff', roles: STAFF, guard: conversation('write') },
   'GET /api/v1/attachments/:id': { auth: 'visitor-or-staff', roles: STAFF, guard: conversation('read') },
   'GET /api/v1/sessions': staff(STAFF, { kind: 'scoped-list' }),
@@ -99,6 +105,10 @@ export const REST_POLICY: Record<string, Rule> = {
   'DELETE /api/v1/webhooks/:id': staff(ADMINS),
   'GET /api/v1/webhooks/:id/deliveries': staff(ADMINS),
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': staff(ADMINS),
+  // Privacy operations: a contact's whole data and its erasure, and who changed what (docs/security.md).
+  'GET /api/v1/admin/contacts/:id/export': staff(ADMINS),
+  'POST /api/v1/admin/contacts/:id/erase': staff(ADMINS),
+  'GET /api/v1/admin/audit-log': staff(ADMINS),
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },

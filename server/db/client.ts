@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { createInProcessLock, withPostgresMigrationLock } from './migration-lock.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -18,7 +19,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Applies the committed migrations (idempotent). */
+  /** Applies the committed migrations (idempotent; never two at once on one database, whatever the number of nodes). */
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,23 +38,35 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       db,
       kind: 'postgres',
-      migrate: () => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER }),
+      migrate: () =>
+        withPostgresMigrationLock(target.url, (locked) => migratePostgres(drizzlePostgres({ client: locked }), { migrationsFolder: MIGRATIONS_FOLDER })),
       close: () => client.end({ timeout: 5 }),
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  const client = target.dataDir ? new PGlite(target.dataDir, PGLITE_BYTEA) : new PGlite(PGLITE_BYTEA);
   await client.waitReady;
   const pg = drizzlePglite({ client, schema });
+  const migrationLock = createInProcessLock();
   return {
     db: pg as unknown as Db,
     kind: 'pglite',
-    migrate: () => migratePglite(pg, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: () => migrationLock(() => migratePglite(pg, { migrationsFolder: MIGRATIONS_FOLDER })),
     close: async () => {
       if (!client.closed) await client.close();
     },
   };
 }
+
+/**
+ * PGlite's own bytea codec converts byte by byte in JavaScript (about a second per MB each way), too slow
+ * for attachment chunks; Buffer's hex is native. Same text format (`\\x` + hex), same Uint8Array out.
+ */
+const BYTEA_OID = 17;
+const PGLITE_BYTEA = {
+  serializers: { [BYTEA_OID]: (v: Uint8Array) => `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}` },
+  parsers: { [BYTEA_OID]: (v: string) => new Uint8Array(Buffer.from(v.slice(2), 'hex')) },
+};
 
 /** DATABASE_URL → Postgres; unset → embedded PGlite kept under DATA_DIR/pglite. */
 export function targetFromEnv(env: { databaseUrl: string | null; dataDir: string }): DatabaseTarget {

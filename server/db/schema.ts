@@ -9,3 +9,4 @@ export * from './tables/webhooks.ts';
 export * from './tables/desk.ts';
 export * from './tables/attachments.ts';
 export * from './tables/bots.ts';
+export * from './tables/privacy.ts';

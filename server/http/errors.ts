@@ -6,8 +6,6 @@ import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../protocol/index.ts';
 import { appErrorFromZod, toAppError, worthLogging } from '../services/errors.ts';
 
-export { appErrorFromZod };
-
 /** The one HTTP error mapper: AppError code → status + `{ error }`; unknown → INTERNAL, logged, no stack out. */
 export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
@@ -22,17 +20,4 @@ export function createErrorHandler(logger: Logger) {
     const headers = appError.retryAfterMs === undefined ? undefined : { 'Retry-After': String(Math.max(1, Math.ceil(appError.retryAfterMs / 1000))) };
     return c.json({ error: appError.toWire() }, ERROR_CODES[appError.code].status as ContentfulStatusCode, headers);
   };
-}
-
-/** Reads and validates a JSON body; bad JSON is BAD_REQUEST, bad shape VALIDATION_FAILED. */
-export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new AppError('BAD_REQUEST', 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw appErrorFromZod(parsed.error);
-  return parsed.data;
 }

@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Message } from '../../protocol/index.ts';
+import { AuthorKind, type Message } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
-import { offers as offersTable, queues, sessions } from '../db/schema.ts';
+import { offerOutcome, offers as offersTable, queues, sessions } from '../db/schema.ts';
 
 /**
  * Prometheus metrics of one server instance. Each instance has its own registry
@@ -13,6 +13,9 @@ import { offers as offersTable, queues, sessions } from '../db/schema.ts';
  * batches, ack latency. Cluster-wide figures read from the database on scrape
  * (every node reports the same value: aggregate with max, not sum): queue
  * lengths and offers by outcome.
+ *
+ * Every counter starts at 0 for each of its label values (author kinds, offer outcomes): an alert on
+ * `rate(parley_offers_total{outcome="expired"}[5m])` sees a series from the first scrape, not "no data".
  */
 export interface Metrics {
   registry: Registry;
@@ -65,6 +68,7 @@ export function createMetrics(options: { logger?: Logger; defaultMetrics?: boole
     labelNames: ['author'] as const,
     registers: [registry],
   });
+  for (const author of AuthorKind.options) messages.inc({ author }, 0);
   const batches = new Histogram({
     name: 'parley_write_batch_size',
     help: 'Messages per group-commit write batch on this node.',
@@ -120,9 +124,11 @@ export function createMetrics(options: { logger?: Logger; defaultMetrics?: boole
       );
       if (!rows) return;
       offers.reset();
+      for (const outcome of offerOutcome.enumValues) offers.inc({ outcome }, 0);
       for (const r of rows) offers.inc({ outcome: r.outcome }, Number(r.n));
     },
   });
+  for (const outcome of offerOutcome.enumValues) offers.inc({ outcome }, 0);
 
   return {
     registry,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack, Offer, VisitorSendResult } from '../../protocol/index.ts';
@@ -63,7 +65,7 @@ describe.each(backends)('operations on $name', (backend) => {
     expect(await (await fetch(`${srv.url}/healthz`)).json()).toEqual({ ok: true });
     await eventually(async () => {
       const ready = await fetch(`${srv.url}/readyz`);
-      expect(await ready.json()).toEqual({ ok: true, checks: { database: 'ok', redis: 'ok', accepting: 'ok' } });
+      expect(await ready.json()).toEqual({ ok: true, checks: { database: 'ok', redis: 'ok', assets: 'skipped', startup: 'ok', accepting: 'ok' } });
       expect(ready.status).toBe(200);
     });
 
@@ -75,6 +77,21 @@ describe.each(backends)('operations on $name', (backend) => {
 
     await redis.start();
     await eventually(async () => expect((await fetch(`${srv.url}/readyz`)).status).toBe(200), 15_000);
+  });
+
+  it('is not ready while the widget and desktop bundles are missing (no `npm run build`)', async () => {
+    const missing = join(tmpdir(), `parley-no-build-${randomUUID()}`);
+    const srv = (server = await startTestServer(database, {}, { requireAssets: true, staticPaths: { widget: join(missing, 'widget'), desktop: join(missing, 'desktop') } }));
+    const ready = await fetch(`${srv.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ok: false, checks: { assets: 'failed', startup: 'ok', database: 'ok' }, error: { message: expect.stringContaining('assets') } });
+    expect((await fetch(`${srv.url}/widget/loader.js`)).status).toBe(404);
+  });
+
+  it('starts every counter at 0 for each of its labels, so alerts see a series from the first scrape', async () => {
+    const text = await (await fetch(`${(await start()).url}/metrics`)).text();
+    for (const outcome of ['pending', 'accepted', 'rejected', 'expired', 'revoked']) expect(value(text, 'parley_offers_total', { outcome })).toBe(0);
+    for (const author of ['visitor', 'agent', 'bot', 'system']) expect(value(text, 'parley_messages_total', { author })).toBe(0);
   });
 
   it('reports sockets, messages, ack latency, queue lengths and offers by outcome at /metrics', async () => {
@@ -125,6 +142,24 @@ describe.each(backends)('operations on $name', (backend) => {
     const ok = await fetch(`${srv.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('parley_connected_visitors');
+  });
+
+  it('does not serve /metrics to the public in production without a token', async () => {
+    const srv = await start({ nodeEnv: 'production', seedDemo: false });
+    const refused = await fetch(`${srv.url}/metrics`);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: expect.stringContaining('METRICS_TOKEN') } });
+  });
+
+  it('serves /metrics on the private METRICS_LISTEN address, and only with the token on the main port', async () => {
+    const srv = await start({ metricsListen: { host: '127.0.0.1', port: 0 } });
+    expect(srv.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const scraped = await fetch(`${srv.metricsUrl}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('parley_offers_total');
+    expect((await fetch(`${srv.url}/metrics`)).status).toBe(404);
+    // Nothing else is served on the private address.
+    expect((await fetch(`${srv.metricsUrl}/api/v1/websites`)).status).toBe(404);
   });
 
   it('closes gracefully: what it acked is stored, what it stored was acked, clients are told to reconnect', async () => {

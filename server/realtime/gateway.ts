@@ -89,6 +89,8 @@ export function createGateway(logger: Logger, opts: GatewayOptions): Gateway {
       if (subscribedOnce) {
         logger.warn('redis is back: reconnecting this node\'s clients so they resync');
         closeClientTransports(io);
+      } else {
+        logger.info('redis connected');
       }
       subscribedOnce = true;
     });

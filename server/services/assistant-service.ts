@@ -6,6 +6,7 @@ import { assistantById, assistantList, nextVersionNumber, runningConversations, 
 import { queuesOfWebsite } from '../db/stores/routing-store.ts';
 import { channelAssignments, channelsOf, deleteAssistant, disconnectChannelsExcept, firstDefaultQueueId, insertAssistant, insertVersion, missingWebsiteIds, moveChannelsToVersion, runOnChannel, saveAssistantDraft, updateAssistantNaming } from '../db/stores/assistants-admin-store.ts';
 import { starterDefinition } from './assistant-starter.ts';
+import type { AuditActor, RecordAudit } from './audit.ts';
 import type { ServiceDeps } from './deps.ts';
 import { must } from '../db/must.ts';
 
@@ -18,7 +19,7 @@ import { must } from '../db/must.ts';
  */
 const issueDetails = (issues: DefinitionIssue[]) => issues.map((i) => ({ path: i.stepId ?? 'definition', message: i.message }));
 
-export function createAssistantService({ db, clock }: ServiceDeps) {
+export function createAssistantService({ db, clock, audit }: ServiceDeps & { audit: RecordAudit }) {
   const queueIds = async (tx: Tx) => (await queuesOfWebsite(tx, null)).map((q) => q.id);
 
   async function detail(tx: Tx, id: string): Promise<AssistantDetail> {
@@ -36,16 +37,24 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
   const get = (id: string) => detail(db, id);
 
   /** A new assistant opens as a draft handing off to the first website's default queue. */
-  async function create(input: z.output<typeof AssistantInput>) {
+  async function create(input: z.output<typeof AssistantInput>, actor: AuditActor) {
     const draft = starterDefinition(input.languages, (await firstDefaultQueueId(db)) ?? '00000000-0000-0000-0000-000000000000');
-    const id = await insertAssistant(db, { name: input.name, brand: input.brand ?? null, languages: input.languages, draft });
+    const id = await db.transaction(async (tx) => {
+      const created = await insertAssistant(tx, { name: input.name, brand: input.brand ?? null, languages: input.languages, draft });
+      await audit(tx, actor, { action: 'assistant.create', targetType: 'assistant', targetId: created, changes: input });
+      return created;
+    });
     return { assistant: must((await assistantList(db, [id]))[0], 'NOT_FOUND', 'No such assistant.') };
   }
 
-  async function saveDraft(id: string, definition: unknown): Promise<AssistantDetail> {
+  async function saveDraft(id: string, definition: unknown, actor: AuditActor): Promise<AssistantDetail> {
     const languages = z.array(Locale).min(1).safeParse((definition as { languages?: unknown } | null)?.languages);
-    const saved = await saveAssistantDraft(db, id, definition ?? {}, languages.success ? [...new Set(languages.data)] : null);
-    if (!saved) throw new AppError('NOT_FOUND', 'No such assistant.');
+    await db.transaction(async (tx) => {
+      const saved = await saveAssistantDraft(tx, id, definition ?? {}, languages.success ? [...new Set(languages.data)] : null);
+      if (!saved) throw new AppError('NOT_FOUND', 'No such assistant.');
+      // The flow itself is in the draft (and in every published version); the log says only that it changed.
+      await audit(tx, actor, { action: 'assistant.draft_save', targetType: 'assistant', targetId: id });
+    });
     return detail(db, id);
   }
 
@@ -68,12 +77,13 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
     for (const websiteId of channels) await runOnChannel(tx, websiteId, id, number, clock.now());
   }
 
-  async function publish(id: string, channels: string[]): Promise<AssistantDetail> {
+  async function publish(id: string, channels: string[], actor: AuditActor): Promise<AssistantDetail> {
     return db.transaction(async (tx) => {
       const row = await assistantById(tx, id, true);
       if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
       const definition = await publishable(tx, row.draft);
       await putLive(tx, id, definition, await knownChannels(tx, channels));
+      await audit(tx, actor, { action: 'assistant.publish', targetType: 'assistant', targetId: id, changes: { channels, version: (await nextVersionNumber(tx, id)) - 1 } });
       return detail(tx, id);
     });
   }
@@ -90,9 +100,10 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
    * back to the default response (conversations the assistant is already running finish on their
    * version); new ones run the latest published version, replacing their assistant.
    */
-  async function updateSettings(id: string, input: z.output<typeof AssistantSettingsInput>): Promise<AssistantDetail> {
+  async function updateSettings(id: string, input: z.output<typeof AssistantSettingsInput>, actor: AuditActor): Promise<AssistantDetail> {
     return db.transaction(async (tx) => {
       if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
+      await audit(tx, actor, { action: 'assistant.update', targetType: 'assistant', targetId: id, changes: input });
       if (input.name !== undefined || input.brand !== undefined) {
         await updateAssistantNaming(tx, id, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.brand !== undefined ? { brand: input.brand || null } : {}) });
       }
@@ -118,24 +129,26 @@ export function createAssistantService({ db, clock }: ServiceDeps) {
    * (disconnect it first, in its general settings) or still running a conversation: a visitor
    * mid-flow would be left with nobody to answer. Its messages stay in the transcripts.
    */
-  async function remove(id: string): Promise<{ ok: true }> {
+  async function remove(id: string, actor: AuditActor): Promise<{ ok: true }> {
     return db.transaction(async (tx) => {
       if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
       if ((await channelsOf(tx, id)).length) throw new AppError('CONFLICT', 'Disconnect the assistant from its channels before deleting it.');
       const running = await runningConversations(tx, id);
       if (running) throw new AppError('CONFLICT', `The assistant is still running ${running} conversation(s); delete it once they have moved on.`);
       await deleteAssistant(tx, id);
+      await audit(tx, actor, { action: 'assistant.delete', targetType: 'assistant', targetId: id });
       return { ok: true as const };
     });
   }
 
   /** Republishes an earlier version's definition as a new version on the assistant's channels; the draft is untouched. */
-  async function rollback(id: string, version: number): Promise<AssistantDetail> {
+  async function rollback(id: string, version: number, actor: AuditActor): Promise<AssistantDetail> {
     return db.transaction(async (tx) => {
       if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
       const old = (await versionsOf(tx, id)).find((v) => v.number === version);
       if (!old) throw new AppError('NOT_FOUND', `Version ${version} does not exist.`);
       await putLive(tx, id, await publishable(tx, old.definition), null);
+      await audit(tx, actor, { action: 'assistant.rollback', targetType: 'assistant', targetId: id, changes: { toVersion: version } });
       return detail(tx, id);
     });
   }

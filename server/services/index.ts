@@ -1,5 +1,8 @@
 import { createAccessService } from './access-service.ts';
 import { createAgentService } from './agent-service.ts';
+import { createAuditService } from './audit.ts';
+import { createPrivacyService, type AttachmentFiles } from './privacy-service.ts';
+import { createRetentionService } from './retention-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { createAssistantService } from './assistant-service.ts';
 import { createBotService } from './bot-service.ts';
@@ -20,6 +23,8 @@ export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
 /** What the services are built from: the shared dependencies, and the few settings some of them take. */
 export interface ServicesInput extends ServiceDeps {
+  /** The attachments' bytes, for a contact's export and erasure and the retention sweep. */
+  attachmentFiles: AttachmentFiles;
   routing?: RoutingOptions;
   /** The server's public URL (the websites' snippets); read late, since a test server knows it once listening. */
   site?: { publicUrl: () => string };
@@ -31,7 +36,7 @@ export interface ServicesInput extends ServiceDeps {
  * The composition of the use cases. Each service takes one object naming what it uses, and is
  * built after everything it uses: no references filled in later, no positional arguments.
  */
-export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, ...deps }: ServicesInput) {
+export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, ...deps }: ServicesInput) {
   const status = createQueueStatusReader(deps);
   const routing = createRoutingService({ ...deps, status, options: routingOptions });
   const details = createConversationDetails(deps);
@@ -41,12 +46,13 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
   const agent = createAgentService({ ...deps, routing, sessions, writer, details });
   const bot = createBotService(deps);
   const auth = createAuthService(deps);
+  const audit = createAuditService(deps);
   routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
   routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
     visitor: createVisitorService({ ...deps, routing, sessions, status, bot, writer }),
     identity: createIdentityService({ ...deps, routing }),
-    assistants: createAssistantService(deps),
+    assistants: createAssistantService({ ...deps, audit: audit.record }),
     agent,
     writer,
     auth,
@@ -56,8 +62,11 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     queueStatus: status,
     directory: createDirectoryService(deps),
     desk: createDeskService({ ...deps, agents: agent, sessions }),
-    admin: createAdminService({ ...deps, routing, auth, site }),
-    catalogAdmin: createCatalogAdminService(deps),
+    admin: createAdminService({ ...deps, routing, auth, site, audit: audit.record }),
+    catalogAdmin: createCatalogAdminService({ ...deps, audit: audit.record }),
+    audit,
+    privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
+    retention: createRetentionService({ ...deps, files: attachmentFiles }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -20,6 +20,7 @@ export function startTestServer(database: Database, env: StartOptions['env'] = {
     database,
     env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: 'integration-test-secret-0123456789', ...env },
     banner: false,
+    requireAssets: false,
     ...options,
   });
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../db/client.ts';
@@ -18,12 +21,19 @@ export interface TwoNodes {
 /**
  * Two server instances in this process on one fresh Postgres database, fanning out through
  * Redis; the demo website accepts both nodes' origins. Registers its own beforeAll/afterAll.
- * `limits` overrides abuse limits on both nodes.
+ * `limits` overrides abuse limits on both nodes; `env` sets more of their environment (e.g. a shared `uploadDir`).
  */
-export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: number, limits: NonNullable<StartOptions['env']>['limits'] = {}): TwoNodes {
+export function useTwoNodes(
+  databaseUrl: string,
+  redisUrl: string,
+  poolSize: number,
+  limits: NonNullable<StartOptions['env']>['limits'] = {},
+  env: Omit<NonNullable<StartOptions['env']>, 'limits'> = {},
+): TwoNodes {
   const dbs: Database[] = [];
   const nodes: RunningServer[] = [];
   let scratch: ScratchDatabase | null = null;
+  const dataDirs: string[] = [];
 
   beforeAll(async () => {
     // The cluster's own limit counters in the shared Redis: suites running side by side from the same address stay apart.
@@ -32,11 +42,15 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
     for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: scratch.url, max: poolSize }));
     await dbs[0]!.migrate();
     for (const [i, database] of dbs.entries()) {
+      // Each node its own disk, as on two machines: only what they share (Postgres, Redis) crosses.
+      const dataDir = join(tmpdir(), `parley-node-${keyPrefix.slice(-12)}-${i}`);
+      dataDirs.push(dataDir);
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, limits: { keyPrefix, ...limits } },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
           banner: false,
+          requireAssets: false,
         }),
       );
     }
@@ -48,6 +62,7 @@ export function useTwoNodes(databaseUrl: string, redisUrl: string, poolSize: num
     for (const n of nodes) await n.close();
     for (const d of dbs) await d.close();
     if (scratch) await dropScratchDatabase(scratch);
+    for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
   });
 
   return { nodes, db: () => dbs[0]!.db };

@@ -28,8 +28,10 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
     try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) return;
+      // Started (migrations and demo seed done; sockets accepted from then on), whatever the database does later.
+      const res = await fetch(`${url}/readyz`);
+      const body = (await res.json()) as { checks?: { startup?: string } };
+      if (body.checks?.startup === 'ok') return;
     } catch {
       /* not listening yet */
     }
@@ -43,6 +45,8 @@ export interface SystemOptions {
   nodes?: number;
   /** Extra environment for every node. */
   env?: NodeJS.ProcessEnv;
+  /** The public origin of several nodes (PUBLIC_URL); default http://parley.localhost. */
+  publicUrl?: string;
 }
 
 export interface RunningCluster extends RunningSystem {
@@ -50,6 +54,12 @@ export interface RunningCluster extends RunningSystem {
   urls: string[];
   /** The origin all nodes are published under (PUBLIC_URL), as behind a reverse proxy. */
   publicUrl: string;
+  /** Stops one node with SIGTERM (a graceful shutdown), resolving with its exit code. */
+  stopNode(index: number): Promise<number | null>;
+  /** Kills a node with SIGKILL (no graceful shutdown: a crash) and waits for it to be gone. */
+  killNode(index: number): Promise<void>;
+  /** Kills one node if it still runs (SIGKILL, a crash) and starts it again on the same port and environment, resolving once it is healthy. */
+  restartNode(index: number): Promise<void>;
 }
 
 function spawnNode(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
@@ -60,17 +70,21 @@ function spawnNode(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess;
   return { child, output: () => output };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+async function stopChild(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   child.kill('SIGTERM');
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, 5_000);
-    child.once('exit', () => {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', (code) => {
       clearTimeout(timer);
-      resolve();
+      resolve(code);
     });
   });
 }
@@ -78,11 +92,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningCluster> {
   const nodes = options.nodes ?? 1;
   if (nodes > 1 && !process.env.DATABASE_URL) throw new Error('several nodes need DATABASE_URL (and Redis)');
-  const ports = [];
+  const ports: number[] = [];
   for (let i = 0; i < nodes; i++) ports.push(await freePort());
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   // One node: its own URL is public. Several: a shared public origin, as behind a proxy.
-  const publicUrl = nodes === 1 ? urls[0]! : 'http://parley.localhost';
+  const publicUrl = nodes === 1 ? urls[0]! : (options.publicUrl ?? 'http://parley.localhost');
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
   const db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'e2e') : undefined;
 
@@ -119,6 +133,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
     publicUrl,
     port: ports[0]!,
     database: db ? { name: db.name, adminUrl: db.adminUrl } : undefined,
+    stopNode: (index) => stopChild(children[index]!),
+    killNode: (index) => killChild(children[index]!),
+    async restartNode(index) {
+      await killChild(children[index]!);
+      const node = spawnNode(ports[index]!, env);
+      children[index] = node.child;
+      await waitForHealth(urls[index]!, node.child, node.output);
+    },
     async stop() {
       await Promise.all(children.map(stopChild));
       if (db) await dropScratchDatabase(db);

@@ -147,7 +147,8 @@ export async function renameTeam(tx: Tx, id: string, name: string): Promise<stri
 }
 
 /** Whether there was such a team. */
-export async function deleteTeam(tx: Tx, id: string): Promise<boolean> {
-  const [row] = await tx.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id });
-  return !!row;
+/** The deleted team's name (for the audit log), or null when there was none. */
+export async function deleteTeam(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await tx.delete(teams).where(eq(teams.id, id)).returning({ name: teams.name });
+  return row?.name ?? null;
 }

@@ -31,6 +31,9 @@ export const websites = pgTable('websites', {
   identitySecret: text('identity_secret'),
   defaultLocale: text('default_locale').$type<Locale>().notNull().default('en'),
   theme: jsonb('theme').$type<WebsiteTheme>().notNull().default({ primaryColor: '#4f46e5' }),
+  /** Retention (docs/widget/privacy.md): messages and attachments older than this many days are swept daily; null keeps them. */
+  messageRetentionDays: integer('message_retention_days'),
+  attachmentRetentionDays: integer('attachment_retention_days'),
   createdAt: createdAt(),
 });
 
@@ -48,6 +51,8 @@ export const contacts = pgTable(
     attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
     /** The site's own user id (`sub` of a verified identity JWT); null for anonymous contacts. */
     externalId: text('external_id'),
+    /** Set when an admin erased the contact: the row stays, empty, so anonymous session aggregates keep their conversation. */
+    erasedAt: ts('erased_at'),
     createdAt: createdAt(),
   },
   (t) => [index('contacts_website_idx').on(t.websiteId), uniqueIndex('contacts_website_external_uq').on(t.websiteId, t.externalId)],
@@ -161,6 +166,8 @@ export const messages = pgTable(
     // Lets a retried first send (no token yet) find the conversation it already created;
     // partial, so other messages add no entry to it.
     index('messages_first_client_idx').on(t.clientId).where(sql`${t.seq} = 1`),
+    // The daily retention sweep finds old messages by age; inserts append to its right edge.
+    index('messages_created_idx').on(t.createdAt),
   ],
 );
 

@@ -1,21 +1,22 @@
-import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import {
   AgentCreate,
   AgentUpdate,
-  AppError,
   DispositionInput,
+  IdentitySecretResponse,
   QueueInput,
   QuickReplyInput,
   TagName,
   Team,
-  Uuid,
   WebsiteCreate,
   WebsiteInput,
   WebsiteKey,
 } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
-import { appErrorFromZod, jsonBody } from '../errors.ts';
+import { auditActor } from '../audit-actor.ts';
+import * as A from '../openapi/answers.ts';
+import { apiRouter, defineRoute, jsonAnswer, jsonBody } from '../openapi/define.ts';
+import { patchOf, pathIdOr404 } from '../openapi/validation.ts';
 
 /**
  * Admin REST under /api/v1 (cookie auth; supervisors read, admins write: server/auth/policy.ts):
@@ -26,73 +27,103 @@ const QueueCreate = QueueInput.extend({ websiteKey: WebsiteKey, isDefault: z.boo
 const QueuePatch = QueueInput.extend({ isDefault: z.boolean() });
 const TeamBody = Team.pick({ name: true, memberIds: true });
 const TagBody = z.object({ name: TagName });
+const IdParams = z.object({ id: pathIdOr404('No such resource.') });
 
-const idParam = (c: Context) => {
-  const r = Uuid.safeParse(c.req.param('id'));
-  if (!r.success) throw new AppError('NOT_FOUND', 'No such resource.');
-  return r.data;
+/** The four shapes of a resource's routes: list, create, change (PATCH or PUT), delete. */
+const list = <R extends z.ZodType>(path: string, answer: R, summary: string) =>
+  defineRoute({ method: 'get', path, tags: ['admin'], summary, responses: { 200: jsonAnswer(answer, 'The list.') } });
+const create = <B extends z.ZodType, R extends z.ZodType>(path: string, body: B, answer: R, summary: string, errors: A.Codes = []) =>
+  defineRoute({ method: 'post', path, tags: ['admin'], summary, request: { body: jsonBody(body) }, responses: { 201: jsonAnswer(answer, 'Created.') }, 'x-parley-errors': ['CONFLICT', ...errors] });
+const change = <B extends z.ZodType, R extends z.ZodType>(method: 'patch' | 'put', path: string, body: B, answer: R, summary: string, errors: A.Codes = []) =>
+  defineRoute({ method, path, tags: ['admin'], summary, request: { params: IdParams, body: jsonBody(body) }, responses: { 200: jsonAnswer(answer, 'Saved.') }, 'x-parley-errors': ['NOT_FOUND', 'CONFLICT', ...errors] });
+const remove = (path: string, summary: string) =>
+  defineRoute({ method: 'delete', path, tags: ['admin'], summary, request: { params: IdParams }, responses: { 200: jsonAnswer(A.Ok, 'Deleted.') }, 'x-parley-errors': ['NOT_FOUND', 'CONFLICT'] });
+
+const WebsitePatch = patchOf(WebsiteInput);
+const AgentPatch = patchOf(AgentUpdate);
+const QueuePatchBody = patchOf(QueuePatch);
+const QuickReplyPatch = patchOf(QuickReplyInput);
+const DispositionPatch = patchOf(DispositionInput);
+
+export const adminApi = {
+  listWebsites: list('/websites', A.WebsiteList, 'List the websites'),
+  createWebsite: create('/websites', WebsiteCreate, A.WebsiteAnswer, 'Create a website'),
+  updateWebsite: change('patch', '/websites/{id}', WebsitePatch, A.WebsiteAnswer, 'Change a website (only the fields sent)'),
+  rotateIdentitySecret: defineRoute({
+    method: 'post',
+    path: '/websites/{id}/identity-secret',
+    tags: ['admin'],
+    summary: "Rotate a website's identity secret (answered once, in full)",
+    request: { params: IdParams },
+    responses: { 200: jsonAnswer(IdentitySecretResponse, 'The new secret.') },
+    'x-parley-errors': ['NOT_FOUND'],
+  }),
+  listAgents: list('/agents', A.AgentList, 'List the agents'),
+  createAgent: create('/agents', AgentCreate, A.AgentAnswer, 'Create an agent'),
+  updateAgent: change('patch', '/agents/{id}', AgentPatch, A.AgentAnswer, 'Change an agent (only the fields sent)'),
+  listQueues: list('/queues', A.QueueList, 'List the queues'),
+  createQueue: create('/queues', QueueCreate, A.QueueAnswer, "Create a queue on a website (by key)", ['UNKNOWN_WEBSITE']),
+  updateQueue: change('patch', '/queues/{id}', QueuePatchBody, A.QueueAnswer, 'Change a queue (only the fields sent)'),
+  deleteQueue: remove('/queues/{id}', 'Delete a queue (refused while a published assistant hands off to it)'),
+  listTeams: list('/teams', A.TeamList, 'List the teams'),
+  createTeam: create('/teams', TeamBody, A.TeamAnswer, 'Create a team'),
+  saveTeam: change('put', '/teams/{id}', TeamBody, A.TeamAnswer, 'Replace a team (name and members)'),
+  deleteTeam: remove('/teams/{id}', 'Delete a team'),
+  listQuickReplies: list('/quick-replies', A.QuickReplyList, 'List the quick replies'),
+  createQuickReply: create('/quick-replies', QuickReplyInput, A.QuickReplyAnswer, 'Create a quick reply'),
+  updateQuickReply: change('patch', '/quick-replies/{id}', QuickReplyPatch, A.QuickReplyAnswer, 'Change a quick reply (only the fields sent)'),
+  deleteQuickReply: remove('/quick-replies/{id}', 'Delete a quick reply'),
+  listDispositions: list('/dispositions', A.DispositionList, 'List the dispositions (wrap-up codes)'),
+  createDisposition: create('/dispositions', DispositionInput, A.DispositionAnswer, 'Create a disposition'),
+  updateDisposition: change('patch', '/dispositions/{id}', DispositionPatch, A.DispositionAnswer, 'Change a disposition (only the fields sent)'),
+  deleteDisposition: remove('/dispositions/{id}', 'Delete a disposition'),
+  listTags: list('/tags', A.TagList, 'List the tags'),
+  createTag: create('/tags', TagBody, A.TagAnswer, 'Create a tag'),
+  renameTag: change('patch', '/tags/{id}', TagBody, A.TagAnswer, 'Rename a tag'),
+  deleteTag: remove('/tags/{id}', 'Delete a tag'),
 };
 
-/**
- * A PATCH body: validated field by field, and only the fields sent are kept
- * (zod would otherwise fill the schema's defaults in and reset omitted fields).
- */
-async function patchBody<S extends z.ZodObject>(c: Context, schema: S): Promise<Partial<z.output<S>>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new AppError('BAD_REQUEST', 'The body is not valid JSON.');
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new AppError('VALIDATION_FAILED', 'The body must be an object.');
-  const parsed = schema.partial().strict().safeParse(raw);
-  if (!parsed.success) throw appErrorFromZod(parsed.error);
-  const sent = new Set(Object.keys(raw));
-  const out = Object.fromEntries(Object.entries(parsed.data as object).filter(([k]) => sent.has(k)));
-  if (!Object.keys(out).length) throw new AppError('VALIDATION_FAILED', 'Nothing to update.');
-  return out as Partial<z.output<S>>;
-}
-
 export function adminRoutes(services: Services) {
-  const app = new Hono();
+  const app = apiRouter();
   const { admin, catalogAdmin: lists } = services;
+  const r = adminApi;
 
-  app.get('/websites', async (c) => c.json(await admin.listWebsites()));
-  app.post('/websites', async (c) => c.json(await admin.createWebsite(await jsonBody(c, WebsiteCreate)), 201));
-  app.patch('/websites/:id', async (c) => c.json(await admin.updateWebsite(idParam(c), await patchBody(c, WebsiteInput))));
-  app.post('/websites/:id/identity-secret', async (c) => c.json(await admin.rotateIdentitySecret(idParam(c))));
+  app.openapi(r.listWebsites, async (c) => c.json(await admin.listWebsites(), 200));
+  app.openapi(r.createWebsite, async (c) => c.json(await admin.createWebsite(c.req.valid('json'), auditActor(c)), 201));
+  app.openapi(r.updateWebsite, async (c) => c.json(await admin.updateWebsite(c.req.valid('param').id, c.req.valid('json'), auditActor(c)), 200));
+  app.openapi(r.rotateIdentitySecret, async (c) => c.json(await admin.rotateIdentitySecret(c.req.valid('param').id, auditActor(c)), 200));
 
-  app.get('/agents', async (c) => c.json(await admin.listAgents()));
-  app.post('/agents', async (c) => c.json(await admin.createAgent(await jsonBody(c, AgentCreate)), 201));
-  app.patch('/agents/:id', async (c) => c.json(await admin.updateAgent(idParam(c), await patchBody(c, AgentUpdate))));
+  app.openapi(r.listAgents, async (c) => c.json(await admin.listAgents(), 200));
+  app.openapi(r.createAgent, async (c) => c.json(await admin.createAgent(c.req.valid('json'), auditActor(c)), 201));
+  app.openapi(r.updateAgent, async (c) => c.json(await admin.updateAgent(c.req.valid('param').id, c.req.valid('json'), auditActor(c)), 200));
 
-  app.get('/queues', async (c) => c.json(await admin.listQueues()));
-  app.post('/queues', async (c) => {
-    const { websiteKey, ...input } = await jsonBody(c, QueueCreate);
-    return c.json(await admin.createQueue(websiteKey, input), 201);
+  app.openapi(r.listQueues, async (c) => c.json(await admin.listQueues(), 200));
+  app.openapi(r.createQueue, async (c) => {
+    const { websiteKey, ...input } = c.req.valid('json');
+    return c.json(await admin.createQueue(websiteKey, input, auditActor(c)), 201);
   });
-  app.patch('/queues/:id', async (c) => c.json(await admin.updateQueue(idParam(c), await patchBody(c, QueuePatch))));
-  app.delete('/queues/:id', async (c) => c.json(await admin.deleteQueue(idParam(c))));
+  app.openapi(r.updateQueue, async (c) => c.json(await admin.updateQueue(c.req.valid('param').id, c.req.valid('json'), auditActor(c)), 200));
+  app.openapi(r.deleteQueue, async (c) => c.json(await admin.deleteQueue(c.req.valid('param').id, auditActor(c)), 200));
 
-  app.get('/teams', async (c) => c.json(await admin.listTeams()));
-  app.post('/teams', async (c) => c.json(await admin.saveTeam(null, await jsonBody(c, TeamBody)), 201));
-  app.put('/teams/:id', async (c) => c.json(await admin.saveTeam(idParam(c), await jsonBody(c, TeamBody))));
-  app.delete('/teams/:id', async (c) => c.json(await admin.deleteTeam(idParam(c))));
+  app.openapi(r.listTeams, async (c) => c.json(await admin.listTeams(), 200));
+  app.openapi(r.createTeam, async (c) => c.json(await admin.saveTeam(null, c.req.valid('json'), auditActor(c)), 201));
+  app.openapi(r.saveTeam, async (c) => c.json(await admin.saveTeam(c.req.valid('param').id, c.req.valid('json'), auditActor(c)), 200));
+  app.openapi(r.deleteTeam, async (c) => c.json(await admin.deleteTeam(c.req.valid('param').id, auditActor(c)), 200));
 
-  app.get('/quick-replies', async (c) => c.json(await lists.listQuickReplies()));
-  app.post('/quick-replies', async (c) => c.json(await lists.createQuickReply(await jsonBody(c, QuickReplyInput)), 201));
-  app.patch('/quick-replies/:id', async (c) => c.json(await lists.updateQuickReply(idParam(c), await patchBody(c, QuickReplyInput))));
-  app.delete('/quick-replies/:id', async (c) => c.json(await lists.deleteQuickReply(idParam(c))));
+  app.openapi(r.listQuickReplies, async (c) => c.json(await lists.listQuickReplies(), 200));
+  app.openapi(r.createQuickReply, async (c) => c.json(await lists.createQuickReply(c.req.valid('json'), auditActor(c)), 201));
+  app.openapi(r.updateQuickReply, async (c) => c.json(await lists.updateQuickReply(c.req.valid('param').id, c.req.valid('json'), auditActor(c)), 200));
+  app.openapi(r.deleteQuickReply, async (c) => c.json(await lists.deleteQuickReply(c.req.valid('param').id, auditActor(c)), 200));
 
-  app.get('/dispositions', async (c) => c.json(await lists.listDispositions()));
-  app.post('/dispositions', async (c) => c.json(await lists.saveDisposition(null, await jsonBody(c, DispositionInput)), 201));
-  app.patch('/dispositions/:id', async (c) => c.json(await lists.saveDisposition(idParam(c), await patchBody(c, DispositionInput))));
-  app.delete('/dispositions/:id', async (c) => c.json(await lists.deleteDisposition(idParam(c))));
+  app.openapi(r.listDispositions, async (c) => c.json(await lists.listDispositions(), 200));
+  app.openapi(r.createDisposition, async (c) => c.json(await lists.saveDisposition(null, c.req.valid('json'), auditActor(c)), 201));
+  app.openapi(r.updateDisposition, async (c) => c.json(await lists.saveDisposition(c.req.valid('param').id, c.req.valid('json'), auditActor(c)), 200));
+  app.openapi(r.deleteDisposition, async (c) => c.json(await lists.deleteDisposition(c.req.valid('param').id, auditActor(c)), 200));
 
-  app.get('/tags', async (c) => c.json(await lists.listTags()));
-  app.post('/tags', async (c) => c.json(await lists.createTag((await jsonBody(c, TagBody)).name), 201));
-  app.patch('/tags/:id', async (c) => c.json(await lists.renameTag(idParam(c), (await jsonBody(c, TagBody)).name)));
-  app.delete('/tags/:id', async (c) => c.json(await lists.deleteTag(idParam(c))));
+  app.openapi(r.listTags, async (c) => c.json(await lists.listTags(), 200));
+  app.openapi(r.createTag, async (c) => c.json(await lists.createTag(c.req.valid('json').name, auditActor(c)), 201));
+  app.openapi(r.renameTag, async (c) => c.json(await lists.renameTag(c.req.valid('param').id, c.req.valid('json').name, auditActor(c)), 200));
+  app.openapi(r.deleteTag, async (c) => c.json(await lists.deleteTag(c.req.valid('param').id, auditActor(c)), 200));
 
   return app;
 }

@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { SessionState, Uuid } from '../../../protocol/index.ts';
 import type { Services } from '../../services/index.ts';
 import type { AuthorizedEnv } from '../authorize.ts';
-import { appErrorFromZod } from '../errors.ts';
+import { SessionCardList, SessionDetail } from '../openapi/answers.ts';
+import { apiRouter, defineRoute, jsonAnswer } from '../openapi/define.ts';
 
 /**
  * Session cards (GET /sessions, /sessions/:id): agents see their own, supervisors
@@ -11,25 +11,41 @@ import { appErrorFromZod } from '../errors.ts';
  */
 const CardsQuery = z.object({
   queueId: Uuid.optional(),
-  state: z.union([SessionState, z.array(SessionState)]).optional(),
+  state: z.union([SessionState, z.array(SessionState)]).optional().describe('One state, or the parameter repeated for several.'),
   since: z.iso.datetime({ offset: true }).optional(),
 });
-const parse = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => {
-  const r = schema.safeParse(value);
-  if (!r.success) throw appErrorFromZod(r.error);
-  return r.data;
+const tags = ['sessions'];
+
+export const routingApi = {
+  cards: defineRoute({
+    method: 'get',
+    path: '/sessions',
+    tags,
+    summary: "Session cards in the caller's scope",
+    request: { query: CardsQuery },
+    responses: { 200: jsonAnswer(SessionCardList, "The cards: agents see their own, supervisors their scope's, admins everyone's.") },
+  }),
+  detail: defineRoute({
+    method: 'get',
+    path: '/sessions/{id}',
+    tags,
+    summary: 'One session: its card, events and durations',
+    request: { params: z.object({ id: Uuid }) },
+    responses: { 200: jsonAnswer(SessionDetail, 'The session.') },
+    'x-parley-errors': ['NOT_FOUND'],
+  }),
 };
 
 export function routingRoutes(services: Services) {
-  const app = new Hono<AuthorizedEnv>();
+  const app = apiRouter<AuthorizedEnv>();
 
-  app.get('/sessions', async (c) => {
-    const q = parse(CardsQuery, { ...c.req.query(), state: c.req.queries('state') });
+  app.openapi(routingApi.cards, async (c) => {
+    const q = c.req.valid('query');
     const states = q.state === undefined ? undefined : Array.isArray(q.state) ? q.state : [q.state];
-    return c.json(await services.directory.cards({ queueId: q.queueId, states, since: q.since }, c.get('caller')));
+    return c.json(await services.directory.cards({ queueId: q.queueId, states, since: q.since }, c.get('caller')), 200);
   });
   // The authorization table already checked that the caller may read this session.
-  app.get('/sessions/:id', async (c) => c.json(await services.directory.detail(parse(Uuid, c.req.param('id')))));
+  app.openapi(routingApi.detail, async (c) => c.json(await services.directory.detail(c.req.valid('param').id), 200));
 
   return app;
 }

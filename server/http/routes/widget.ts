@@ -1,14 +1,26 @@
-import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { AppError, WidgetConfigQuery } from '../../../protocol/index.ts';
+import { AppError, WidgetConfig, WidgetConfigQuery } from '../../../protocol/index.ts';
 import { isOriginAllowed } from '../../core/origin.ts';
 import type { Db } from '../../db/client.ts';
 import { toWidgetConfig, websiteByKey } from '../../db/stores/websites-store.ts';
-import { appErrorFromZod } from '../errors.ts';
+import { apiRouter, defineRoute, jsonAnswer } from '../openapi/define.ts';
 
 /** Public widget endpoints, readable cross-origin only from the website's allowed origins. */
+export const widgetApi = {
+  config: defineRoute({
+    method: 'get',
+    path: '/config',
+    tags: ['widget'],
+    summary: "A website's public widget settings",
+    description: "Readable cross-origin (CORS) only from the website's allowed origins; an unknown key may be told so from anywhere.",
+    request: { query: WidgetConfigQuery },
+    responses: { 200: jsonAnswer(WidgetConfig, 'The settings.') },
+    'x-parley-errors': ['UNKNOWN_WEBSITE'],
+  }),
+};
+
 export function widgetRoutes(db: Db) {
-  const app = new Hono();
+  const app = apiRouter();
 
   app.use(
     '*',
@@ -25,12 +37,10 @@ export function widgetRoutes(db: Db) {
     }),
   );
 
-  app.get('/config', async (c) => {
-    const query = WidgetConfigQuery.safeParse(c.req.query());
-    if (!query.success) throw appErrorFromZod(query.error);
-    const website = await websiteByKey(db, query.data.websiteKey);
+  app.openapi(widgetApi.config, async (c) => {
+    const website = await websiteByKey(db, c.req.valid('query').websiteKey);
     if (!website) throw new AppError('UNKNOWN_WEBSITE');
-    return c.json(toWidgetConfig(website));
+    return c.json(toWidgetConfig(website), 200);
   });
 
   return app;
