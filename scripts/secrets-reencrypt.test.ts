@@ -12,7 +12,7 @@ import { websites } from '../server/db/schema.ts';
 import { storedCredentials } from '../server/db/stores/credentials-store.ts';
 import { upsertWebsite, websiteByKey } from '../server/db/stores/websites-store.ts';
 import { backends } from '../server/db/test-backends.ts';
-import { webhooks } from '../server/db/webhooks-schema.ts';
+import { webhooks } from '../server/db/tables/webhooks.ts';
 import { loadEnv } from '../server/env.ts';
 import { createCredentialCipher, storedForm } from '../server/keys/credential-cipher.ts';
 import { createKeyring, keyIdOf } from '../server/keys/keyring.ts';

@@ -25,12 +25,11 @@ import { startMetricsListener, type MetricsListener } from './observability/metr
 import { describeError } from './observability/root-cause.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createReadiness } from './observability/readiness.ts';
-import { createGateway } from './realtime/gateway.ts';
+import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
 import { createServices, type Services } from './services/index.ts';
-import { createLatePublisher } from './services/publisher.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
@@ -92,6 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const ownsDatabase = !options.database;
   let limits: Limits | null = null;
+  let gateway: Gateway | null = null;
   let metricsListener: MetricsListener | null = null;
   let blobs: BlobStore | null = null;
   const database = options.database ?? (await openDatabase(targetFromEnv(env)));
@@ -104,7 +104,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // Refuses to start on a credential this node cannot read; encrypts any still stored in plain text.
     const stored = await prepareStoredCredentials(database.db, credentials, keyring);
     if (stored.encrypted) logger.info({ encrypted: stored.encrypted }, 'stored credentials encrypted at rest');
-    const publisher = createLatePublisher();
     const tokens = createVisitorTokens(keyring, clock);
     let publicUrl = env.publicUrl ?? ''; // known for sure once listening (port 0 in tests); the admin's snippet reads it late
     const metrics = createMetrics({ logger });
@@ -114,27 +113,43 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (blobs.kind !== 'disk' && (await hasLeftoverUploads(uploadDir))) {
       logger.warn({ uploadDir, store: blobs.kind }, 'uploads from before are still on disk and not served: move them with `npm run attachments:migrate`');
     }
-    const services = createServices(
-      { db: database.db, clock, tokens, credentials, publisher, logger },
-      { presenceGraceMs: env.presenceGraceMs },
-      { publicUrl: () => publicUrl },
-      { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
-      createAttachmentService(database.db, blobs),
-    );
     const staticPaths: StaticPaths = {
       widget: `${ROOT}dist/widget`,
       desktop: `${ROOT}dist/desktop`,
       demo: `${ROOT}demo`,
       ...options.staticPaths,
     };
-    const secureCookies = (env.publicUrl ?? '').startsWith('https://');
-    const attachments = { blobs, tokens, clock };
     // The entry files of each bundle: a node started without `npm run build` is not ready.
     const assets = [join(staticPaths.widget, 'loader.js'), join(staticPaths.widget, 'app.js'), join(staticPaths.desktop, 'index.html'), join(staticPaths.desktop, 'main.js')];
     const readiness = createReadiness(database.db, { assets: (options.requireAssets ?? true) ? assets : [] });
     const inFlight = createInFlight();
-    const ops = { readiness, metrics, metricsAccess: metricsAccess(env) };
     limits = await createLimits({ settings: env.limits, trustedProxies: env.trustedProxies, redisUrl: env.redisUrl, logger });
+    // The gateway first: its publisher is what the services announce committed changes with.
+    gateway = createGateway(logger, {
+      publicUrl: env.publicUrl,
+      redisUrl: env.redisUrl,
+      metrics,
+      inFlight,
+      // Refused until the start has finished, and again once draining: clients retry with backoff
+      // (a widget meeting a node still seeding would otherwise be told "unknown website" for good).
+      accepting: () => readiness.accepting,
+      limits,
+    });
+    const services = createServices({
+      db: database.db,
+      clock,
+      tokens,
+      credentials,
+      publisher: gateway.publisher,
+      logger,
+      routing: { presenceGraceMs: env.presenceGraceMs },
+      site: { publicUrl: () => publicUrl },
+      writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
+      attachmentFiles: createAttachmentService(database.db, blobs),
+    });
+    const secureCookies = (env.publicUrl ?? '').startsWith('https://');
+    const attachments = { blobs, tokens, clock };
+    const ops = { readiness, metrics, metricsAccess: metricsAccess(env) };
     const app = createApp({
       db: database.db,
       services,
@@ -159,19 +174,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const url = publicUrlFor(env, port);
     publicUrl = url;
     if (env.metricsListen) metricsListener = await startMetricsListener(metrics, env.metricsListen);
-    const gateway = createGateway(httpServer, services, logger, {
-      publicUrl: env.publicUrl,
-      redisUrl: env.redisUrl,
-      metrics,
-      inFlight,
-      // Refused until the start has finished, and again once draining: clients retry with backoff
-      // (a widget meeting a node still seeding would otherwise be told "unknown website" for good).
-      accepting: () => readiness.accepting,
-      limits,
-    });
-    const { io, publisher: socketPublisher, closeAdapter } = gateway;
+    const { io, closeAdapter, listen } = gateway;
+    listen(httpServer, services);
     readiness.setRedisProbe(gateway.redisProbe);
-    publisher.attach(socketPublisher);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
 
     if (demoPassword) {
@@ -223,6 +228,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     readiness.markStarted();
     return { url, port, database, services, metrics, app, logger, metricsUrl: metricsListener?.url ?? null, close };
   } catch (err) {
+    // The gateway's Redis connections open before the server listens: a start that fails closes them.
+    await gateway?.closeAdapter().catch(() => {});
     await limits?.close().catch(() => {});
     await metricsListener?.close().catch(() => {});
     await blobs?.close().catch(() => {});

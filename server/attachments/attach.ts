@@ -1,7 +1,7 @@
 import { AppError, type Attachment } from '../../protocol/index.ts';
 import type { Tx } from '../db/client.ts';
 import { visitorById } from '../db/stores/visitors-store.ts';
-import { attachmentById, toAttachment } from './attachments-store.ts';
+import { attachmentById, toAttachment } from '../db/stores/attachments-store.ts';
 
 /**
  * Checks that an upload may become part of an `image` message, inside the

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, MAX_ATTACHMENT_BYTES, type Attachment } from '../../protocol/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import type { AttachmentRow } from '../db/schema.ts';
-import { attachmentById, insertAttachment, toAttachment } from './attachments-store.ts';
+import { attachmentById, insertAttachment, toAttachment } from '../db/stores/attachments-store.ts';
 import { sanitizeFileName } from './file-name.ts';
 import { SNIFF_BYTES, sniffImage } from './sniff.ts';
 import type { BlobBody, BlobStore } from './storage/index.ts';

@@ -1,13 +1,12 @@
-import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../protocol/index.ts';
 import type { Clock } from '../core/clock.ts';
 import { isOriginAllowed } from '../core/origin.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
 import type { Db } from '../db/client.ts';
-import { conversationOfContact } from '../db/stores/conversations-store.ts';
+import { conversationOfContact, isContactConversation } from '../db/stores/conversations-store.ts';
 import { visitorById } from '../db/stores/visitors-store.ts';
 import { websiteById } from '../db/stores/websites-store.ts';
-import { conversations, type WebsiteRow } from '../db/schema.ts';
+import type { WebsiteRow } from '../db/schema.ts';
 import { REST_POLICY } from '../auth/policy.ts';
 import type { AccessService, StaffCaller } from '../services/access-service.ts';
 import { hashSessionToken } from '../services/auth-service.ts';
@@ -89,11 +88,7 @@ export function createParticipants({ db, access, tokens, clock }: ParticipantDep
         () => false,
       );
     }
-    const [row] = await db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(and(eq(conversations.id, conversationId), eq(conversations.websiteId, who.website.id), eq(conversations.contactId, who.contactId)));
-    return !!row;
+    return isContactConversation(db, conversationId, who.website.id, who.contactId);
   }
 
   return { identify, uploadTarget, mayRead };

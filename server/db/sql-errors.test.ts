@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureKind, kindOfSqlState, shouldRerunTransaction, sqlStateOf, type FailureKind } from './sql-errors.ts';
+import { failureKind, kindOfSqlState, RACE_RERUNS, refusedSomeRow, rerunRaceLosers, shouldRerunTransaction, sqlStateOf, type FailureKind } from './sql-errors.ts';
 
 /** A driver error as drizzle hands it over: its own error with the driver's in `cause`. */
 const wrapped = (code: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('driver'), { code }) });
@@ -61,5 +61,25 @@ describe('SQLSTATE classification', () => {
     expect(shouldRerunTransaction(wrapped('40001'))).toBe(true);
     expect(shouldRerunTransaction(wrapped('08006'))).toBe(false);
     expect(shouldRerunTransaction(wrapped('23505'))).toBe(false);
+  });
+});
+
+describe('the two uses of the classification inside the server', () => {
+  it('reruns a race loser at most three times, and anything else not at all', async () => {
+    let calls = 0;
+    await expect(rerunRaceLosers(async () => { calls++; throw wrapped('40P01'); })).rejects.toThrow('Failed query');
+    expect(calls).toBe(1 + RACE_RERUNS);
+    calls = 0;
+    await expect(rerunRaceLosers(async () => { calls++; throw wrapped('23505'); })).rejects.toThrow('Failed query');
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(rerunRaceLosers(async () => (++calls < 3 ? Promise.reject(wrapped('40001')) : 'won'))).resolves.toBe('won');
+  });
+
+  it('splits a batch whose data was refused or outgrew a limit, not one that met an outage or a bug', () => {
+    expect(refusedSomeRow(wrapped('22021'))).toBe(true);
+    expect(refusedSomeRow(wrapped('54000'))).toBe(true);
+    expect(refusedSomeRow(wrapped('08006'))).toBe(false);
+    expect(refusedSomeRow(wrapped('42601'))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What a database failure means, decided in one place. Every caller that wonders "try again?"
- * asks here: the edges (`toAppError`: the client's answer), the message batcher and the routing
- * transactions (rerun a losing transaction at once).
+ * asks here: the edges (`toAppError`: the client's answer), the message batcher (split a refused
+ * batch) and every transaction that reruns when it lost a race (`rerunRaceLosers`). No other
+ * module walks an error's causes or reads a SQLSTATE.
  *
  * - `retryable`: the database could not do it now (connection lost, out of resources, shutting
  *   down, a deadlock or serialization loser). The same request may work later → UNAVAILABLE.
@@ -94,3 +95,29 @@ export function failureKind(err: unknown): FailureKind {
 
 /** A deadlock or serialization loser: run the same transaction again now (a few times at most). */
 export const shouldRerunTransaction = (err: unknown): boolean => RERUN_AT_ONCE.has(sqlStateOf(err) ?? '');
+
+/** How many times a transaction that lost a race is rerun before its error goes to the caller. */
+export const RACE_RERUNS = 3;
+
+/**
+ * Runs `attempt` (one whole transaction) and runs it again, at most RACE_RERUNS times, while it
+ * fails as a deadlock or serialization loser; any other failure goes to the caller at once.
+ */
+export async function rerunRaceLosers<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let reruns = 0; ; reruns++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (reruns < RACE_RERUNS && shouldRerunTransaction(err)) continue;
+      throw err;
+    }
+  }
+}
+
+/**
+ * A statement carrying many rows failed because of what one of them holds: the database refused
+ * the data (a NUL character…), or the statement outgrew a limit of Postgres (class 54,
+ * program_limit_exceeded). Alone, each row would either be stored or fail by itself, so a batch
+ * failing so is split rather than failed as a whole.
+ */
+export const refusedSomeRow = (err: unknown): boolean => failureKind(err) === 'validation' || (sqlStateOf(err) ?? '').startsWith('54');

@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts';
 import { websites } from '../db/schema.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import { backends } from '../db/test-backends.ts';
-import { webhooks } from '../db/webhooks-schema.ts';
+import { webhooks } from '../db/tables/webhooks.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { api, call, closeSockets, connectVisitor, expectOk, loginCookie, startTestServer } from '../testing/test-kit.ts';

@@ -19,8 +19,10 @@ import { attachVisitorGateway, type VisitorNamespace } from './visitor-gateway.t
 
 /**
  * Socket.IO on the HTTP server (path /socket.io, websocket only: no sticky
- * sessions needed when nodes multiply). Returns the publisher services use to
- * fan out committed events through conversation rooms.
+ * sessions needed when nodes multiply), in two steps, so that nothing is filled in late:
+ * `createGateway` builds the server, its adapter and the publisher that services use to fan out
+ * committed events through rooms; the services are then built with that publisher, and
+ * `listen(httpServer, services)` registers the namespaces' handlers and starts accepting sockets.
  */
 export interface GatewayOptions {
   /** PUBLIC_URL as configured (null: the Host header names the own origin); the /agent handshake's origin check. */
@@ -40,6 +42,8 @@ export interface GatewayOptions {
 export interface Gateway {
   io: Server;
   publisher: Publisher;
+  /** Registers the handlers over `services` and serves Socket.IO on `httpServer`; once. */
+  listen(httpServer: HttpServer, services: Services): void;
   closeAdapter(): Promise<void>;
   /** Redis PING for /readyz; null when this node runs without Redis. */
   redisProbe: (() => Promise<void>) | null;
@@ -48,14 +52,10 @@ export interface Gateway {
 /** How many visitor rooms one `disconnectVisitors` broadcast names. */
 const DISCONNECT_SLICE = 500;
 
-export function createGateway(
-  httpServer: HttpServer,
-  services: Services,
-  logger: Logger,
-  opts: GatewayOptions,
-): Gateway {
+export function createGateway(logger: Logger, opts: GatewayOptions): Gateway {
   const accepting = opts.accepting ?? (() => true);
-  const io = new Server(httpServer, {
+  // Not yet on the HTTP server: until `listen`, no socket connects, so publishing reaches only other nodes.
+  const io = new Server({
     path: '/socket.io',
     // Websocket only, on the server too: no HTTP long-polling means no sticky sessions behind a proxy.
     transports: ['websocket'],
@@ -74,7 +74,6 @@ export function createGateway(
     // Text packets only, same wire format: a binary packet from a client is refused like a malformed one.
     parser: jsonParser,
   });
-  coalesceWebSocketFlushes(io);
   let redis: Redis[] = [];
   if (opts.redisUrl) {
     const pub = new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
@@ -109,25 +108,34 @@ export function createGateway(
     : null;
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
-  // Before any other check of the handshake: a flood from one address stops here, not at the database.
-  visitors.use(limitHandshakes(opts.limits));
-  agents.use(limitHandshakes(opts.limits));
-  attachVisitorGateway(visitors, services, logger.child({ nsp: VISITOR_NAMESPACE }), opts.limits);
-  attachAgentGateway(agents, services, logger.child({ nsp: AGENT_NAMESPACE }), opts);
   const { metrics, inFlight } = opts;
-  metrics?.setSocketCounts(() => ({ visitors: visitors.sockets.size, agents: agents.sockets.size }));
-  if (metrics || inFlight) {
-    setHandlerHooks(io, {
-      accepting,
-      started(namespace, event) {
-        const start = process.hrtime.bigint();
-        inFlight?.enter();
-        return () => {
-          inFlight?.leave();
-          metrics?.observeAck(namespace, event, Number(process.hrtime.bigint() - start) / 1e9);
-        };
-      },
-    });
+
+  let listening = false;
+  function listen(httpServer: HttpServer, services: Services): void {
+    if (listening) throw new Error('the gateway listens once');
+    listening = true;
+    // Before any other check of the handshake: a flood from one address stops here, not at the database.
+    visitors.use(limitHandshakes(opts.limits));
+    agents.use(limitHandshakes(opts.limits));
+    attachVisitorGateway(visitors, services, logger.child({ nsp: VISITOR_NAMESPACE }), opts.limits);
+    attachAgentGateway(agents, services, logger.child({ nsp: AGENT_NAMESPACE }), opts);
+    metrics?.setSocketCounts(() => ({ visitors: visitors.sockets.size, agents: agents.sockets.size }));
+    if (metrics || inFlight) {
+      setHandlerHooks(io, {
+        accepting,
+        started(namespace, event) {
+          const start = process.hrtime.bigint();
+          inFlight?.enter();
+          return () => {
+            inFlight?.leave();
+            metrics?.observeAck(namespace, event, Number(process.hrtime.bigint() - start) / 1e9);
+          };
+        },
+      });
+    }
+    io.attach(httpServer);
+    // engine.io exists from here on: its connections get the coalesced flushes.
+    coalesceWebSocketFlushes(io);
   }
 
   /**
@@ -204,5 +212,5 @@ export function createGateway(
       }
     },
   };
-  return { io, publisher, closeAdapter, redisProbe };
+  return { io, publisher, listen, closeAdapter, redisProbe };
 }

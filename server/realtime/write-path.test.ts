@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import type { Ack, ConversationSummary, Message, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
+import type { Ack, ConversationSummary, Message, SessionCard, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
 import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
@@ -151,6 +151,33 @@ describe.each(backends)('the batched write path over sockets on $name', (backend
     expect(inSendingTab).toEqual([]);
     const stored = await expectOk(call<SyncResult>(alone!.visitor, 'sync', { afterSeq: 0 }));
     expect(stored.events.map(textOf).slice(-3)).toEqual(unheard.map((a) => textOf(a.message)));
+  });
+
+  it('gives the sending socket of a full-path message only its ack, and the rest of the room each message once', SLOW, async () => {
+    const [c] = await chats();
+    const { agent: ada, visitor, conversationId } = c!;
+    const otherDesk = await connectAgent(server);
+    await expectOk(call(otherDesk, 'conversation:open', { conversationId }));
+    const { session } = await expectOk(call<{ session: SessionCard }>(ada, 'session:end', { conversationId }));
+    await expectOk(call(ada, 'session:wrap-up', { sessionId: session.sessionId, code: 'resolved' }));
+    await settle();
+    const inSendingDesk = collect<Message>(ada, 'message');
+    const inOtherDesk = collect<Message>(otherDesk, 'message');
+    const inVisitor = collect<Message>(visitor, 'message');
+
+    // No open session: an asynchronous follow-up, written by the full transaction.
+    const followUp = (await expectOk(call<{ message: Message }>(ada, 'message:send', { conversationId, clientId: randomUUID(), text: 'a follow-up' }))).message;
+    expect(followUp.sessionId).toBeNull();
+    // The visitor's answer reopens the conversation: the full path again, a marker written before it.
+    const answer = (await expectOk(call<VisitorSendResult>(visitor, 'message:send', { clientId: randomUUID(), text: 'an answer' }))).message;
+    await vi.waitFor(() => expect(inOtherDesk.map((m) => m.id)).toContain(answer.id), { timeout: 5_000, interval: 50 });
+    await settle();
+
+    const times = (heard: Message[], m: Message) => heard.filter((h) => h.id === m.id).length;
+    expect([times(inSendingDesk, followUp), times(inOtherDesk, followUp), times(inVisitor, followUp)]).toEqual([0, 1, 1]);
+    expect([times(inVisitor, answer), times(inOtherDesk, answer)]).toEqual([0, 1]);
+    // What the same transaction wrote besides the sender's own message reaches the sender too.
+    expect(inVisitor.map((m) => m.seq)).toContain(answer.seq - 1);
   });
 
   it('gives every desk the latest preview of each conversation written, however many a round holds', SLOW, async () => {

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, type AgentAccount, type AgentCreate, type Queue, type QueueInput, type Team, type Website, type WebsiteCreate } from '../../protocol/index.ts';
 import type { Tx } from '../db/client.ts';
 import * as A from '../db/stores/admin-store.ts';
 import { liveDefinitions } from '../db/stores/bots-store.ts';
-import { lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
+import { ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
 import { revokeVerifiedVisitorTokens } from '../db/stores/visitors-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
-import { agents, queues, teams, type WebsiteRow } from '../db/schema.ts';
+import type { WebsiteRow } from '../db/schema.ts';
 import type { AuditActor, RecordAudit } from './audit.ts';
 import type { ServiceDeps } from './deps.ts';
 import { hashPassword } from './passwords.ts';
@@ -16,6 +15,7 @@ import type { RoutingService } from './routing-service.ts';
 import type { AuthService } from './auth-service.ts';
 import type { Scope } from '../core/access.ts';
 import { agentsOfQueue, scopesOf, supervisorIds } from '../db/stores/access-store.ts';
+import { must } from '../db/must.ts';
 
 /**
  * Admin pages' use cases: websites, agents, queues, teams. Every multi-statement
@@ -41,7 +41,16 @@ function agentAction(before: { deactivatedAt: Date | null; role: string }, patch
 const sameScope = (a: Scope | undefined, b: Scope | undefined) =>
   a === b || (a !== undefined && b !== undefined && a !== 'all' && b !== 'all' && a.size === b.size && [...a].every((id) => b.has(id)));
 
-export function createAdminService({ db, clock, credentials, publisher }: ServiceDeps, routing: RoutingService, auth: AuthService, site: { publicUrl: () => string }, audit: RecordAudit) {
+export interface AdminServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  auth: AuthService;
+  /** The server's public URL, for the websites' snippets; known for sure only once listening. */
+  site: { publicUrl: () => string };
+  /** Records each change in the audit log, in the change's own transaction. */
+  audit: RecordAudit;
+}
+
+export function createAdminService({ db, clock, credentials, publisher, routing, auth, site, audit }: AdminServiceDeps) {
   /**
    * Scopes follow queue and team membership (server/core/access.ts). After a change, the desktops
    * of the agents whose scope moved are reconnected: they come back in the rooms of their new
@@ -76,7 +85,6 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
   const listWebsites = async () => ({ websites: (await A.listWebsites(db)).map(toWebsite) });
 
   async function createWebsite(input: z.output<typeof WebsiteCreate>, actor: AuditActor) {
-    const { ensureDefaultQueue } = await import('../db/stores/routing-store.ts');
     const row = await db.transaction(async (tx) => {
       const { primaryColor, ...cols } = input;
       const created = await A.insertWebsite(tx, { ...cols, theme: { primaryColor } });
@@ -103,7 +111,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       const rest = Object.fromEntries(Object.entries(patch).filter(([k]) => !(RETENTION as readonly string[]).includes(k)));
       if (Object.keys(retention).length) await audit(tx, actor, { action: 'website.retention_update', targetType: 'website', targetId: id, changes: retention });
       if (Object.keys(rest).length) await audit(tx, actor, { action: 'website.update', targetType: 'website', targetId: id, changes: rest });
-      return updated!;
+      return must(updated, 'NOT_FOUND', 'No such website.');
     });
     return { website: toWebsite(row) };
   }
@@ -127,8 +135,8 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
   }
 
   async function checkLinks(tx: Tx, queueIds?: string[], teamIds?: string[]) {
-    if (queueIds && (await A.missingIds(tx, queues, queueIds)).length) throw invalid('queueIds', 'Unknown queue id.');
-    if (teamIds && (await A.missingIds(tx, teams, teamIds)).length) throw invalid('teamIds', 'Unknown team id.');
+    if (queueIds && (await A.missingIds(tx, 'queues', queueIds)).length) throw invalid('queueIds', 'Unknown queue id.');
+    if (teamIds && (await A.missingIds(tx, 'teams', teamIds)).length) throw invalid('teamIds', 'Unknown team id.');
   }
 
   const listAgents = async (): Promise<{ agents: AgentAccount[] }> => ({ agents: await A.agentAccounts(db) });
@@ -144,7 +152,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       await audit(tx, actor, { action: 'agent.create', targetType: 'agent', targetId: row.id, changes: input });
       return row.id;
     });
-    return { agent: (await A.agentAccounts(db, [id]))[0]! };
+    return { agent: must((await A.agentAccounts(db, [id]))[0], 'NOT_FOUND', 'No such agent.') };
   }
 
   /**
@@ -174,7 +182,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
     if ((patch.role && patch.role !== before.role) || passwordHash || deactivated) await auth.revokeEverywhere(id);
     if (deactivated) await routing.agentDeactivated(id);
     void routing.dispatch(); // a raised limit or a new queue may free an offer at once
-    return { agent: (await A.agentAccounts(db, [id]))[0]! };
+    return { agent: must((await A.agentAccounts(db, [id]))[0], 'NOT_FOUND', 'No such agent.') };
   }
 
   const listQueues = async (): Promise<{ queues: Queue[] }> => ({ queues: (await queuesOfWebsite(db, null)).map(toQueue) });
@@ -184,8 +192,8 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
     if (!website) throw new AppError('UNKNOWN_WEBSITE');
     const row = await db.transaction(async (tx) => {
       // One default per website: making this one the default demotes the previous.
-      if (input.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, website.id));
-      const [created] = await tx.insert(queues).values({ ...input, websiteId: website.id }).onConflictDoNothing().returning();
+      if (input.isDefault) await A.clearDefaultQueue(tx, website.id);
+      const created = await A.insertQueue(tx, { ...input, websiteId: website.id });
       if (!created) throw new AppError('CONFLICT', 'A queue with this name exists.');
       await audit(tx, actor, { action: 'queue.create', targetType: 'queue', targetId: created.id, changes: { websiteKey, ...input } });
       return created;
@@ -198,13 +206,13 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       const q = await queueById(tx, id);
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
       if (patch.isDefault === false && q.isDefault) throw new AppError('CONFLICT', 'Make another queue the default instead.');
-      if (patch.isDefault && !q.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, q.websiteId));
-      if (patch.name && patch.name !== q.name && (await tx.select({ id: queues.id }).from(queues).where(eq(queues.name, patch.name))).some((r) => r.id !== id)) {
+      if (patch.isDefault && !q.isDefault) await A.clearDefaultQueue(tx, q.websiteId);
+      if (patch.name && patch.name !== q.name && (await A.queueIdsNamed(tx, patch.name)).some((other) => other !== id)) {
         throw new AppError('CONFLICT', 'A queue with this name exists.');
       }
-      const [updated] = await tx.update(queues).set(patch).where(eq(queues.id, id)).returning();
+      const updated = must(await A.updateQueue(tx, id, patch), 'NOT_FOUND', 'No such queue.');
       await audit(tx, actor, { action: 'queue.update', targetType: 'queue', targetId: id, changes: patch });
-      return updated!;
+      return updated;
     });
     void routing.dispatch();
     return { queue: toQueue(row) };
@@ -212,7 +220,7 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
 
   async function deleteQueue(id: string, actor: AuditActor) {
     await keepingScopes(await agentsOfQueue(db, id), () => db.transaction(async (tx) => {
-      const [q] = await tx.select().from(queues).where(eq(queues.id, id)).for('update');
+      const q = await A.lockQueue(tx, id);
       if (!q) throw new AppError('NOT_FOUND', 'No such queue.');
       if (q.isDefault) throw new AppError('CONFLICT', 'The default queue cannot be deleted.');
       const open = await A.openSessionsInQueue(tx, id);
@@ -222,28 +230,26 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
       if (flows.length) {
         throw new AppError('CONFLICT', `Published assistants use this queue: ${flows.join(', ')}.`, flows.map((name) => ({ path: 'assistants', message: name })));
       }
-      await tx.delete(queues).where(eq(queues.id, id));
+      await A.deleteQueue(tx, id);
       await audit(tx, actor, { action: 'queue.delete', targetType: 'queue', targetId: id, changes: { name: q.name } });
     }));
     return { ok: true as const };
   }
 
   const listTeams = async (): Promise<{ teams: Team[] }> => ({ teams: await teamsWithMembers(db) });
-  const teamOf = async (id: string) => (await teamsWithMembers(db)).find((t) => t.id === id)!;
+  const teamOf = async (id: string) => must((await teamsWithMembers(db)).find((t) => t.id === id), 'NOT_FOUND', 'No such team.');
 
   /** Create (id null) or replace name + members, atomically. */
   async function saveTeam(id: string | null, input: { name: string; memberIds: string[] }, actor: AuditActor): Promise<{ team: Team }> {
     const teamId = await keepingScopes([], () => db.transaction(async (tx) => {
-      if ((await A.missingIds(tx, agents, input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
-      const [clash] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.name, input.name));
-      if (clash && clash.id !== id) throw new AppError('CONFLICT', 'A team with this name exists.');
-      let row: { id: string } | undefined;
-      if (id) [row] = await tx.update(teams).set({ name: input.name }).where(eq(teams.id, id)).returning({ id: teams.id });
-      else [row] = await tx.insert(teams).values({ name: input.name }).returning({ id: teams.id });
-      if (!row) throw new AppError('NOT_FOUND', 'No such team.');
-      await A.setTeamMembers(tx, row.id, input.memberIds);
-      await audit(tx, actor, { action: id ? 'team.update' : 'team.create', targetType: 'team', targetId: row.id, changes: input });
-      return row.id;
+      if ((await A.missingIds(tx, 'agents', input.memberIds)).length) throw invalid('memberIds', 'Unknown agent id.');
+      const clash = await A.teamIdNamed(tx, input.name);
+      if (clash && clash !== id) throw new AppError('CONFLICT', 'A team with this name exists.');
+      const teamId = id ? await A.renameTeam(tx, id, input.name) : await A.insertTeam(tx, input.name);
+      if (!teamId) throw new AppError('NOT_FOUND', 'No such team.');
+      await A.setTeamMembers(tx, teamId, input.memberIds);
+      await audit(tx, actor, { action: id ? 'team.update' : 'team.create', targetType: 'team', targetId: teamId, changes: input });
+      return teamId;
     }));
     return { team: await teamOf(teamId) };
   }
@@ -251,9 +257,9 @@ export function createAdminService({ db, clock, credentials, publisher }: Servic
   async function deleteTeam(id: string, actor: AuditActor) {
     await keepingScopes([], () =>
       db.transaction(async (tx) => {
-        const [row] = await tx.delete(teams).where(eq(teams.id, id)).returning({ id: teams.id, name: teams.name });
-        if (!row) throw new AppError('NOT_FOUND', 'No such team.');
-        await audit(tx, actor, { action: 'team.delete', targetType: 'team', targetId: id, changes: { name: row.name } });
+        const name = await A.deleteTeam(tx, id);
+        if (name === null) throw new AppError('NOT_FOUND', 'No such team.');
+        await audit(tx, actor, { action: 'team.delete', targetType: 'team', targetId: id, changes: { name } });
       }),
     );
     return { ok: true as const };

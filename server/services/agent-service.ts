@@ -1,20 +1,11 @@
-import {
-  AppError,
-  SYNC_PAGE_SIZE,
-  type Author,
-  type ConversationDetail,
-  type ConversationListResponse,
-  type ConversationSummary,
-  type Message,
-  type SendMessage,
-  type SyncResult,
-} from '../../protocol/index.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type ConversationListResponse, type ConversationSummary, type Message, type SendMessage, type SyncResult } from '../../protocol/index.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { forAgents } from '../core/message-audience.ts';
-import { conversationById, conversationSummary, listForAgent, toReceipts } from '../db/stores/conversations-store.ts';
+import { listForAgent } from '../db/stores/conversations-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import type { AgentRow } from '../db/schema.ts';
+import type { ConversationDetails } from './conversation-details.ts';
 import type { ServiceDeps } from './deps.ts';
 import { scopeFilter, type Caller } from '../core/access.ts';
 import type { MessageWriter } from './message-writer.ts';
@@ -25,28 +16,24 @@ import type { SessionService } from './session-service.ts';
 export type AgentIdentity = Pick<AgentRow, 'id' | 'name'> & Partial<Pick<AgentRow, 'role'>>;
 const agentAuthor = (agent: AgentIdentity): Author => ({ kind: 'agent', id: agent.id, name: agent.name });
 
-export function createAgentService({ db, publisher }: ServiceDeps, routing: RoutingService, sessions: () => SessionService, writer: MessageWriter) {
-  async function summaryOrThrow(conversationId: string): Promise<ConversationSummary> {
-    const summary = await conversationSummary(db, conversationId);
-    if (!summary) throw new AppError('NOT_FOUND', 'No such conversation.');
-    return summary;
-  }
+export interface AgentServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  sessions: SessionService;
+  writer: MessageWriter;
+  details: ConversationDetails;
+}
+
+export function createAgentService({ db, publisher, routing, sessions, writer, details }: AgentServiceDeps) {
+  const { summary: summaryOrThrow, open } = details;
 
   /** The caller's chats, and the waiting ones of their scope. */
   async function list(caller: Caller): Promise<ConversationListResponse> {
     return listForAgent(db, caller.id, scopeFilter(caller));
   }
 
-  async function open(conversationId: string): Promise<ConversationDetail> {
-    const conversation = await summaryOrThrow(conversationId);
-    const page = await messagesAfter(db, conversationId, 0, SYNC_PAGE_SIZE);
-    const row = await conversationById(db, conversationId);
-    return { conversation, messages: page.events.map(forAgents), hasMore: page.hasMore, receipts: row ? toReceipts(row) : undefined };
-  }
-
   /** Pick from the queue: respects capacity (CAPACITY_REACHED) and a held session (CONVERSATION_TAKEN). */
   async function take(agent: AgentIdentity, conversationId: string): Promise<{ conversation: ConversationSummary }> {
-    await sessions().take(agent, conversationId);
+    await sessions.take(agent, conversationId);
     return { conversation: await summaryOrThrow(conversationId) };
   }
 
@@ -58,14 +45,14 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
   /** `socketId`: the sending desktop, which has the message from its ack (its other tabs get it from the room). */
   async function send(agent: AgentIdentity, input: SendMessage & { conversationId: string }, socketId?: string): Promise<{ message: Message }> {
     const { conversationId } = input;
-    const full = async () => toMessage(await sendInTx(agent, input));
+    const full = async () => toMessage(await sendInTx(agent, input, socketId));
     // A plain text into a session this agent already holds: the batched write path.
     const author = { ...agentAuthor(agent), kind: 'agent' as const };
     return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
   }
 
   /** The full transaction: taking a waiting conversation, a follow-up outside any session, images; answers the agent's row. */
-  async function sendInTx(agent: AgentIdentity, input: SendMessage & { conversationId: string }) {
+  async function sendInTx(agent: AgentIdentity, input: SendMessage & { conversationId: string }, socketId?: string) {
     const { conversationId } = input;
     const outcome = await routing.run(async (tx, notes) => {
       const locked = await lockConversation(tx, conversationId);
@@ -73,7 +60,7 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
       const existing = await findByClientId(tx, conversationId, input.clientId);
       if (existing) return { rows: [existing], created: false };
       const followUp = !(await lockOpenSession(tx, conversationId));
-      const events = followUp ? [] : await sessions().takeInTx(tx, agent, locked, notes);
+      const events = followUp ? [] : await sessions.takeInTx(tx, agent, locked, notes);
       const content: MessageDraft =
         'attachmentId' in input
           ? { kind: 'image', text: input.text, clientId: input.clientId, author: agentAuthor(agent), attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'agent', id: agent.id } }) }
@@ -84,7 +71,7 @@ export function createAgentService({ db, publisher }: ServiceDeps, routing: Rout
           ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId }
           : {};
       const rows = await insertEvents(tx, locked, [...events, followUp ? { ...content, sessionId: null } : content], patch);
-      notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId });
+      notes.push({ kind: 'messages', conversationId, rows, sender: { socketId, clientId: input.clientId } }, { kind: 'conversation', conversationId });
       return { rows, created: true };
     });
     return outcome.rows[outcome.rows.length - 1]!;

@@ -1,14 +1,14 @@
-import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, BotCursor, BotDefinition, Locale, type AssistantDetail, type AssistantInput, type AssistantSettingsInput, type DefinitionIssue, type PreviewInput, type PreviewResult } from '../../protocol/index.ts';
 import { advance, businessHoursFrom, start, validateDefinition, type AdvanceResult } from '../core/bots/index.ts';
 import type { Tx } from '../db/client.ts';
 import { assistantById, assistantList, nextVersionNumber, runningConversations, versionsOf } from '../db/stores/bots-store.ts';
 import { queuesOfWebsite } from '../db/stores/routing-store.ts';
-import { assistantVersions, assistants, queues, websiteAssistants, websites } from '../db/schema.ts';
+import { channelAssignments, channelsOf, deleteAssistant, disconnectChannelsExcept, firstDefaultQueueId, insertAssistant, insertVersion, missingWebsiteIds, moveChannelsToVersion, runOnChannel, saveAssistantDraft, updateAssistantNaming } from '../db/stores/assistants-admin-store.ts';
 import { starterDefinition } from './assistant-starter.ts';
 import type { AuditActor, RecordAudit } from './audit.ts';
 import type { ServiceDeps } from './deps.ts';
+import { must } from '../db/must.ts';
 
 /**
  * Admin use cases of assistants (issue 5): list, create with a starter draft,
@@ -19,7 +19,7 @@ import type { ServiceDeps } from './deps.ts';
  */
 const issueDetails = (issues: DefinitionIssue[]) => issues.map((i) => ({ path: i.stepId ?? 'definition', message: i.message }));
 
-export function createAssistantService({ db, clock }: ServiceDeps, audit: RecordAudit) {
+export function createAssistantService({ db, clock, audit }: ServiceDeps & { audit: RecordAudit }) {
   const queueIds = async (tx: Tx) => (await queuesOfWebsite(tx, null)).map((q) => q.id);
 
   async function detail(tx: Tx, id: string): Promise<AssistantDetail> {
@@ -30,7 +30,7 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
     const issues = v.ok ? v.warnings : [...v.errors, ...v.warnings];
     const versions = (await versionsOf(tx, id)).map(({ number, publishedAt }) => ({ number, publishedAt }));
     // The draft goes back as saved (possibly invalid) so the builder shows what the admin wrote.
-    return { assistant: assistant!, draft: row.draft as BotDefinition, issues, versions };
+    return { assistant: must(assistant, 'NOT_FOUND', 'No such assistant.'), draft: row.draft as BotDefinition, issues, versions };
   }
 
   const list = async () => ({ assistants: await assistantList(db) });
@@ -38,25 +38,20 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
 
   /** A new assistant opens as a draft handing off to the first website's default queue. */
   async function create(input: z.output<typeof AssistantInput>, actor: AuditActor) {
-    const [queue] = await db.select({ id: queues.id }).from(queues).orderBy(sql`${queues.isDefault} desc`, asc(queues.createdAt)).limit(1);
-    const draft = starterDefinition(input.languages, queue?.id ?? '00000000-0000-0000-0000-000000000000');
-    const row = await db.transaction(async (tx) => {
-      const [created] = await tx.insert(assistants).values({ name: input.name, brand: input.brand ?? null, languages: input.languages, draft }).returning({ id: assistants.id });
-      await audit(tx, actor, { action: 'assistant.create', targetType: 'assistant', targetId: created!.id, changes: input });
+    const draft = starterDefinition(input.languages, (await firstDefaultQueueId(db)) ?? '00000000-0000-0000-0000-000000000000');
+    const id = await db.transaction(async (tx) => {
+      const created = await insertAssistant(tx, { name: input.name, brand: input.brand ?? null, languages: input.languages, draft });
+      await audit(tx, actor, { action: 'assistant.create', targetType: 'assistant', targetId: created, changes: input });
       return created;
     });
-    return { assistant: (await assistantList(db, [row!.id]))[0]! };
+    return { assistant: must((await assistantList(db, [id]))[0], 'NOT_FOUND', 'No such assistant.') };
   }
 
   async function saveDraft(id: string, definition: unknown, actor: AuditActor): Promise<AssistantDetail> {
     const languages = z.array(Locale).min(1).safeParse((definition as { languages?: unknown } | null)?.languages);
     await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(assistants)
-        .set({ draft: definition ?? {}, updatedAt: sql`now()`, ...(languages.success ? { languages: [...new Set(languages.data)] } : {}) })
-        .where(eq(assistants.id, id))
-        .returning({ id: assistants.id });
-      if (!row) throw new AppError('NOT_FOUND', 'No such assistant.');
+      const saved = await saveAssistantDraft(tx, id, definition ?? {}, languages.success ? [...new Set(languages.data)] : null);
+      if (!saved) throw new AppError('NOT_FOUND', 'No such assistant.');
       // The flow itself is in the draft (and in every published version); the log says only that it changed.
       await audit(tx, actor, { action: 'assistant.draft_save', targetType: 'assistant', targetId: id });
     });
@@ -73,18 +68,13 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
   /** A new immutable version; `channels` (or the assistant's current ones) now run it. */
   async function putLive(tx: Tx, id: string, definition: BotDefinition, channels: string[] | null): Promise<void> {
     const number = await nextVersionNumber(tx, id);
-    await tx.insert(assistantVersions).values({ assistantId: id, number, definition, publishedAt: clock.now() });
+    await insertVersion(tx, { assistantId: id, number, definition, publishedAt: clock.now() });
     if (channels === null) {
-      await tx.update(websiteAssistants).set({ versionNumber: number, publishedAt: clock.now() }).where(eq(websiteAssistants.assistantId, id));
+      await moveChannelsToVersion(tx, id, number, clock.now());
       return;
     }
-    for (const websiteId of channels) {
-      // One assistant per channel: publishing here replaces whichever was live.
-      await tx
-        .insert(websiteAssistants)
-        .values({ websiteId, assistantId: id, versionNumber: number, publishedAt: clock.now() })
-        .onConflictDoUpdate({ target: websiteAssistants.websiteId, set: { assistantId: id, versionNumber: number, publishedAt: clock.now() } });
-    }
+    // One assistant per channel: publishing here replaces whichever was live.
+    for (const websiteId of channels) await runOnChannel(tx, websiteId, id, number, clock.now());
   }
 
   async function publish(id: string, channels: string[], actor: AuditActor): Promise<AssistantDetail> {
@@ -101,8 +91,7 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
   /** Every id must be a website (else VALIDATION_FAILED); duplicates count once. */
   async function knownChannels(tx: Tx, channels: string[]): Promise<string[]> {
     const unique = [...new Set(channels)];
-    const found = unique.length ? await tx.select({ id: websites.id }).from(websites).where(inArray(websites.id, unique)) : [];
-    if (found.length !== unique.length) throw new AppError('VALIDATION_FAILED', 'Unknown channel.', [{ path: 'channels', message: 'Unknown website id.' }]);
+    if ((await missingWebsiteIds(tx, unique)).length) throw new AppError('VALIDATION_FAILED', 'Unknown channel.', [{ path: 'channels', message: 'Unknown website id.' }]);
     return unique;
   }
 
@@ -116,10 +105,7 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
       if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
       await audit(tx, actor, { action: 'assistant.update', targetType: 'assistant', targetId: id, changes: input });
       if (input.name !== undefined || input.brand !== undefined) {
-        await tx
-          .update(assistants)
-          .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.brand !== undefined ? { brand: input.brand || null } : {}), updatedAt: sql`now()` })
-          .where(eq(assistants.id, id));
+        await updateAssistantNaming(tx, id, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.brand !== undefined ? { brand: input.brand || null } : {}) });
       }
       if (input.channels) {
         const channels = await knownChannels(tx, input.channels);
@@ -127,14 +113,11 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
         if (channels.length && latest === 0) {
           throw new AppError('VALIDATION_FAILED', 'Publish the assistant before connecting it to channels.', [{ path: 'channels', message: 'Never published.' }]);
         }
-        await tx.delete(websiteAssistants).where(and(eq(websiteAssistants.assistantId, id), channels.length ? notInArray(websiteAssistants.websiteId, channels) : undefined));
-        const held = channels.length ? await tx.select().from(websiteAssistants).where(inArray(websiteAssistants.websiteId, channels)) : [];
+        await disconnectChannelsExcept(tx, id, channels);
+        const held = await channelAssignments(tx, channels);
         for (const websiteId of channels) {
           if (held.some((h) => h.websiteId === websiteId && h.assistantId === id)) continue; // already connected: unchanged
-          await tx
-            .insert(websiteAssistants)
-            .values({ websiteId, assistantId: id, versionNumber: latest, publishedAt: clock.now() })
-            .onConflictDoUpdate({ target: websiteAssistants.websiteId, set: { assistantId: id, versionNumber: latest, publishedAt: clock.now() } });
+          await runOnChannel(tx, websiteId, id, latest, clock.now());
         }
       }
       return detail(tx, id);
@@ -149,11 +132,10 @@ export function createAssistantService({ db, clock }: ServiceDeps, audit: Record
   async function remove(id: string, actor: AuditActor): Promise<{ ok: true }> {
     return db.transaction(async (tx) => {
       if (!(await assistantById(tx, id, true))) throw new AppError('NOT_FOUND', 'No such assistant.');
-      const live = await tx.select({ websiteId: websiteAssistants.websiteId }).from(websiteAssistants).where(eq(websiteAssistants.assistantId, id));
-      if (live.length) throw new AppError('CONFLICT', 'Disconnect the assistant from its channels before deleting it.');
+      if ((await channelsOf(tx, id)).length) throw new AppError('CONFLICT', 'Disconnect the assistant from its channels before deleting it.');
       const running = await runningConversations(tx, id);
       if (running) throw new AppError('CONFLICT', `The assistant is still running ${running} conversation(s); delete it once they have moved on.`);
-      await tx.delete(assistants).where(eq(assistants.id, id));
+      await deleteAssistant(tx, id);
       await audit(tx, actor, { action: 'assistant.delete', targetType: 'assistant', targetId: id });
       return { ok: true as const };
     });

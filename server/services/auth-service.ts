@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
 import { AppError, type AgentProfile, type LoginBody } from '../../protocol/index.ts';
-import { agentByEmail, agentBySessionHash, createAgentSession, revokeAgentSession, toAgentProfile } from '../db/stores/agents-store.ts';
-import { agentSessions, type AgentRow } from '../db/schema.ts';
+import { agentByEmail, agentBySessionHash, createAgentSession, revokeAgentSession, revokeAgentSessionsOf, toAgentProfile } from '../db/stores/agents-store.ts';
+import type { AgentRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 
@@ -38,10 +37,7 @@ export function createAuthService({ db, clock, publisher }: ServiceDeps) {
    * node: after a change of role or password, or a deactivation, nothing issued before survives.
    */
   async function revokeEverywhere(agentId: string): Promise<void> {
-    await db
-      .update(agentSessions)
-      .set({ revokedAt: clock.now() })
-      .where(and(eq(agentSessions.agentId, agentId), isNull(agentSessions.revokedAt)));
+    await revokeAgentSessionsOf(db, agentId, clock.now());
     publisher.disconnectAgent(agentId);
   }
 

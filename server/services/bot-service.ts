@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { AppError, type BotCursor, type BotDefinition } from '../../protocol/index.ts';
 import { advance, businessHoursFrom, start, type BotContext, type BotInput, type BotTimers, type StepResult } from '../core/bots/index.ts';
 import * as M from '../core/routing/session-machine.ts';
@@ -7,7 +6,8 @@ import { assistantName, botRunOf, insertBotRun, saveCursor, versionDefinition, t
 import { insertEvents, lockConversation, type ConversationPatch, type DraftAuthor, type MessageDraft } from '../db/stores/messages-store.ts';
 import { clearTimer, ensureDefaultQueue, queueById, queuesOfWebsite, setTimer } from '../db/stores/routing-store.ts';
 import { applyTransition, insertSession, lockSession, recordSessionEvent, returningAgentOf, sessionById } from '../db/stores/sessions-store.ts';
-import { contacts, type ConversationRow, type SessionRow } from '../db/schema.ts';
+import type { ConversationRow, SessionRow } from '../db/schema.ts';
+import { mergeCollectedFields } from '../db/stores/contacts-store.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { Note } from './routing-notes.ts';
 
@@ -47,15 +47,7 @@ export function createBotService({ clock }: ServiceDeps) {
   /** Collected attributes go on the contact; name/email/phone also fill the profile where it is empty (unverified). */
   async function writeAttributes(tx: Tx, contactId: string, attrs: Record<string, string>): Promise<void> {
     if (!Object.keys(attrs).length) return;
-    await tx
-      .update(contacts)
-      .set({
-        attributes: sql`${contacts.attributes} || ${JSON.stringify(attrs)}::jsonb`,
-        ...(attrs.email ? { email: sql`coalesce(${contacts.email}, ${attrs.email})` } : {}),
-        ...(attrs.name ? { name: sql`coalesce(${contacts.name}, ${attrs.name})` } : {}),
-        ...(attrs.phone ? { phone: sql`coalesce(${contacts.phone}, ${attrs.phone})` } : {}),
-      })
-      .where(sql`${contacts.id} = ${contactId}`);
+    await mergeCollectedFields(tx, contactId, attrs);
   }
 
   /** Persists one interpreter step: cursor, timers, session transition, and the drafts to append. */

@@ -2,17 +2,17 @@ import { AppError, malformedPlaceholders, type Disposition, type QuickReply, typ
 import type { Tx } from '../db/client.ts';
 import { missingIds } from '../db/stores/admin-store.ts';
 import * as C from '../db/stores/catalog-store.ts';
-import { queues } from '../db/schema.ts';
 import type { AuditActor, RecordAudit } from './audit.ts';
 import type { ServiceDeps } from './deps.ts';
+import { must } from '../db/must.ts';
 
 /** Admin CRUD of the desk's lists: quick replies, dispositions, tags. */
 const invalid = (path: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
 
-export function createCatalogAdminService({ db }: ServiceDeps, audit: RecordAudit) {
+export function createCatalogAdminService({ db, audit }: ServiceDeps & { audit: RecordAudit }) {
   async function checkQueues(tx: Tx, ids: (string | null | undefined)[]) {
     const real = ids.filter((id): id is string => !!id);
-    if ((await missingIds(tx, queues, real)).length) throw invalid('queueId', 'Unknown queue id.');
+    if ((await missingIds(tx, 'queues', real)).length) throw invalid('queueId', 'Unknown queue id.');
   }
 
   function checkBody(body: string | undefined) {
@@ -58,9 +58,8 @@ export function createCatalogAdminService({ db }: ServiceDeps, audit: RecordAudi
 
   async function saveDisposition(id: string | null, input: Partial<Omit<Disposition, 'id'>>, actor: AuditActor): Promise<{ disposition: Disposition }> {
     const savedId = await db.transaction(async (tx) => {
-      if (id && !(await C.dispositionById(tx, id))) throw new AppError('NOT_FOUND', 'No such disposition.');
-      if (id && input.code) {
-        const current = (await C.dispositionById(tx, id))!;
+      const current = id ? must(await C.dispositionById(tx, id), 'NOT_FOUND', 'No such disposition.') : null;
+      if (current && input.code) {
         if (current.code !== input.code && (await C.dispositionUsed(tx, current.code))) throw new AppError('CONFLICT', 'Closed sessions use this code; add a new disposition instead of renaming it.');
       }
       await checkQueues(tx, input.queueIds ?? []);
@@ -69,7 +68,7 @@ export function createCatalogAdminService({ db }: ServiceDeps, audit: RecordAudi
       await audit(tx, actor, { action: id ? 'disposition.update' : 'disposition.create', targetType: 'disposition', targetId: saved, changes: input });
       return saved;
     });
-    return { disposition: (await C.dispositionById(db, savedId))! };
+    return { disposition: must(await C.dispositionById(db, savedId), 'NOT_FOUND', 'No such disposition.') };
   }
 
   /** A code closed sessions carry is history: CONFLICT, deactivate it instead. */
@@ -101,7 +100,7 @@ export function createCatalogAdminService({ db }: ServiceDeps, audit: RecordAudi
       if (!(await C.tagById(tx, id))) throw new AppError('NOT_FOUND', 'No such tag.');
       const clash = (await C.listTags(tx)).find((t) => t.name === name && t.id !== id);
       if (clash) throw new AppError('CONFLICT', 'This tag exists.');
-      const renamed = (await C.renameTag(tx, id, name))!;
+      const renamed = must(await C.renameTag(tx, id, name), 'NOT_FOUND', 'No such tag.');
       await audit(tx, actor, { action: 'tag.update', targetType: 'tag', targetId: id, changes: { name } });
       return renamed;
     });

@@ -1,4 +1,3 @@
-import { asc, eq } from 'drizzle-orm';
 import {
   AppError,
   type AgentCatalog,
@@ -13,13 +12,14 @@ import { forAgents } from '../core/message-audience.ts';
 import { listDispositions, listTags, quickRepliesForAgent } from '../db/stores/catalog-store.ts';
 import { contactById, searchContacts, toContact, updateContact } from '../db/stores/contacts-store.ts';
 import { conversationById, markRead, toReceipts } from '../db/stores/conversations-store.ts';
-import { toMessage } from '../db/stores/messages-store.ts';
+import { firstMessages, toMessage } from '../db/stores/messages-store.ts';
 import { sessionCards } from '../db/stores/sessions-store.ts';
-import { messages, type ContactRow } from '../db/schema.ts';
+import type { ContactRow } from '../db/schema.ts';
 import type { AgentIdentity, AgentService } from './agent-service.ts';
 import type { ServiceDeps } from './deps.ts';
 import { scopeFilter, type Caller } from '../core/access.ts';
 import type { SessionService } from './session-service.ts';
+import { must } from '../db/must.ts';
 
 /**
  * The desk around the chat (issue 4): read receipts from agents, the catalog
@@ -28,7 +28,12 @@ import type { SessionService } from './session-service.ts';
  */
 const HISTORY_LIMIT = 5000;
 
-export function createDeskService({ db, publisher }: ServiceDeps, agents: AgentService, sessions: () => SessionService) {
+export interface DeskServiceDeps extends ServiceDeps {
+  agents: AgentService;
+  sessions: SessionService;
+}
+
+export function createDeskService({ db, publisher, agents, sessions }: DeskServiceDeps) {
   async function read(conversationId: string, seq: number): Promise<Record<string, never>> {
     const receipts = await markRead(db, conversationId, 'agent', seq);
     if (!receipts) throw new AppError('NOT_FOUND', 'No such conversation.');
@@ -55,19 +60,19 @@ export function createDeskService({ db, publisher }: ServiceDeps, agents: AgentS
   async function history(conversationId: string): Promise<ContactHistory> {
     const conv = await conversationById(db, conversationId);
     if (!conv) throw new AppError('NOT_FOUND', 'No such conversation.');
-    const contact = (await contactById(db, conv.contactId))!;
+    const contact = must(await contactById(db, conv.contactId), 'NOT_FOUND', 'No such contact.');
     const cards = await sessionCards(db, { conversationId, limit: HISTORY_LIMIT });
     cards.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq)).limit(HISTORY_LIMIT);
+    const rows = await firstMessages(db, conversationId, HISTORY_LIMIT);
     const list: Message[] = rows.map((row) => forAgents(toMessage(row)));
     return { contact: await toContact(db, contact), conversationId, sessions: cards, messages: list, lastSeq: conv.lastSeq, receipts: toReceipts(conv) };
   }
 
   async function changeContact(contactId: string, patch: Partial<Pick<ContactRow, 'name' | 'email' | 'phone' | 'attributes' | 'verified'>>): Promise<{ contact: Contact }> {
     if (!(await contactById(db, contactId))) throw new AppError('NOT_FOUND', 'No such contact.');
-    const row = Object.keys(patch).length ? await updateContact(db, contactId, patch) : await contactById(db, contactId);
-    const contact = await toContact(db, row!);
-    publisher.contactUpdated(contact, row!.websiteId);
+    const row = must(Object.keys(patch).length ? await updateContact(db, contactId, patch) : await contactById(db, contactId), 'NOT_FOUND', 'No such contact.');
+    const contact = await toContact(db, row);
+    publisher.contactUpdated(contact, row.websiteId);
     return { contact };
   }
 
@@ -79,7 +84,7 @@ export function createDeskService({ db, publisher }: ServiceDeps, agents: AgentS
 
   /** A live session connected to this agent (capacity and holder checked by `take`), then the detail. */
   async function openAsChat(agent: AgentIdentity, conversationId: string): Promise<ConversationDetail> {
-    await sessions().take(agent, conversationId);
+    await sessions.take(agent, conversationId);
     return agents.open(conversationId);
   }
 

@@ -1,8 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Directory, SessionCard, SessionState } from '../../protocol/index.ts';
-import { queuesOfWebsite, readyCount, routingProfiles, teamsWithMembers, toQueue } from '../db/stores/routing-store.ts';
+import { queuesOfWebsite, readyCount, routingProfiles, teamsWithMembers, toQueue, waitingCount } from '../db/stores/routing-store.ts';
 import { eventsOfSession, sessionCard, sessionCards } from '../db/stores/sessions-store.ts';
-import { sessions } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { cardsFilter, type Caller } from '../core/access.ts';
 import { AppError } from '../../protocol/index.ts';
@@ -13,11 +11,7 @@ export function createDirectoryService({ db, clock }: ServiceDeps) {
     const [agents, teams, queueRows] = await Promise.all([routingProfiles(db), teamsWithMembers(db), queuesOfWebsite(db, null)]);
     const queues = [];
     for (const q of queueRows) {
-      const [w] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(sessions)
-        .where(and(eq(sessions.queueId, q.id), eq(sessions.state, 'waiting')));
-      queues.push({ ...toQueue(q), waiting: Number(w?.n ?? 0), readyAgents: await readyCount(db, q.id, q.channel) });
+      queues.push({ ...toQueue(q), waiting: await waitingCount(db, q.id), readyAgents: await readyCount(db, q.id, q.channel) });
     }
     return { agents, teams, queues };
   }

@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
 import { AgentCreate, AppError } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
-import { agents } from '../db/schema.ts';
 import { insertAgent } from '../db/stores/admin-store.ts';
+import { anyAdministrator, lockAdministratorCreation } from '../db/stores/agents-store.ts';
 import { appErrorFromZod } from './errors.ts';
 import { hashPassword } from './passwords.ts';
 
@@ -25,9 +24,8 @@ export async function createAdministrator(db: Db, input: AdministratorInput, opt
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     // Two runs at once must not both find "no administrator yet".
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('parley:create-administrator', 0))`);
-    const [existing] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.role, 'admin')).limit(1);
-    if (existing && !opts.evenIfOneExists) {
+    await lockAdministratorCreation(tx);
+    if ((await anyAdministrator(tx)) && !opts.evenIfOneExists) {
       throw new AppError('CONFLICT', 'An administrator already exists: add accounts in the desktop (Admin › Agents), or pass --force to add one from here anyway.');
     }
     const row = await insertAgent(tx, { email: email.trim().toLowerCase(), name, role, maxConcurrent, channels, passwordHash });

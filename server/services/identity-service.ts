@@ -34,7 +34,7 @@ const invalid = (message: string) => new AppError('IDENTITY_INVALID', message);
  * every browser of that user then shares the contact's one conversation. It mutates `ctx`
  * only after commit, so a refused JWT leaves the socket exactly as it was.
  */
-export function createIdentityService({ db, clock, tokens, credentials, publisher }: ServiceDeps, routing: RoutingService) {
+export function createIdentityService({ db, clock, tokens, credentials, publisher, routing }: ServiceDeps & { routing: RoutingService }) {
   /** Signature with the website's current secret (HS256 only), then core's claim rules. */
   async function verify(jwt: string, secret: string): Promise<IdentityClaims> {
     try {

@@ -9,46 +9,50 @@ import { createBotService } from './bot-service.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createAdminService } from './admin-service.ts';
 import { createCatalogAdminService } from './catalog-admin-service.ts';
+import { createConversationDetails } from './conversation-details.ts';
 import { createDeskService } from './desk-service.ts';
 import { createDirectoryService } from './directory-service.ts';
 import { createIdentityService } from './identity-service.ts';
 import { createMessageWriter, DEFAULT_WRITE_PATH, type WritePathOptions } from './message-writer.ts';
 import { createQueueStatusReader } from './queue-status.ts';
-import { createNotePublisher, type PublishNotes } from './routing-notes.ts';
 import { createRoutingService, type RoutingOptions } from './routing-service.ts';
-import { createSessionService, type SessionService } from './session-service.ts';
+import { createSessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
-/** `writePath`: the batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
-export function createServices(
-  deps: ServiceDeps,
-  routingOptions: RoutingOptions = DEFAULT_ROUTING,
-  site: { publicUrl: () => string } = { publicUrl: () => '' },
-  writePath: Partial<WritePathOptions> = {},
+/** What the services are built from: the shared dependencies, and the few settings some of them take. */
+export interface ServicesInput extends ServiceDeps {
   /** The attachments' bytes, for a contact's export and erasure and the retention sweep. */
-  attachmentFiles: AttachmentFiles,
-) {
-  const publishRef: { publish: PublishNotes } = { publish: async () => {} };
-  const routing = createRoutingService(deps, routingOptions, publishRef);
+  attachmentFiles: AttachmentFiles;
+  routing?: RoutingOptions;
+  /** The server's public URL (the websites' snippets); read late, since a test server knows it once listening. */
+  site?: { publicUrl: () => string };
+  /** The batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
+  writePath?: Partial<WritePathOptions>;
+}
+
+/**
+ * The composition of the use cases. Each service takes one object naming what it uses, and is
+ * built after everything it uses: no references filled in later, no positional arguments.
+ */
+export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, ...deps }: ServicesInput) {
   const status = createQueueStatusReader(deps);
-  publishRef.publish = createNotePublisher(deps, status, () => void routing.dispatch());
-  let sessions: SessionService | null = null;
-  const sessionsRef = () => sessions!;
+  const routing = createRoutingService({ ...deps, status, options: routingOptions });
+  const details = createConversationDetails(deps);
   // Drain it on graceful shutdown: services.writer.drain().
   const writer = createMessageWriter(deps, { ...DEFAULT_WRITE_PATH, ...writePath });
-  const agent = createAgentService(deps, routing, sessionsRef, writer);
-  sessions = createSessionService(deps, routing, agent.open);
+  const sessions = createSessionService({ ...deps, routing, details });
+  const agent = createAgentService({ ...deps, routing, sessions, writer, details });
   const bot = createBotService(deps);
   const auth = createAuthService(deps);
   const audit = createAuditService(deps);
   routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
   routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
-    visitor: createVisitorService(deps, routing, sessionsRef, status, bot, writer),
-    identity: createIdentityService(deps, routing),
-    assistants: createAssistantService(deps, audit.record),
+    visitor: createVisitorService({ ...deps, routing, sessions, status, bot, writer }),
+    identity: createIdentityService({ ...deps, routing }),
+    assistants: createAssistantService({ ...deps, audit: audit.record }),
     agent,
     writer,
     auth,
@@ -57,12 +61,12 @@ export function createServices(
     sessions,
     queueStatus: status,
     directory: createDirectoryService(deps),
-    desk: createDeskService(deps, agent, sessionsRef),
-    admin: createAdminService(deps, routing, auth, site, audit.record),
-    catalogAdmin: createCatalogAdminService(deps, audit.record),
+    desk: createDeskService({ ...deps, agents: agent, sessions }),
+    admin: createAdminService({ ...deps, routing, auth, site, audit: audit.record }),
+    catalogAdmin: createCatalogAdminService({ ...deps, audit: audit.record }),
     audit,
-    privacy: createPrivacyService(deps, attachmentFiles, audit.record),
-    retention: createRetentionService(deps, attachmentFiles),
+    privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
+    retention: createRetentionService({ ...deps, files: attachmentFiles }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,10 +1,11 @@
 import type { Message } from '../../protocol/index.ts';
 import { conversationSummaries } from '../db/stores/conversations-store.ts';
 import type { FastAppend } from '../db/stores/message-batch.ts';
-import { createMessageBatcher, type BatchInfo } from '../db/stores/message-batcher.ts';
+import { createMessageBatcher, type BatchInfo } from './message-batcher.ts';
 import { toMessage } from '../db/stores/messages-store.ts';
 import type { MessageRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { publishMessages } from './message-publication.ts';
 
 /**
  * The write path of visitor and agent messages (issue 7). A plain text message into a
@@ -96,7 +97,7 @@ export function createMessageWriter({ db, publisher, logger }: ServiceDeps, opts
     for (const { row, append } of [...created].sort((a, b) => a.row.seq - b.row.seq)) {
       const message = toMessage(row);
       built.set(row, message);
-      publisher.messages(row.conversationId, [message], append.originSocketId);
+      publishMessages(publisher, row.conversationId, [message], { socketId: append.originSocketId, clientId: append.clientId });
       dirty.add(row.conversationId);
     }
     announcing ??= announce();

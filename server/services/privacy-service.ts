@@ -26,7 +26,12 @@ export type AttachmentFiles = Pick<AttachmentService, 'read' | 'removeBytes'>;
 
 const MESSAGE_PAGE = 500;
 
-export function createPrivacyService({ db, clock, publisher }: ServiceDeps, files: AttachmentFiles, audit: RecordAudit) {
+export interface PrivacyDeps extends ServiceDeps {
+  files: AttachmentFiles;
+  audit: RecordAudit;
+}
+
+export function createPrivacyService({ db, clock, publisher, files, audit }: PrivacyDeps) {
   /**
    * Checks the contact exists and records the export, then hands back the document's chunks. Read
    * outside one transaction: a message written meanwhile may or may not be in it.

@@ -38,27 +38,3 @@ export interface Publisher {
   /** Closes every live socket of these browsers (visitor rows), on any node: their tokens were just retired. */
   disconnectVisitors(visitorIds: string[]): void;
 }
-
-/** Lets services be built before the gateway exists; calls before `attach` are dropped. */
-export function createLatePublisher(): Publisher & { attach(target: Publisher): void } {
-  let target: Publisher | null = null;
-  return {
-    attach: (t) => {
-      target = t;
-    },
-    messages: (c, m, e) => target?.messages(c, m, e),
-    conversationUpdated: (s) => target?.conversationUpdated(s),
-    conversationPreview: (s) => target?.conversationPreview(s),
-    visitorTyping: (c, a, t) => target?.visitorTyping(c, a, t),
-    agentTyping: (c, a, t, e) => target?.agentTyping(c, a, t, e),
-    toAgent: (a, e, p) => target?.toAgent(a, e, p),
-    toSupervisors: (e, p) => target?.toSupervisors(e, p),
-    sessionCard: (c, w) => target?.sessionCard(c, w),
-    visitorQueue: (c, s) => target?.visitorQueue(c, s),
-    receipt: (e) => target?.receipt(e),
-    contactUpdated: (c, w) => target?.contactUpdated(c, w),
-    disconnectAgent: (a) => target?.disconnectAgent(a),
-    disconnectLoginSession: (h) => target?.disconnectLoginSession(h),
-    disconnectVisitors: (v) => target?.disconnectVisitors(v),
-  };
-}

@@ -1,44 +1,23 @@
-import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { QueueStatus } from '../../protocol/index.ts';
 import { isOpenAt } from '../core/routing/business-hours.ts';
 import { estimateWaitSec } from '../core/routing/estimated-wait.ts';
 import type { Tx } from '../db/client.ts';
 import { ensureDefaultQueue, queueById, readyCount } from '../db/stores/routing-store.ts';
 import { recentWaitsMs } from '../db/stores/sessions-store.ts';
-import { agents, contacts, conversations, sessions } from '../db/schema.ts';
+import { conversationWebsiteAndEmail, latestSessionWithAgent, openInQueue, waitingAhead } from '../db/stores/queue-status-store.ts';
 import type { ServiceDeps } from './deps.ts';
 
 /** What the widget shows: position, estimated wait, availability, agent, follow-up email. */
 export function createQueueStatusReader({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>) {
   async function forConversation(conversationId: string, tx: Tx = db): Promise<QueueStatus> {
-    const [conv] = await tx
-      .select({ websiteId: conversations.websiteId, email: contacts.email })
-      .from(conversations)
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(eq(conversations.id, conversationId));
-    const [s] = await tx
-      .select({ s: sessions, agentName: agents.name })
-      .from(sessions)
-      .leftJoin(agents, eq(agents.id, sessions.agentId))
-      .where(eq(sessions.conversationId, conversationId))
-      .orderBy(desc(sessions.createdAt))
-      .limit(1);
+    const conv = await conversationWebsiteAndEmail(tx, conversationId);
+    const s = await latestSessionWithAgent(tx, conversationId);
     const queue = s?.s.queueId ? await queueById(tx, s.s.queueId) : conv ? await ensureDefaultQueue(tx, conv.websiteId) : null;
     const ready = queue ? await readyCount(tx, queue.id, queue.channel) : 0;
     let position: number | null = null;
     let estimatedWaitSec: number | null = null;
     if (s && queue && s.s.state === 'waiting') {
-      const [ahead] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(sessions)
-        .where(
-          and(
-            eq(sessions.queueId, queue.id),
-            eq(sessions.state, 'waiting'),
-            or(lt(sessions.queuedAt, s.s.queuedAt), and(eq(sessions.queuedAt, s.s.queuedAt), lt(sessions.id, s.s.id))),
-          ),
-        );
-      position = Number(ahead?.n ?? 0) + 1;
+      position = (await waitingAhead(tx, queue.id, s.s)) + 1;
       estimatedWaitSec = estimateWaitSec({ position, recentWaitsMs: await recentWaitsMs(tx, queue.id), readyAgents: ready });
     }
     return {
@@ -61,14 +40,7 @@ export function createQueueStatusReader({ db, clock }: Pick<ServiceDeps, 'db' | 
     const queue = await queueById(tx, queueId);
     if (!queue) return [];
     const ready = await readyCount(tx, queue.id, queue.channel);
-    const open = await tx
-      .select({ conversationId: sessions.conversationId, state: sessions.state, followUpEmail: sessions.followUpEmail, email: contacts.email })
-      .from(sessions)
-      .innerJoin(conversations, eq(conversations.id, sessions.conversationId))
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(eq(sessions.queueId, queue.id), inArray(sessions.state, ['waiting', 'offered'])))
-      .orderBy(asc(sessions.queuedAt), asc(sessions.id))
-      .limit(limit);
+    const open = await openInQueue(tx, queue.id, limit);
     const recentWaits = open.some((s) => s.state === 'waiting') ? await recentWaitsMs(tx, queue.id) : [];
     const withinBusinessHours = isOpenAt(queue.businessHours ?? null, clock.now());
     let waitingAhead = 0;

@@ -24,7 +24,7 @@ describe.each(backends)('the retention sweep on $name', (backend) => {
   /** A node's retention service with its own clock (a month ahead) and tiny batches. */
   function node(clock = fakeClock(new Date(Date.now() + 40 * DAY_MS)), removed: string[] = []) {
     const deps = { db: database.db, clock, logger: pino({ level: 'silent' }) } as unknown as ServiceDeps;
-    return createRetentionService(deps, { removeBytes: async (keys) => void removed.push(...keys) }, { batchSize: 2 });
+    return createRetentionService({ ...deps, files: { removeBytes: async (keys) => void removed.push(...keys) }, options: { batchSize: 2 } });
   }
 
   async function conversationWith(texts: string[]): Promise<string> {

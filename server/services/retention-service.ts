@@ -19,7 +19,12 @@ export interface SweepReport {
   attachments: number;
 }
 
-export function createRetentionService({ db, clock, logger }: ServiceDeps, files: Pick<AttachmentFiles, 'removeBytes'>, options: RetentionOptions = { batchSize: 500 }) {
+export interface RetentionDeps extends ServiceDeps {
+  files: Pick<AttachmentFiles, 'removeBytes'>;
+  options?: RetentionOptions;
+}
+
+export function createRetentionService({ db, clock, logger, files, options = { batchSize: 500 } }: RetentionDeps) {
   /** Runs the sweep if no node ran it in the last 24 hours; null when another run had it. */
   async function runDaily(): Promise<SweepReport | null> {
     const now = clock.now();

@@ -1,12 +1,14 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { AgentServerEvents, Offer } from '../../protocol/index.ts';
-import type { Tx } from '../db/client.ts';
+import type { AgentServerEvents } from '../../protocol/index.ts';
 import { conversationSummary } from '../db/stores/conversations-store.ts';
 import { toMessage } from '../db/stores/messages-store.ts';
 import { presenceRows, toChannelPresence } from '../db/stores/routing-store.ts';
 import { sessionCard } from '../db/stores/sessions-store.ts';
-import { agents, contacts, conversations, offers, queues, sessions, type MessageRow } from '../db/schema.ts';
+import { agentChannels } from '../db/stores/agents-store.ts';
+import { contactName } from '../db/stores/contacts-store.ts';
+import { offerPayload } from '../db/stores/offers-store.ts';
+import type { MessageRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
+import { publishMessages, type Sender } from './message-publication.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 
 /**
@@ -19,7 +21,8 @@ export type Note =
   | { kind: 'revoked'; agentId: string; offerId: string; reason: 'expired' | 'taken' | 'abandoned' | 'cancelled' }
   | { kind: 'presence'; agentId: string }
   | { kind: 'card'; sessionId: string }
-  | { kind: 'messages'; conversationId: string; rows: MessageRow[] }
+  /** `sender`: the socket that sent one of them, which has that one from its ack (message-publication.ts). */
+  | { kind: 'messages'; conversationId: string; rows: MessageRow[]; sender?: Sender }
   | { kind: 'conversation'; conversationId: string }
   | { kind: 'removed'; agentId: string; conversationId: string; reason: 'transferred' | 'closed' | 'taken' }
   | { kind: 'queue'; queueId: string }
@@ -27,40 +30,6 @@ export type Note =
   | { kind: 'dispatch' }
   /** The visitor answered an asynchronous follow-up: tell the agent who wrote it. */
   | { kind: 'replied'; agentId: string; conversationId: string; contactId: string; preview: string; at: string };
-
-export async function offerPayload(tx: Tx, offerId: string): Promise<Offer | null> {
-  const [r] = await tx
-    .select({ o: offers, s: sessions, queueName: queues.name, contactId: contacts.id, contactName: contacts.name, preview: conversations.lastMessageText })
-    .from(offers)
-    .innerJoin(sessions, eq(sessions.id, offers.sessionId))
-    .innerJoin(conversations, eq(conversations.id, sessions.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .leftJoin(queues, eq(queues.id, sessions.queueId))
-    .where(eq(offers.id, offerId));
-  if (!r) return null;
-  return {
-    id: r.o.id,
-    sessionId: r.s.id,
-    conversationId: r.s.conversationId,
-    queue: { id: r.s.queueId ?? r.s.id, name: r.queueName ?? '' },
-    contact: { id: r.contactId, name: r.contactName },
-    preview: r.preview,
-    transferredBy: r.s.transferredBy,
-    returning: r.s.preferredAgentId !== null && r.s.preferredAgentId === r.o.agentId,
-    offeredAt: r.o.offeredAt.toISOString(),
-    expiresAt: r.o.expiresAt.toISOString(),
-  };
-}
-
-export async function pendingOffersOf(tx: Tx, agentId: string): Promise<Offer[]> {
-  const rows = await tx.select({ id: offers.id }).from(offers).where(and(eq(offers.agentId, agentId), eq(offers.outcome, 'pending'))).orderBy(asc(offers.offeredAt));
-  const out: Offer[] = [];
-  for (const r of rows) {
-    const o = await offerPayload(tx, r.id);
-    if (o) out.push(o);
-  }
-  return out;
-}
 
 export function createNotePublisher({ db, publisher, logger }: ServiceDeps, status: QueueStatusReader, dispatch: () => void) {
   const emitAgent = <E extends keyof AgentServerEvents>(agentId: string, event: E, payload: Parameters<AgentServerEvents[E]>[0]) =>
@@ -76,8 +45,8 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
       case 'revoked':
         return emitAgent(n.agentId, 'offer:revoked', { offerId: n.offerId, reason: n.reason });
       case 'presence': {
-        const [agent] = await db.select({ channels: agents.channels }).from(agents).where(eq(agents.id, n.agentId));
-        const presence = (await presenceRows(db, n.agentId)).filter((p) => agent?.channels.includes(p.channel)).map(toChannelPresence);
+        const channels = (await agentChannels(db, n.agentId)) ?? [];
+        const presence = (await presenceRows(db, n.agentId)).filter((p) => channels.includes(p.channel)).map(toChannelPresence);
         emitAgent(n.agentId, 'presence', { agentId: n.agentId, presence });
         publisher.toSupervisors('presence', { agentId: n.agentId, presence });
         return;
@@ -89,8 +58,7 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
         return;
       }
       case 'messages':
-        if (n.rows.length) publisher.messages(n.conversationId, n.rows.map(toMessage));
-        return;
+        return publishMessages(publisher, n.conversationId, n.rows.map(toMessage), n.sender);
       case 'conversation': {
         const summary = await conversationSummary(db, n.conversationId);
         if (summary) publisher.conversationUpdated(summary);
@@ -106,8 +74,7 @@ export function createNotePublisher({ db, publisher, logger }: ServiceDeps, stat
       case 'dispatch':
         return dispatch();
       case 'replied': {
-        const [c] = await db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, n.contactId));
-        return emitAgent(n.agentId, 'contact:replied', { conversationId: n.conversationId, contact: { id: n.contactId, name: c?.name ?? null }, preview: n.preview, at: n.at });
+        return emitAgent(n.agentId, 'contact:replied', { conversationId: n.conversationId, contact: { id: n.contactId, name: await contactName(db, n.contactId) }, preview: n.preview, at: n.at });
       }
     }
   }

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
 import { AppError, type AgentState, type ChannelPresence, type MediaChannel } from '../../protocol/index.ts';
 import { chooseAgent, hasCapacity } from '../core/routing/agent-choice.ts';
 import * as P from '../core/routing/presence.ts';
 import * as M from '../core/routing/session-machine.ts';
 import type { Tx } from '../db/client.ts';
-import { shouldRerunTransaction } from '../db/sql-errors.ts';
+import { rerunRaceLosers } from '../db/sql-errors.ts';
 import { agentLoad, candidates, clearTimer, claimDueTimer, ensurePresence, lockAgent, queueById, setTimer, toChannelPresence, toPresenceSnapshot, writePresence } from '../db/stores/routing-store.ts';
-import { applyTransition, lockSession } from '../db/stores/sessions-store.ts';
-import { offers, sessionEvents, sessions, type QueueRow, type SessionRow, type TimerKind } from '../db/schema.ts';
+import { applyTransition, claimWaitingSessions, lastTransferrer, lockSession } from '../db/stores/sessions-store.ts';
+import type { QueueRow, SessionRow, TimerKind } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
-import type { Note, PublishNotes } from './routing-notes.ts';
-import { pendingOffersOf } from './routing-notes.ts';
+import type { QueueStatusReader } from './queue-status.ts';
+import { decideOffer, insertOffer, lockOffer as lockOfferRow, lockPendingOfferOfSession, offerById, pendingOfferRowsOf, pendingOffersOf } from '../db/stores/offers-store.ts';
+import { createNotePublisher, type Note } from './routing-notes.ts';
 
 /**
  * Routing decisions, each one Postgres transaction: waiting sessions are claimed
@@ -25,22 +25,24 @@ export interface RoutingOptions {
   presenceGraceMs: number;
 }
 
-export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, publishRef: { publish: PublishNotes }) {
-  const { db, clock, logger } = deps;
+export interface RoutingServiceDeps extends ServiceDeps {
+  status: QueueStatusReader;
+  options: RoutingOptions;
+}
+
+export function createRoutingService(deps: RoutingServiceDeps) {
+  const { db, clock, logger, status, options: opts } = deps;
+  // What a committed transaction tells the world; a note may ask for a dispatch round, which is ours.
+  const publish = createNotePublisher(deps, status, () => void dispatch());
 
   /** Runs a routing transaction (retrying deadlock/serialization losers) and publishes its notes after commit. */
   async function run<T>(fn: (tx: Tx, notes: Note[]) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const notes: Note[] = [];
-      try {
-        const result = await db.transaction((tx) => fn(tx, notes));
-        await publishRef.publish(notes);
-        return result;
-      } catch (err) {
-        if (attempt < 3 && shouldRerunTransaction(err)) continue;
-        throw err;
-      }
-    }
+    const { result, notes } = await rerunRaceLosers(async () => {
+      const notes: Note[] = []; // a rerun starts from no notes: the losing attempt rolled back
+      return { result: await db.transaction((tx) => fn(tx, notes)), notes };
+    });
+    await publish(notes);
+    return result;
   }
 
   /** Makes an offer of a locked waiting session to an agent, rechecking Ready and load under the agent's lock. */
@@ -53,7 +55,7 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
     const now = clock.now();
     const offerId = randomUUID();
     const expiresAt = new Date(now.getTime() + queue.offerTimeoutSec * 1000);
-    await tx.insert(offers).values({ id: offerId, sessionId: s.id, agentId, offeredAt: now, expiresAt });
+    await insertOffer(tx, { id: offerId, sessionId: s.id, agentId, offeredAt: now, expiresAt });
     await applyTransition(tx, s, M.offer(s, agentId, offerId, now, expiresAt));
     await writePresence(tx, agentId, P.busyAt(toPresenceSnapshot(presence), now));
     await setTimer(tx, 'offer_expiry', offerId, expiresAt);
@@ -62,25 +64,9 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
   }
 
   /** Who transferred the session last: they do not get it straight back from the queue. */
-  async function lastTransferrer(tx: Tx, sessionId: string): Promise<string | null> {
-    const [e] = await tx
-      .select({ agentId: sessionEvents.agentId })
-      .from(sessionEvents)
-      .where(and(eq(sessionEvents.sessionId, sessionId), eq(sessionEvents.type, 'transferred')))
-      .orderBy(desc(sessionEvents.at))
-      .limit(1);
-    return e?.agentId ?? null;
-  }
-
   /** One offer at most: the oldest waiting session whose queue has an eligible agent. */
   async function dispatchOnce(tx: Tx, notes: Note[]): Promise<boolean> {
-    const waiting = await tx
-      .select()
-      .from(sessions)
-      .where(eq(sessions.state, 'waiting'))
-      .orderBy(asc(sessions.queuedAt), asc(sessions.id))
-      .limit(25)
-      .for('update', { skipLocked: true });
+    const waiting = await claimWaitingSessions(tx, 25);
     const blocked = new Set<string>();
     const pools = new Map<MediaChannel, Awaited<ReturnType<typeof candidates>>>();
     for (const s of waiting) {
@@ -126,10 +112,10 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
 
   /** Loads and locks an offer's session, checking the offer is still this agent's and pending. */
   async function lockOffer(tx: Tx, offerId: string, agentId: string | null) {
-    const [peek] = await tx.select().from(offers).where(eq(offers.id, offerId));
+    const peek = await offerById(tx, offerId);
     if (!peek || (agentId && peek.agentId !== agentId)) throw new AppError('OFFER_GONE');
     const s = await lockSession(tx, peek.sessionId);
-    const [offer] = await tx.select().from(offers).where(eq(offers.id, offerId)).for('update');
+    const offer = await lockOfferRow(tx, offerId);
     if (!s || !offer || offer.outcome !== 'pending' || s.state !== 'offered' || s.agentId !== offer.agentId) throw new AppError('OFFER_GONE');
     return { s, offer };
   }
@@ -138,7 +124,7 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
   async function refuse(tx: Tx, offerId: string, agentId: string | null, how: 'rejected' | 'expired', notes: Note[]): Promise<void> {
     const { s, offer } = await lockOffer(tx, offerId, agentId);
     const now = clock.now();
-    await tx.update(offers).set({ outcome: how, decidedAt: now }).where(eq(offers.id, offerId));
+    await decideOffer(tx, offerId, how, now);
     await clearTimer(tx, 'offer_expiry', offerId);
     await applyTransition(tx, s, M.refuse(s, how, offerId, now));
     const agent = await lockAgent(tx, offer.agentId);
@@ -204,11 +190,11 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
 
   /** Grace over: pending offers go back to the front of their queues (no Refused), every channel Offline. */
   async function lapse(tx: Tx, agentId: string, notes: Note[]): Promise<void> {
-    const pending = await tx.select().from(offers).where(and(eq(offers.agentId, agentId), eq(offers.outcome, 'pending'))).orderBy(asc(offers.sessionId));
+    const pending = await pendingOfferRowsOf(tx, agentId);
     const now = clock.now();
     for (const o of pending) {
       const s = await lockSession(tx, o.sessionId);
-      await tx.update(offers).set({ outcome: 'revoked', decidedAt: now }).where(eq(offers.id, o.id));
+      await decideOffer(tx, o.id, 'revoked', now);
       await clearTimer(tx, 'offer_expiry', o.id);
       if (s && s.state === 'offered' && s.agentId === agentId) {
         await applyTransition(tx, s, M.withdraw(s));
@@ -259,14 +245,13 @@ export function createRoutingService(deps: ServiceDeps, opts: RoutingOptions, pu
 
   /** Pending offers of sessions in these states, e.g. to revoke them when a visitor abandons. */
   async function pendingOfferOf(tx: Tx, sessionId: string) {
-    const [o] = await tx.select().from(offers).where(and(eq(offers.sessionId, sessionId), eq(offers.outcome, 'pending'))).for('update');
-    return o ?? null;
+    return lockPendingOfferOfSession(tx, sessionId);
   }
 
   async function revokeOffer(tx: Tx, sessionId: string, reason: 'abandoned' | 'taken' | 'cancelled', notes: Note[]): Promise<void> {
     const o = await pendingOfferOf(tx, sessionId);
     if (!o) return;
-    await tx.update(offers).set({ outcome: reason === 'taken' ? 'accepted' : 'revoked', decidedAt: clock.now() }).where(eq(offers.id, o.id));
+    await decideOffer(tx, o.id, reason === 'taken' ? 'accepted' : 'revoked', clock.now());
     await clearTimer(tx, 'offer_expiry', o.id);
     notes.push({ kind: 'revoked', agentId: o.agentId, offerId: o.id, reason });
   }

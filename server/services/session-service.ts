@@ -1,17 +1,21 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import { AppError, type AgentRole, type ConversationDetail, type SessionCard, type TransferTarget } from '../../protocol/index.ts';
 import { chooseAgent, hasCapacity } from '../core/routing/agent-choice.ts';
 import * as M from '../core/routing/session-machine.ts';
 import { resolveTransfer } from '../core/routing/transfer.ts';
 import type { Tx } from '../db/client.ts';
 import { insertEvents, lockConversation, type MessageDraft } from '../db/stores/messages-store.ts';
-import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
-import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard } from '../db/stores/sessions-store.ts';
-import { agentPresence, contacts, conversations, offers, sessions, type ConversationRow, type SessionRow } from '../db/schema.ts';
+import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, markIdleSince, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
+import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard, setSessionFollowUpEmail } from '../db/stores/sessions-store.ts';
+import { decideOffer, offerById } from '../db/stores/offers-store.ts';
+import { setEmailIfNone } from '../db/stores/contacts-store.ts';
+import { unassignIfCurrent } from '../db/stores/conversations-store.ts';
+import type { ConversationRow, SessionRow } from '../db/schema.ts';
+import type { ConversationDetails } from './conversation-details.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
+import { must } from '../db/must.ts';
 
 /**
  * The session use cases around routing: accept, pick from the queue, transfer,
@@ -29,9 +33,14 @@ const author = (a: Actor) => ({ kind: 'agent' as const, id: a.id, name: a.name }
 const joined = (a: Actor): MessageDraft => ({ kind: 'event', type: 'agent_joined', actorName: a.name, author: author(a) });
 const isSupervisor = (a: Actor) => a.role === 'supervisor' || a.role === 'admin';
 
-export function createSessionService(deps: ServiceDeps, routing: RoutingService, open: (conversationId: string) => Promise<ConversationDetail>) {
-  const { db, clock } = deps;
+export interface SessionServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  details: ConversationDetails;
+}
+
+export function createSessionService({ db, clock, routing, details }: SessionServiceDeps) {
   const { run } = routing;
+  const { open } = details;
 
   function holdsOrThrow(s: SessionRow | null, actor: Actor, states: M.SessionSnapshot['state'][]): SessionRow {
     if (!s || !states.includes(s.state)) throw new AppError('SESSION_STATE_INVALID');
@@ -41,7 +50,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
 
   async function accept(actor: Actor, offerId: string): Promise<ConversationDetail> {
     const conversationId = await run(async (tx, notes) => {
-      const [peek] = await tx.select({ sessionId: offers.sessionId, agentId: offers.agentId }).from(offers).where(eq(offers.id, offerId));
+      const peek = await offerById(tx, offerId);
       if (!peek || peek.agentId !== actor.id) throw new AppError('OFFER_GONE');
       const sess = await sessionById(tx, peek.sessionId);
       const conv = sess ? await lockConversation(tx, sess.conversationId) : null;
@@ -49,7 +58,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
       const { s, offer } = await routing.lockOffer(tx, offerId, actor.id);
       const now = clock.now();
       if (offer.expiresAt.getTime() <= now.getTime()) throw new AppError('OFFER_GONE', 'The offer has expired.');
-      await tx.update(offers).set({ outcome: 'accepted', decidedAt: now }).where(eq(offers.id, offerId));
+      await decideOffer(tx, offerId, 'accepted', now);
       await clearTimer(tx, 'offer_expiry', offerId);
       const row = await applyTransition(tx, s, M.connect(s, actor.id, now, 'offer', offerId));
       const rows = await insertEvents(tx, conv, [joined(actor)], { status: 'active', assignedAgentId: actor.id, currentSessionId: row.id });
@@ -84,7 +93,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
     }
     if (s.state === 'offered') await routing.revokeOffer(tx, s.id, 'taken', notes);
     const row = await applyTransition(tx, s, M.connect(s, actor.id, now, 'pick'));
-    await tx.update(agentPresence).set({ idleSince: now }).where(and(eq(agentPresence.agentId, actor.id), eq(agentPresence.channel, row.channel)));
+    await markIdleSince(tx, actor.id, row.channel, now);
     notes.push({ kind: 'card', sessionId: row.id }, { kind: 'visitor', conversationId: conv.id }, { kind: 'conversation', conversationId: conv.id });
     if (row.queueId) notes.push({ kind: 'queue', queueId: row.queueId });
     conv.currentSessionId = row.id;
@@ -113,7 +122,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
       const holder = s.agentId!;
       const row = await applyTransition(tx, s, M.transfer(s, actor, { queueId: plan.queueId, target }, now));
       const rows = await insertEvents(tx, conv, [{ kind: 'event', type: 'agent_left', actorName: actor.name, author: author(actor) }], { status: 'waiting', assignedAgentId: null });
-      await tx.update(agentPresence).set({ idleSince: now }).where(and(eq(agentPresence.agentId, holder), eq(agentPresence.channel, s.channel)));
+      await markIdleSince(tx, holder, s.channel, now);
       notes.push(
         { kind: 'removed', agentId: holder, conversationId, reason: 'transferred' },
         { kind: 'messages', conversationId, rows },
@@ -124,7 +133,7 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
         { kind: 'dispatch' },
       );
       if (plan.offerTo.length) {
-        const queue = (await queueById(tx, plan.queueId))!;
+        const queue = must(await queueById(tx, plan.queueId), 'TRANSFER_TARGET_INVALID');
         const choice = chooseAgent(await candidates(tx, s.channel, plan.offerTo), { channel: s.channel, queueId: null, exclude: [holder] }, queue.policy);
         if (choice) await routing.offerTo(tx, row, choice.id, queue, notes);
       }
@@ -140,26 +149,26 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
       const now = clock.now();
       await applyTransition(tx, s, M.endByAgent(s, actor.id, now));
       const rows = await insertEvents(tx, conv, [{ kind: 'event', type: 'conversation_ended', actorName: actor.name, author: author(actor) }], { status: 'ended' });
-      await tx.update(agentPresence).set({ idleSince: now }).where(and(eq(agentPresence.agentId, s.agentId!), eq(agentPresence.channel, s.channel)));
+      await markIdleSince(tx, s.agentId!, s.channel, now);
       notes.push({ kind: 'messages', conversationId, rows }, { kind: 'conversation', conversationId }, { kind: 'card', sessionId: s.id }, { kind: 'visitor', conversationId });
       return s.id;
     });
-    return { session: (await sessionCard(db, sessionId))! };
+    return { session: must(await sessionCard(db, sessionId), 'NOT_FOUND', 'No such session.') };
   }
 
   async function wrapUp(actor: Actor, input: { sessionId: string; code?: string; notes?: string; tags?: string[] }): Promise<{ session: SessionCard }> {
     await run(async (tx, notes) => {
       const peek = await sessionById(tx, input.sessionId);
       if (!peek) throw new AppError('NOT_FOUND', 'No such session.');
-      const conv = (await lockConversation(tx, peek.conversationId))!;
+      const conv = must(await lockConversation(tx, peek.conversationId), 'NOT_FOUND', 'No such conversation.');
       const s = holdsOrThrow(await lockSession(tx, input.sessionId), actor, ['wrap_up']);
       const queue = s.queueId ? await queueById(tx, s.queueId) : null;
       const checked = await checkWrapUp(tx, s.queueId, input);
       await applyTransition(tx, s, M.wrapUp(s, checked, queue?.wrapUpRequired ?? false, clock.now()));
-      await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conv.id), eq(conversations.currentSessionId, s.id)));
+      await unassignIfCurrent(tx, conv.id, s.id);
       notes.push({ kind: 'card', sessionId: s.id }, { kind: 'conversation', conversationId: conv.id }, { kind: 'removed', agentId: s.agentId!, conversationId: conv.id, reason: 'closed' }, { kind: 'dispatch' });
     });
-    return { session: (await sessionCard(db, input.sessionId))! };
+    return { session: must(await sessionCard(db, input.sessionId), 'NOT_FOUND', 'No such session.') };
   }
 
   /** The visitor ends: wrap-up for the agent when connected, abandoned while waiting/offered; idempotent otherwise. */
@@ -185,8 +194,8 @@ export function createSessionService(deps: ServiceDeps, routing: RoutingService,
     await db.transaction(async (tx) => {
       const conv = await lockConversation(tx, conversationId);
       if (!conv) return;
-      if (conv.currentSessionId) await tx.update(sessions).set({ followUpEmail: email }).where(eq(sessions.id, conv.currentSessionId));
-      await tx.update(contacts).set({ email }).where(and(eq(contacts.id, conv.contactId), isNull(contacts.email)));
+      if (conv.currentSessionId) await setSessionFollowUpEmail(tx, conv.currentSessionId, email);
+      await setEmailIfNone(tx, conv.contactId, email);
     });
   }
 

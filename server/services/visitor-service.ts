@@ -1,15 +1,16 @@
-import { sql } from 'drizzle-orm';
 import { AppError, SYNC_PAGE_SIZE, type Author, type QueueStatus, type Receipts, type SendPostback, type SyncResult, type VisitorSendMessage, type VisitorSendResult } from '../../protocol/index.ts';
 import { firstSendResumable, hashFirstSendProof } from '../core/first-send-proof.ts';
 import { isOriginAllowed } from '../core/origin.ts';
+import { isOpenAt } from '../core/routing/business-hours.ts';
 import { assertVisitorClaims } from '../core/visitor-token.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { createConversation, markRead } from '../db/stores/conversations-store.ts';
 import { findByClientId, insertEvents, lockConversation, messagesAfter, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { liveAssistantOf } from '../db/stores/bots-store.ts';
+import { ensureDefaultQueue, readyCount } from '../db/stores/routing-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { ensureConversationOfContact } from '../db/stores/identity-store.ts';
-import { createVisitorWithContact, provenFirstSend, visitorById, visitorWithConversation } from '../db/stores/visitors-store.ts';
+import { createVisitorWithContact, lockFirstSend, provenFirstSend, visitorById, visitorWithConversation } from '../db/stores/visitors-store.ts';
 import { websiteByKey } from '../db/stores/websites-store.ts';
 import type { ContactRow, ConversationRow, VisitorRow, WebsiteRow } from '../db/schema.ts';
 import type { Tx } from '../db/client.ts';
@@ -17,11 +18,13 @@ import type { BotService, BotStep } from './bot-service.ts';
 import { defaultGreeting } from './default-response.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createLastSeen } from './last-seen.ts';
+import type { Sender } from './message-publication.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueStatusReader } from './queue-status.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
+import { must } from '../db/must.ts';
 
 /**
  * The visitor's use cases. A context starts anonymous (no row: lazy session) and
@@ -71,14 +74,15 @@ const visitorAuthor = (contactId: string, contact?: Pick<ContactRow, 'name'> | n
   name: contact?.name ?? null,
 });
 
-export function createVisitorService(
-  { db, clock, tokens, publisher, logger }: ServiceDeps,
-  routing: RoutingService,
-  sessions: () => SessionService,
-  status: QueueStatusReader,
-  bot: BotService,
-  writer: MessageWriter,
-) {
+export interface VisitorServiceDeps extends ServiceDeps {
+  routing: RoutingService;
+  sessions: SessionService;
+  status: QueueStatusReader;
+  bot: BotService;
+  writer: MessageWriter;
+}
+
+export function createVisitorService({ db, clock, tokens, publisher, logger, routing, sessions, status, bot, writer }: VisitorServiceDeps) {
   const lastSeen = createLastSeen(db, logger);
 
   /**
@@ -97,22 +101,22 @@ export function createVisitorService(
     }
     if (postback) throw new AppError('VALIDATION_FAILED', 'This option is not offered now.');
     if (open) return { drafts: [], patch: {}, opened: false };
-    if (locked.followUpAgentId) return { drafts: [], patch: (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {}, opened: true };
+    if (locked.followUpAgentId) return { drafts: [], patch: (await sessions.openSessionForVisitor(tx, locked, notes)) ?? {}, opened: true };
     const live = await liveAssistantOf(tx, locked.websiteId);
     if (live) return { ...(await bot.startRun(tx, locked, live, ctx.locale ?? null, notes)), opened: true };
-    const patch = (await sessions().openSessionForVisitor(tx, locked, notes)) ?? {};
+    const patch = (await sessions.openSessionForVisitor(tx, locked, notes)) ?? {};
     return { drafts: [defaultGreeting(ctx.website, ctx.locale)], patch, opened: true };
   }
 
   /** Appends the visitor's message and its answer (reopened marker first if the conversation had ended); the visitor's row is `own`. */
-  async function appendWithSession(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }) {
+  async function appendWithSession(tx: Tx, ctx: VisitorContext, locked: ConversationRow, text: MessageDraft, notes: Note[], postback?: { value: string; label: string }, sender?: Sender) {
     const answer = await answerTo(tx, ctx, locked, text, notes, postback);
     const reopened: MessageDraft[] =
       answer.opened && locked.currentSessionId ? [{ kind: 'event', type: 'conversation_reopened', actorName: null, author: { kind: 'system', id: null, name: null } }] : [];
     // The visitor answers an asynchronous follow-up: its author hears of it once.
     const followUpAgentId = locked.followUpAgentId;
     const rows = await insertEvents(tx, locked, [...reopened, text, ...answer.drafts], { ...answer.patch, ...(followUpAgentId ? { followUpAgentId: null } : {}) });
-    notes.push({ kind: 'messages', conversationId: locked.id, rows }, { kind: 'conversation', conversationId: locked.id });
+    notes.push({ kind: 'messages', conversationId: locked.id, rows, sender }, { kind: 'conversation', conversationId: locked.id });
     const own = rows[reopened.length]!;
     if (followUpAgentId) {
       const preview = text.kind === 'event' || text.kind === 'structured' ? '' : text.text || (text.kind === 'image' ? text.attachment.name : '');
@@ -132,10 +136,11 @@ export function createVisitorService(
     if (!isOriginAllowed(origin, website.allowedOrigins)) throw new AppError('ORIGIN_NOT_ALLOWED');
     if (!token) return { website, visitor: null, conversationId: null, locale };
     const claims = await tokens.verify(token);
-    const returning = await visitorWithConversation(db, claims.sub);
-    assertVisitorClaims(claims, returning?.visitor ?? null, website.id, clock);
-    lastSeen.touch(returning!.visitor.id);
-    return { website, visitor: returning!.visitor, conversationId: returning!.conversationId, locale, tokenFromHandshake: true };
+    const found = await visitorWithConversation(db, claims.sub);
+    assertVisitorClaims(claims, found?.visitor ?? null, website.id, clock);
+    const returning = must(found, 'TOKEN_INVALID'); // assertVisitorClaims refused a missing visitor already
+    lastSeen.touch(returning.visitor.id);
+    return { website, visitor: returning.visitor, conversationId: returning.conversationId, locale, tokenFromHandshake: true };
   }
 
   /**
@@ -161,7 +166,7 @@ export function createVisitorService(
     const proofHash = input.firstSendProof ? hashFirstSendProof(input.firstSendProof) : null;
     const outcome = await routing.run(async (tx, notes) => {
       // Two racing retries of the same first message serialise here instead of creating two visitors.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.website.id}:${input.clientId}`}, 0))`);
+      await lockFirstSend(tx, ctx.website.id, input.clientId);
       const retried = proofHash ? await provenFirstSend(tx, ctx.website.id, input.clientId, proofHash) : null;
       if (retried && firstSendResumable(retried.visitor)) {
         const conversationId = retried.message.conversationId;
@@ -170,7 +175,7 @@ export function createVisitorService(
       }
       const { visitor, contact } = await createVisitorWithContact(tx, ctx.website.id, proofHash);
       const conv = await createConversation(tx, { websiteId: ctx.website.id, contactId: contact.id });
-      const locked = (await lockConversation(tx, conv.id))!;
+      const locked = must(await lockConversation(tx, conv.id), 'NOT_FOUND', 'The conversation no longer exists.');
       const text: MessageDraft = { kind: 'text', text: input.text, clientId: input.clientId, author: visitorAuthor(contact.id, contact) };
       return { visitor, conversationId: conv.id, row: await appendWithSession(tx, ctx, locked, text, notes) };
     });
@@ -203,7 +208,7 @@ export function createVisitorService(
             'attachmentId' in input
               ? { kind: 'image', text: input.text, clientId: input.clientId, author, attachment: await attachImage(tx, { attachmentId: input.attachmentId, conversationId, uploader: { kind: 'visitor', id: visitor.id } }) }
               : { kind: 'text', text: input.text, clientId: input.clientId, author };
-          return appendWithSession(tx, ctx, locked, text, notes);
+          return appendWithSession(tx, ctx, locked, text, notes, undefined, { socketId, clientId: input.clientId });
         }),
       );
     // A plain text into a session already queued or in an agent's hands: the batched write path.
@@ -254,21 +259,19 @@ export function createVisitorService(
   /** Before the first message: availability of the website's default queue, no position. */
   async function queueStatus(ctx: VisitorContext): Promise<QueueStatus> {
     if (ctx.conversationId) return status.forConversation(ctx.conversationId);
-    const { ensureDefaultQueue, readyCount } = await import('../db/stores/routing-store.ts');
-    const { isOpenAt } = await import('../core/routing/business-hours.ts');
     const queue = await ensureDefaultQueue(db, ctx.website.id);
     const ready = await readyCount(db, queue.id, queue.channel);
     return { state: null, position: null, estimatedWaitSec: null, agentsAvailable: ready > 0, withinBusinessHours: isOpenAt(queue.businessHours ?? null, clock.now()), agent: null, followUpEmail: null };
   }
 
   async function end(ctx: VisitorContext): Promise<QueueStatus> {
-    if (ctx.conversationId) await sessions().endByCustomer(ctx.conversationId);
+    if (ctx.conversationId) await sessions.endByCustomer(ctx.conversationId);
     return queueStatus(ctx);
   }
 
   async function followUp(ctx: VisitorContext, email: string): Promise<QueueStatus> {
     if (!ctx.conversationId) throw new AppError('CONVERSATION_NOT_ACTIVE', 'Write a message first.');
-    await sessions().followUpEmail(ctx.conversationId, email);
+    await sessions.followUpEmail(ctx.conversationId, email);
     return queueStatus(ctx);
   }
 

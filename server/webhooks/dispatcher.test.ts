@@ -6,13 +6,13 @@ import { fakeClock } from '../core/clock.ts';
 import type { Database } from '../db/client.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
 import { backends } from '../db/test-backends.ts';
-import { webhookDeliveries, webhooks, type WebhookRow } from '../db/webhooks-schema.ts';
-import { claimDueDeliveries, recordAttempt } from './delivery-store.ts';
+import { webhookDeliveries, webhooks, type WebhookRow } from '../db/tables/webhooks.ts';
+import { claimDueDeliveries, recordAttempt } from '../db/stores/webhook-deliveries-store.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './dispatcher.ts';
-import { enqueueWebhookEvent } from './enqueue.ts';
+import { enqueueWebhookEvent } from '../db/stores/webhook-outbox-store.ts';
 import { verifyWebhookSignature } from './sign.ts';
 import { startReceiver, type TestReceiver } from './test-receiver.ts';
-import { insertWebhook, redeliver } from './webhook-store.ts';
+import { insertWebhook, redeliver } from '../db/stores/webhooks-store.ts';
 import { createCredentialCipher } from '../keys/credential-cipher.ts';
 import { createKeyring, keyIdOf } from '../keys/keyring.ts';
 

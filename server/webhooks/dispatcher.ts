@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import type { Db } from '../db/client.ts';
 import { CredentialUnreadable, type CredentialCipher } from '../keys/credential-cipher.ts';
 import { defaultBackoff, nextRetryAt, type Backoff } from './backoff.ts';
-import { claimDueDeliveries, recordAttempt, type ClaimedDelivery } from './delivery-store.ts';
+import { claimDueDeliveries, recordAttempt, type ClaimedDelivery } from '../db/stores/webhook-deliveries-store.ts';
 import { sendDelivery, type SendResult } from './send.ts';
 
 /**

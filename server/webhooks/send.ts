@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ClaimedDelivery } from './delivery-store.ts';
+import type { ClaimedDelivery } from '../db/stores/webhook-deliveries-store.ts';
 import { webhookHeaders } from './sign.ts';
 import { publicOnlyLookup, refusedAddressIn, TargetRefusedError } from './target-policy.ts';
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { AgentAccount, MediaChannel, AgentRole } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
-import { agentQueues, agents, queues, sessions, teamMembers, teams, websites, type AgentRow, type WebsiteRow } from '../schema.ts';
+import { agentQueues, agents, queues, sessions, teamMembers, teams, websites, type AgentRow, type QueueRow, type WebsiteRow } from '../schema.ts';
 
 /** Admin writes the routing and website tables need beyond what routing-store offers. */
 
@@ -19,9 +19,12 @@ export async function updateWebsite(tx: Tx, id: string, v: Partial<typeof websit
   return row ?? null;
 }
 
-/** Ids among `ids` that do not exist in the table. */
-export async function missingIds(tx: Tx, table: typeof agents | typeof queues | typeof teams, ids: string[]): Promise<string[]> {
+const TABLES_BY_NAME = { agents, queues, teams };
+
+/** Ids among `ids` that name no row of the table. */
+export async function missingIds(tx: Tx, tableName: keyof typeof TABLES_BY_NAME, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
+  const table = TABLES_BY_NAME[tableName];
   const found = new Set((await tx.select({ id: table.id }).from(table).where(inArray(table.id, ids))).map((r) => r.id));
   return ids.filter((id) => !found.has(id));
 }
@@ -96,4 +99,56 @@ export async function openSessionsInQueue(tx: Tx, queueId: string): Promise<numb
     .from(sessions)
     .where(and(eq(sessions.queueId, queueId), inArray(sessions.state, ['bot', 'waiting', 'offered', 'active', 'wrap_up'])));
   return Number(row?.n ?? 0);
+}
+
+/** No queue of the website is its default any more (another is about to be). */
+export async function clearDefaultQueue(tx: Tx, websiteId: string): Promise<void> {
+  await tx.update(queues).set({ isDefault: false }).where(eq(queues.websiteId, websiteId));
+}
+
+/** The new queue; null when its name is taken. */
+export async function insertQueue(tx: Tx, v: typeof queues.$inferInsert): Promise<QueueRow | null> {
+  const [created] = await tx.insert(queues).values(v).onConflictDoNothing().returning();
+  return created ?? null;
+}
+
+export async function queueIdsNamed(tx: Tx, name: string): Promise<string[]> {
+  return (await tx.select({ id: queues.id }).from(queues).where(eq(queues.name, name))).map((r) => r.id);
+}
+
+export async function updateQueue(tx: Tx, id: string, patch: Partial<typeof queues.$inferInsert>): Promise<QueueRow | null> {
+  const [updated] = await tx.update(queues).set(patch).where(eq(queues.id, id)).returning();
+  return updated ?? null;
+}
+
+export async function lockQueue(tx: Tx, id: string): Promise<QueueRow | null> {
+  const [q] = await tx.select().from(queues).where(eq(queues.id, id)).for('update');
+  return q ?? null;
+}
+
+export async function deleteQueue(tx: Tx, id: string): Promise<void> {
+  await tx.delete(queues).where(eq(queues.id, id));
+}
+
+export async function teamIdNamed(tx: Tx, name: string): Promise<string | null> {
+  const [clash] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name));
+  return clash?.id ?? null;
+}
+
+export async function insertTeam(tx: Tx, name: string): Promise<string> {
+  const [row] = await tx.insert(teams).values({ name }).returning({ id: teams.id });
+  return row!.id; // an insert without ON CONFLICT returns its row or throws
+}
+
+/** The team's id, or null when there is no such team. */
+export async function renameTeam(tx: Tx, id: string, name: string): Promise<string | null> {
+  const [row] = await tx.update(teams).set({ name }).where(eq(teams.id, id)).returning({ id: teams.id });
+  return row?.id ?? null;
+}
+
+/** Whether there was such a team. */
+/** The deleted team's name (for the audit log), or null when there was none. */
+export async function deleteTeam(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await tx.delete(teams).where(eq(teams.id, id)).returning({ name: teams.name });
+  return row?.name ?? null;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Contact, ContactListItem } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { inIds } from './in-ids.ts';
@@ -68,4 +68,28 @@ export async function searchContacts(tx: Tx, query: string, limit: number, websi
         : null,
     open: open.has(conv.id),
   }));
+}
+
+/** Fields an assistant collected: merged into the attributes; name, email and phone fill the contact's only when empty. */
+export async function mergeCollectedFields(tx: Tx, contactId: string, attrs: Record<string, string>): Promise<void> {
+  await tx
+    .update(contacts)
+    .set({
+      attributes: sql`${contacts.attributes} || ${JSON.stringify(attrs)}::jsonb`,
+      ...(attrs.email ? { email: sql`coalesce(${contacts.email}, ${attrs.email})` } : {}),
+      ...(attrs.name ? { name: sql`coalesce(${contacts.name}, ${attrs.name})` } : {}),
+      ...(attrs.phone ? { phone: sql`coalesce(${contacts.phone}, ${attrs.phone})` } : {}),
+    })
+    .where(sql`${contacts.id} = ${contactId}`);
+}
+
+/** The contact's name; null when unnamed or gone. */
+export async function contactName(tx: Tx, contactId: string): Promise<string | null> {
+  const [c] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
+  return c?.name ?? null;
+}
+
+/** An email the visitor typed: kept when the contact has none (unverified; it never merges histories). */
+export async function setEmailIfNone(tx: Tx, contactId: string, email: string): Promise<void> {
+  await tx.update(contacts).set({ email }).where(and(eq(contacts.id, contactId), isNull(contacts.email)));
 }

@@ -123,3 +123,17 @@ export async function markRead(tx: Tx, conversationId: string, side: 'visitor' |
     .returning();
   return row ? toReceipts(row) : null;
 }
+
+/** Whether the conversation is this contact's, on this website. */
+export async function isContactConversation(tx: Tx, conversationId: string, websiteId: string, contactId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.websiteId, websiteId), eq(conversations.contactId, contactId)));
+  return !!row;
+}
+
+/** The conversation leaves its agent's hands, if this session is still its current one. */
+export async function unassignIfCurrent(tx: Tx, conversationId: string, sessionId: string): Promise<void> {
+  await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conversationId), eq(conversations.currentSessionId, sessionId)));
+}

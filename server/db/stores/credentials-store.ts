@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../client.ts';
 import { websites } from '../schema.ts';
-import { webhooks } from '../webhooks-schema.ts';
+import { webhooks } from '../tables/webhooks.ts';
 
 /**
  * Every column that holds a credential encrypted at rest (server/keys/credential-cipher.ts), for the start-up

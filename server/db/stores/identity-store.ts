@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../client.ts';
 import { contacts, conversations, messages, visitors, type ContactRow, type ConversationRow, type VisitorRow } from '../schema.ts';
 import { conversationOfContact, createConversation } from './conversations-store.ts';
+import { must } from '../must.ts';
 
 /** Rows behind verified identities (issue 6): contacts by the site's user id, browsers moving to them. */
 
@@ -43,7 +44,7 @@ export async function moveVisitor(tx: Tx, id: string, contactId: string): Promis
     .set({ contactId, tokenVersion: sql`${visitors.tokenVersion} + 1`, lastSeenAt: sql`now()` })
     .where(eq(visitors.id, id))
     .returning();
-  return row!;
+  return must(row, 'NOT_FOUND', 'No such visitor.');
 }
 
 /** Hands a conversation to another contact; the visitor's past messages are re-authored to it. */
@@ -70,7 +71,7 @@ export async function deleteContactIfUnused(tx: Tx, id: string): Promise<void> {
 
 export async function setContactAttributes(tx: Tx, id: string, attributes: Record<string, string>): Promise<ContactRow> {
   const [row] = await tx.update(contacts).set({ attributes }).where(eq(contacts.id, id)).returning();
-  return row!;
+  return must(row, 'NOT_FOUND', 'No such contact.');
 }
 
 /**

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { BotOutput, structuredFallbackText, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
 import type { Db, Tx } from '../client.ts';
 import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
+import { must } from '../must.ts';
 
 /**
  * The message log: gap-free seq per conversation, idempotent by client id.
@@ -123,8 +124,7 @@ export interface AppendResult {
 /** One transaction: lock, dedupe by client id, assign seq, insert. Resolves after commit. */
 export async function appendMessage(db: Db, conversationId: string, draft: MessageDraft): Promise<AppendResult> {
   return db.transaction(async (tx) => {
-    const locked = await lockConversation(tx, conversationId);
-    if (!locked) throw new Error(`conversation ${conversationId} not found`);
+    const locked = must(await lockConversation(tx, conversationId), 'NOT_FOUND', 'No such conversation.');
     if ((draft.kind === 'text' || draft.kind === 'image') && draft.clientId) {
       const existing = await findByClientId(tx, conversationId, draft.clientId);
       if (existing) return { message: toMessage(existing), created: false };
@@ -154,4 +154,9 @@ export async function messagesAfter(db: Tx, conversationId: string, afterSeq: nu
   const [conv] = await db.select({ lastSeq: conversations.lastSeq, agentReadSeq: conversations.agentReadSeq }).from(conversations).where(eq(conversations.id, conversationId));
   const hasMore = rows.length > limit;
   return { events: rows.slice(0, limit).map(toMessage), lastSeq: conv?.lastSeq ?? 0, hasMore, agentReadSeq: conv?.agentReadSeq ?? 0 };
+}
+
+/** The conversation's first `limit` messages and events, in seq order. */
+export async function firstMessages(tx: Tx, conversationId: string, limit: number): Promise<MessageRow[]> {
+  return tx.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq)).limit(limit);
 }

@@ -3,6 +3,7 @@ import type { AgentRoutingProfile, ChannelPresence, MediaChannel, Queue } from '
 import type { Candidate } from '../../core/routing/agent-choice.ts';
 import type { PresenceSnapshot } from '../../core/routing/presence.ts';
 import type { Tx } from '../client.ts';
+import { must } from '../must.ts';
 import { inIds } from './in-ids.ts';
 import {
   agentPresence,
@@ -50,7 +51,7 @@ export async function ensureDefaultQueue(tx: Tx, websiteId: string): Promise<Que
   if (found) return found;
   await tx.insert(queues).values({ websiteId, name: 'General', isDefault: true }).onConflictDoNothing();
   const [row] = await tx.select().from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.isDefault, true)));
-  return row!;
+  return must(row, 'NOT_FOUND', 'No such website.');
 }
 
 export async function lockAgent(tx: Tx, id: string): Promise<AgentRow | null> {
@@ -177,4 +178,18 @@ export async function claimDueTimer(tx: Tx, now: Date): Promise<TimerRow | null>
   if (!row) return null;
   await tx.delete(timers).where(eq(timers.id, row.id));
   return row;
+}
+
+/** How many sessions wait in the queue. */
+export async function waitingCount(tx: Tx, queueId: string): Promise<number> {
+  const [w] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(and(eq(sessions.queueId, queueId), eq(sessions.state, 'waiting')));
+  return Number(w?.n ?? 0);
+}
+
+/** The agent's idle time on a channel starts now (a chat left their hands). */
+export async function markIdleSince(tx: Tx, agentId: string, channel: MediaChannel, at: Date): Promise<void> {
+  await tx.update(agentPresence).set({ idleSince: at }).where(and(eq(agentPresence.agentId, agentId), eq(agentPresence.channel, channel)));
 }

@@ -2,10 +2,11 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, sql, type SQL } from 'driz
 import type { SessionCard, SessionEvent, SessionState } from '../../../protocol/index.ts';
 import { cardColour, durations } from '../../core/routing/session-card.ts';
 import type { EventDraft, Transition } from '../../core/routing/session-machine.ts';
-import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
+import { enqueueWebhookEvent } from './webhook-outbox-store.ts';
 import type { Tx } from '../client.ts';
 import { inIds } from './in-ids.ts';
 import { agents, contacts, conversations, dispositions, queues, sessionEvents, sessions, type ConversationRow, type SessionEventRow, type SessionRow } from '../schema.ts';
+import { must } from '../must.ts';
 
 /** Sessions, their events and cards (rows ⇄ protocol mapping). */
 
@@ -142,8 +143,9 @@ export async function recordSessionEvent(tx: Tx, session: SessionRow, draft: Eve
 /** Writes a core transition (columns, then its events) to a session the caller has locked. */
 export async function applyTransition(tx: Tx, session: SessionRow, t: Transition): Promise<SessionRow> {
   const [row] = Object.keys(t.patch).length ? await tx.update(sessions).set(t.patch).where(eq(sessions.id, session.id)).returning() : [session];
-  for (const e of t.events) await recordSessionEvent(tx, row!, e);
-  return row!;
+  const updated = must(row, 'NOT_FOUND', 'No such session.');
+  for (const e of t.events) await recordSessionEvent(tx, updated, e);
+  return updated;
 }
 
 /** Recent wait durations of a queue (for the estimated wait). */
@@ -155,4 +157,34 @@ export async function recentWaitsMs(tx: Tx, queueId: string, limit = 20): Promis
     .orderBy(desc(sessions.connectedAt))
     .limit(limit);
   return rows.map((r) => r.c!.getTime() - r.q.getTime());
+}
+
+/** Who transferred the session last: they do not get it straight back from the queue. */
+export async function lastTransferrer(tx: Tx, sessionId: string): Promise<string | null> {
+  const [e] = await tx
+    .select({ agentId: sessionEvents.agentId })
+    .from(sessionEvents)
+    .where(and(eq(sessionEvents.sessionId, sessionId), eq(sessionEvents.type, 'transferred')))
+    .orderBy(desc(sessionEvents.at))
+    .limit(1);
+  return e?.agentId ?? null;
+}
+
+/**
+ * The oldest waiting sessions, at most `limit`, locked; SKIP LOCKED, so another node claims the
+ * next ones instead of waiting for these.
+ */
+export async function claimWaitingSessions(tx: Tx, limit: number): Promise<SessionRow[]> {
+  return tx
+    .select()
+    .from(sessions)
+    .where(eq(sessions.state, 'waiting'))
+    .orderBy(asc(sessions.queuedAt), asc(sessions.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Keeps a follow-up email on the session the visitor gave it in. */
+export async function setSessionFollowUpEmail(tx: Tx, sessionId: string, email: string): Promise<void> {
+  await tx.update(sessions).set({ followUpEmail: email }).where(eq(sessions.id, sessionId));
 }

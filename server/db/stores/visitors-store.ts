@@ -73,3 +73,8 @@ export async function revokeVisitorTokens(tx: Tx, id: string): Promise<VisitorRo
     .returning();
   return row ?? null;
 }
+
+/** Held until the transaction ends: two racing retries of one first message serialise instead of creating two visitors. */
+export async function lockFirstSend(tx: Tx, websiteId: string, clientId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${websiteId}:${clientId}`}, 0))`);
+}

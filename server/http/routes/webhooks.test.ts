@@ -8,7 +8,7 @@ import { backends } from '../../db/test-backends.ts';
 import { startServer, type RunningServer } from '../../main.ts';
 import { hashPassword } from '../../services/passwords.ts';
 import { loginCookie } from '../../testing/test-kit.ts';
-import { enqueueWebhookEvent } from '../../webhooks/enqueue.ts';
+import { enqueueWebhookEvent } from '../../db/stores/webhook-outbox-store.ts';
 
 describe.each(backends)('webhook admin routes on $name', (backend) => {
   let database: Database;

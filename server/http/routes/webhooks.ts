@@ -13,7 +13,7 @@ import {
   toWebhook,
   updateWebhook,
   webhookById,
-} from '../../webhooks/webhook-store.ts';
+} from '../../db/stores/webhooks-store.ts';
 import { refusedHostOf } from '../../webhooks/target-policy.ts';
 import type { RecordAudit } from '../../services/audit.ts';
 import { auditActor } from '../audit-actor.ts';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { WebhookPayload } from '../../protocol/index.ts';
-import type { Db } from '../db/client.ts';
-import { webhookDeliveries, webhooks } from '../db/webhooks-schema.ts';
+import type { WebhookPayload } from '../../../protocol/index.ts';
+import type { Db } from '../client.ts';
+import { webhookDeliveries, webhooks } from '../tables/webhooks.ts';
 
 /** The dispatcher's queries: claim due deliveries under a lease, then record each attempt's outcome. */
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, arrayContains, eq, or, sql } from 'drizzle-orm';
-import type { SessionCard, SessionEvent, WebhookPayload } from '../../protocol/index.ts';
-import type { Tx } from '../db/client.ts';
-import { webhookDeliveries, webhooks } from '../db/webhooks-schema.ts';
+import type { SessionCard, SessionEvent, WebhookPayload } from '../../../protocol/index.ts';
+import type { Tx } from '../client.ts';
+import { webhookDeliveries, webhooks } from '../tables/webhooks.ts';
 
 /**
  * Transactional outbox: called inside the transaction that records a session event,

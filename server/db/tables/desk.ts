@@ -1,5 +1,5 @@
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
-import { queues } from './routing-schema.ts';
+import { queues } from './routing.ts';
 
 /**
  * The desk's admin-managed lists (issue 4): quick replies (global or per queue),

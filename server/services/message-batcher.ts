@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Db } from '../client.ts';
-import { failureKind, shouldRerunTransaction, sqlStateOf } from '../sql-errors.ts';
-import type { MessageRow } from '../schema.ts';
-import { writeMessageBatch, type FastAppend, type FastOutcome } from './message-batch.ts';
+import type { Db } from '../db/client.ts';
+import { refusedSomeRow, rerunRaceLosers } from '../db/sql-errors.ts';
+import type { MessageRow } from '../db/schema.ts';
+import { writeMessageBatch, type FastAppend, type FastOutcome } from '../db/stores/message-batch.ts';
 
 /**
  * Group commit for plain text messages. Appends wait at most `windowMs` for company
@@ -56,13 +56,6 @@ interface Entry {
   waiters: Waiter[];
 }
 
-/**
- * The statement refused one message's data (e.g. a NUL character) or grew too big for Postgres
- * (54: program_limit_exceeded): the other messages must not pay for it, so each one goes through
- * its own full transaction instead, where only the offending one fails.
- */
-const refusedData = (err: unknown) => failureKind(err) === 'validation' || (sqlStateOf(err) ?? '').startsWith('54');
-
 const entryKey = (a: FastAppend) => `${a.conversationId}/${a.clientId}`.toLowerCase();
 const conversationKey = (e: Entry) => e.append.conversationId.toLowerCase();
 
@@ -87,18 +80,11 @@ export function createMessageBatcher(db: Db, opts: MessageBatcherOptions): Messa
     const appends = entries.map((e) => e.append);
     let outcomes: FastOutcome[];
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          outcomes = await writeMessageBatch(db, appends);
-          break;
-        } catch (err) {
-          if (attempt < 3 && shouldRerunTransaction(err)) continue;
-          throw err;
-        }
-      }
+      outcomes = await rerunRaceLosers(() => writeMessageBatch(db, appends));
     } catch (err) {
-      // Nothing committed, so nobody is acked: the callers retry (database down) or take the full path.
-      if (refusedData(err)) for (const e of entries) settle(e, { kind: 'ineligible' });
+      // Nothing committed, so nobody is acked: the callers retry (database down) or, when one
+      // message's data was refused, each takes its own full transaction, where only that one fails.
+      if (refusedSomeRow(err)) for (const e of entries) settle(e, { kind: 'ineligible' });
       else for (const e of entries) for (const w of e.waiters) w.reject(err);
       return;
     }

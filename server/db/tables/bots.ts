@@ -1,8 +1,8 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import type { BotCursor, Locale } from '../../protocol/index.ts';
-import { conversations, websites } from './schema.ts';
-import { sessions } from './routing-schema.ts';
+import type { BotCursor, Locale } from '../../../protocol/index.ts';
+import { conversations, websites } from './core.ts';
+import { sessions } from './routing.ts';
 
 /**
  * Assistants (issue 5): an editable draft, immutable published versions, the

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../client.ts';
-import type { SessionState } from '../../../protocol/index.ts';
-import { conversations, messages } from '../schema.ts';
-import { backends } from '../test-backends.ts';
-import { waitFor } from '../../testing/wait-for.ts';
-import { ensureAgent } from './agents-store.ts';
-import { createConversation } from './conversations-store.ts';
-import type { FastAppend, FastOutcome } from './message-batch.ts';
+import type { Database } from '../db/client.ts';
+import type { SessionState } from '../../protocol/index.ts';
+import { conversations, messages } from '../db/schema.ts';
+import { backends } from '../db/test-backends.ts';
+import { waitFor } from '../testing/wait-for.ts';
+import { ensureAgent } from '../db/stores/agents-store.ts';
+import { createConversation } from '../db/stores/conversations-store.ts';
+import type { FastAppend, FastOutcome } from '../db/stores/message-batch.ts';
 import { createMessageBatcher, type BatchInfo } from './message-batcher.ts';
-import { appendMessage, messagesAfter } from './messages-store.ts';
-import { insertSession } from './sessions-store.ts';
-import { createVisitorWithContact } from './visitors-store.ts';
-import { upsertWebsite } from './websites-store.ts';
+import { appendMessage, messagesAfter } from '../db/stores/messages-store.ts';
+import { insertSession } from '../db/stores/sessions-store.ts';
+import { createVisitorWithContact } from '../db/stores/visitors-store.ts';
+import { upsertWebsite } from '../db/stores/websites-store.ts';
 
 const textOf = (o: FastOutcome) => (o.kind === 'ineligible' ? null : o.row.body);
 

@@ -1,7 +1,7 @@
 import { check, customType, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import type { ImageType } from '../../protocol/index.ts';
-import { conversations } from './schema.ts';
+import type { ImageType } from '../../../protocol/index.ts';
+import { conversations } from './core.ts';
 
 /**
  * Uploaded files (issue 4/6): one row per upload; the bytes are in the configured

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Attachment } from '../../protocol/index.ts';
-import type { Tx } from '../db/client.ts';
-import { attachments, type AttachmentRow } from '../db/schema.ts';
+import type { Attachment } from '../../../protocol/index.ts';
+import type { Tx } from '../client.ts';
+import { attachments, type AttachmentRow } from '../schema.ts';
 
 /** Rows of the attachments table and their wire form. */
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { SessionEventType, WebhookPayload } from '../../protocol/index.ts';
-import { websites } from './schema.ts';
+import type { SessionEventType, WebhookPayload } from '../../../protocol/index.ts';
+import { websites } from './core.ts';
 
 /**
  * Outgoing webhooks (issue 3 §6). Deliveries are a transactional outbox: they are

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { SessionEventType, Webhook } from '../../protocol/index.ts';
-import type { Db } from '../db/client.ts';
-import type { CredentialCipher } from '../keys/credential-cipher.ts';
-import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../db/webhooks-schema.ts';
+import type { SessionEventType, Webhook } from '../../../protocol/index.ts';
+import type { Db } from '../client.ts';
+import type { CredentialCipher } from '../../keys/credential-cipher.ts';
+import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../tables/webhooks.ts';
+import { must } from '../must.ts';
 
 /** Admin-side queries: webhook CRUD, recent deliveries and manual redelivery. */
 
@@ -108,6 +109,6 @@ export async function redeliver(db: Db, webhookId: string, deliveryId: string): 
       .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(0), leaseId: null, deliveredAt: null, updatedAt: new Date() })
       .where(eq(webhookDeliveries.id, deliveryId))
       .returning();
-    return updated!;
+    return must(updated, 'NOT_FOUND', 'No such delivery.');
   });
 }

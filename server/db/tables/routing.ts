@@ -8,8 +8,8 @@ import {
   SessionEventType,
   SessionState,
   type BusinessHours,
-} from '../../protocol/index.ts';
-import { agents, conversations, websites } from './schema.ts';
+} from '../../../protocol/index.ts';
+import { agents, conversations, websites } from './core.ts';
 
 /**
  * Routing (issue 3): queues, teams, presence per channel, sessions and their
