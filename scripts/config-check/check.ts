@@ -23,7 +23,7 @@ export async function checkConfig(source: Record<string, string | undefined>, op
   const reachable = await Promise.all([
     s.DATABASE_URL ? checkDatabase(s.DATABASE_URL, production, Math.ceil(timeoutMs / 1000)) : [],
     s.REDIS_URL ? checkRedis(s.REDIS_URL, timeoutMs) : [],
-    checkStorage([...dataDirProbes(s), ...attachmentStorageProbes(s)]),
+    checkStorage([...dataDirProbes(s), ...attachmentStorageProbes(s)], timeoutMs),
   ]);
   const problems = [...parsed.problems, ...checkSettings(s, invalid), ...reachable.flat()];
   problems.sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));

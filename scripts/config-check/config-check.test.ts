@@ -10,6 +10,7 @@ import { startLocalS3 } from '../../server/testing/s3-server.ts';
 import { createScratchDatabase, dropScratchDatabase, freePort, type ScratchDatabase } from '../../server/testing/scratch.ts';
 import { checkAllowedOrigins } from './database.ts';
 import { checkConfig, type ConfigReport } from './check.ts';
+import { checkStorage } from './storage.ts';
 
 /** `npm run config:check`: one test per misconfiguration it reports. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,6 +131,8 @@ describe('config check: what the settings point at', () => {
       expect(errors(await check({ ...production, ...settings }))).toEqual([]);
       expect(await s3.objectCount()).toBe(0);
       expect(errors(await check({ ...production, ...settings, S3_BUCKET: 'no-such-bucket' }))).toEqual([expect.stringMatching(/^S3_BUCKET: attachments \(bucket no-such-bucket\): not writable: /)]);
+      // A bucket name too short to be one is reported once, as invalid, not also as missing.
+      expect(errors(await check({ ...production, ATTACHMENTS_STORAGE: 's3', S3_BUCKET: 'b' }))).toEqual([expect.stringMatching(/^S3_BUCKET: Too small/)]);
       expect(errors(await check({ ...production, ATTACHMENTS_STORAGE: 's3', S3_ACCESS_KEY_ID: 'key' }))).toEqual([
         'S3_BUCKET: required with ATTACHMENTS_STORAGE=s3',
         'S3_ACCESS_KEY_ID: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
@@ -137,6 +140,11 @@ describe('config check: what the settings point at', () => {
     } finally {
       await s3.stop();
     }
+  });
+
+  it('reports storage that never answers instead of waiting for it', async () => {
+    const hung = { setting: 'UPLOAD_DIR', what: 'attachments (a hung mount)', probe: () => new Promise<void>(() => {}) };
+    expect(await checkStorage([hung], 50)).toEqual([{ level: 'error', setting: 'UPLOAD_DIR', message: 'attachments (a hung mount): not writable: no answer within 0.05 s' }]);
   });
 
   it('warns when several nodes would each keep files on their own disk', async () => {

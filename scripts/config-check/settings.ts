@@ -41,18 +41,19 @@ export function checkSettings(s: ParsedSettings, invalid: ReadonlySet<string>): 
   if (production && !s.METRICS_TOKEN && !s.METRICS_LISTEN && ok('METRICS_TOKEN') && ok('METRICS_LISTEN')) problems.push(warning('METRICS_TOKEN', 'unset, and no METRICS_LISTEN: /metrics answers 404 in production; set a token or a private listen address to scrape it'));
   if (production && s.WEBHOOKS_ALLOW_PRIVATE_TARGETS) problems.push(warning('WEBHOOKS_ALLOW_PRIVATE_TARGETS', 'on in production: webhooks may reach your private network (SSRF)'));
   if (production && !s.DATABASE_URL && ok('DATABASE_URL')) problems.push(warning('DATABASE_URL', 'unset: embedded PGlite, for one node only; use Postgres in production'));
-  problems.push(...checkAttachmentsStorage(s));
+  problems.push(...checkAttachmentsStorage(s, ok));
   return problems;
 }
 
 /** The S3 settings the `s3` store needs together, and `disk` where several nodes would each keep their own. */
-function checkAttachmentsStorage(s: ParsedSettings): Problem[] {
+function checkAttachmentsStorage(s: ParsedSettings, ok: (name: string) => boolean): Problem[] {
   if (s.ATTACHMENTS_STORAGE === 'disk' && s.REDIS_URL) {
     return [warning('ATTACHMENTS_STORAGE', 'disk with REDIS_URL (several nodes): an image uploaded through one node is not found on the others; use postgres or s3')];
   }
   if (s.ATTACHMENTS_STORAGE !== 's3') return [];
   const problems: Problem[] = [];
-  if (!s.S3_BUCKET) problems.push(error('S3_BUCKET', 'required with ATTACHMENTS_STORAGE=s3'));
+  // A bucket name that did not parse is reported as such, not as missing.
+  if (!s.S3_BUCKET && ok('S3_BUCKET')) problems.push(error('S3_BUCKET', 'required with ATTACHMENTS_STORAGE=s3'));
   if (!s.S3_ACCESS_KEY_ID !== !s.S3_SECRET_ACCESS_KEY) problems.push(error('S3_ACCESS_KEY_ID', 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither'));
   return problems;
 }

@@ -68,13 +68,23 @@ export function dataDirProbes(s: ParsedSettings): StorageProbe[] {
   return [{ setting: 'DATA_DIR', what: `${what} (${dir})`, probe: () => probeDirectory(dir) }];
 }
 
-export async function checkStorage(probes: StorageProbe[]): Promise<Problem[]> {
+/**
+ * Each probe within `timeoutMs`: a storage that never answers (a hung network mount, Node's recursive mkdir that
+ * spins forever under /proc) is reported, not waited for, so that the check always ends.
+ */
+export async function checkStorage(probes: StorageProbe[], timeoutMs = 3_000): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const p of probes) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
     try {
-      await p.probe();
+      await Promise.race([p.probe(), timeout]);
     } catch (err) {
       problems.push(error(p.setting, `${p.what}: not writable: ${describe(err)}`));
+    } finally {
+      clearTimeout(timer);
     }
   }
   return problems;
