@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Attachment, ImageMessage, Message, Offer, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
-import { call, connectAgent, connectVisitor, expectOk, loginCookie } from '../testing/test-kit.ts';
+import { call, connectAgent, connectVisitor, expectOk, loginCookie, nextMatching } from '../testing/test-kit.ts';
 import { useTwoNodes } from '../testing/two-nodes.ts';
 import * as img from './test-images.ts';
 
@@ -17,19 +16,6 @@ import * as img from './test-images.ts';
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** The next push of an event that satisfies `ok`. */
-function next<T>(typed: Socket, event: string, ok: (p: T) => boolean = () => true): Promise<T> {
-  const socket = typed as unknown as { on(e: string, f: (p: T) => void): unknown; off(e: string, f: (p: T) => void): unknown };
-  return new Promise((resolve) => {
-    const on = (p: T) => {
-      if (!ok(p)) return;
-      socket.off(event, on);
-      resolve(p);
-    };
-    socket.on(event, on);
-  });
-}
-
 describe.skipIf(!databaseUrl)('attachments across two nodes', () => {
   const { nodes } = useTwoNodes(databaseUrl!, redisUrl, 4);
 
@@ -40,7 +26,7 @@ describe.skipIf(!databaseUrl)('attachments across two nodes', () => {
 
     // The visitor starts a chat on A; Grace, on B, takes it.
     const visitor = await connectVisitor(nodeA);
-    const offered = next<Offer>(grace, 'offer');
+    const offered = nextMatching<Offer>(grace, 'offer');
     const sent = await expectOk(call<VisitorSendResult>(visitor, 'message:send', { clientId: randomUUID(), text: 'My parcel arrived broken' }));
     await expectOk(call(grace, 'offer:accept', { offerId: (await offered).id }));
 
@@ -52,7 +38,7 @@ describe.skipIf(!databaseUrl)('attachments across two nodes', () => {
     const uploaded = await fetch(`${nodeA.url}/api/v1/attachments`, { method: 'POST', body, headers: bearer });
     expect(uploaded.status).toBe(201);
     const { attachment } = (await uploaded.json()) as { attachment: Attachment };
-    const seenByGrace = next<Message>(grace, 'message', (m) => m.kind === 'image');
+    const seenByGrace = nextMatching<Message>(grace, 'message', (m) => m.kind === 'image');
     await expectOk(call(visitor, 'message:send', { clientId: randomUUID(), attachmentId: attachment.id, text: 'See?' }));
 
     // Grace, on B, sees the message live and loads the image from B.

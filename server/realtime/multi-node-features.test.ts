@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Message, Offer, SessionCard } from '../../protocol/index.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
-import { call, connectAgent, connectVisitor, expectOk } from '../testing/test-kit.ts';
+import { call, connectAgent, connectVisitor, expectOk, nextMatching } from '../testing/test-kit.ts';
 import { useTwoNodes } from '../testing/two-nodes.ts';
 
 /**
@@ -16,21 +15,6 @@ import { useTwoNodes } from '../testing/two-nodes.ts';
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** The next push of an event that satisfies `ok`; fails naming what never came. */
-function next<T>(typed: Socket, event: string, ok: (p: T) => boolean = () => true): Promise<T> {
-  const socket = typed as unknown as { on(e: string, f: (p: T) => void): unknown; off(e: string, f: (p: T) => void): unknown };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching "${event}" arrived`)), 120_000);
-    const on = (p: T) => {
-      if (!ok(p)) return;
-      clearTimeout(timer);
-      socket.off(event, on);
-      resolve(p);
-    };
-    socket.on(event, on);
-  });
-}
-
 describe.skipIf(!databaseUrl)('every live feature across two nodes', () => {
   const { nodes } = useTwoNodes(databaseUrl!, redisUrl, 4);
 
@@ -40,7 +24,7 @@ describe.skipIf(!databaseUrl)('every live feature across two nodes', () => {
     const grace = await connectAgent(nodeB, DEMO.agent2Email, DEMO.agentPassword); // on node B
 
     // Presence set on B reaches the supervisor on A.
-    const presence = next<{ agentId: string; presence: { channel: string; state: string }[] }>(supervisor, 'presence', (p) =>
+    const presence = nextMatching<{ agentId: string; presence: { channel: string; state: string }[] }>(supervisor, 'presence', (p) =>
       p.presence.some((c) => c.channel === 'chat' && c.state === 'ready'),
     );
     await expectOk(call(grace, 'presence:set', { channel: 'chat', state: 'ready' }));
@@ -48,36 +32,36 @@ describe.skipIf(!databaseUrl)('every live feature across two nodes', () => {
 
     // The visitor writes on A; the offer and the card reach Grace on B, the card the supervisor on A.
     const visitor = await connectVisitor(nodeA);
-    const offered = next<Offer>(grace, 'offer');
+    const offered = nextMatching<Offer>(grace, 'offer');
     const sent = await expectOk(call<{ conversationId: string }>(visitor, 'message:send', { clientId: randomUUID(), text: 'Hello from A' }));
     const offer = await offered;
     expect(offer.conversationId).toBe(sent.conversationId);
 
     // Grace accepts on B: the supervisor on A sees the card turn active, the visitor on A sees her join.
-    const activeCard = next<SessionCard>(supervisor, 'session:card', (c) => c.conversationId === sent.conversationId && c.state === 'active');
-    const joined = next<Message>(visitor, 'message', (m) => m.kind === 'event' && m.event.type === 'agent_joined');
+    const activeCard = nextMatching<SessionCard>(supervisor, 'session:card', (c) => c.conversationId === sent.conversationId && c.state === 'active');
+    const joined = nextMatching<Message>(visitor, 'message', (m) => m.kind === 'event' && m.event.type === 'agent_joined');
     await expectOk(call(grace, 'offer:accept', { offerId: offer.id }));
     expect((await activeCard).agent?.id).toBe(graceId);
     await joined;
 
     // Typing both ways.
-    const visitorTyping = next<{ conversationId: string; typing: boolean }>(grace, 'typing', (t) => t.conversationId === sent.conversationId && t.typing);
+    const visitorTyping = nextMatching<{ conversationId: string; typing: boolean }>(grace, 'typing', (t) => t.conversationId === sent.conversationId && t.typing);
     await expectOk(call(visitor, 'typing', { typing: true }));
     await visitorTyping;
-    const agentTyping = next<{ typing: boolean }>(visitor, 'typing', (t) => t.typing);
+    const agentTyping = nextMatching<{ typing: boolean }>(visitor, 'typing', (t) => t.typing);
     await expectOk(call(grace, 'typing', { conversationId: sent.conversationId, typing: true }));
     await agentTyping;
 
     // Messages both ways.
-    const reply = next<Message>(visitor, 'message', (m) => m.kind === 'text' && m.text === 'Grace from B');
+    const reply = nextMatching<Message>(visitor, 'message', (m) => m.kind === 'text' && m.text === 'Grace from B');
     await expectOk(call(grace, 'message:send', { conversationId: sent.conversationId, clientId: randomUUID(), text: 'Grace from B' }));
     await reply;
-    const answer = next<Message>(grace, 'message', (m) => m.kind === 'text' && m.text === 'Thanks, A');
+    const answer = nextMatching<Message>(grace, 'message', (m) => m.kind === 'text' && m.text === 'Thanks, A');
     await expectOk(call(visitor, 'message:send', { clientId: randomUUID(), text: 'Thanks, A' }));
     await answer;
 
     // Grace ends the chat on B: the supervisor on A sees the card leave "active".
-    const endedCard = next<SessionCard>(supervisor, 'session:card', (c) => c.conversationId === sent.conversationId && c.state !== 'active');
+    const endedCard = nextMatching<SessionCard>(supervisor, 'session:card', (c) => c.conversationId === sent.conversationId && c.state !== 'active');
     await expectOk(call(grace, 'session:end', { conversationId: sent.conversationId }));
     expect((await endedCard).state).toBe('wrap_up');
   });

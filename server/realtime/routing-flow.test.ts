@@ -8,21 +8,9 @@ import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { DEFAULT_GREETING } from '../services/default-response.ts';
-import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, settle, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
+import { call, closeSockets, collect, connectAgent, connectVisitor, expectOk, nextEvents, nextMatching, settle, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
 // Routing continues after an ack, asynchronously: read until it has.
 import { until } from '../testing/wait-for.ts';
-
-/** The next push of an event that satisfies the predicate. */
-function nextMatching<T>(socket: { on(e: string, f: (p: T) => void): unknown; off(e: string, f: (p: T) => void): unknown }, event: string, ok: (p: T) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (p: T) => {
-      if (!ok(p)) return;
-      socket.off(event, on);
-      resolve(p);
-    };
-    socket.on(event, on);
-  });
-}
 
 describe.each(backends)('routing over sockets on $name', (backend) => {
   let database: Database;
@@ -73,7 +61,7 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     expect((await expectOk(call<AgentState>(agent, 'agent:state', {}))).offers.map((o) => o.id)).toEqual([offer!.id]);
 
     const joinedLive = nextEvents<Message>(socket, 'message');
-    const pushed = nextMatching<QueueStatus>(socket as never, 'queue', (q) => q.state === 'active');
+    const pushed = nextMatching<QueueStatus>(socket, 'queue', (q) => q.state === 'active');
     const detail = await expectOk(call<ConversationDetail>(agent, 'offer:accept', { offerId: offer!.id }));
     expect(detail.conversation).toMatchObject({ status: 'active', agent: { name: 'Ada Lovelace' }, session: { state: 'active', queue: { name: 'General' } } });
     expect((await joinedLive)[0]).toMatchObject({ kind: 'event', event: { type: 'agent_joined', actorName: 'Ada Lovelace' } });
@@ -97,7 +85,7 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     const [offer] = await offered;
     expect(offer!.conversationId).toBe(first.conversationId);
     const revoked = nextEvents<{ offerId: string; reason: string }>(a, 'offer:revoked');
-    const presence = nextMatching<{ presence: { channel: string; state: string }[] }>(a as never, 'presence', (p) => p.presence.some((c) => c.state === 'refused'));
+    const presence = nextMatching<{ presence: { channel: string; state: string }[] }>(a, 'presence', (p) => p.presence.some((c) => c.state === 'refused'));
     expect((await revoked)[0]).toEqual({ offerId: offer!.id, reason: 'expired' });
     expect((await presence).presence.find((p) => p.channel === 'chat')?.state).toBe('refused');
     expect(await call(a, 'offer:accept', { offerId: offer!.id })).toMatchObject({ ok: false, error: { code: 'OFFER_GONE' } });
@@ -127,7 +115,7 @@ describe.each(backends)('routing over sockets on $name', (backend) => {
     const offered = nextEvents<Offer>(g, 'offer');
     await ready(g);
     const [offer] = await offered;
-    const presence = nextMatching<{ presence: { state: string }[] }>(g as never, 'presence', (p) => p.presence[0]?.state === 'refused');
+    const presence = nextMatching<{ presence: { state: string }[] }>(g, 'presence', (p) => p.presence[0]?.state === 'refused');
     await expectOk(call(g, 'offer:reject', { offerId: offer!.id }));
     expect((await presence).presence[0]!.state).toBe('refused');
     expect(await sessionOf(conversationId)).toMatchObject({ state: 'waiting', agentId: null });

@@ -150,6 +150,19 @@ export function nextEvents<T>(socket: Socket, event: string, count = 1): Promise
   });
 }
 
+/** Resolves with the next payload of an event that satisfies `ok` (any, by default). */
+export function nextMatching<T>(socket: Socket, event: string, ok: (payload: T) => boolean = () => true): Promise<T> {
+  const typed = socket as unknown as { on(e: string, f: (p: T) => void): void; off(e: string, f: (p: T) => void): void };
+  return new Promise((resolve) => {
+    const on = (payload: T) => {
+      if (!ok(payload)) return;
+      typed.off(event, on);
+      resolve(payload);
+    };
+    typed.on(event, on);
+  });
+}
+
 /** Collects every payload of an event from now on, to assert later that nothing arrived. */
 export function collect<T>(socket: Socket, event: string): T[] {
   const got: T[] = [];
