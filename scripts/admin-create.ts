@@ -7,12 +7,12 @@
  */
 import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { AppError } from '../protocol/index.ts';
 import { openDatabase, targetFromEnv, type Database } from '../server/db/client.ts';
 import { loadEnv, type Env } from '../server/env.ts';
 import { createAdministrator } from '../server/services/first-admin.ts';
 import { readPassword, type PasswordInput } from './read-password.ts';
+import { parseCommandArgs, say } from './cli.ts';
 
 const USAGE = `Usage: npm run admin:create -- --email <email> --name <name> [--force]
 
@@ -35,18 +35,12 @@ export interface AdminCreateIo {
 
 /** Answers the exit code: 0 created, 1 refused, 2 wrong usage. */
 export async function runAdminCreate(io: AdminCreateIo): Promise<number> {
-  const say = (stream: Writable, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
   if (io.argv.some((a) => a === '--password' || a.startsWith('--password='))) {
     say(io.stderr, 'The password is never taken from the command line (shell history, process list): type it when asked, or pipe it on standard input.');
     return 2;
   }
-  let values: { email?: string; name?: string; force?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: io.argv, options: { email: { type: 'string' }, name: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
-  } catch (err) {
-    say(io.stderr, `${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
+  const values = parseCommandArgs(io, { email: { type: 'string' }, name: { type: 'string' }, force: { type: 'boolean' } }, USAGE);
+  if (!values) return 2;
   if (values.help) return say(io.stdout, USAGE), 0;
   if (!values.email || !values.name) return say(io.stderr, USAGE), 2;
 

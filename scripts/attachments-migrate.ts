@@ -7,12 +7,12 @@
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { diskBlobStore } from '../server/attachments/storage/disk-blob-store.ts';
 import { createBlobStore, type BlobStore } from '../server/attachments/storage/index.ts';
 import { moveBlobs, type MoveReport } from '../server/attachments/storage/move-blobs.ts';
 import { openDatabase, targetFromEnv, type Database } from '../server/db/client.ts';
 import { loadEnv, type Env } from '../server/env.ts';
+import { parseCommandArgs, say } from './cli.ts';
 
 const USAGE = `Usage: npm run attachments:migrate [-- --from DIR] [--delete-source]
 
@@ -48,14 +48,8 @@ function summary(report: MoveReport, target: string): string {
 
 /** Answers the exit code: 0 done (missing files are reported, not an error), 1 some failed, 2 wrong usage. */
 export async function runAttachmentsMigrate(io: AttachmentsMigrateIo): Promise<number> {
-  const say = (stream: Writable, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
-  let values: { from?: string; 'delete-source'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: io.argv, options: { from: { type: 'string' }, 'delete-source': { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
-  } catch (err) {
-    say(io.stderr, `${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
+  const values = parseCommandArgs(io, { from: { type: 'string' }, 'delete-source': { type: 'boolean' } }, USAGE);
+  if (!values) return 2;
   if (values.help) return say(io.stdout, USAGE), 0;
 
   let database = io.database;

@@ -6,12 +6,12 @@
  */
 import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { openDatabase, targetFromEnv, type Database } from '../server/db/client.ts';
 import { loadEnv, resolveSecret, type Env } from '../server/env.ts';
 import { createCredentialCipher } from '../server/keys/credential-cipher.ts';
 import { createKeyring, type Keyring } from '../server/keys/keyring.ts';
 import { credentialStatus, encryptStoredCredentials, explainUnreadable, type EncryptionReport } from '../server/keys/stored-credentials.ts';
+import { parseCommandArgs, say } from './cli.ts';
 
 const USAGE = `Usage: npm run secrets:reencrypt [-- --status | --discard-unreadable]
 
@@ -51,14 +51,8 @@ function summary(report: EncryptionReport, keyring: Keyring): string {
 
 /** Answers the exit code: 0 done, 1 something is left unreadable or failed, 2 wrong usage. */
 export async function runSecretsReencrypt(io: SecretsReencryptIo): Promise<number> {
-  const say = (stream: Writable, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
-  let values: { status?: boolean; 'discard-unreadable'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: io.argv, options: { status: { type: 'boolean' }, 'discard-unreadable': { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
-  } catch (err) {
-    say(io.stderr, `${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
+  const values = parseCommandArgs(io, { status: { type: 'boolean' }, 'discard-unreadable': { type: 'boolean' } }, USAGE);
+  if (!values) return 2;
   if (values.help) return say(io.stdout, USAGE), 0;
   if (values.status && values['discard-unreadable']) return say(io.stderr, USAGE), 2;
 
