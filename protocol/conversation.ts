@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConversationChannel } from './channels.ts';
 import { IsoDate, Seq, Uuid } from './common.ts';
 import { AuthorKind } from './message.ts';
 import { EndedBy, SessionState } from './routing.ts';
@@ -20,6 +21,8 @@ export type AgentRef = z.infer<typeof AgentRef>;
 export const ConversationSummary = z.object({
   id: Uuid,
   websiteId: Uuid,
+  /** Web widget, X direct messages or an X public thread (issue 19); absent from older servers = web. */
+  channel: ConversationChannel.default('web'),
   status: ConversationStatus,
   contact: ContactRef,
   agent: AgentRef.nullable(),

@@ -19,3 +19,4 @@ export * from './event-map.ts';
 export * from './visitor-events.ts';
 export * from './agent-events.ts';
 export * from './privacy.ts';
+export * from './channels.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Attachment } from './attachments.ts';
 import { BotOutput } from './bots.ts';
+import { XDelivery, XMessageRef } from './channels.ts';
 import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
 import { MAX_MESSAGE_LENGTH } from './limits.ts';
 import { SafeText } from './storable-text.ts';
@@ -32,6 +33,10 @@ const MessageBase = z.object({
   createdAt: IsoDate,
   /** The session (interaction) it belongs to; null/absent outside any session (e.g. an asynchronous follow-up). */
   sessionId: Uuid.nullable().optional(),
+  /** Messages of X conversations (issue 19): the X object this one mirrors (the post, the DM event). */
+  x: XMessageRef.optional(),
+  /** An agent's message to X: where its delivery stands (the outbound queue); agents only. */
+  xDelivery: XDelivery.pick({ state: true, retryAt: true, reason: true }).optional(),
 });
 
 export const TextMessage = MessageBase.extend({ kind: z.literal('text'), text: z.string() });

@@ -67,6 +67,7 @@ export function summary(overrides: Partial<ConversationSummary> = {}): Conversat
   return {
     id: CONVERSATION_ID,
     websiteId: WEBSITE_ID,
+    channel: 'web',
     status: 'active',
     contact: { id: CONTACT_ID, name: null, email: null },
     agent: { id: ME.id, name: ME.name },

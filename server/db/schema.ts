@@ -10,3 +10,4 @@ export * from './tables/desk.ts';
 export * from './tables/attachments.ts';
 export * from './tables/bots.ts';
 export * from './tables/privacy.ts';
+export * from './tables/channels.ts';

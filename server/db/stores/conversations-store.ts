@@ -52,6 +52,7 @@ function toSummary(r: SummaryRow): ConversationSummary {
   return {
     id: c.id,
     websiteId: c.websiteId,
+    channel: c.channel,
     status: c.status,
     contact: { id: c.contactId, name: r.contactName, email: r.contactEmail },
     agent: c.assignedAgentId ? { id: c.assignedAgentId, name: r.agentName ?? '' } : null,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { AgentRole, AuthorKind, ConversationStatus, Locale, type MediaChannel } from '../../../protocol/index.ts';
+import { AgentRole, AuthorKind, ConversationChannel, ConversationStatus, Locale, type MediaChannel } from '../../../protocol/index.ts';
 import { INITIAL_TOKEN_VERSION } from '../../core/visitor-token.ts';
 
 /**
@@ -13,6 +13,7 @@ export const authorKind = pgEnum('author_kind', AuthorKind.options as [string, .
 export const conversationStatus = pgEnum('conversation_status', ConversationStatus.options as [string, ...string[]]);
 export const agentRole = pgEnum('agent_role', AgentRole.options as [string, ...string[]]);
 export const messageKind = pgEnum('message_kind', ['text', 'event', 'image', 'structured']);
+export const conversationChannel = pgEnum('conversation_channel', ConversationChannel.options as [string, ...string[]]);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -116,6 +117,12 @@ export const conversations = pgTable(
     websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
     contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
     status: conversationStatus('status').$type<ConversationStatus>().notNull().default('waiting'),
+    /** Web widget, X direct messages or an X public thread (issue 19); X ones belong to one connected X account. */
+    channel: conversationChannel('channel').$type<ConversationChannel>().notNull().default('web'),
+    /** The X account (tables/channels.ts) of an X conversation; no FK here to keep this file free of that one. */
+    xAccountId: uuid('x_account_id'),
+    /** X's own id of the thread: the DM conversation id (`{smaller}-{larger}`) or the root post's `conversation_id`. */
+    externalThreadId: text('external_thread_id'),
     assignedAgentId: uuid('assigned_agent_id').references(() => agents.id, { onDelete: 'set null' }),
     /** The open (or last) session; no FK to keep the two tables' creation order free. */
     currentSessionId: uuid('current_session_id'),
@@ -139,6 +146,8 @@ export const conversations = pgTable(
     // per-batch UPDATE then stays a heap-only (HOT) update, with no index entries to add.
     index('conversations_status_idx').on(t.status),
     index('conversations_agent_idx').on(t.assignedAgentId, t.status),
+    // One Parley conversation per X thread: webhook and polling deliveries of one thread meet here.
+    uniqueIndex('conversations_x_thread_uq').on(t.xAccountId, t.channel, t.externalThreadId).where(sql`${t.externalThreadId} is not null`),
   ],
 );
 
