@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AuthorKind, type Message } from '../../protocol/index.ts';
 import type { Db } from '../db/client.ts';
-import { offerOutcome, offers as offersTable, queues, sessions } from '../db/schema.ts';
+import { offerOutcome } from '../db/schema.ts';
+import { offersByOutcome, waitingPerQueue } from '../db/stores/metrics-store.ts';
 
 /**
  * Prometheus metrics of one server instance. Each instance has its own registry
@@ -96,18 +96,10 @@ export function createMetrics(options: { logger?: Logger; defaultMetrics?: boole
     async collect() {
       if (!db) return;
       const d = db;
-      const rows = await safeRows(
-        () =>
-          d
-            .select({ id: queues.id, name: queues.name, waiting: sql<number>`count(${sessions.id})::int` })
-            .from(queues)
-            .leftJoin(sessions, and(eq(sessions.queueId, queues.id), eq(sessions.state, 'waiting')))
-            .groupBy(queues.id, queues.name),
-        options.logger,
-      );
+      const rows = await safeRows(() => waitingPerQueue(d), options.logger);
       if (!rows) return;
       queueLength.reset(); // a deleted queue disappears instead of freezing at its last value
-      for (const r of rows) queueLength.set({ queue_id: r.id, queue: r.name }, Number(r.waiting));
+      for (const r of rows) queueLength.set({ queue_id: r.id, queue: r.name }, r.waiting);
     },
   });
   const offers = new Counter({
@@ -118,14 +110,11 @@ export function createMetrics(options: { logger?: Logger; defaultMetrics?: boole
     async collect() {
       if (!db) return;
       const d = db;
-      const rows = await safeRows(
-        () => d.select({ outcome: offersTable.outcome, n: sql<number>`count(*)::int` }).from(offersTable).groupBy(offersTable.outcome),
-        options.logger,
-      );
+      const rows = await safeRows(() => offersByOutcome(d), options.logger);
       if (!rows) return;
       offers.reset();
       for (const outcome of offerOutcome.enumValues) offers.inc({ outcome }, 0);
-      for (const r of rows) offers.inc({ outcome: r.outcome }, Number(r.n));
+      for (const r of rows) offers.inc({ outcome: r.outcome }, r.n);
     },
   });
   for (const outcome of offerOutcome.enumValues) offers.inc({ outcome }, 0);

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { pingDatabase } from '../db/stores/metrics-store.ts';
 import { withTimeout } from './metrics.ts';
 
 /**
@@ -69,7 +69,7 @@ export function createReadiness(db: Db, options: ReadinessOptions = {}): Readine
     async check() {
       const probe = redisProbe;
       const [database, redis, assetsResult] = await Promise.all([
-        run(() => db.execute(sql`select 1`), 'database probe'),
+        run(() => pingDatabase(db), 'database probe'),
         probe ? run(probe, 'redis probe') : Promise.resolve<CheckResult>('skipped'),
         assets.length ? run(() => Promise.all(assets.map((file) => access(file))), 'assets probe') : Promise.resolve<CheckResult>('skipped'),
       ]);
