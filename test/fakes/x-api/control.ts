@@ -24,6 +24,8 @@ export interface InjectMention {
   /** Quote a post by the brand: `quoteTweetId`, else the brand's latest post (one is created if it has none). */
   quote?: boolean;
   quoteTweetId?: string;
+  /** false: keep the text as given, without the brand's @handle (a bystander in a thread); no event then. */
+  mentionBrand?: boolean;
 }
 
 export class ControlError extends Error {}
@@ -78,7 +80,7 @@ export function createControl(fake: FakeX) {
     },
 
     /** A customer's public post mentioning the brand, or replying in a thread: post.mention.create / post.reply.create. */
-    async injectMention(input: InjectMention): Promise<{ id: string; conversation_id: string; event_type: string; event_uuids: string[] }> {
+    async injectMention(input: InjectMention): Promise<{ id: string; conversation_id: string; event_type: string | null; event_uuids: string[] }> {
       const from = remember(input.from);
       if (typeof input.text !== 'string' || !input.text) throw new ControlError('text must be a non-empty string');
       const parent = input.inReplyToTweetId === undefined ? undefined : fake.state.posts.get(input.inReplyToTweetId);
@@ -92,9 +94,12 @@ export function createControl(fake: FakeX) {
       // A reply to the brand, or a mention, carries the @handle as X clients write it; a quote summons by itself.
       const handle = `@${brand().username}`;
       const mentionsBrand = input.text.toLowerCase().includes(handle.toLowerCase());
-      const text = mentionsBrand || (quoted && !parent) ? input.text : `${handle} ${input.text}`;
+      const text = mentionsBrand || (quoted && !parent) || input.mentionBrand === false ? input.text : `${handle} ${input.text}`;
       const post = addPost(fake, { text, authorId: from.id, viaApi: false, ...(parent ? { parent } : {}), ...(quoted ? { quoted } : {}) });
-      const eventType = parent?.authorId === brand().id ? 'post.reply.create' : 'post.mention.create';
+      // XAA sends replies only when they answer the brand's own post, mentions only when explicit (brief §2).
+      const eventType =
+        parent?.authorId === brand().id ? 'post.reply.create' : post.mentions.some((m) => m.id === brand().id) || quoted ? 'post.mention.create' : null;
+      if (!eventType) return { id: post.id, conversation_id: post.conversationId, event_type: null, event_uuids: [] };
       const { payload, includes } = postPayload(fake, post);
       const uuids = await publish(fake, { eventType, userId: brand().id, payload, includes });
       return { id: post.id, conversation_id: post.conversationId, event_type: eventType, event_uuids: uuids };
