@@ -2,7 +2,7 @@ import { deliverAgain, publish } from './delivery.ts';
 import { addDm } from './dms.ts';
 import { dmPayload, postPayload } from './envelopes.ts';
 import { issueTokens } from './oauth.ts';
-import { addPost } from './posts.ts';
+import { addPost } from './post-model.ts';
 import { mediaBytes, mediaKeyOf } from './media.ts';
 import { resolveBucket } from './rate-limits.ts';
 import type { DeliveryAttempt, FakeX, Mode, Post, XUser } from './state.ts';

@@ -3,8 +3,9 @@ import { randomEventUuid } from './ids.ts';
 import type { DeliveryAttempt, FakeX, Subscription } from './state.ts';
 
 // Pushing events to subscribed webhooks, signed as X signs them: base64(HMAC-SHA256(consumer secret, raw
-// body)), prefixed "sha256=", in x-twitter-webhooks-signature. A receiver must answer 2xx within 10 s; a 3xx,
-// an error or a timeout is a failure, retried a couple of times with backoff (X retries too).
+// body)), prefixed "sha256=", in x-twitter-webhooks-signature. A receiver must answer 200 within 10 s; any
+// other status (a 3xx is never followed), an error or a timeout is a failure, retried a couple of times with
+// backoff (X retries too).
 
 const TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES_MS = [1_000, 4_000];
@@ -78,14 +79,14 @@ async function attempt(fake: FakeX, eventUuid: string, n: number, duplicate: boo
       headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature(fake.options.consumerSecret, rec.body) },
       body: rec.body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(fake.options.deliveryTimeoutMs ?? TIMEOUT_MS),
     });
     await res.body?.cancel();
     result.status = res.status;
-    result.ok = res.status >= 200 && res.status < 300;
+    result.ok = res.status === 200;
     if (!result.ok) result.error = res.status >= 300 && res.status < 400 ? 'redirect refused' : `status ${res.status}`;
   } catch (err) {
-    result.error = err instanceof Error && err.name === 'TimeoutError' ? 'no answer within 10 s' : String(err instanceof Error ? err.message : err);
+    result.error = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${(fake.options.deliveryTimeoutMs ?? TIMEOUT_MS) / 1000} s` : String(err instanceof Error ? err.message : err);
   }
   // A reset while the request was in flight: the old world's attempt is not recorded in the new one.
   if (fake.state !== stateAtStart) return result;

@@ -56,6 +56,9 @@ describe('DM lookup', () => {
     const res = await h.call('GET', `/2/dm_conversations/with/${CUSTOMER.id}/dm_events`, { token });
     expectMatchesSpec('GET', '/2/dm_conversations/with/{participant_id}/dm_events', 200, res.json);
     expect(res.json.data.map((e: { text: string }) => e.text)).toEqual(['from jo']);
+    const byId = await h.call('GET', `/2/dm_conversations/${BRAND.id}-${CUSTOMER.id}/dm_events`, { token });
+    expectMatchesSpec('GET', '/2/dm_conversations/{id}/dm_events', 200, byId.json);
+    expect(byId.json.data.map((e: { text: string }) => e.text)).toEqual(['from jo']);
   });
 
   it('refuses the app-only token on DM endpoints', async () => {

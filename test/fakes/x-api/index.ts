@@ -7,6 +7,8 @@ import { registerDms } from './dms.ts';
 import type { Env } from './env.ts';
 import { registerMedia } from './media.ts';
 import { registerOAuth } from './oauth.ts';
+import { registerLikes } from './likes.ts';
+import { registerPostReads } from './post-reads.ts';
 import { registerPosts } from './posts.ts';
 import { problem, tooManyRequests, unauthorized } from './problems.ts';
 import { takeRateLimit } from './rate-limits.ts';
@@ -58,6 +60,8 @@ export function createFakeX(options: FakeXOptions): FakeXServer {
   registerUsers(app, fake);
   registerDms(app, fake);
   registerPosts(app, fake);
+  registerPostReads(app, fake);
+  registerLikes(app, fake);
   registerMedia(app, fake);
   registerWebhooks(app, fake);
   registerControl(app, fake, control);

@@ -86,6 +86,8 @@ export async function startReceiver(secret = CONSUMER_SECRET) {
   const state = {
     crc: 'ok' as 'ok' | 'wrong' | 'redirect',
     postStatus: 200,
+    /** Never answer deliveries (a receiver that hangs). */
+    hang: false,
     crcTokens: [] as string[],
     received: [] as Received[],
   };
@@ -102,6 +104,7 @@ export async function startReceiver(secret = CONSUMER_SECRET) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (state.hang) return;
       const raw = Buffer.concat(chunks).toString('utf8');
       const expected = Buffer.from(sign(raw));
       const got = Buffer.from(String(req.headers['x-twitter-webhooks-signature'] ?? ''));

@@ -164,5 +164,18 @@ describe('deliveries', () => {
     await h.control.injectDm({ from: CUSTOMER, text: 'redirected' });
     const redirected = await waitFor(() => h.control.deliveries().find((d) => d.status === 302), { what: 'the redirected attempt' });
     expect(redirected).toMatchObject({ ok: false, error: 'redirect refused' });
+    receiver.state.postStatus = 204;
+    await h.control.injectDm({ from: CUSTOMER, text: 'no content' });
+    expect(await waitFor(() => h.control.deliveries().find((d) => d.status === 204), { what: 'the 204 attempt' })).toMatchObject({ ok: false });
+  });
+
+  it('records a receiver that does not answer in time', async () => {
+    await h.close();
+    h = await startFake({ deliveryTimeoutMs: 100 });
+    await connect(h);
+    await subscribe(h, receiver.url, ['dm.received']);
+    receiver.state.hang = true;
+    await h.control.injectDm({ from: CUSTOMER, text: 'anyone?' });
+    expect(h.control.deliveries()).toMatchObject([{ status: null, ok: false, error: 'no answer within 0.1 s' }]);
   });
 });
