@@ -13,7 +13,7 @@ import { conversationIdOf, ID } from './state.ts';
 const THIRTY_DAYS = 30 * 24 * 3_600_000;
 const DAY = 24 * 3_600_000;
 const READ = ['dm.read', 'tweet.read', 'users.read'];
-const WRITE = ['dm.write', 'dm.read', 'tweet.read', 'users.read'];
+const WRITE = ['dm.write', 'tweet.read', 'users.read'];
 
 export function registerDms(app: App, fake: FakeX): void {
   app.get('/2/dm_events', (c) => lookup(c, fake, () => true));

@@ -21,6 +21,13 @@ export function userWith(c: Ctx, scopes: string[]): { userId: string } | Respons
   return { userId: caller.userId };
 }
 
+/** Endpoints X also opens to the app-only bearer: the app passes, a user token needs the scopes. */
+export function appOrUserWith(c: Ctx, scopes: string[]): true | Response {
+  if (c.get('caller').kind === 'app') return true;
+  const user = userWith(c, scopes);
+  return user instanceof Response ? user : true;
+}
+
 export function appOnly(c: Ctx): true | Response {
   if (c.get('caller').kind === 'app') return true;
   return unsupportedAuthentication(

@@ -1,5 +1,5 @@
 import type { App, Ctx } from './env.ts';
-import { list, userWith } from './env.ts';
+import { appOrUserWith, list } from './env.ts';
 import { byIdDesc, idLess } from './ids.ts';
 import { invalidRequest, resourceNotFoundError } from './problems.ts';
 import { mediaJson, tweetJson, usersJson } from './render.ts';
@@ -12,8 +12,8 @@ const MENTIONS_WINDOW = 800;
 
 export function registerPostReads(app: App, fake: FakeX): void {
   app.get('/2/tweets/:id', (c) => {
-    const me = userWith(c, ['tweet.read', 'users.read']);
-    if (me instanceof Response) return me;
+    const allowed = appOrUserWith(c, ['tweet.read', 'users.read']);
+    if (allowed !== true) return allowed;
     const id = c.req.param('id');
     if (!ID.test(id)) return invalidRequest(c, `The \`id\` query parameter value [${id}] is not valid`);
     const post = fake.state.posts.get(id);
@@ -24,8 +24,8 @@ export function registerPostReads(app: App, fake: FakeX): void {
   });
 
   app.get('/2/users/:id/mentions', (c) => {
-    const me = userWith(c, ['tweet.read', 'users.read']);
-    if (me instanceof Response) return me;
+    const allowed = appOrUserWith(c, ['tweet.read', 'users.read']);
+    if (allowed !== true) return allowed;
     const id = c.req.param('id');
     if (!ID.test(id)) return invalidRequest(c, `The \`id\` query parameter value [${id}] is not valid`);
     const q = c.req.query();

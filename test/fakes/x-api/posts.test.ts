@@ -91,6 +91,9 @@ describe('the mentions timeline', () => {
     const none = await h.call('GET', `/2/users/${BRAND.id}/mentions?since_id=${ids[5]}`, { token });
     expectMatchesSpec('GET', '/2/users/{id}/mentions', 200, none.json);
     expect(none.json).toEqual({ meta: { result_count: 0 } });
+    // Mentions are open to the app-only bearer too (2.166's security list).
+    const asApp = await h.call('GET', `/2/users/${BRAND.id}/mentions`, { token: h.control.appBearerToken });
+    expect(asApp.json.meta.result_count).toBe(6);
     const tooFew = await h.call('GET', `/2/users/${BRAND.id}/mentions?max_results=4`, { token });
     expect(tooFew.status).toBe(400);
     expectMatchesSpec('GET', '/2/users/{id}/mentions', 400, tooFew.json);

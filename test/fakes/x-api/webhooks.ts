@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from './env.ts';
-import { appOnly, jsonBody } from './env.ts';
+import { appOnly, appOrUserWith, jsonBody } from './env.ts';
 import { signature } from './delivery.ts';
 import { conflict, invalidRequest, notFound, problem } from './problems.ts';
 import type { FakeX, Subscription, Webhook } from './state.ts';
@@ -104,6 +104,8 @@ export function registerWebhooks(app: App, fake: FakeX): void {
   });
 
   app.post('/2/activity/subscriptions', async (c) => {
+    const allowed = appOrUserWith(c, ['dm.read', 'tweet.read']);
+    if (allowed !== true) return allowed;
     const body = await jsonBody(c);
     if (!body) return invalidRequest(c, 'The body must be a JSON object.');
     const eventType = body.event_type;
@@ -133,11 +135,15 @@ export function registerWebhooks(app: App, fake: FakeX): void {
   });
 
   app.get('/2/activity/subscriptions', (c) => {
+    const allowed = appOrUserWith(c, ['tweet.read']);
+    if (allowed !== true) return allowed;
     const all = [...fake.state.subscriptions.values()].map(subscriptionJson);
     return c.json({ data: all, meta: { result_count: all.length } });
   });
 
   app.delete('/2/activity/subscriptions/:subscription_id', (c) => {
+    const allowed = appOrUserWith(c, ['dm.read', 'tweet.read']);
+    if (allowed !== true) return allowed;
     const id = c.req.param('subscription_id');
     if (!fake.state.subscriptions.delete(id)) return invalidRequest(c, `Subscription ${id} does not exist.`);
     return c.json({ data: { deleted: true }, meta: { total_subscriptions: fake.state.subscriptions.size } });
