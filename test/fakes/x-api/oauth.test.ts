@@ -23,6 +23,20 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     expect(me.headers.get('x-rate-limit-limit')).toBe('75');
   });
 
+  it('looks users up by id and by handle, and answers an unknown one with a partial error', async () => {
+    const { access_token } = await connect(h);
+    await h.control.injectDm({ from: { id: '944480690', username: 'jo', name: 'Jo' }, text: 'hi' });
+    const byId = await h.call('GET', '/2/users/944480690', { token: access_token });
+    expectMatchesSpec('GET', '/2/users/{id}', 200, byId.json);
+    expect(byId.json).toEqual({ data: { id: '944480690', name: 'Jo', username: 'jo' } });
+    const byName = await h.call('GET', '/2/users/by/username/JO', { token: h.control.appBearerToken });
+    expectMatchesSpec('GET', '/2/users/by/username/{username}', 200, byName.json);
+    expect(byName.json.data.id).toBe('944480690');
+    const unknown = await h.call('GET', '/2/users/42', { token: access_token });
+    expectMatchesSpec('GET', '/2/users/{id}', 200, unknown.json);
+    expect(unknown.json.errors[0]).toMatchObject({ resource_type: 'user', value: '42' });
+  });
+
   it('refuses a wrong code_verifier, and the code is then spent', async () => {
     const { verifier, challenge } = pkce();
     const code = await authorizeCode(h, challenge);

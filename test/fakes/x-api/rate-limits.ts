@@ -28,6 +28,7 @@ export const BUCKETS: Bucket[] = [
   { name: 'tweet_lookup', method: 'GET', path: /^\/2\/tweets\/[^/]+$/, windows: [{ limit: 900, ms: MIN15 }] },
   { name: 'mentions', method: 'GET', path: /^\/2\/users\/[^/]+\/mentions$/, windows: [{ limit: 300, ms: MIN15 }] },
   { name: 'users_me', method: 'GET', path: /^\/2\/users\/me$/, windows: [{ limit: 75, ms: MIN15 }] },
+  { name: 'users_lookup', method: 'GET', path: /^\/2\/users\/(by\/username\/[^/]+|[0-9]+)$/, windows: [{ limit: 900, ms: MIN15 }] },
   { name: 'likes', method: '*', path: /^\/2\/users\/[^/]+\/likes(\/[^/]+)?$/, windows: [{ limit: 50, ms: MIN15 }, { limit: 1000, ms: DAY }] },
   { name: 'media', method: '*', path: /^\/2\/media\/upload/, windows: [{ limit: 500, ms: MIN15 }] },
   { name: 'webhooks', method: '*', path: /^\/2\/webhooks/, windows: [{ limit: 50, ms: MIN15 }] },
