@@ -50,6 +50,14 @@ describe('the control API over HTTP', () => {
     expect((await h.call('POST', '/2/tweets', { token, json: { text: 'x' } })).status).toBe(201);
   });
 
+  it('lifts a limit as well: remaining N allows N more calls whatever the usual count', async () => {
+    await h.call('POST', '/__fake/rate-limit', { json: { endpoint: 'dm_lookup', remaining: 20, resetInSec: 900 } });
+    for (let i = 0; i < 20; i++) expect((await h.call('GET', '/2/dm_events', { token })).status).toBe(200);
+    const limited = await h.call('GET', '/2/dm_events', { token });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+  });
+
   it('expires tokens and resets everything', async () => {
     await h.call('POST', '/__fake/expire-tokens');
     expect((await h.call('GET', '/2/users/me', { token })).status).toBe(401);

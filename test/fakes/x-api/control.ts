@@ -107,7 +107,7 @@ export function createControl(fake: FakeX) {
 
     deliverAgain: (eventUuid: string): Promise<DeliveryAttempt | undefined> => deliverAgain(fake, eventUuid),
 
-    /** Forces `remaining` calls (0: none) on a bucket ("dm_send", or "POST /2/tweets") until `resetInSec` from now. */
+    /** Allows exactly `remaining` more calls (0: none) on a bucket ("dm_send", or "POST /2/tweets") until `resetInSec` from now. */
     rateLimit(endpoint: string, remaining: number, resetInSec: number): string {
       const bucket = resolveBucket(endpoint);
       if (!bucket) throw new ControlError(`no rate-limit bucket for ${JSON.stringify(endpoint)}`);

@@ -60,9 +60,16 @@ export function takeRateLimit(fake: FakeX, c: Context, who: string): boolean {
   const override = fake.state.overrides.get(bucket.name);
   const forced = override && override.resetAt > now ? override : undefined;
   if (override && !forced) fake.state.overrides.delete(bucket.name);
-  if (forced && forced.remaining <= 0) {
-    setHeaders(c, 'x-rate-limit', short.limit, 0, forced.resetAt);
-    return false;
+  // A window forced by the control API replaces the usual count until its reset, both ways: 0 left refuses,
+  // N left allows N more (a test can lift a limit as well as hit one).
+  if (forced) {
+    if (forced.remaining <= 0) {
+      setHeaders(c, 'x-rate-limit', short.limit, 0, forced.resetAt);
+      return false;
+    }
+    forced.remaining -= 1;
+    setHeaders(c, 'x-rate-limit', short.limit, forced.remaining, forced.resetAt);
+    return true;
   }
   const all = (fake.state.hits.get(key) ?? []).filter((t) => t > now - (long ?? short).ms);
   const inShort = all.filter((t) => t > now - short.ms);
@@ -80,10 +87,6 @@ export function takeRateLimit(fake: FakeX, c: Context, who: string): boolean {
   }
   all.push(now);
   fake.state.hits.set(key, all);
-  if (forced) {
-    forced.remaining -= 1;
-    setHeaders(c, 'x-rate-limit', short.limit, forced.remaining, forced.resetAt);
-  }
   return true;
 }
 
