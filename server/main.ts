@@ -11,7 +11,7 @@ import { createBlobStore, type BlobStore } from './attachments/storage/index.ts'
 import { hasLeftoverUploads } from './attachments/storage/leftover-uploads.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
-import { demoSeedPassword, loadEnv, metricsAccess, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
+import { demoSeedPassword, loadEnv, metricsAccess, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings, type XSettings } from './env.ts';
 import { createApp } from './http/app.ts';
 import { createCredentialCipher } from './keys/credential-cipher.ts';
 import { createKeyring } from './keys/keyring.ts';
@@ -40,7 +40,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface StartOptions {
   /** Overrides of the parsed environment (e.g. `{ port: 0, seedDemo: true, logLevel: 'silent' }`); `limits` merges into the parsed ones. */
-  env?: Partial<Omit<Env, 'limits'>> & { limits?: Partial<LimitSettings> };
+  env?: Partial<Omit<Env, 'limits' | 'x'>> & { limits?: Partial<LimitSettings>; x?: Partial<XSettings> };
   /** An open, migrated database to use instead of the env's; left open by `close()`. */
   database?: Database;
   clock?: Clock;
@@ -78,7 +78,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Before anything opens: the Socket.IO internals this server reaches into are the versions they were verified with.
   assertSocketIoInternalsVersions();
   const parsed = loadEnv();
-  const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits } };
+  const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits }, x: { ...parsed.x, ...options.env?.x } };
   const nodeLogger = createNodeLogger({ level: env.logLevel, port: env.port });
   const { logger } = nodeLogger;
   const clock = options.clock ?? systemClock;
@@ -146,6 +146,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       site: { publicUrl: () => publicUrl },
       writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
       attachmentFiles: createAttachmentService(database.db, blobs),
+      x: { settings: env.x },
     });
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
     const attachments = { blobs, tokens, clock };
