@@ -52,6 +52,10 @@ export interface StartOptions {
    * exercise the API and sockets without a front-end build, turn it off.
    */
   requireAssets?: boolean;
+  /** Lines added to the start banner (the demo's fake X API page). */
+  bannerLines?: string[];
+  /** `runMain` only: run once the server is ready (the demo connects its X account). */
+  afterStart?: (server: RunningServer) => Promise<void>;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
   webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
 }
@@ -189,7 +193,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const exposed = await agentsWithPublicDemoPassword(database.db);
       if (exposed.length) logger.error({ agents: exposed }, `demo agents still have the public password "${PUBLIC_DEMO_PASSWORD}": change their password (Admin › Agents) or remove them`);
     }
-    if (options.banner ?? (env.logLevel !== 'silent' && process.stdout.isTTY === true)) printBanner(url, env, database, demoPassword);
+    if (options.banner ?? (env.logLevel !== 'silent' && process.stdout.isTTY === true)) printBanner(url, env, database, demoPassword, options.bannerLines ?? []);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
     const webhookDispatcher =
       options.webhooks === false
@@ -240,7 +244,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 }
 
 /** `demoPassword`: the one the demo seed used, shown only when it is the public one (never a chosen one in the logs). */
-function printBanner(url: string, env: Env, database: Database, demoPassword: string | null): void {
+function printBanner(url: string, env: Env, database: Database, demoPassword: string | null, extra: string[]): void {
   const password = demoPassword === PUBLIC_DEMO_PASSWORD ? demoPassword : '(DEMO_PASSWORD)';
   const where = database.kind === 'pglite' ? `embedded PGlite in ${env.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
   const lines = [
@@ -251,6 +255,7 @@ function printBanner(url: string, env: Env, database: Database, demoPassword: st
     `  Agent desktop:  ${url}/desktop/`,
     ...(demoPassword ? [`  Demo agents:    ${DEMO.agentEmail} / ${password} (admin), ${DEMO.agent2Email} / ${password}`] : []),
     `  Database:       ${where}`,
+    ...extra,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -277,6 +282,9 @@ export async function runMain(options: StartOptions = {}): Promise<void> {
     server = await startServer(options);
   } catch (err) {
     failedStart(err, options);
+  }
+  if (options.afterStart && !requested) {
+    await options.afterStart(server).catch((err: unknown) => server!.logger.error({ err }, `after start: ${describeError(err)}`));
   }
   if (requested) shutdown(server, requested, options);
 }
