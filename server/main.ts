@@ -28,6 +28,7 @@ import { createReadiness } from './observability/readiness.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
+import { startXMaintenance } from './services/x-maintenance.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
@@ -183,6 +184,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     listen(httpServer, services);
     readiness.setRedisProbe(gateway.redisProbe);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
+    // The X channel's upkeep (x-connect): webhook validity as X sees it, expired OAuth authorizations.
+    const xMaintenance = startXMaintenance(services.xAccounts, logger);
 
     if (demoPassword) {
       await seedDemo(database.db, { publicUrl: url, port, password: demoPassword, assistant: env.seedDemoAssistant });
@@ -217,6 +220,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         drainWrites: () => services.writer.drain(),
         stopBackground: async () => {
           await sweeper.stop();
+          await xMaintenance.stop();
           await webhookDispatcher?.stop();
         },
         closeAdapter: async () => {

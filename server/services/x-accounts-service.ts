@@ -11,6 +11,7 @@ import {
   otherXAccountOnWebsite,
   setXCapabilities,
   setXRateLimitedUntil,
+  sweepExpiredPending,
   takePending,
   toXAccount,
   upsertXAccount,
@@ -159,9 +160,15 @@ export function createXAccountsService(deps: XAccountsDeps) {
     });
   }
 
+  /** Periodic (every node, `startXMaintenance`): X's verdict on the webhook into the accounts, expired authorizations removed. */
+  async function maintain(): Promise<void> {
+    await sweepExpiredPending(db, clock.now());
+    if (oauth) await webhook.refreshStates(await listXAccounts(db));
+  }
+
   /** X answered 429 until `until` (the outbound queue): the admin sees "rate-limited until …". */
   const noteRateLimited = (id: string, until: Date | null) => setXRateLimitedUntil(db, id, until, clock.now());
 
-  return { startConnect, completeCallback, list, revalidateWebhook, setCapabilities, disconnect, noteRateLimited, tokens, http, webhookUrl, configured: () => oauth !== null };
+  return { startConnect, completeCallback, list, revalidateWebhook, setCapabilities, disconnect, noteRateLimited, maintain, tokens, http, webhookUrl, configured: () => oauth !== null };
 }
 export type XAccountsService = ReturnType<typeof createXAccountsService>;

@@ -81,6 +81,29 @@ export function createXWebhookSetup(deps: XWebhookSetupDeps) {
     }
   }
 
-  return { ensure, revalidate, unsubscribe };
+  /**
+   * X re-runs the CRC by itself from time to time and marks a failing webhook invalid: this reads X's verdict
+   * (`GET /2/webhooks`) into the accounts, so that Admin › Channels says "webhook invalid" and polling takes over.
+   */
+  async function refreshStates(rows: XAccountRow[]): Promise<void> {
+    const api = deps.api();
+    const registered = rows.filter((r) => r.webhookId !== null);
+    if (!api || !registered.length) return;
+    let hooks;
+    try {
+      hooks = await api.list();
+    } catch (err) {
+      logger.warn({ err: describe(err) }, 'X webhooks could not be listed');
+      return;
+    }
+    for (const row of registered) {
+      const hook = hooks.find((w) => w.id === row.webhookId);
+      if (hook && hook.valid === row.webhookValid) continue;
+      if (!hook) await save(row, null, false, 'X no longer has the webhook: events are polled; Re-validate registers it again.');
+      else await save(row, hook.id, hook.valid, hook.valid ? null : 'X holds the webhook invalid (its CRC failed): events are polled meanwhile.');
+    }
+  }
+
+  return { ensure, revalidate, unsubscribe, refreshStates };
 }
 export type XWebhookSetup = ReturnType<typeof createXWebhookSetup>;

@@ -8,7 +8,7 @@ import type { Database } from '../../db/client.ts';
 import { ensureAgent } from '../../db/stores/agents-store.ts';
 import { websiteByKey } from '../../db/stores/websites-store.ts';
 import { xAccountById } from '../../db/stores/x-accounts-store.ts';
-import { xAccounts } from '../../db/tables/channels.ts';
+import { xAccounts, xOauthPending } from '../../db/tables/channels.ts';
 import { backends } from '../../db/test-backends.ts';
 import { X_CHANNEL_OFF, type XSettings } from '../../env.ts';
 import type { RunningServer } from '../../main.ts';
@@ -205,6 +205,20 @@ describe.each(backends)('x-connect against the fake X API on $name', (backend) =
     const fixed = await api(server, admin, 'POST', `/channels/x/accounts/${id}/webhook/revalidate`);
     expect(fixed.body.account).toMatchObject({ status: 'connected', webhook: { registered: true, valid: true }, lastError: null });
     expect((await api(server, admin, 'POST', '/channels/x/accounts/00000000-0000-4000-8000-000000000000/webhook/revalidate')).status).toBe(404);
+  });
+
+  it('reads X\'s own verdict on the webhook (its periodic CRC) into the account, and removes expired authorizations', async () => {
+    fake.control.webhooks()[0]!.valid = false; // X's periodic CRC failed
+    await server.services.xAccounts.maintain();
+    expect((await accounts()).accounts[0]).toMatchObject({ status: 'webhook_invalid', webhook: { registered: true, valid: false } });
+    const { id } = (await accounts()).accounts[0];
+    await api(server, admin, 'POST', `/channels/x/accounts/${id}/webhook/revalidate`);
+    expect((await accounts()).accounts[0]).toMatchObject({ status: 'connected' });
+    const started = await api(server, admin, 'POST', '/channels/x/connect', { websiteId });
+    const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
+    clock.advance(11 * 60_000);
+    await server.services.xAccounts.maintain();
+    expect((await database.db.select().from(xOauthPending)).map((p) => p.state)).not.toContain(state);
   });
 
   it('sets the capabilities of the plan, one or both, and refuses nonsense', async () => {
