@@ -82,6 +82,7 @@ export const EnvSchema = z.object({
   LIMIT_UPLOADS_PER_UPLOADER_PER_MINUTE: count(30).describe('Attachments: uploads per visitor or agent per minute.'),
   LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE: count(120).describe('Attachments: uploads per client address per minute.'),
   LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE: count(1200).describe('Every `/api` request, per client address per minute.'),
+  LIMIT_X_CALLBACKS_PER_ADDRESS_PER_MINUTE: count(30).describe('The X channel\'s public OAuth callback, per client address per minute (an admin connecting an account calls it once).'),
 
   // The X (Twitter) channel (docs/channels/x.md). Off until X_CLIENT_ID is set; the URLs are settable so that the
   // fake X API (the demo, the tests) can stand in for X.
@@ -189,6 +190,7 @@ export interface LimitSettings {
   uploadsPerUploaderPerMinute: number;
   uploadsPerAddressPerMinute: number;
   apiRequestsPerAddressPerMinute: number;
+  xCallbacksPerAddressPerMinute: number;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -251,6 +253,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       uploadsPerUploaderPerMinute: e.LIMIT_UPLOADS_PER_UPLOADER_PER_MINUTE,
       uploadsPerAddressPerMinute: e.LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE,
       apiRequestsPerAddressPerMinute: e.LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE,
+      xCallbacksPerAddressPerMinute: e.LIMIT_X_CALLBACKS_PER_ADDRESS_PER_MINUTE,
     },
     x: xSettingsOf(e),
   };

@@ -57,6 +57,7 @@ const FUZZ_ENV: StartOptions['env'] = {
     uploadsPerUploaderPerMinute: UNLIMITED,
     uploadsPerAddressPerMinute: UNLIMITED,
     apiRequestsPerAddressPerMinute: UNLIMITED,
+    xCallbacksPerAddressPerMinute: UNLIMITED,
   },
   // The X channel on (issue 19), so that its admin routes and callback get past "not configured"; nothing listens
   // at that address, so a callback that gets as far as X fails there, as a real one would when X is away.

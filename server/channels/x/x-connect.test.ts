@@ -258,6 +258,28 @@ describe.each(backends)('x-connect against the fake X API on $name', (backend) =
   });
 });
 
+describe('the X OAuth callback under its own limit', () => {
+  let database: Database;
+  let server: RunningServer;
+  beforeAll(async () => {
+    database = await backends[0]!.open();
+    server = await startTestServer(database, { limits: { xCallbacksPerAddressPerMinute: 2 } });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  it('answers 429 past LIMIT_X_CALLBACKS_PER_ADDRESS_PER_MINUTE from one address', async () => {
+    const hit = () => fetch(`${server.url}/api/v1/channels/x/callback?state=guess`, { redirect: 'manual' });
+    expect((await hit()).status).toBe(302);
+    expect((await hit()).status).toBe(302);
+    const refused = await hit();
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+  });
+});
+
 describe('x-connect without an X app', () => {
   let database: Database;
   let server: RunningServer;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { XAccountAnswer, XAccountList, XCallbackQuery, XCapabilitiesPatch, XConnectAnswer, XConnectBody } from '../../../protocol/index.ts';
+import type { Limits } from '../../limits/limits.ts';
 import type { Services } from '../../services/index.ts';
 import { auditActor, clientAddressOf } from '../audit-actor.ts';
 import { Ok } from '../openapi/answers.ts';
@@ -71,7 +72,7 @@ export const xChannelsApi = {
   }),
 };
 
-export function xChannelsRoutes(services: Services) {
+export function xChannelsRoutes(services: Services, limits: Limits) {
   const app = apiRouter();
   const x = services.xAccounts;
 
@@ -96,6 +97,8 @@ export function xChannelsRoutes(services: Services) {
 
   app.openapi(xChannelsApi.callback, async (c) => {
     const q = c.req.valid('query');
+    // Public: a bounded number per address (an admin connecting an account calls it once).
+    await limits.xCallback(limits.addressOfRequest(c));
     const result = await x.completeCallback({ state: q.state, code: q.code, error: q.error, ip: clientAddressOf(c) });
     const params = new URLSearchParams(result.ok ? { x_connect: 'connected' } : { x_connect: 'error', reason: result.reason });
     // The code and state are spent: nothing of them goes into the desktop's address bar or a Referer.
