@@ -21,6 +21,8 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 export interface XTokenSourceWithRetry extends XTokenSource {
   /** After X answered 401 to `rejected`: a refreshed token (or the one another node got meanwhile). */
   afterUnauthorized(account: XAccountRow, rejected: string): Promise<string>;
+  /** Runs `call` with a fresh token; once more with a refreshed one if X answers 401 (a token revoked early). */
+  withToken<T>(account: XAccountRow, call: (token: string) => Promise<T>): Promise<T>;
 }
 
 /** The account needs an admin: its token expired for good (refused refresh, or none to refresh with). */
@@ -65,11 +67,22 @@ export function createXTokenSource(deps: { db: Db; clock: Clock; credentials: Cr
     return outcome.token;
   }
 
+  async function accessToken(account: XAccountRow): Promise<string> {
+    if (fresh(account)) return credentials.decrypt(account.accessToken);
+    return refresh(account.id, null);
+  }
+
   return {
-    async accessToken(account) {
-      if (fresh(account)) return credentials.decrypt(account.accessToken);
-      return refresh(account.id, null);
-    },
+    accessToken,
     afterUnauthorized: (account, rejected) => refresh(account.id, rejected),
+    async withToken(account, call) {
+      const token = await accessToken(account);
+      try {
+        return await call(token);
+      } catch (err) {
+        if (!(err instanceof XApiError) || !err.unauthorized) throw err;
+        return call(await refresh(account.id, token));
+      }
+    },
   };
 }

@@ -17,6 +17,7 @@ import { createKeyring } from '../../keys/keyring.ts';
 import { hashPassword } from '../../services/passwords.ts';
 import { createXTokenSource, REFRESH_MARGIN_MS } from '../../services/x-token-source.ts';
 import { createXOAuthClient } from './oauth-api.ts';
+import { usersMe } from './users-api.ts';
 import { createXHttp } from './x-http.ts';
 import { api, loginCookie, startTestServer } from '../../testing/test-kit.ts';
 
@@ -193,6 +194,11 @@ describe.each(backends)('x-connect against the fake X API on $name', (backend) =
     expect(refreshed).not.toBe(current);
     // Someone rejected the old one late: the new one is kept, not refreshed again.
     expect(await server.services.xAccounts.tokens.afterUnauthorized(await row(), current)).toBe(refreshed);
+    // A call X answers 401 (the token revoked early) runs again once, with a refreshed token.
+    fake.control.expireTokens();
+    const http = server.services.xAccounts.http;
+    const me = await server.services.xAccounts.tokens.withToken(await row(), (token) => usersMe(http, token));
+    expect(me.username).toBe(BRAND.username);
   });
 
   it('re-validates the webhook: invalid while the CRC fails (polling meanwhile), valid again after', async () => {
