@@ -72,7 +72,7 @@ export function ChannelsSection() {
                     {t('admin.x.notConfigured')}
                   </span>
                 ) : account ? (
-                  <XAccountCard account={account} busy={connecting !== null} onChanged={(next) => replace(website.id, next)} onReconnect={() => void connect(website.id)} />
+                  <XAccountCard account={account} webhooks={x.webhooks} busy={connecting !== null} onChanged={(next) => replace(website.id, next)} onReconnect={() => void connect(website.id)} />
                 ) : (
                   <>
                     <span class="hint">{t('admin.x.notConnected')}</span>{' '}

@@ -9,7 +9,7 @@ import { channelsApi } from './channels-api.ts';
  * invalid → Re-validate, rate-limited until …), how events arrive, the plan's capabilities, and Disconnect
  * (confirmed first).
  */
-export function XAccountCard(props: { account: XAccount; onChanged: (account: XAccount | null) => void; onReconnect: () => void; busy: boolean }) {
+export function XAccountCard(props: { account: XAccount; webhooks: boolean; onChanged: (account: XAccount | null) => void; onReconnect: () => void; busy: boolean }) {
   const { account } = props;
   const [confirming, setConfirming] = useState(false);
   const [working, setWorking] = useState(false);
@@ -65,7 +65,8 @@ export function XAccountCard(props: { account: XAccount; onChanged: (account: XA
           </button>
         </p>
       )}
-      {(account.status === 'webhook_invalid' || !account.webhook.valid) && (
+      {/* Without an app bearer token and consumer secret the server registers no webhook: nothing to re-validate. */}
+      {props.webhooks && (account.status === 'webhook_invalid' || !account.webhook.valid) && (
         <p>
           {account.status === 'webhook_invalid' && <span class="hint">{t('admin.x.webhookInvalidHint')} </span>}
           <button type="button" class="button small" disabled={disabled} onClick={() => void revalidate()} data-testid="x-revalidate">
