@@ -15,13 +15,13 @@ import { parseCommandArgs, say } from './cli.ts';
 
 const USAGE = `Usage: npm run secrets:reencrypt [-- --status | --discard-unreadable]
 
-Encrypts every stored credential (website identity secrets, webhook signing secrets) under the current SECRET,
+Encrypts every stored credential (website identity secrets, webhook signing secrets, X tokens) under the current SECRET,
 reading those encrypted under a secret of SECRET_PREVIOUS. Safe to run again. Uses DATABASE_URL, else the
 embedded database in DATA_DIR (stop the server first when it uses the embedded one).
 
   --status               change nothing: the key ids of SECRET and SECRET_PREVIOUS, and what each encrypts
-  --discard-unreadable   when a secret is lost: clear the identity secrets and delete the webhooks that no
-                         configured secret can decrypt (generate and create them again afterwards)
+  --discard-unreadable   when a secret is lost: clear the identity secrets, delete the webhooks and clear the X
+                         tokens that no configured secret can decrypt (generate, create and reconnect them again)
 `;
 
 export interface SecretsReencryptIo {

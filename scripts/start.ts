@@ -49,7 +49,23 @@ if (env && env.nodeEnv !== 'production' && needsBuild()) {
 // The demo is seeded by server/env.ts's rule (outside production, unless SEED_DEMO=false): never
 // forced here, or a production `npm start` would create an admin with the public demo password.
 const { runMain } = await import('../server/main.ts');
-await runMain();
+// The X channel of the demo (X_FAKE, never in production; with the demo seed): the fake X API in this process, a
+// demo account connected to the demo website.
+const demoX = env?.x.fake && env.seedDemo ? await import('./demo-x.ts') : null;
+const fakeX = demoX && env ? await demoX.startDemoFakeX(env.x.fakePort) : null;
+await runMain(
+  demoX && fakeX
+    ? {
+        env: { x: fakeX.settings },
+        bannerLines: [`  Fake X API:     ${fakeX.pageUrl} (post as a customer to @${demoX.DEMO_X_BRAND.username}; X_FAKE=0 turns it off)`],
+        afterStart: async (server) => {
+          const connected = await demoX.connectDemoXAccount(server);
+          if (connected.ok) server.logger.info({ username: demoX.DEMO_X_BRAND.username }, 'demo X account connected to the fake X API');
+          else server.logger.warn({ location: connected.location }, 'the demo X account could not be connected');
+        },
+      }
+    : {},
+);
 
 // `npm start` runs us under `sh -c`, which does not pass on a SIGTERM sent to npm
 // alone: when whoever started us is gone (we were re-parented), shut down too.

@@ -99,3 +99,22 @@ describe('the attachments storage', () => {
     expect(() => loadEnv({ ATTACHMENTS_STORAGE: 'ftp' })).toThrow(/ATTACHMENTS_STORAGE/);
   });
 });
+
+describe('the X channel settings (issue 19)', () => {
+  it('is off by default, with X\'s own URLs; the fake X API runs for `npm start` outside production only', () => {
+    const off = loadEnv({});
+    expect(off.x).toMatchObject({ apiBaseUrl: 'https://api.x.com', authorizeUrl: 'https://x.com/i/oauth2/authorize', clientId: null, pollIntervalSec: 60, fake: true, fakePort: 0 });
+    expect(loadEnv({ NODE_ENV: 'production', SECRET: 'a-production-secret-of-32-chars!', X_FAKE: 'true' }).x.fake).toBe(false);
+    expect(loadEnv({ X_FAKE: '0' }).x.fake).toBe(false);
+    // A real X app configured: the fake stays off unless asked for.
+    expect(loadEnv({ X_CLIENT_ID: 'client' }).x).toMatchObject({ clientId: 'client', fake: false });
+  });
+
+  it('refuses X set partially with what is missing', () => {
+    expect(() => loadEnv({ X_CLIENT_SECRET: 'secret' })).toThrow(/X_CLIENT_ID: required with X_CLIENT_SECRET/);
+    expect(() => loadEnv({ X_CLIENT_ID: 'client', X_APP_BEARER_TOKEN: 'token' })).toThrow(/X_CONSUMER_SECRET: required with X_APP_BEARER_TOKEN/);
+    expect(() => loadEnv({ X_API_BASE_URL: 'not a url' })).toThrow(/X_API_BASE_URL/);
+    expect(() => loadEnv({ X_POLL_INTERVAL_SEC: '1' })).toThrow(/X_POLL_INTERVAL_SEC/);
+    expect(loadEnv({ X_CLIENT_ID: 'c', X_CONSUMER_SECRET: 's', X_APP_BEARER_TOKEN: 't', X_API_BASE_URL: 'http://127.0.0.1:4100/' }).x.apiBaseUrl).toBe('http://127.0.0.1:4100');
+  });
+});

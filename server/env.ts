@@ -82,6 +82,21 @@ export const EnvSchema = z.object({
   LIMIT_UPLOADS_PER_UPLOADER_PER_MINUTE: count(30).describe('Attachments: uploads per visitor or agent per minute.'),
   LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE: count(120).describe('Attachments: uploads per client address per minute.'),
   LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE: count(1200).describe('Every `/api` request, per client address per minute.'),
+  LIMIT_X_CALLBACKS_PER_ADDRESS_PER_MINUTE: count(30).describe('The X channel\'s public OAuth callback, per client address per minute (an admin connecting an account calls it once).'),
+
+  // The X (Twitter) channel (docs/channels/x.md). Off until X_CLIENT_ID is set; the URLs are settable so that the
+  // fake X API (the demo, the tests) can stand in for X.
+  X_API_BASE_URL: z.url().default('https://api.x.com').describe('The X API v2 base URL (the token endpoint `/2/oauth2/token` included). Change it only to point at a stand-in such as the fake X API of the demo.'),
+  X_OAUTH_AUTHORIZE_URL: z.url().default('https://x.com/i/oauth2/authorize').describe('Where an admin is sent to authorize Parley on their X account (OAuth 2.0 with PKCE).'),
+  X_CLIENT_ID: z.string().min(1).max(200).optional().describe('The OAuth 2.0 client id of your X app (developer portal, "Keys and tokens"). Setting it turns the X channel on: Admin › Channels can connect an account.'),
+  X_CLIENT_SECRET: z.string().min(1).max(200).optional().describe('The OAuth 2.0 client secret of a confidential X app ("Web App" type): sent as Basic auth to the token endpoint. Unset: a public client (PKCE alone).'),
+  X_CONSUMER_SECRET: z.string().min(1).max(200).optional().describe('The API key secret (consumer secret) of your X app: answers X\'s CRC challenge and verifies the signature of every webhook delivery. Required to receive webhooks; without it events are polled.'),
+  X_APP_BEARER_TOKEN: z.string().min(1).max(500).optional().describe('The app-only bearer token of your X app: registers the webhook and the X Activity API subscriptions when an account is connected. Unset: events are polled.'),
+  X_WEBHOOK_URL: z.url().optional().describe('The public URL X posts events to: https, no port, reachable from the internet. Unset: `PUBLIC_URL` + `/api/v1/channels/x/webhook`.'),
+  X_POLL_INTERVAL_SEC: z.coerce.number().int().min(15).max(3600).default(60).describe('How often direct messages are polled (`GET /2/dm_events`) for an account whose webhook is not valid; each DM read is billed by X.'),
+  X_MENTIONS_POLL_INTERVAL_SEC: z.coerce.number().int().min(15).max(3600).default(30).describe('How often mentions are polled (`GET /2/users/:id/mentions?since_id=`) for an account whose webhook is not valid.'),
+  X_FAKE: boolish.optional().describe('`npm start` only: run the fake X API in-process with a demo X account connected to the demo website, and point the X settings at it. Unset: on outside production when no `X_CLIENT_ID` is set; never in production.'),
+  X_FAKE_PORT: z.coerce.number().int().min(0).max(65535).default(0).describe('`npm start` with the fake X API: its port (0: any free port). Its page for posting as a customer is printed at start.'),
 });
 
 export interface Env {
@@ -123,6 +138,25 @@ export interface Env {
   /** TRUSTED_PROXIES entries (IPs and CIDRs). */
   trustedProxies: string[];
   limits: LimitSettings;
+  /** The X channel's settings (X_*). */
+  x: XSettings;
+}
+
+/** The X channel (docs/channels/x.md): on when `clientId` is set. */
+export interface XSettings {
+  apiBaseUrl: string;
+  authorizeUrl: string;
+  clientId: string | null;
+  clientSecret: string | null;
+  consumerSecret: string | null;
+  appBearerToken: string | null;
+  /** X_WEBHOOK_URL, or null for PUBLIC_URL + /api/v1/channels/x/webhook (known once listening). */
+  webhookUrl: string | null;
+  pollIntervalSec: number;
+  mentionsPollIntervalSec: number;
+  /** `npm start`: run the fake X API (scripts/start.ts); never in production. */
+  fake: boolean;
+  fakePort: number;
 }
 
 /** Where attachments' bytes live (server/attachments/storage/). */
@@ -156,6 +190,7 @@ export interface LimitSettings {
   uploadsPerUploaderPerMinute: number;
   uploadsPerAddressPerMinute: number;
   apiRequestsPerAddressPerMinute: number;
+  xCallbacksPerAddressPerMinute: number;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -218,8 +253,55 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       uploadsPerUploaderPerMinute: e.LIMIT_UPLOADS_PER_UPLOADER_PER_MINUTE,
       uploadsPerAddressPerMinute: e.LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE,
       apiRequestsPerAddressPerMinute: e.LIMIT_API_REQUESTS_PER_ADDRESS_PER_MINUTE,
+      xCallbacksPerAddressPerMinute: e.LIMIT_X_CALLBACKS_PER_ADDRESS_PER_MINUTE,
     },
+    x: xSettingsOf(e),
   };
+}
+
+/**
+ * The X settings, checked together: X set partially stops the start with what is missing (a webhook that can
+ * never be verified, a secret without its app).
+ */
+function xSettingsOf(e: z.infer<typeof EnvSchema>): XSettings {
+  const problem = xSettingsProblem(e);
+  if (problem) throw new Error(`Invalid environment:\n  ${problem}`);
+  return {
+    apiBaseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''),
+    authorizeUrl: e.X_OAUTH_AUTHORIZE_URL,
+    clientId: e.X_CLIENT_ID ?? null,
+    clientSecret: e.X_CLIENT_SECRET ?? null,
+    consumerSecret: e.X_CONSUMER_SECRET ?? null,
+    appBearerToken: e.X_APP_BEARER_TOKEN ?? null,
+    webhookUrl: e.X_WEBHOOK_URL ?? null,
+    pollIntervalSec: e.X_POLL_INTERVAL_SEC,
+    mentionsPollIntervalSec: e.X_MENTIONS_POLL_INTERVAL_SEC,
+    fake: e.NODE_ENV !== 'production' && (e.X_FAKE ?? !e.X_CLIENT_ID),
+    fakePort: e.X_FAKE_PORT,
+  };
+}
+
+/** The X channel switched off (X_CLIENT_ID unset) with the default URLs: for tests and tools that start services without an environment. */
+export const X_CHANNEL_OFF: XSettings = {
+  apiBaseUrl: 'https://api.x.com',
+  authorizeUrl: 'https://x.com/i/oauth2/authorize',
+  clientId: null,
+  clientSecret: null,
+  consumerSecret: null,
+  appBearerToken: null,
+  webhookUrl: null,
+  pollIntervalSec: 60,
+  mentionsPollIntervalSec: 30,
+  fake: false,
+  fakePort: 0,
+};
+
+/** What is wrong across the X settings (shared with `npm run config:check`), or null. */
+export function xSettingsProblem(e: Partial<Pick<z.infer<typeof EnvSchema>, 'X_CLIENT_ID' | 'X_CLIENT_SECRET' | 'X_CONSUMER_SECRET' | 'X_APP_BEARER_TOKEN' | 'X_WEBHOOK_URL'>>): string | null {
+  const others = (['X_CLIENT_SECRET', 'X_CONSUMER_SECRET', 'X_APP_BEARER_TOKEN', 'X_WEBHOOK_URL'] as const).filter((k) => e[k]);
+  if (!e.X_CLIENT_ID && others.length) return `X_CLIENT_ID: required with ${others.join(', ')} (the X channel is on only with its app's client id)`;
+  if (e.X_APP_BEARER_TOKEN && !e.X_CONSUMER_SECRET) return 'X_CONSUMER_SECRET: required with X_APP_BEARER_TOKEN (a registered webhook must answer X\'s CRC and verify signatures)';
+  return null;
 }
 
 /** ATTACHMENTS_STORAGE with the S3_* settings it needs, checked together (a half-configured bucket stops the start). */

@@ -11,7 +11,7 @@ import { createBlobStore, type BlobStore } from './attachments/storage/index.ts'
 import { hasLeftoverUploads } from './attachments/storage/leftover-uploads.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, targetFromEnv, type Database } from './db/client.ts';
-import { demoSeedPassword, loadEnv, metricsAccess, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings } from './env.ts';
+import { demoSeedPassword, loadEnv, metricsAccess, PUBLIC_DEMO_PASSWORD, publicUrlFor, resolveSecret, type Env, type LimitSettings, type XSettings } from './env.ts';
 import { createApp } from './http/app.ts';
 import { createCredentialCipher } from './keys/credential-cipher.ts';
 import { createKeyring } from './keys/keyring.ts';
@@ -28,6 +28,7 @@ import { createReadiness } from './observability/readiness.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
+import { startXMaintenance } from './services/x-maintenance.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
@@ -40,7 +41,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface StartOptions {
   /** Overrides of the parsed environment (e.g. `{ port: 0, seedDemo: true, logLevel: 'silent' }`); `limits` merges into the parsed ones. */
-  env?: Partial<Omit<Env, 'limits'>> & { limits?: Partial<LimitSettings> };
+  env?: Partial<Omit<Env, 'limits' | 'x'>> & { limits?: Partial<LimitSettings>; x?: Partial<XSettings> };
   /** An open, migrated database to use instead of the env's; left open by `close()`. */
   database?: Database;
   clock?: Clock;
@@ -52,6 +53,10 @@ export interface StartOptions {
    * exercise the API and sockets without a front-end build, turn it off.
    */
   requireAssets?: boolean;
+  /** Lines added to the start banner (the demo's fake X API page). */
+  bannerLines?: string[];
+  /** `runMain` only: run once the server is ready (the demo connects its X account). */
+  afterStart?: (server: RunningServer) => Promise<void>;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
   webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
 }
@@ -78,7 +83,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Before anything opens: the Socket.IO internals this server reaches into are the versions they were verified with.
   assertSocketIoInternalsVersions();
   const parsed = loadEnv();
-  const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits } };
+  const env: Env = { ...parsed, ...options.env, limits: { ...parsed.limits, ...options.env?.limits }, x: { ...parsed.x, ...options.env?.x } };
   const nodeLogger = createNodeLogger({ level: env.logLevel, port: env.port });
   const { logger } = nodeLogger;
   const clock = options.clock ?? systemClock;
@@ -146,6 +151,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       site: { publicUrl: () => publicUrl },
       writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
       attachmentFiles: createAttachmentService(database.db, blobs),
+      x: { settings: env.x },
     });
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
     const attachments = { blobs, tokens, clock };
@@ -178,6 +184,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     listen(httpServer, services);
     readiness.setRedisProbe(gateway.redisProbe);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
+    // The X channel's upkeep (x-connect): webhook validity as X sees it, expired OAuth authorizations.
+    const xMaintenance = startXMaintenance(services.xAccounts, logger);
 
     if (demoPassword) {
       await seedDemo(database.db, { publicUrl: url, port, password: demoPassword, assistant: env.seedDemoAssistant });
@@ -188,7 +196,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const exposed = await agentsWithPublicDemoPassword(database.db);
       if (exposed.length) logger.error({ agents: exposed }, `demo agents still have the public password "${PUBLIC_DEMO_PASSWORD}": change their password (Admin › Agents) or remove them`);
     }
-    if (options.banner ?? (env.logLevel !== 'silent' && process.stdout.isTTY === true)) printBanner(url, env, database, demoPassword);
+    if (options.banner ?? (env.logLevel !== 'silent' && process.stdout.isTTY === true)) printBanner(url, env, database, demoPassword, options.bannerLines ?? []);
     // Every node sends outgoing webhooks; SKIP LOCKED claims keep the nodes from sending one twice.
     const webhookDispatcher =
       options.webhooks === false
@@ -212,6 +220,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         drainWrites: () => services.writer.drain(),
         stopBackground: async () => {
           await sweeper.stop();
+          await xMaintenance.stop();
           await webhookDispatcher?.stop();
         },
         closeAdapter: async () => {
@@ -239,7 +248,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 }
 
 /** `demoPassword`: the one the demo seed used, shown only when it is the public one (never a chosen one in the logs). */
-function printBanner(url: string, env: Env, database: Database, demoPassword: string | null): void {
+function printBanner(url: string, env: Env, database: Database, demoPassword: string | null, extra: string[]): void {
   const password = demoPassword === PUBLIC_DEMO_PASSWORD ? demoPassword : '(DEMO_PASSWORD)';
   const where = database.kind === 'pglite' ? `embedded PGlite in ${env.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
   const lines = [
@@ -250,6 +259,7 @@ function printBanner(url: string, env: Env, database: Database, demoPassword: st
     `  Agent desktop:  ${url}/desktop/`,
     ...(demoPassword ? [`  Demo agents:    ${DEMO.agentEmail} / ${password} (admin), ${DEMO.agent2Email} / ${password}`] : []),
     `  Database:       ${where}`,
+    ...extra,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -276,6 +286,9 @@ export async function runMain(options: StartOptions = {}): Promise<void> {
     server = await startServer(options);
   } catch (err) {
     failedStart(err, options);
+  }
+  if (options.afterStart && !requested) {
+    await options.afterStart(server).catch((err: unknown) => server!.logger.error({ err }, `after start: ${describeError(err)}`));
   }
   if (requested) shutdown(server, requested, options);
 }

@@ -21,6 +21,7 @@ import { createSessionCards } from './session-cards.ts';
 import { hasClientId, hasGapBefore } from './transcript-state.ts';
 import { createTranscripts } from './transcripts.ts';
 import { createTypingSender, createTypingStore } from './typing.ts';
+import { xConnectResult } from '../admin/channels/callback-result.ts';
 
 export interface DeskOptions {
   newId?: () => string;
@@ -75,7 +76,8 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const openLoading = signal(false);
   const notice = signal<Localized | null>(null);
   const taking = signal<ReadonlySet<string>>(new Set());
-  const view = signal<DeskView>('desk');
+  // Back from X's authorization page (Admin › Channels, issue 19): open on the admin pages, which show the result.
+  const view = signal<DeskView>(xConnectResult() && me.role === 'admin' ? 'admin' : 'desk');
   const findSummary = (id: string) => lists.find(id) ?? (openDetail.value?.id === id ? openDetail.value : null);
   const openConversation = computed(() => {
     const id = openId.value;

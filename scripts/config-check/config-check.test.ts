@@ -56,6 +56,16 @@ describe('config check: the settings', () => {
     expect(errors(report).map((e) => e.split(':')[0])).toEqual(['PORT', 'LOG_LEVEL', 'REDIS_URL', 'SWEEP_INTERVAL_MS']);
   });
 
+  it('reports the X channel set partially, and a webhook URL X cannot reach (issue 19)', async () => {
+    expect(errors(await check({ ...production, X_CONSUMER_SECRET: 'consumer-secret' }))).toEqual([expect.stringMatching(/^X_CLIENT_ID: required with X_CONSUMER_SECRET/)]);
+    expect(errors(await check({ ...production, X_CLIENT_ID: 'client', X_APP_BEARER_TOKEN: 'app-token' }))).toEqual([expect.stringMatching(/^X_CONSUMER_SECRET: required with X_APP_BEARER_TOKEN/)]);
+    const x = { ...production, X_CLIENT_ID: 'client', X_CONSUMER_SECRET: 'consumer-secret', X_APP_BEARER_TOKEN: 'app-token' };
+    expect((await check(x)).ok).toBe(true);
+    expect(warnings(await check(x)).filter((w) => w.startsWith('X_') || w.startsWith('PUBLIC_URL'))).toEqual([]);
+    expect(warnings(await check({ ...x, X_WEBHOOK_URL: 'https://chat.example.com:8443/x' }))).toContainEqual(expect.stringMatching(/^X_WEBHOOK_URL: X posts only to webhook URLs without a port/));
+    expect(warnings(await check({ ...x, X_APP_BEARER_TOKEN: undefined }))).toContainEqual(expect.stringMatching(/^X_APP_BEARER_TOKEN: unset: no webhook/));
+  });
+
   it('requires SECRET in production', async () => {
     expect(errors(await check({ ...production, SECRET: undefined }))).toEqual([expect.stringMatching(/^SECRET: required in production/)]);
   });

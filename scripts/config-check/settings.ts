@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EnvSchema, PUBLIC_DEMO_PASSWORD } from '../../server/env.ts';
+import { EnvSchema, PUBLIC_DEMO_PASSWORD, xSettingsProblem } from '../../server/env.ts';
+import { webhookUnreachableReason } from '../../server/channels/x/webhook-reachability.ts';
 import { error, warning, type Problem } from './problems.ts';
 
 /** The settings that parsed, by name (those that did not are reported, not guessed). */
@@ -42,7 +43,25 @@ export function checkSettings(s: ParsedSettings, invalid: ReadonlySet<string>): 
   if (production && s.WEBHOOKS_ALLOW_PRIVATE_TARGETS) problems.push(warning('WEBHOOKS_ALLOW_PRIVATE_TARGETS', 'on in production: webhooks may reach your private network (SSRF)'));
   if (production && !s.DATABASE_URL && ok('DATABASE_URL')) problems.push(warning('DATABASE_URL', 'unset: embedded PGlite, for one node only; use Postgres in production'));
   problems.push(...checkAttachmentsStorage(s, ok));
+  problems.push(...checkX(s, ok));
   return problems;
+}
+
+/** The X channel (docs/channels/x.md): set partially is an error (the server refuses to start); what X could not reach, a warning. */
+function checkX(s: ParsedSettings, ok: (name: string) => boolean): Problem[] {
+  const names = ['X_CLIENT_ID', 'X_CLIENT_SECRET', 'X_CONSUMER_SECRET', 'X_APP_BEARER_TOKEN', 'X_WEBHOOK_URL'] as const;
+  if (!names.every(ok)) return [];
+  const problem = xSettingsProblem(s);
+  if (problem) {
+    const [setting, ...rest] = problem.split(': ');
+    return [error(setting!, rest.join(': '))];
+  }
+  if (!s.X_CLIENT_ID) return [];
+  if (!s.X_APP_BEARER_TOKEN) return [warning('X_APP_BEARER_TOKEN', 'unset: no webhook is registered, X accounts are polled (slower, and every read is billed)')];
+  const webhookUrl = s.X_WEBHOOK_URL ?? (s.PUBLIC_URL ? `${s.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/channels/x/webhook` : null);
+  if (!webhookUrl) return [warning('X_WEBHOOK_URL', 'unset, and no PUBLIC_URL: X cannot be told where to post events; accounts are polled')];
+  const unreachable = webhookUnreachableReason(webhookUrl, s.X_API_BASE_URL ?? 'https://api.x.com');
+  return unreachable ? [warning(s.X_WEBHOOK_URL ? 'X_WEBHOOK_URL' : 'PUBLIC_URL', `${unreachable} (${webhookUrl}): accounts are polled instead`)] : [];
 }
 
 /** The S3 settings the `s3` store needs together, and `disk` where several nodes would each keep their own. */

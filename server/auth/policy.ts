@@ -109,6 +109,14 @@ export const REST_POLICY: Record<string, Rule> = {
   'GET /api/v1/admin/contacts/:id/export': staff(ADMINS),
   'POST /api/v1/admin/contacts/:id/erase': staff(ADMINS),
   'GET /api/v1/admin/audit-log': staff(ADMINS),
+  // The X channel, x-connect (issue 19): Admin › Channels, admins only; the OAuth callback is public (X redirects
+  // the admin's browser, whose SameSite=Strict cookie stays behind): the pending authorization is found by `state`.
+  'GET /api/v1/channels/x/accounts': staff(ADMINS),
+  'POST /api/v1/channels/x/connect': staff(ADMINS),
+  'DELETE /api/v1/channels/x/accounts/:id': staff(ADMINS),
+  'POST /api/v1/channels/x/accounts/:id/webhook/revalidate': staff(ADMINS),
+  'PATCH /api/v1/channels/x/accounts/:id/capabilities': staff(ADMINS),
+  'GET /api/v1/channels/x/callback': { auth: 'public' },
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },

@@ -30,6 +30,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { assistantRoutes } from './routes/assistants.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { widgetRoutes } from './routes/widget.ts';
+import { xChannelsRoutes } from './routes/x-channels.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
 export interface AppDeps {
@@ -96,6 +97,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
   app.route('/api/v1', privacyRoutes(deps.services));
+  // The X channel's admin routes and OAuth callback (issue 19, x-connect).
+  app.route('/api/v1', xChannelsRoutes(deps.services, deps.limits));
   app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials, audit: deps.services.audit.record }));
   // Built from the routes above on the first request; the same for every node and every start.
   app.openapi(documentRoute, (c) => c.json(apiDocument(app) as { openapi: string }, 200, { 'Cache-Control': 'public, max-age=300' }));

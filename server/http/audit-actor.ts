@@ -17,6 +17,9 @@ export function rememberClientAddress(addressOf: (c: Context) => string): Middle
   };
 }
 
+/** The client address `rememberClientAddress` kept (public routes, which have no caller). */
+export const clientAddressOf = (c: Context): string | null => (c.get(ADDRESS as never) as string | undefined) ?? null;
+
 export function auditActor(c: Context): AuditActor {
   const caller = c.get('caller' as never) as StaffCaller | undefined;
   // Staff routes always have a caller (server/http/authorize.ts); reaching here without one is a wiring bug.

@@ -90,7 +90,7 @@ export function explainUnreadable(unreadable: UnreadableCredential[], keyring: K
   if (missing.length) {
     lines.push(`Add the secret with key id ${missing.join(', ')} to SECRET_PREVIOUS (\`npm run secrets:reencrypt -- --status\` shows the key ids of the configured secrets), then run \`npm run secrets:reencrypt\`.`);
   }
-  lines.push('If that secret is lost, `npm run secrets:reencrypt -- --discard-unreadable` removes these credentials: identity secrets are cleared (generate new ones in Admin › Websites) and webhooks are deleted (create them again).');
+  lines.push('If that secret is lost, `npm run secrets:reencrypt -- --discard-unreadable` removes these credentials: identity secrets are cleared (generate new ones in Admin › Websites), webhooks are deleted (create them again), X accounts show "token expired" (reconnect them in Admin › Channels) and X authorizations under way are dropped.');
   return lines.join('\n');
 }
 

@@ -33,6 +33,8 @@ export interface Limits {
   newConversation(address: string): Promise<void>;
   upload(address: string, uploader: string): Promise<void>;
   apiRequest(address: string): Promise<void>;
+  /** The X channel's public OAuth callback (issue 19). */
+  xCallback(address: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export function limitTable(s: LimitSettings) {
     'uploads-uploader': { points: s.uploadsPerUploaderPerMinute, durationSec: 60 },
     'uploads-address': { points: s.uploadsPerAddressPerMinute, durationSec: 60 },
     'api-requests': { points: s.apiRequestsPerAddressPerMinute, durationSec: 60 },
+    'x-callbacks': { points: s.xCallbacksPerAddressPerMinute, durationSec: 60 },
   } satisfies Record<string, Rule>;
 }
 
@@ -94,6 +97,7 @@ export async function createLimits(options: LimitsOptions): Promise<Limits> {
       await consumeOrRefuse(limiters['uploads-address'], addressKey(address), 'Too many uploads from this address; try again later.');
     },
     apiRequest: (address) => consumeOrRefuse(limiters['api-requests'], addressKey(address)),
+    xCallback: (address) => consumeOrRefuse(limiters['x-callbacks'], addressKey(address), 'Too many X authorizations from this address; try again later.'),
     async close() {
       await visitorSockets.close();
       if (redis) await withTimeout(redis.quit(), 1_000, 'redis quit').catch(() => redis.disconnect());

@@ -18,6 +18,8 @@ import { createQueueStatusReader } from './queue-status.ts';
 import { createRoutingService, type RoutingOptions } from './routing-service.ts';
 import { createSessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
+import { X_CHANNEL_OFF, type XSettings } from '../env.ts';
+import { createXAccountsService } from './x-accounts-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
@@ -30,13 +32,15 @@ export interface ServicesInput extends ServiceDeps {
   site?: { publicUrl: () => string };
   /** The batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
   writePath?: Partial<WritePathOptions>;
+  /** The X channel's settings (X_*) and the fetch its calls go through; off when omitted. */
+  x?: { settings: XSettings; fetch?: typeof fetch };
 }
 
 /**
  * The composition of the use cases. Each service takes one object naming what it uses, and is
  * built after everything it uses: no references filled in later, no positional arguments.
  */
-export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, ...deps }: ServicesInput) {
+export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, x, ...deps }: ServicesInput) {
   const status = createQueueStatusReader(deps);
   const routing = createRoutingService({ ...deps, status, options: routingOptions });
   const details = createConversationDetails(deps);
@@ -67,6 +71,8 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     audit,
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
+    // The X channel (issue 19), x-connect: connected accounts, OAuth, webhook setup, the token source.
+    xAccounts: createXAccountsService({ ...deps, audit: audit.record, site, settings: x?.settings ?? X_CHANNEL_OFF, fetch: x?.fetch }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
