@@ -18,6 +18,10 @@ import { createQueueStatusReader } from './queue-status.ts';
 import { createRoutingService, type RoutingOptions } from './routing-service.ts';
 import { createSessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
+// X public posts (issue 19, x-public)
+import { createContactLinkService } from './contact-link-service.ts';
+import { createXPublicActions } from './x-public-actions.ts';
+import { createXPublicService } from './x-public-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
@@ -67,6 +71,10 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     audit,
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
+    // X public posts (issue 19, x-public): `xPublic.sink.post` is the public half of the XInboundSink.
+    xPublic: createXPublicService({ ...deps, routing, sessions }),
+    xPublicActions: createXPublicActions({ ...deps, routing, sessions, details }),
+    contactLink: createContactLinkService({ ...deps, routing, audit: audit.record }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
