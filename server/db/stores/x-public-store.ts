@@ -109,3 +109,8 @@ export async function moveConversations(tx: Tx, fromContactId: string, toContact
   const rows = await tx.update(conversations).set({ contactId: toContactId }).where(eq(conversations.contactId, fromContactId)).returning({ id: conversations.id });
   return rows.map((r) => r.id);
 }
+
+export async function messageById(tx: Tx, id: string): Promise<MessageRow | null> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, id));
+  return row ?? null;
+}
