@@ -310,6 +310,7 @@ export const en = {
   'contact.linkInto': 'Link into this contact',
   'contact.linkNone': 'No other contact matches.',
   'contact.linked': 'Linked: the whole history is now with {name}.',
+  'comm.channelX': 'X',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -307,4 +307,5 @@ export const fr: Record<MessageKey, string> = {
   'contact.linkInto': 'Lier à ce contact',
   'contact.linkNone': 'Aucun autre contact ne correspond.',
   'contact.linked': "Lié : tout l'historique est désormais avec {name}.",
+  'comm.channelX': 'X',
 };
