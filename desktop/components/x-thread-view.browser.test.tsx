@@ -6,7 +6,8 @@ import type { Message, PublicThreads } from '../../protocol/index.ts';
 import { ApiError } from '../api/api-error.ts';
 import { setLocale } from '../i18n/index.ts';
 import { waitFor } from '../../widget/testing/wait-for.ts';
-import { FakeAgentClient, ME, textMessage } from '../testing/fakes.ts';
+import { CONVERSATION_ID, FakeAgentClient, ME, history, summary, textMessage } from '../testing/fakes.ts';
+import { mountDesk, until } from '../testing/desk-harness.tsx';
 import { XThreadView } from './x-thread-view.tsx';
 
 const THREAD = '11111111-1111-4111-8111-111111111111';
@@ -135,5 +136,21 @@ describe('X public threads and the reply-length ring', () => {
     ($('x-like-button', postEl('100')) as HTMLButtonElement).click();
     await waitFor(() => client.callsOf('x:like').length === 1, { what: 'the like' });
     expect(client.callsOf('x:like')[0]).to.deep.equal({ conversationId: THREAD, postId: '100', liked: true });
+  });
+
+  it('an accepted public interaction shows the threads in place of the transcript and the message field (seed 000)', async () => {
+    const ui = await mountDesk({ mine: [summary({ channel: 'x_public' })] });
+    try {
+      ui.client.respond('conversation:open', async () => ({ conversation: summary({ channel: 'x_public' }), messages: [], hasMore: false }));
+      ui.client.respond('contact:history', async () => history());
+      ui.client.respond('x:threads', async () => ({ ...threads(), threads: threads().threads.map((t) => ({ ...t, conversationId: CONVERSATION_ID })) }));
+      await ui.openChat();
+      await until(() => ui.$$('x-post').length === 3, 'the posts');
+      expect(ui.$('composer-input')).to.equal(null);
+      expect(ui.$('transcript')).to.equal(null);
+      expect(ui.$('x-reply-button')).to.exist;
+    } finally {
+      ui.unmount();
+    }
   });
 });
