@@ -8,7 +8,7 @@ import { auditLog, conversations, messages, queues, sessions, websites, xAccount
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from './seed-demo.ts';
-import { call, connectAgent, connectVisitor, expectOk, nextMatching, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
+import { api, call, connectAgent, connectVisitor, expectOk, loginCookie, nextMatching, useTestServer, type AgentSocket } from '../testing/test-kit.ts';
 
 const BRAND = '17200003';
 const CUST = '944480690';
@@ -201,4 +201,36 @@ describe.each(backends)('X public posts on $name', (backend) => {
     const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'contact.link'));
     expect(entry).toMatchObject({ targetType: 'contact', targetId: webConv!.contactId });
   });
+
+  it('X threads of another website are out of an agent\'s reach, and a contact is never linked across websites', async () => {
+    const demoAccount = await connectAccount({ likes: true, unsummonedReplies: true });
+    const admin = await loginCookie(server);
+    const other = (await api(server, admin, 'POST', '/websites', { key: 'other-shop', name: 'Other shop', allowedOrigins: [new URL(server.url).origin] })).body.website as { id: string };
+    const [otherAccount] = await database.db
+      .insert(xAccounts)
+      .values({ websiteId: other.id, xUserId: '55555', username: 'OtherShop', name: 'Other shop', accessToken: 'sealed', tokenExpiresAt: new Date(Date.now() + 7_200_000), capabilities: { likes: true, unsummonedReplies: true } })
+      .returning();
+    await server.services.xPublic.sink.post(otherAccount!, post({ id: '1100' }));
+    await server.services.xPublic.sink.post(demoAccount, post({ id: '1200' }));
+    const [otherThread] = await database.db.select().from(conversations).where(eq(conversations.websiteId, other.id));
+    const [demoThread] = await database.db.select().from(conversations).where(and(eq(conversations.channel, 'x_public'), eq(conversations.xAccountId, demoAccount.id)));
+    // The same X user on two websites is two contacts (x_contacts is per website).
+    expect(otherThread!.contactId).not.toBe(demoThread!.contactId);
+
+    const grace = await connectAgent(server, DEMO.agent2Email, DEMO.agentPassword);
+    const code = async (event: string, payload: unknown) => {
+      const ack = await call(grace, event, payload);
+      return ack.ok ? 'ok' : ack.error.code;
+    };
+    expect(await code('x:threads', { conversationId: otherThread!.id })).toBe('FORBIDDEN');
+    expect(await code('x:reply', { conversationId: otherThread!.id, clientId: randomUUID(), inReplyToPostId: '1100', text: 'hi' })).toBe('FORBIDDEN');
+    expect(await code('x:like', { conversationId: otherThread!.id, postId: '1100', liked: true })).toBe('FORBIDDEN');
+    expect(await code('x:move-to-dm', { conversationId: otherThread!.id })).toBe('FORBIDDEN');
+    expect(await code('contact:link', { contactId: otherThread!.contactId, intoContactId: demoThread!.contactId })).toBe('FORBIDDEN');
+    // In scope, but into another website's contact: as if it did not exist.
+    expect(await code('contact:link', { contactId: demoThread!.contactId, intoContactId: otherThread!.contactId })).toBe('NOT_FOUND');
+    expect(await code('x:threads', { conversationId: demoThread!.id })).toBe('ok');
+    expect(await database.db.select().from(xOutbound)).toEqual([]);
+  });
 });
+
