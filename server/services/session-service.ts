@@ -9,7 +9,7 @@ import { applyTransition, insertSession, lockOpenSession, lockSession, recordSes
 import { decideOffer, offerById } from '../db/stores/offers-store.ts';
 import { setEmailIfNone } from '../db/stores/contacts-store.ts';
 import { unassignIfCurrent } from '../db/stores/conversations-store.ts';
-import type { ConversationRow, QueueRow, SessionRow } from '../db/schema.ts';
+import type { ConversationRow, SessionRow } from '../db/schema.ts';
 import type { ConversationDetails } from './conversation-details.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
@@ -203,13 +203,12 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
 
   /**
    * Under the conversation lock: a visitor message opens a waiting session in the default queue
-   * when none is open; a returning contact's agent is offered it first when Ready.
+   * (X conversations: the website's Twitter queue) when none is open; a returning contact's agent is offered it first when Ready.
    */
-  /** `queue`: where it waits (X conversations: the website's Twitter queue); the default queue otherwise. */
-  async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[], inQueue?: QueueRow): Promise<Partial<ConversationRow> | null> {
+  async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[]): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
-    const queue = inQueue ?? (await queueForChannel(tx, conv));
+    const queue = await queueForChannel(tx, conv);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
     const preferredAgentId = await returningAgentOf(tx, conv);
     const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId });

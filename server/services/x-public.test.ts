@@ -232,5 +232,17 @@ describe.each(backends)('X public posts on $name', (backend) => {
     expect(await code('x:threads', { conversationId: demoThread!.id })).toBe('ok');
     expect(await database.db.select().from(xOutbound)).toEqual([]);
   });
+
+  it('concurrent deliveries of a new author\'s posts (webhook and polling at once) make one contact, one thread, each post once', async () => {
+    const account = await connectAccount();
+    const root = post({ id: '4000', author: { id: '4242', username: 'new', name: 'New' } });
+    const reply = post({ id: '4001', conversationId: '4000', inReplyToPostId: '4000', author: { id: '4242', username: 'new', name: 'New' } });
+    await Promise.all([root, root, reply, root, reply].map((p) => server.services.xPublic.sink.post(account, p)));
+    const convs = await publicConversations();
+    expect(convs).toHaveLength(1);
+    expect(await database.db.select().from(xContacts)).toHaveLength(1);
+    expect((await threadMessages(convs[0]!.id)).filter((r) => r.kind === 'text').map((r) => (r.payload as { x: { postId: string } }).x.postId).sort()).toEqual(['4000', '4001']);
+    expect(await database.db.select().from(sessions).where(eq(sessions.conversationId, convs[0]!.id))).toHaveLength(1);
+  });
 });
 
