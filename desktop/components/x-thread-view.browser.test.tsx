@@ -74,6 +74,22 @@ describe('X public threads and the reply-length ring', () => {
     expect(brandReply.querySelector('.x-post-name')!.textContent).to.equal('Kettle & Leaf');
   });
 
+  it('shows where a reply not yet on X stands: waiting, held by X\'s limit, or refused with the reason', async () => {
+    const data = threads();
+    const ours = (seq: number, text: string, xDelivery?: Message['xDelivery']) => ({
+      ...post(seq, text, { inReplyToPostId: '100', authorXId: BRAND.xUserId, username: BRAND.username }, { kind: 'agent', id: ME.id, name: ME.name }),
+      ...(xDelivery ? { xDelivery } : {}),
+    });
+    data.threads[0]!.posts.push(ours(4, 'pending one'), ours(5, 'held one', { state: 'held', retryAt: '2026-07-24T21:40:00.000Z', reason: null }), ours(6, 'refused one', { state: 'refused', retryAt: null, reason: 'Duplicate content' }));
+    await mount(data);
+    expect(container.querySelectorAll('[data-testid="x-post-pending"]')).to.have.length(1);
+    expect($('x-post-held')!.textContent).to.contain('Held');
+    expect($('x-post-refused')!.textContent).to.contain('Duplicate content');
+    // Nothing to answer or like until X gives it a post id.
+    const pending = container.querySelector<HTMLElement>('[data-testid="x-post"][data-post-id=""]')!;
+    expect(pending.querySelector(':scope > .x-post-actions')).to.equal(null);
+  });
+
   it('on a self-serve plan: Like disabled with the reason, Reply disabled on a post that did not summon the brand', async () => {
     await mount(threads());
     const like = $('x-like-button', postEl('100')) as HTMLButtonElement;

@@ -86,6 +86,30 @@ interface PostActions {
   readOnly: boolean;
 }
 
+/** Where our reply stands in the outbound queue (x_outbound), until X gives it a post id. */
+function Delivery({ message }: { message: Message }) {
+  const delivery = message.xDelivery;
+  if (delivery?.state === 'refused') {
+    return (
+      <span class="pill pill-refused" role="status" data-testid="x-post-refused">
+        {t('xpublic.refused', { reason: delivery.reason ?? '' })}
+      </span>
+    );
+  }
+  if (delivery?.state === 'held' && delivery.retryAt) {
+    return (
+      <span class="pill" data-testid="x-post-held">
+        {t('xpublic.held', { time: formatTime(delivery.retryAt) })}
+      </span>
+    );
+  }
+  return (
+    <span class="pill" data-testid="x-post-pending">
+      {t('xpublic.pending')}
+    </span>
+  );
+}
+
 function Post({ node, conversationId, actions }: { node: PostNode; conversationId: string; actions: PostActions }) {
   const { message } = node;
   const x = message.x!;
@@ -104,7 +128,7 @@ function Post({ node, conversationId, actions }: { node: PostNode; conversationI
         </a>
         {ours && message.author.kind === 'agent' && message.author.name && message.author.id && <span class="x-post-agent">({message.author.name})</span>}
         <time dateTime={x.postedAt ?? message.createdAt}>{formatTime(x.postedAt ?? message.createdAt)}</time>
-        {!postId && ours && <span class="pill" data-testid="x-post-pending">{t('xpublic.pending')}</span>}
+        {!postId && ours && <Delivery message={message} />}
         {x.liked && <span class="pill" data-testid="x-post-liked">{t('xpublic.liked')}</span>}
       </div>
       <p class="x-post-text">{text}</p>

@@ -301,6 +301,8 @@ export const en = {
   'xpublic.length': 'Reply length: {used} of {max} characters',
   'xpublic.moveToDm': 'Move to DM',
   'xpublic.movedToDm': 'The direct message conversation is open in Communication.',
+  'xpublic.held': 'Held by X\'s limit: published after {time}',
+  'xpublic.refused': 'Not published: {reason}',
   'xpublic.pending': 'Waiting to be published on X',
   'xpublic.noAccount': 'No X account is connected to this website.',
   'contact.x': 'X account',

@@ -298,6 +298,8 @@ export const fr: Record<MessageKey, string> = {
   'xpublic.length': 'Longueur de la réponse : {used} sur {max} caractères',
   'xpublic.moveToDm': 'Passer en message direct',
   'xpublic.movedToDm': 'La conversation en message direct est ouverte dans Communication.',
+  'xpublic.held': 'Retenue par la limite de X : publiée après {time}',
+  'xpublic.refused': 'Non publiée : {reason}',
   'xpublic.pending': "En attente de publication sur X",
   'xpublic.noAccount': "Aucun compte X n'est connecté à ce site.",
   'contact.x': 'Compte X',

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Message } from '../../../protocol/index.ts';
 import { createFakeX, type FakeXServer } from '../../../test/fakes/x-api/index.ts';
 import type { Database } from '../../db/client.ts';
-import { conversations, websites, xAccounts, xOutbound, type XAccountRow } from '../../db/schema.ts';
+import { conversations, messages, websites, xAccounts, xOutbound, type XAccountRow } from '../../db/schema.ts';
 import { backends } from '../../db/test-backends.ts';
 import type { RunningServer } from '../../main.ts';
 import { DEMO } from '../../services/seed-demo.ts';
@@ -71,6 +71,8 @@ describe.each(backends)('public post senders against the fake X API on $name', (
     const senders = createPostSenders({ db: database.db });
     const { xId } = await senders.reply(ctx(row!));
     expect(fake.control.posts()).toEqual([expect.objectContaining({ id: xId, text: 'On its way, Jo!', author_id: BRAND.id, reply: { in_reply_to_tweet_id: posted.id } })]);
+    const [stored] = await database.db.select().from(messages).where(eq(messages.id, message.id));
+    expect(stored!.payload).toMatchObject({ x: { postId: xId, inReplyToPostId: posted.id } });
   });
 
   it('X refuses what the product refuses up front: an unsummoned reply and a like on a self-serve plan; enterprise allows likes', async () => {

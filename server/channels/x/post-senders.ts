@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Attachment } from '../../../protocol/index.ts';
 import type { Db } from '../../db/client.ts';
 import { toMessage } from '../../db/stores/messages-store.ts';
-import { messageById } from '../../db/stores/x-public-store.ts';
+import { messageById, patchMessageX } from '../../db/stores/x-public-store.ts';
 import type { XOutboundSender } from './contracts.ts';
 import { XApiError } from './x-http.ts';
 
@@ -11,7 +11,8 @@ import { XApiError } from './x-http.ts';
  * with `reply.in_reply_to_tweet_id`, with the image's media id when there is one), `like` and `unlike`
  * (`POST /2/users/:id/likes`, `DELETE /2/users/:id/likes/:tweet_id`). The dispatcher (x-dm part) calls
  * them by `x_outbound.kind` and handles what X answers (429 held until the reset, 5xx retried, other
- * 4xx refused with X's reason); a reply's answer `id` is our echo filter.
+ * 4xx refused with X's reason); a reply's answer `id` is our echo filter, and becomes the message's
+ * `x.postId` at once (so it can be answered and liked in its turn).
  */
 const Created = z.object({ data: z.object({ id: z.string(), text: z.string().optional() }) });
 const Liked = z.object({ data: z.object({ liked: z.boolean() }) });
@@ -35,6 +36,8 @@ export function createPostSenders({ db, uploadMedia }: { db: Db; uploadMedia?: U
     }
     const body = { ...(text ? { text } : {}), reply: { in_reply_to_tweet_id: row.targetPostId }, ...(mediaIds.length ? { media: { media_ids: mediaIds } } : {}) };
     const res = await http.request({ method: 'POST', path: '/2/tweets', bearer: token, body }, Created);
+    // X sends no event for our own reply (it answers a customer, not the brand): the message learns its post id here.
+    await patchMessageX(db, stored.id, { postId: res.data.data.id, postedAt: new Date().toISOString() });
     return { xId: res.data.data.id };
   };
 
