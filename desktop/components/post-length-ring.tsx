@@ -1,4 +1,4 @@
-import { MAX_POST_LENGTH, postLength, postLengthTone, type PostLength } from '../../protocol/post-length.ts';
+import { MAX_POST_LENGTH, postLengthTone, type PostLength } from '../../protocol/post-length-rules.ts';
 import { t } from '../i18n/index.ts';
 
 /**
@@ -11,11 +11,13 @@ const R = 9;
 const STROKE = { normal: '#59606d', warn: '#d9a400', over: '#b3261e' } as const;
 const CIRCUMFERENCE = 2 * Math.PI * R;
 
-export function PostLengthRing({ length }: { length: PostLength }) {
+/** `length` null: the counter is still loading (an empty grey ring). */
+export function PostLengthRing({ length: given }: { length: PostLength | null }) {
+  const length = given ?? { weightedLength: 0, valid: false, permillage: 0, remaining: MAX_POST_LENGTH };
   const tone = postLengthTone(length);
   const filled = (Math.min(length.permillage, 1000) / 1000) * CIRCUMFERENCE;
   return (
-    <span class={`post-length post-length-${tone}`} data-testid="post-length" data-tone={tone}>
+    <span class={`post-length post-length-${tone}`} data-testid="post-length" data-tone={tone} aria-busy={given ? undefined : 'true'}>
       <svg width="24" height="24" viewBox="0 0 24 24" role="img" aria-label={t('xpublic.length', { used: String(length.weightedLength), max: String(MAX_POST_LENGTH) })}>
         <circle class="post-length-track" cx="12" cy="12" r={R} fill="none" stroke-width="3" stroke={tone === 'over' ? STROKE.over : '#d9dce1'} />
         <circle class="post-length-fill" cx="12" cy="12" r={R} fill="none" stroke-width="3" stroke={STROKE[tone]} stroke-dasharray={`${filled} ${CIRCUMFERENCE}`} transform="rotate(-90 12 12)" data-testid="post-length-fill" />
@@ -28,5 +30,3 @@ export function PostLengthRing({ length }: { length: PostLength }) {
     </span>
   );
 }
-
-export { postLength };

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Message, PublicThreads } from '../../protocol/index.ts';
-import { postLength } from '../../protocol/post-length.ts';
 import type { AgentClient } from '../api/agent-client.ts';
 import { toApiError } from '../api/api-error.ts';
 import { errorText, formatTime, t } from '../i18n/index.ts';
 import { PostLengthRing } from './post-length-ring.tsx';
+import { usePostLength } from '../state/post-length.ts';
 import { threadTree, type PostNode } from './x-thread-tree.ts';
 
 /**
@@ -32,9 +32,9 @@ export function XReplyBox({ to, onSend, onCancel }: { to: string; onSend: (text:
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const length = postLength(text.trim());
+  const length = usePostLength(text.trim());
   const submit = async () => {
-    if (!length.valid || busy) return;
+    if (!length?.valid || busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -57,14 +57,14 @@ export function XReplyBox({ to, onSend, onCancel }: { to: string; onSend: (text:
     >
       <label class="field">
         <span>{t('xpublic.replyTo', { username: to })}</span>
-        <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="x-reply-input" aria-invalid={length.remaining < 0} />
+        <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="x-reply-input" aria-invalid={!!length && length.remaining < 0} />
       </label>
       <div class="x-reply-bar">
         <PostLengthRing length={length} />
         <button type="button" class="button small" onClick={onCancel}>
           {t('xpublic.cancel')}
         </button>
-        <button type="submit" class="button primary small" disabled={!length.valid || busy} data-testid="x-reply-send">
+        <button type="submit" class="button primary small" disabled={!length?.valid || busy} data-testid="x-reply-send">
           {t('xpublic.send')}
         </button>
       </div>

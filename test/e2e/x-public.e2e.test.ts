@@ -89,9 +89,9 @@ describe('X public posts (fake X API → server → desktop → fake X API)', ()
     expect(await post.locator('.x-post-text').textContent()).toBe(text);
     expect(await page.getByTestId('composer-input').count()).toBe(0);
     // Self-serve plan: likes are off, with the reason.
-    expect(await post.getByTestId('x-like-button').isDisabled()).toBe(true);
+    expect(await post.locator(':scope > .x-post-actions [data-testid=x-like-button]').isDisabled()).toBe(true);
 
-    await post.getByTestId('x-reply-button').click();
+    await post.locator(':scope > .x-post-actions [data-testid=x-reply-button]').click();
     const input = page.getByTestId('x-reply-input');
     await input.fill('a'.repeat(281));
     await eventually(async () => expect(await page.getByTestId('post-length').getAttribute('data-tone')).toBe('over'), 'the red circle');
@@ -107,6 +107,12 @@ describe('X public posts (fake X API → server → desktop → fake X API)', ()
 
     await drainOutbound();
     expect(fake.control.posts()).toEqual([expect.objectContaining({ text: reply, author_id: BRAND.id, reply: { in_reply_to_tweet_id: injected.id } })]);
+    // Published: our reply now has its post id, and can be answered in its turn.
+    const ourPostId = fake.control.posts()[0]!.id;
+    await page.reload();
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor();
+    await page.getByTestId('mine-item').first().click();
+    await page.locator(`[data-testid=x-post][data-post-id="${ourPostId}"] > .x-post-actions [data-testid=x-reply-button]`).waitFor();
 
     // Enterprise: likes allowed.
     fake.control.setMode('enterprise');
@@ -114,8 +120,8 @@ describe('X public posts (fake X API → server → desktop → fake X API)', ()
     await page.reload();
     await page.locator('[data-testid=connection-state][data-state=connected]').waitFor();
     await page.getByTestId('mine-item').first().click();
-    await post.getByTestId('x-like-button').click();
-    await post.getByTestId('x-post-liked').waitFor();
+    await post.locator(':scope > .x-post-actions [data-testid=x-like-button]').click();
+    await post.locator(':scope > .x-post-head [data-testid=x-post-liked]').waitFor();
     await drainOutbound();
     expect(fake.control.likes()).toEqual([expect.objectContaining({ user_id: BRAND.id, tweet_id: injected.id })]);
     await context.close();
