@@ -244,5 +244,31 @@ describe.each(backends)('X public posts on $name', (backend) => {
     expect((await threadMessages(convs[0]!.id)).filter((r) => r.kind === 'text').map((r) => (r.payload as { x: { postId: string } }).x.postId).sort()).toEqual(['4000', '4001']);
     expect(await database.db.select().from(sessions).where(eq(sessions.conversationId, convs[0]!.id))).toHaveLength(1);
   });
+
+  it('erasing an X contact forgets its X account and thread: the same user posting again is a new contact in a new thread', async () => {
+    const account = await connectAccount({ likes: true, unsummonedReplies: true });
+    await server.services.xPublic.sink.post(account, post({ id: '5000' }));
+    const [conv] = await publicConversations();
+    const ada = await connectAgent(server);
+    // Handled and closed: a contact in conversation cannot be erased.
+    await expectOk(call(ada, 'conversation:take', { conversationId: conv!.id }));
+    const ended = await expectOk(call<{ session: { sessionId: string } }>(ada, 'session:end', { conversationId: conv!.id }));
+    await expectOk(call(ada, 'session:wrap-up', { sessionId: ended.session.sessionId, code: 'resolved' }));
+    await expectOk(call(ada, 'x:like', { conversationId: conv!.id, postId: '5000', liked: true }));
+    expect(await database.db.select().from(xOutbound)).toHaveLength(1);
+    const admin = await loginCookie(server);
+    const erased = await api(server, admin, 'POST', `/admin/contacts/${conv!.contactId}/erase`, { confirm: conv!.contactId });
+    expect(erased.status).toBe(200);
+    expect(await database.db.select().from(xContacts)).toEqual([]);
+    expect(await database.db.select().from(xOutbound)).toEqual([]);
+
+    await server.services.xPublic.sink.post(account, post({ id: '5001', conversationId: '5000', inReplyToPostId: '5000' }));
+    const after = await publicConversations();
+    expect(after).toHaveLength(2);
+    const fresh = after.find((c) => c.id !== conv!.id)!;
+    expect(fresh.contactId).not.toBe(conv!.contactId);
+    expect(fresh.externalThreadId).toBe('5000');
+    expect((await threadMessages(conv!.id)).length).toBe(0);
+  });
 });
 
