@@ -83,6 +83,7 @@ function Conversation({ comm, client }: { comm: Communication; client: AgentClie
           comm.setVisibility('private');
           void comm.select(conversationId);
         }}
+        onOpenAsChat={comm.history.value?.conversationId === target ? () => void comm.openAsChat() : undefined}
       />
     );
   }

@@ -169,4 +169,29 @@ describe('X public threads and the reply-length ring', () => {
       ui.unmount();
     }
   });
+
+  it('Communication › Public lists X contacts; the thread view answers there; Move to DM opens the DM conversation in Private', async () => {
+    const DM_ID = '11111111-1111-4111-8111-1111111111d3';
+    const ui = await mountDesk();
+    try {
+      const xItem = { contact: { id: '22222222-2222-4222-8222-222222222222', name: 'Jo', email: null, verified: false }, conversationId: CONVERSATION_ID, lastMessage: null, open: false };
+      ui.client.respond('contacts:search', async (input) => ({ contacts: input.visibility === 'public' ? [xItem] : [] }));
+      ui.client.respond('contact:history', async (input) => ({ ...history(), conversationId: input.conversationId }));
+      ui.client.respond('x:threads', async () => ({ ...threads(), threads: threads().threads.map((t) => ({ ...t, conversationId: CONVERSATION_ID })) }));
+      ui.client.respond('x:move-to-dm', async () => ({ conversation: summary({ id: DM_ID, channel: 'x_dm' }) }));
+      ui.$('tab-communication')!.click();
+      await until(() => !!ui.$('visibility-public'), 'the Communication tab');
+      ui.$('visibility-public')!.click();
+      await until(() => ui.$$('contact-item').length === 1, 'the X contact in Public');
+      ui.$('contact-item')!.click();
+      await until(() => ui.$$('x-post').length === 3, 'the thread view');
+      expect(ui.$('comm-composer')).to.equal(null);
+      ui.$('x-move-to-dm')!.click();
+      await until(() => ui.$('visibility-private')?.getAttribute('aria-pressed') === 'true', 'back to Private');
+      await until(() => ui.client.callsOf('contact:history').some((call) => (call as { conversationId: string }).conversationId === DM_ID), 'the DM conversation selected');
+    } finally {
+      ui.unmount();
+    }
+  });
 });
+

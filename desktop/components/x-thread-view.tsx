@@ -158,7 +158,20 @@ function Post({ node, conversationId, actions }: { node: PostNode; conversationI
   );
 }
 
-export function XThreadView({ client, conversationId, readOnly = false, onMovedToDm }: { client: AgentClient; conversationId: string; readOnly?: boolean; onMovedToDm?: (conversationId: string) => void }) {
+export function XThreadView({
+  client,
+  conversationId,
+  readOnly = false,
+  onMovedToDm,
+  onOpenAsChat,
+}: {
+  client: AgentClient;
+  conversationId: string;
+  readOnly?: boolean;
+  onMovedToDm?: (conversationId: string) => void;
+  /** Communication › Public: turn the thread into a live interaction (handling time recorded). */
+  onOpenAsChat?: () => void;
+}) {
   const [data, setData] = useState<PublicThreads | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [replyingTo, setReplyingTo] = useState<string | null>(null);
@@ -225,11 +238,18 @@ export function XThreadView({ client, conversationId, readOnly = false, onMovedT
             </a>
           </p>
         )}
-        {!readOnly && data.xUser && (
-          <button type="button" class="button small" disabled={moving} onClick={() => void moveToDm()} data-testid="x-move-to-dm">
-            {t('xpublic.moveToDm')}
-          </button>
-        )}
+        <span class="row-actions">
+          {onOpenAsChat && (
+            <button type="button" class="button small" onClick={onOpenAsChat} data-testid="open-as-chat">
+              {t('comm.openAsChat')}
+            </button>
+          )}
+          {!readOnly && data.xUser && (
+            <button type="button" class="button small" disabled={moving} onClick={() => void moveToDm()} data-testid="x-move-to-dm">
+              {t('xpublic.moveToDm')}
+            </button>
+          )}
+        </span>
       </header>
       {error && (
         <p class="form-error" role="alert" data-testid="x-threads-error">
