@@ -20,7 +20,8 @@ export interface XContactRow {
  * webhook delivery and a poll of the same user on two nodes make one contact.
  */
 export async function upsertXContact(tx: Tx, input: { websiteId: string; xUserId: string; username: string; name: string | null }): Promise<XContactRow> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`x-contact:${input.websiteId}:${input.xUserId}`}, 0))`);
+  // The same key and hash as x-dm's ensureXContact (server/db/stores/x-dm-store.ts), so both paths serialise on one lock.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`x-contact:${input.websiteId}:${input.xUserId}`}))`);
   const [found] = await tx.select().from(xContacts).where(and(eq(xContacts.websiteId, input.websiteId), eq(xContacts.xUserId, input.xUserId)));
   if (found) {
     if (found.username !== input.username || (input.name !== null && found.name !== input.name)) {
