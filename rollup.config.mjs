@@ -5,6 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import { socketIoClientRollupPlugins } from './scripts/socket-io-client-bundling.mjs';
+import { twitterTextRollupPlugin } from './scripts/twitter-text-bundling.mjs';
 import { widgetDts } from './scripts/widget-dts.mjs';
 
 const production = process.env.NODE_ENV !== 'development';
@@ -34,6 +35,7 @@ const emitTypes = () => ({
 /** `jsonOnlyParser` for the widget's bundles (socket-io-client-bundling.mjs has the socket.io-client plugins). */
 const plugins = ({ jsonOnlyParser = false } = {}) => [
   ...socketIoClientRollupPlugins({ jsonOnlyParser }),
+  twitterTextRollupPlugin(),
   minifyCss(),
   nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.js', '.mjs'], exportConditions: ['browser', 'module', 'import', 'default'] }),
   esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', minify: false, tsconfig: 'tsconfig.json' }),

@@ -4,13 +4,14 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium/locate.mjs';
 import { socketIoClientTestRunnerPlugin } from './scripts/socket-io-client-bundling.mjs';
+import { twitterTextTestRunnerPlugin } from './scripts/twitter-text-bundling.mjs';
 
 const executablePath = chromiumPath();
 
 export default {
   files: ['widget/**/*.browser.test.ts', 'desktop/**/*.browser.test.ts', 'desktop/**/*.browser.test.tsx'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: [socketIoClientTestRunnerPlugin(), esbuildPlugin({ ts: true, tsx: true, jsx: true, target: 'es2020', tsconfig: 'tsconfig.json' })],
+  plugins: [socketIoClientTestRunnerPlugin(), twitterTextTestRunnerPlugin(), esbuildPlugin({ ts: true, tsx: true, jsx: true, target: 'es2020', tsconfig: 'tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

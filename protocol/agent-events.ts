@@ -8,6 +8,7 @@ import { ConversationListResponse } from './rest.ts';
 import { PingResult, SyncResult, TypingInput } from './visitor-events.ts';
 import { ChannelPresence, Directory, MediaChannel, Offer, OfferRevoked, SessionCard, SessionState, SetPresenceInput, TransferTarget, WrapUpInput } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
+import { xPublicInbound } from './x-public.ts';
 
 /** Socket.IO namespace of the agent desktop; authenticated by the session cookie. */
 export const AGENT_NAMESPACE = '/agent';
@@ -69,6 +70,8 @@ export const agentInbound = {
   'contact:update': { description: 'Edit a contact\'s name, email or phone.', input: z.object({ contactId: Uuid, patch: ContactPatch }), output: z.object({ contact: Contact }) },
   'contact:verify': { description: 'Mark a contact verified, or not, by hand.', input: z.object({ contactId: Uuid, verified: z.boolean() }), output: z.object({ contact: Contact }) },
   'conversation:open-as-chat': { description: '"Open as chat": a live session connected to this agent, so handling time is recorded.', input: ConversationTarget, output: ConversationDetail },
+  // X public posts (issue 19, x-public): threads, public reply, like, move to DM, linking contacts.
+  ...xPublicInbound,
 } as const satisfies InboundTable;
 
 export const AgentTypingEvent = z.object({ conversationId: Uuid, author: Author, typing: z.boolean() });

@@ -55,6 +55,10 @@ export const XMessageRef = z.object({
   username: z.string(),
   /** The brand liked this post (public posts only). */
   liked: z.boolean().optional(),
+  /** x-public: the author mentioned or quoted the brand (self-serve accounts may answer only such posts). */
+  summonedBrand: z.boolean().optional(),
+  /** x-public: when X says the post was written (the thread view's order; arrival order may differ). */
+  postedAt: IsoDate.optional(),
 });
 export type XMessageRef = z.infer<typeof XMessageRef>;
 

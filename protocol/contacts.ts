@@ -12,6 +12,8 @@ export const ChannelIdentity = z.object({
   value: z.string(),
   /** Verified by a signed identity or by an agent. */
   verified: z.boolean(),
+  /** The channel's own id where the value is a name that can change (X: the user id behind the @handle). */
+  externalId: z.string().optional(),
 });
 export type ChannelIdentity = z.infer<typeof ChannelIdentity>;
 

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   WRAP_UP_REQUIRED: { status: 422, retryable: false, message: 'A wrap-up code is required to close this session.' },
   SESSION_STATE_INVALID: { status: 409, retryable: false, message: 'The session is not in a state that allows this.' },
   CONFLICT: { status: 409, retryable: false, message: 'The request conflicts with the current state.' },
+  /** Issue 19 (x-public): what X would refuse on the connected account's plan (likes, unsummoned replies). */
+  X_NOT_ALLOWED: { status: 422, retryable: false, message: "X does not allow this on the connected account's plan." },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; slow down.' },
   UNAVAILABLE: { status: 503, retryable: true, message: 'The service is temporarily unavailable.' },
   INTERNAL: { status: 500, retryable: false, message: 'Unexpected server error.' },

@@ -21,3 +21,4 @@ export * from './agent-events.ts';
 export * from './privacy.ts';
 export * from './channels.ts';
 export * from './x-channels-admin.ts';
+export * from './x-public.ts';

@@ -8,18 +8,22 @@ import { formatTime, t } from '../i18n/index.ts';
 
 type Row = { kind: 'header'; key: string; session: SessionCard | null } | { kind: 'message'; key: string; message: Message };
 
-/** Messages in seq order, with a header wherever the session changes (null = follow-ups outside a session). */
+/**
+ * Messages in seq order, with a header wherever the session changes (null = follow-ups outside a session).
+ * A contact with several conversations (web and X, issue 19) comes in the server's time order instead.
+ */
 export function withSessionHeaders(history: ContactHistory): Row[] {
   const sessions = new Map(history.sessions.map((session) => [session.sessionId, session]));
   const rows: Row[] = [];
   let current: string | null | undefined;
-  for (const message of [...history.messages].sort((a, b) => a.seq - b.seq)) {
+  const oneConversation = history.messages.every((m) => m.conversationId === history.conversationId);
+  for (const message of oneConversation ? [...history.messages].sort((a, b) => a.seq - b.seq) : history.messages) {
     const sessionId = message.sessionId ?? null;
     // An event without a session (joined, ended…) belongs where it stands; it does not open a section.
     const startsSection = sessionId !== current && !(message.kind === 'event' && sessionId === null && current !== undefined);
     if (startsSection) {
       current = sessionId;
-      rows.push({ kind: 'header', key: `h-${message.seq}`, session: sessionId ? (sessions.get(sessionId) ?? null) : null });
+      rows.push({ kind: 'header', key: `h-${message.id}`, session: sessionId ? (sessions.get(sessionId) ?? null) : null });
     }
     rows.push({ kind: 'message', key: message.id, message });
   }
@@ -31,6 +35,7 @@ function SessionHeader({ session }: { session: SessionCard | null }) {
   const parts = [
     t('comm.sessionOf', { date: formatTime(session.startedAt) }),
     session.queue?.name,
+    session.channel === 'twitter' ? t('comm.channelX') : null,
     session.agent?.name,
     session.wrapUpLabel ?? session.wrapUpCode ?? t(`session.state.${session.state}`),
   ].filter(Boolean);

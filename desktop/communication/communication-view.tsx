@@ -7,6 +7,7 @@ import { CommTranscript } from './comm-transcript.tsx';
 import type { Outbox } from '../state/outbox.ts';
 import { createCommunication, type Communication, type CommunicationOptions } from './communication-state.ts';
 import { communicationTarget } from './navigation.ts';
+import { XThreadView } from '../components/x-thread-view.tsx';
 
 const VISIBILITIES: readonly Visibility[] = ['private', 'public'];
 
@@ -68,8 +69,24 @@ function ContactList({ comm, hidden }: { comm: Communication; hidden: boolean })
   );
 }
 
-function Conversation({ comm }: { comm: Communication }) {
+function Conversation({ comm, client }: { comm: Communication; client: AgentClient }) {
   const history = comm.history.value;
+  // Public (open media, seed 000): the contact's X threads, answered post by post.
+  const target = communicationTarget.value;
+  if (comm.visibility.value === 'public' && target) {
+    return (
+      <XThreadView
+        key={target}
+        client={client}
+        conversationId={target}
+        onMovedToDm={(conversationId) => {
+          comm.setVisibility('private');
+          void comm.select(conversationId);
+        }}
+        onOpenAsChat={comm.history.value?.conversationId === target ? () => void comm.openAsChat() : undefined}
+      />
+    );
+  }
   if (comm.historyError.value) return <p class="form-error" role="alert">{comm.historyError.value}</p>;
   if (!history) return <p class="list-empty">{comm.historyLoading.value ? t('comm.loading') : t('comm.pick')}</p>;
   const name = history.contact.name ?? history.contact.email ?? contactLabel({ id: history.contact.id, name: null, email: null });
@@ -148,7 +165,7 @@ export function CommunicationView({ client, outbox, options }: { client: AgentCl
       <div class={`comm-columns${showContacts ? '' : ' no-contacts'}`}>
         <ContactList comm={comm} hidden={!showContacts} />
         <div class="comm-main">
-          <Conversation comm={comm} />
+          <Conversation comm={comm} client={client} />
         </div>
       </div>
     </section>

@@ -3,6 +3,7 @@ import type { Contact } from '../../protocol/index.ts';
 import { formatTime, labelled, t } from '../i18n/index.ts';
 import type { ContactFields, FieldErrors } from '../state/contact-store.ts';
 import type { Desk } from '../state/desk.ts';
+import { ContactLink } from './contact-link.tsx';
 
 const fieldsOf = (contact: Contact): ContactFields => ({ name: contact.name ?? '', email: contact.email ?? '', phone: contact.phone ?? '' });
 
@@ -103,10 +104,23 @@ function ContactDetails({ desk, conversationId, contact, sessions }: { desk: Des
         <ul class="plain-list" data-testid="contact-identities">
           {contact.identities.map((identity) => (
             <li key={`${identity.channel}:${identity.value}`}>
-              {labelled(t(`identity.${identity.channel}`), identity.value)} {identity.verified ? `(${t('contact.verified')})` : ''}
+              {labelled(t(`identity.${identity.channel}`), identity.value)}
+              {identity.externalId ? ` · id ${identity.externalId}` : ''} {identity.verified ? `(${t('contact.verified')})` : ''}
+              {identity.channel === 'twitter' && (
+                <>
+                  {' '}
+                  <a href={`https://x.com/${encodeURIComponent(identity.value.replace(/^@/, ''))}`} target="_blank" rel="noopener noreferrer">
+                    {t('xpublic.profile', { username: identity.value.replace(/^@/, '') })}
+                  </a>
+                </>
+              )}
             </li>
           ))}
         </ul>
+      )}
+      {/* Issue 19: an X contact can be linked to the person the website already knows. */}
+      {contact.identities.some((identity) => identity.channel === 'twitter') && (
+        <ContactLink client={desk.client} contactId={contact.id} onLinked={() => desk.contacts.load(conversationId)} />
       )}
       <h3>{t('contact.attributes')}</h3>
       {Object.keys(contact.attributes).length === 0 ? (

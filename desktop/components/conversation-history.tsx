@@ -5,12 +5,18 @@ import type { Desk } from '../state/desk.ts';
 import { searchAll, type Segment } from './history-search.ts';
 import { authorLabel, eventLabel } from './labels.ts';
 
-/** Every message with this contact: the history from the server plus what arrived live since. */
+/**
+ * Every message with this contact: the history from the server plus what arrived live since. A contact
+ * with several conversations (web and X, issue 19) has several seq series: those read in time order.
+ */
+const keyOf = (message: Message) => `${message.conversationId}:${message.seq}`;
 function allMessages(history: readonly Message[], live: readonly Message[]): Message[] {
-  const bySeq = new Map<number, Message>();
+  const byKey = new Map<string, Message>();
   // History last: its copies carry the sessionId that live pushes may lack.
-  [...live, ...history].forEach((message) => bySeq.set(message.seq, message));
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  [...live, ...history].forEach((message) => byKey.set(keyOf(message), message));
+  const all = [...byKey.values()];
+  const oneConversation = all.every((message) => message.conversationId === all[0]?.conversationId);
+  return all.sort((a, b) => (oneConversation ? a.seq - b.seq : a.createdAt.localeCompare(b.createdAt) || a.seq - b.seq));
 }
 
 /** One searchable line per message; an image reads as its caption, or "[Image]" without one. */
@@ -90,9 +96,9 @@ export function ConversationHistory({ desk, conversationId, visitorName }: { des
           const previous = index > 0 ? groupOf(messages[index - 1]!) : null;
           return [
             group !== previous && group !== UNKNOWN && (
-              <SessionHeader key={`h-${message.seq}`} card={message.sessionId ? sessions.get(message.sessionId) : undefined} followUp={message.sessionId === null} />
+              <SessionHeader key={`h-${keyOf(message)}`} card={message.sessionId ? sessions.get(message.sessionId) : undefined} followUp={message.sessionId === null} />
             ),
-            <li key={message.seq} class={`history-row from-${message.author.kind}`} data-seq={message.seq}>
+            <li key={keyOf(message)} class={`history-row from-${message.author.kind}`} data-seq={message.seq}>
               <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time> <Highlighted segments={parts[index]!} active={active} />
             </li>,
           ];

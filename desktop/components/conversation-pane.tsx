@@ -11,6 +11,8 @@ import { Transcript } from './transcript.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
 import { TypingIndicator } from './typing-indicator.tsx';
 import { WrapUpForm } from './wrap-up-form.tsx';
+import { XThreadView } from './x-thread-view.tsx';
+import { openInCommunication } from '../communication/navigation.ts';
 
 /** The right side: the open conversation's header (with chat actions), transcript, typing indicator and composer or wrap-up. */
 export function ConversationPane({ desk }: { desk: Desk }) {
@@ -86,6 +88,11 @@ export function ConversationPane({ desk }: { desk: Desk }) {
       )}
       <div class="chat-body">
       <div class="chat-main">
+      {conversation.channel === 'x_public' ? (
+        // Seed 000: a public interaction has no transcript or message field; the agent answers with Reply on a post.
+        <XThreadView client={desk.client} conversationId={id} readOnly={!canAct} onMovedToDm={openInCommunication} />
+      ) : (
+      <>
       <Transcript
         messages={transcript.messages}
         pending={desk.unsent(id)}
@@ -123,6 +130,8 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           }}
         />
       )}
+      </>
+      )}
       {inWrapUp ? (
         <WrapUpForm
           key={id}
@@ -133,7 +142,7 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           required={required}
           onSave={(input) => void desk.actions.wrapUp(id, input)}
         />
-      ) : isMine ? (
+      ) : isMine && conversation.channel !== 'x_public' ? (
         <Composer
           value={desk.drafts.value[id] ?? ''}
           error={desk.sendErrors.value[id] ?? null}
@@ -145,7 +154,7 @@ export function ConversationPane({ desk }: { desk: Desk }) {
           onQuickReplies={() => setQuickOpen(!quickOpen)}
           quickRepliesOpen={quickOpen}
         />
-      ) : (
+      ) : isMine ? null : (
         <div class="take-bar">
           <p>{conversation.status === 'waiting' ? t('conversation.takeToReply') : ''}</p>
           {conversation.status === 'waiting' && (

@@ -13,7 +13,7 @@ export const enMore = {
   'comm.visibility.private': 'Private',
   'comm.visibility.public': 'Public',
   'comm.noContacts': 'No contact found.',
-  'comm.publicEmpty': 'No public posts: public channels (social media) are not connected yet.',
+  'comm.publicEmpty': 'No public posts yet: no X account is connected, or nobody has mentioned the brand.',
   'comm.openSession': 'In a session',
   'comm.pick': 'Select a contact to see the whole conversation.',
   'comm.loading': 'Loading the conversation…',

@@ -12,7 +12,7 @@ export const frMore: Record<keyof typeof enMore, string> = {
   'comm.visibility.private': 'Privé',
   'comm.visibility.public': 'Public',
   'comm.noContacts': 'Aucun contact trouvé.',
-  'comm.publicEmpty': 'Aucune publication publique : les canaux publics (réseaux sociaux) ne sont pas encore connectés.',
+  'comm.publicEmpty': "Aucune publication publique pour l'instant : aucun compte X n'est connecté, ou personne n'a mentionné la marque.",
   'comm.openSession': 'En session',
   'comm.pick': 'Sélectionnez un contact pour voir toute la conversation.',
   'comm.loading': 'Chargement de la conversation…',

@@ -150,6 +150,13 @@ export const AGENT_EVENT_POLICY: { [E in keyof typeof agentInbound]: Rule } = {
   'session:wrap-up': staff(STAFF, { kind: 'session', need: 'manage', key: 'sessionId' }),
   'contact:update': staff(STAFF, { kind: 'contact', need: 'write', key: 'contactId' }),
   'contact:verify': staff(STAFF, { kind: 'contact', need: 'write', key: 'contactId' }),
+  // X public posts (issue 19, x-public): reading threads as the conversation; acting on them as writing into it.
+  'x:threads': staff(STAFF, conversation('read')),
+  'x:reply': staff(STAFF, conversation('write')),
+  'x:like': staff(STAFF, conversation('write')),
+  'x:move-to-dm': staff(STAFF, conversation('write')),
+  // Linking moves the X contact's conversations: as editing that contact (the target must be of the same website).
+  'contact:link': staff(STAFF, { kind: 'contact', need: 'write', key: 'contactId' }),
 };
 
 /**

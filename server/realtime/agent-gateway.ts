@@ -107,6 +107,16 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
         watch(socket, conversationId);
         return detail;
       },
+      // X public posts (issue 19, x-public)
+      'x:threads': (_, { conversationId }) => services.xPublic.threads(conversationId),
+      'x:reply': async (socket, input, caller) => {
+        const result = await services.xPublicActions.reply(caller, input, socket.id);
+        watch(socket, input.conversationId);
+        return result;
+      },
+      'x:like': (_, input, caller) => services.xPublicActions.like(caller, input),
+      'x:move-to-dm': (_, { conversationId }, caller) => services.xPublicActions.moveToDm(caller, conversationId),
+      'contact:link': (_, input, caller) => services.contactLink.link(caller, input),
     },
     logger,
     opts.limits.socketEvents,

@@ -11,7 +11,7 @@ import {
 import { forAgents } from '../core/message-audience.ts';
 import { listDispositions, listTags, quickRepliesForAgent } from '../db/stores/catalog-store.ts';
 import { contactById, searchContacts, toContact, updateContact } from '../db/stores/contacts-store.ts';
-import { conversationById, markRead, toReceipts } from '../db/stores/conversations-store.ts';
+import { conversationById, conversationsOfContact, markRead, toReceipts } from '../db/stores/conversations-store.ts';
 import { firstMessages, toMessage } from '../db/stores/messages-store.ts';
 import { sessionCards } from '../db/stores/sessions-store.ts';
 import type { ContactRow } from '../db/schema.ts';
@@ -48,23 +48,31 @@ export function createDeskService({ db, publisher, agents, sessions }: DeskServi
   }
 
   /**
-   * Private = web chat and direct messages (every contact we have today). Public posts
-   * arrive with the social channels; until then the Public filter is empty by design.
+   * Private = web chat and X direct messages; Public = X public threads (issue 19). Each contact once,
+   * by its latest conversation of that kind.
    */
   async function search(input: { query: string; visibility: Visibility; limit: number }, caller: Caller): Promise<{ contacts: ContactListItem[] }> {
-    if (input.visibility === 'public') return { contacts: [] };
-    return { contacts: await searchContacts(db, input.query, input.limit, scopeFilter(caller)) };
+    const channels = input.visibility === 'public' ? (['x_public'] as const) : (['web', 'x_dm'] as const);
+    return { contacts: await searchContacts(db, input.query, input.limit, scopeFilter(caller), channels) };
   }
 
-  /** Every session (oldest first, for the headers) and every message (ascending, with sessionId). */
+  /**
+   * Every session (oldest first, for the headers) and every message (in time order, with sessionId) of
+   * the contact on this website: web chats and X conversations together once an X contact was linked
+   * (issue 19). `lastSeq` and `receipts` are those of the conversation asked for (where a follow-up goes).
+   */
   async function history(conversationId: string): Promise<ContactHistory> {
     const conv = await conversationById(db, conversationId);
     if (!conv) throw new AppError('NOT_FOUND', 'No such conversation.');
     const contact = must(await contactById(db, conv.contactId), 'NOT_FOUND', 'No such contact.');
-    const cards = await sessionCards(db, { conversationId, limit: HISTORY_LIMIT });
+    const all = await conversationsOfContact(db, conv.websiteId, conv.contactId);
+    const ids = all.some((c) => c.id === conv.id) ? all.map((c) => c.id) : [conv.id];
+    const cards = await sessionCards(db, { conversationIds: ids, limit: HISTORY_LIMIT });
     cards.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    const rows = await firstMessages(db, conversationId, HISTORY_LIMIT);
-    const list: Message[] = rows.map((row) => forAgents(toMessage(row)));
+    const rows = (await Promise.all(ids.map((id) => firstMessages(db, id, HISTORY_LIMIT)))).flat();
+    // Time order across conversations; seq order within one (rows of one transaction share a time).
+    if (ids.length > 1) rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.conversationId === b.conversationId ? a.seq - b.seq : a.conversationId.localeCompare(b.conversationId)));
+    const list: Message[] = rows.slice(0, HISTORY_LIMIT).map((row) => forAgents(toMessage(row)));
     return { contact: await toContact(db, contact), conversationId, sessions: cards, messages: list, lastSeq: conv.lastSeq, receipts: toReceipts(conv) };
   }
 

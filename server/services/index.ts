@@ -20,6 +20,10 @@ import { createSessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
 import { X_CHANNEL_OFF, type XSettings } from '../env.ts';
 import { createXAccountsService } from './x-accounts-service.ts';
+// X public posts (issue 19, x-public)
+import { createContactLinkService } from './contact-link-service.ts';
+import { createXPublicActions } from './x-public-actions.ts';
+import { createXPublicService } from './x-public-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
@@ -73,6 +77,10 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
     // The X channel (issue 19), x-connect: connected accounts, OAuth, webhook setup, the token source.
     xAccounts: createXAccountsService({ ...deps, audit: audit.record, site, settings: x?.settings ?? X_CHANNEL_OFF, fetch: x?.fetch }),
+    // X public posts (issue 19, x-public): `xPublic.sink.post` is the public half of the XInboundSink.
+    xPublic: createXPublicService({ ...deps, routing, sessions }),
+    xPublicActions: createXPublicActions({ ...deps, routing, sessions, details }),
+    contactLink: createContactLinkService({ ...deps, routing, audit: audit.record }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -4,7 +4,7 @@ import * as M from '../core/routing/session-machine.ts';
 import { resolveTransfer } from '../core/routing/transfer.ts';
 import type { Tx } from '../db/client.ts';
 import { insertEvents, lockConversation, type MessageDraft } from '../db/stores/messages-store.ts';
-import { agentLoad, candidates, clearTimer, ensureDefaultQueue, lockAgent, markIdleSince, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
+import { agentLoad, candidates, clearTimer, ensureDefaultQueue, ensureTwitterQueue, lockAgent, markIdleSince, queueById, queuesOfWebsite, routingProfiles, teamsWithMembers } from '../db/stores/routing-store.ts';
 import { applyTransition, insertSession, lockOpenSession, lockSession, recordSessionEvent, returningAgentOf, sessionById, sessionCard, setSessionFollowUpEmail } from '../db/stores/sessions-store.ts';
 import { decideOffer, offerById } from '../db/stores/offers-store.ts';
 import { setEmailIfNone } from '../db/stores/contacts-store.ts';
@@ -32,6 +32,8 @@ export interface Actor {
 const author = (a: Actor) => ({ kind: 'agent' as const, id: a.id, name: a.name });
 const joined = (a: Actor): MessageDraft => ({ kind: 'event', type: 'agent_joined', actorName: a.name, author: author(a) });
 const isSupervisor = (a: Actor) => a.role === 'supervisor' || a.role === 'admin';
+/** Web chats wait in the default queue; X conversations (issue 19) in the website's Twitter queue. */
+const queueForChannel = (tx: Tx, conv: Pick<ConversationRow, 'channel' | 'websiteId'>) => (conv.channel === 'web' ? ensureDefaultQueue(tx, conv.websiteId) : ensureTwitterQueue(tx, conv.websiteId));
 
 export interface SessionServiceDeps extends ServiceDeps {
   routing: RoutingService;
@@ -86,7 +88,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
     const alreadyMine = s?.state === 'offered' && s.agentId === actor.id;
     if (!alreadyMine && !hasCapacity({ load: await agentLoad(tx, actor.id), maxConcurrent: agent.maxConcurrent })) throw new AppError('CAPACITY_REACHED');
     if (!s) {
-      const queue = await ensureDefaultQueue(tx, conv.websiteId);
+      const queue = await queueForChannel(tx, conv);
       const { snapshot, events } = M.enqueue(queue.id, now);
       s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel });
       for (const e of events) await recordSessionEvent(tx, s, e);
@@ -201,12 +203,12 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
 
   /**
    * Under the conversation lock: a visitor message opens a waiting session in the default queue
-   * when none is open; a returning contact's agent is offered it first when Ready.
+   * (X conversations: the website's Twitter queue) when none is open; a returning contact's agent is offered it first when Ready.
    */
   async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[]): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
-    const queue = await ensureDefaultQueue(tx, conv.websiteId);
+    const queue = await queueForChannel(tx, conv);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
     const preferredAgentId = await returningAgentOf(tx, conv);
     const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId });

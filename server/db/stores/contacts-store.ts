@@ -1,8 +1,8 @@
 import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Contact, ContactListItem } from '../../../protocol/index.ts';
+import type { Contact, ContactListItem, ConversationChannel } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { inIds } from './in-ids.ts';
-import { contacts, conversations, sessions, visitors, type ContactRow } from '../schema.ts';
+import { contacts, conversations, sessions, visitors, xContacts, type ContactRow } from '../schema.ts';
 
 /** Contacts as the desk sees them: profile, channel identities, search for the Communication tab. */
 
@@ -19,6 +19,8 @@ export async function contactById(tx: Tx, id: string): Promise<ContactRow | null
  */
 export async function toContact(tx: Tx, row: ContactRow): Promise<Contact> {
   const browsers = await tx.select({ id: visitors.id }).from(visitors).where(eq(visitors.contactId, row.id)).orderBy(visitors.createdAt);
+  // X users are matched by id (issue 19): the handle shown, the id kept beside it.
+  const xUsers = await tx.select({ id: xContacts.xUserId, username: xContacts.username }).from(xContacts).where(eq(xContacts.contactId, row.id)).orderBy(xContacts.updatedAt);
   return {
     id: row.id,
     name: row.name,
@@ -29,6 +31,7 @@ export async function toContact(tx: Tx, row: ContactRow): Promise<Contact> {
     identities: [
       ...(row.externalId ? [{ channel: 'account' as const, value: row.externalId, verified: row.verified }] : []),
       ...browsers.map((b) => ({ channel: 'web' as const, value: b.id, verified: row.verified })),
+      ...xUsers.map((u) => ({ channel: 'twitter' as const, value: `@${u.username}`, externalId: u.id, verified: false })),
     ],
     createdAt: row.createdAt.toISOString(),
   };
@@ -39,11 +42,25 @@ export async function updateContact(tx: Tx, id: string, patch: Partial<Pick<Cont
   return row ?? null;
 }
 
+/** A contact whose X handle matches (with or without its @). */
+const byXHandle = (pattern: string) =>
+  sql`exists (select 1 from x_contacts xc where xc.contact_id = ${contacts.id} and ('@' || xc.username) ilike ${pattern})`;
+
+/** The first (latest) row of each contact. */
+function latestPerContact<R extends { contact: { id: string } }>(rows: R[]): R[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.contact.id) && !!seen.add(r.contact.id));
+}
+
 const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Contacts with a conversation, most recent activity first; `query` matches name, email or phone. */
-/** `websiteIds`: the caller's scope (null = every website). */
-export async function searchContacts(tx: Tx, query: string, limit: number, websiteIds: string[] | null): Promise<ContactListItem[]> {
+/**
+ * `websiteIds`: the caller's scope (null = every website). `channels`: which conversations count (the
+ * Communication tab's Private filter: web and X direct messages; Public: X public threads). A contact
+ * with several conversations (web and X, once linked) is listed once, by its latest one.
+ */
+export async function searchContacts(tx: Tx, query: string, limit: number, websiteIds: string[] | null, channels?: readonly ConversationChannel[]): Promise<ContactListItem[]> {
   const pattern = `%${escapeLike(query)}%`;
   // Anonymous visitors are shown as "Visitor 1a2b3c" (the id's first hex digits): that label finds them too.
   const shortId = /^(?:visitor\s+|visiteur\s+)?([0-9a-f]{4,32})$/i.exec(query.trim())?.[1]?.toLowerCase();
@@ -52,9 +69,16 @@ export async function searchContacts(tx: Tx, query: string, limit: number, websi
     .select({ contact: contacts, conv: conversations })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern), byShortId) : undefined, websiteIds ? inIds(conversations.websiteId, websiteIds) : undefined))
+    .where(
+      and(
+        query ? or(ilike(contacts.name, pattern), ilike(contacts.email, pattern), ilike(contacts.phone, pattern), byShortId, byXHandle(pattern)) : undefined,
+        websiteIds ? inIds(conversations.websiteId, websiteIds) : undefined,
+        channels ? inArray(conversations.channel, [...channels]) : undefined,
+      ),
+    )
     .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`))
-    .limit(limit);
+    .limit(channels ? limit * 3 : limit)
+    .then((found) => (channels ? latestPerContact(found).slice(0, limit) : found));
   const ids = rows.map((r) => r.conv.id);
   const open = ids.length
     ? new Set((await tx.select({ c: sessions.conversationId }).from(sessions).where(and(inArray(sessions.conversationId, ids), inArray(sessions.state, [...OPEN_STATES])))).map((r) => r.c))

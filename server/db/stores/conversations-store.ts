@@ -138,3 +138,13 @@ export async function isContactConversation(tx: Tx, conversationId: string, webs
 export async function unassignIfCurrent(tx: Tx, conversationId: string, sessionId: string): Promise<void> {
   await tx.update(conversations).set({ assignedAgentId: null }).where(and(eq(conversations.id, conversationId), eq(conversations.currentSessionId, sessionId)));
 }
+
+/** Every conversation of a contact on a website (web, X direct messages, X public threads), oldest first. */
+export async function conversationsOfContact(tx: Tx, websiteId: string, contactId: string, limit = 200): Promise<ConversationRow[]> {
+  return tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.websiteId, websiteId), eq(conversations.contactId, contactId)))
+    .orderBy(conversations.createdAt)
+    .limit(limit);
+}

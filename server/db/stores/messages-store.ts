@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { BotOutput, structuredFallbackText, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
+import { BotOutput, structuredFallbackText, XMessageRef, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
 import type { Db, Tx } from '../client.ts';
 import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
 import { must } from '../must.ts';
@@ -13,10 +13,11 @@ import { must } from '../must.ts';
 /** `sessionId` overrides the conversation's current session (null: written outside any session, a follow-up). */
 export type MessageDraft = (
   /** `postback`: the value of the quick reply whose label is the text (the assistant's input). */
-  | { kind: 'text'; text: string; clientId: string | null; author: DraftAuthor; postback?: string }
+  /** `x`: the X object it mirrors (issue 19), kept in `payload.x`. */
+  | { kind: 'text'; text: string; clientId: string | null; author: DraftAuthor; postback?: string; x?: XMessageRef }
   /** An assistant's bubble (issue 5); its text is the plain fallback of the payload. */
   | { kind: 'structured'; payload: BotOutput; author: DraftAuthor }
-  | { kind: 'image'; text: string; attachment: Attachment; clientId: string | null; author: DraftAuthor }
+  | { kind: 'image'; text: string; attachment: Attachment; clientId: string | null; author: DraftAuthor; x?: XMessageRef }
   | { kind: 'event'; type: ConversationEventType; actorName: string | null; author: DraftAuthor }
 ) & { sessionId?: string | null };
 export interface DraftAuthor {
@@ -37,8 +38,9 @@ const previewOf = (d: MessageDraft): string | null => (d.kind === 'text' ? d.tex
 const bodyOf = (d: MessageDraft): string | null => (d.kind === 'event' ? null : d.kind === 'structured' ? structuredFallbackText(d.payload) : d.text);
 function payloadOf(d: MessageDraft): Record<string, unknown> | null {
   if (d.kind === 'event') return { type: d.type, actorName: d.actorName };
-  if (d.kind === 'image') return { attachment: d.attachment };
+  if (d.kind === 'image') return { attachment: d.attachment, ...(d.x ? { x: d.x } : {}) };
   if (d.kind === 'structured') return { output: d.payload };
+  if (d.x) return { x: d.x, ...(d.postback !== undefined ? { postback: d.postback } : {}) };
   return d.postback !== undefined ? { postback: d.postback } : null;
 }
 
@@ -51,6 +53,7 @@ export function toMessage(row: MessageRow): Message {
     author: { kind: row.authorKind, id: row.authorId, name: row.authorName },
     createdAt: row.createdAt.toISOString(),
     sessionId: row.sessionId,
+    ...xRefOf(row),
   };
   if (row.kind === 'image') {
     const p = (row.payload ?? {}) as { attachment?: Attachment };
@@ -65,6 +68,14 @@ export function toMessage(row: MessageRow): Message {
     return { ...base, kind: 'event', event: { type: p.type ?? 'agent_joined', actorName: p.actorName ?? null } };
   }
   return { ...base, kind: 'text', text: row.body ?? '' };
+}
+
+/** The X object a message mirrors (issue 19), when its payload names one. */
+function xRefOf(row: MessageRow): { x?: XMessageRef } {
+  const raw = (row.payload as { x?: unknown } | null)?.x;
+  if (raw === undefined) return {};
+  const parsed = XMessageRef.safeParse(raw);
+  return parsed.success ? { x: parsed.data } : {};
 }
 
 export async function lockConversation(tx: Tx, conversationId: string): Promise<ConversationRow | null> {

@@ -10,6 +10,8 @@ import {
   sessions,
   visitors,
   webhookDeliveries,
+  xContacts,
+  xOutbound,
   type AttachmentRow,
   type ContactRow,
   type ConversationRow,
@@ -77,6 +79,8 @@ export async function eraseContactRows(tx: Tx, contact: ContactRow, at: Date): P
   const convs = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contact.id)).for('update');
   const convIds = convs.map((c) => c.id);
   const removedVisitors = await tx.delete(visitors).where(eq(visitors.contactId, contact.id)).returning({ id: visitors.id });
+  // Issue 19: the X accounts behind the contact go too; the same X user writing again is a new contact.
+  await tx.delete(xContacts).where(eq(xContacts.contactId, contact.id));
   await tx
     .update(contacts)
     .set({ name: null, email: null, phone: null, attributes: {}, externalId: null, verified: false, erasedAt: contact.erasedAt ?? at })
@@ -86,6 +90,9 @@ export async function eraseContactRows(tx: Tx, contact: ContactRow, at: Date): P
   const removedMessages = await tx.delete(messages).where(inArray(messages.conversationId, convIds)).returning({ id: messages.id });
   const removedFiles = await tx.delete(attachments).where(inArray(attachments.conversationId, convIds)).returning({ key: attachments.storageKey });
   await tx.delete(botRuns).where(inArray(botRuns.conversationId, convIds));
+  // Issue 19: what is still queued for X, and which X thread a conversation mirrored (a new post starts a new one).
+  await tx.delete(xOutbound).where(inArray(xOutbound.conversationId, convIds));
+  await tx.update(conversations).set({ externalThreadId: null }).where(inArray(conversations.id, convIds));
   await tx
     .update(conversations)
     .set({ lastMessageText: null, lastMessageAuthorKind: null, followUpAgentId: null })

@@ -193,3 +193,22 @@ export async function waitingCount(tx: Tx, queueId: string): Promise<number> {
 export async function markIdleSince(tx: Tx, agentId: string, channel: MediaChannel, at: Date): Promise<void> {
   await tx.update(agentPresence).set({ idleSince: at }).where(and(eq(agentPresence.agentId, agentId), eq(agentPresence.channel, channel)));
 }
+
+/**
+ * X conversations' queue (issue 19, x-public; seed 000: public posts and DMs are routed to agents Ready
+ * on Twitter): the website's oldest queue on the `twitter` channel. A website without one gets
+ * "Twitter", whose members are those of its default queue (an admin can change them after).
+ */
+export async function ensureTwitterQueue(tx: Tx, websiteId: string): Promise<QueueRow> {
+  const pick = async () => (await tx.select().from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.channel, 'twitter'))).orderBy(asc(queues.createdAt)).limit(1))[0];
+  const found = await pick();
+  if (found) return found;
+  const fallback = await ensureDefaultQueue(tx, websiteId);
+  const [created] = await tx.insert(queues).values({ websiteId, name: 'Twitter', channel: 'twitter' }).onConflictDoNothing().returning();
+  if (created) {
+    const members = await tx.select({ agentId: agentQueues.agentId }).from(agentQueues).where(eq(agentQueues.queueId, fallback.id));
+    if (members.length) await tx.insert(agentQueues).values(members.map((m) => ({ agentId: m.agentId, queueId: created.id }))).onConflictDoNothing();
+    return created;
+  }
+  return must(await pick(), 'NOT_FOUND', 'No Twitter queue could be made (a chat queue is named "Twitter").');
+}

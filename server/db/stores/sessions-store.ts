@@ -78,6 +78,8 @@ function toCard(r: CardRow, contactId: string): SessionCard {
 export interface CardFilter {
   queueId?: string;
   conversationId?: string;
+  /** Sessions of any of these conversations (a contact's whole history across channels). */
+  conversationIds?: string[];
   states?: SessionState[];
   since?: Date;
   ids?: string[];
@@ -92,6 +94,7 @@ export async function sessionCards(tx: Tx, f: CardFilter): Promise<SessionCard[]
   const where: SQL[] = [];
   if (f.queueId) where.push(eq(sessions.queueId, f.queueId));
   if (f.conversationId) where.push(eq(sessions.conversationId, f.conversationId));
+  if (f.conversationIds) where.push(inIds(sessions.conversationId, f.conversationIds));
   if (f.states?.length) where.push(inArray(sessions.state, f.states));
   if (f.since) where.push(gte(sessions.createdAt, f.since));
   if (f.ids) where.push(inIds(sessions.id, f.ids));
