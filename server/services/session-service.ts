@@ -16,6 +16,10 @@ import { checkWrapUp } from './wrap-up-check.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
 import { must } from '../db/must.ts';
+import { ensureChannelQueue } from '../db/stores/x-dm-store.ts';
+
+/** Where a conversation's new session waits: X conversations on the website's Twitter queue (agents Ready on Twitter), web chats on its default queue. */
+const queueOf = (tx: Tx, conv: ConversationRow) => (conv.channel === 'web' ? ensureDefaultQueue(tx, conv.websiteId) : ensureChannelQueue(tx, conv.websiteId, 'twitter'));
 
 /**
  * The session use cases around routing: accept, pick from the queue, transfer,
@@ -86,7 +90,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
     const alreadyMine = s?.state === 'offered' && s.agentId === actor.id;
     if (!alreadyMine && !hasCapacity({ load: await agentLoad(tx, actor.id), maxConcurrent: agent.maxConcurrent })) throw new AppError('CAPACITY_REACHED');
     if (!s) {
-      const queue = await ensureDefaultQueue(tx, conv.websiteId);
+      const queue = await queueOf(tx, conv);
       const { snapshot, events } = M.enqueue(queue.id, now);
       s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel });
       for (const e of events) await recordSessionEvent(tx, s, e);
@@ -206,7 +210,7 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
   async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[]): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
-    const queue = await ensureDefaultQueue(tx, conv.websiteId);
+    const queue = await queueOf(tx, conv);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
     const preferredAgentId = await returningAgentOf(tx, conv);
     const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId });
