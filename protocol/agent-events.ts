@@ -8,6 +8,7 @@ import { ConversationListResponse } from './rest.ts';
 import { PingResult, SyncResult, TypingInput } from './visitor-events.ts';
 import { ChannelPresence, Directory, MediaChannel, Offer, OfferRevoked, SessionCard, SessionState, SetPresenceInput, TransferTarget, WrapUpInput } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
+import { XDelivery } from './channels.ts';
 
 /** Socket.IO namespace of the agent desktop; authenticated by the session cookie. */
 export const AGENT_NAMESPACE = '/agent';
@@ -86,6 +87,8 @@ export const agentOutbound = {
   receipt: ReceiptEvent.describe('How far the visitor has read a conversation this socket follows.'),
   'contact:replied': ContactReplied.describe('A contact answered this agent\'s asynchronous follow-up.'),
   'contact:updated': Contact.describe('A contact changed: details, verified flag or attributes.'),
+  // X channel (issue 19, x-dm): the outbound queue's news about an agent's message to X.
+  'x:delivery': XDelivery.describe("Where an agent's message to X stands (sending, held by X's limit until `retryAt`, sent, refused with `reason`): to the agents following the conversation."),
 } as const;
 
 export type AgentClientEvents = ClientToServer<typeof agentInbound>;

@@ -57,6 +57,8 @@ export const EnvSchema = z.object({
     .describe('A private `host:port` (e.g. `10.0.0.5:9464`) where this node also serves `GET /metrics`, without a token: for a scraper on the private network. The main port then serves `/metrics` only with `METRICS_TOKEN`.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000).describe('How long a graceful shutdown (SIGTERM) waits for in-flight work before closing anyway.'),
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: boolish.default(false).describe('Let outgoing webhooks target loopback, private (RFC 1918, fc00::/7), link-local and CGNAT addresses, by URL or after DNS. Off: refused when the webhook is saved and at every delivery (SSRF). `npm run dev` turns it on; the tests set it where they deliver to a local receiver.'),
+  // X channel, receiving (x-dm): the webhook's CRC answers and delivery signatures.
+  X_CONSUMER_SECRET: z.string().min(1).optional().describe('The X app\'s consumer secret (API Key Secret): answers X\'s CRC challenges and checks the signature of every event X posts to the X webhook. Unset: the X webhook refuses everything (polling still works).'),
 
   // Abuse limits (docs/security.md#abuse-limits). Defaults are set so that a real visitor or agent never meets
   // them, even many behind one address (carrier-grade NAT, an office); tests and the benchmark raise them.
@@ -120,6 +122,8 @@ export interface Env {
   shutdownTimeoutMs: number;
   /** Webhooks may target loopback/private/link-local addresses (SSRF guard off); false unless asked for. */
   webhooksAllowPrivateTargets: boolean;
+  /** X_CONSUMER_SECRET: signs X's CRC answers and checks its deliveries; null = the X webhook refuses everything. */
+  xConsumerSecret: string | null;
   /** TRUSTED_PROXIES entries (IPs and CIDRs). */
   trustedProxies: string[];
   limits: LimitSettings;
@@ -200,6 +204,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     metricsListen: e.METRICS_LISTEN ? parseListenAddress(e.METRICS_LISTEN) : null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhooksAllowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    xConsumerSecret: e.X_CONSUMER_SECRET ?? null,
     trustedProxies: e.TRUSTED_PROXIES,
     limits: {
       keyPrefix: e.LIMIT_KEY_PREFIX,

@@ -29,6 +29,12 @@ import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/index.ts';
 import { startSweeper } from './services/sweeper.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
+import { createStoredTokenSource } from './channels/x/stored-token-source.ts';
+import { createXDmMedia, startXDmRuntime } from './channels/x/x-dm-runtime.ts';
+import { createXHttp } from './channels/x/x-http.ts';
+
+/** X's API (x-connect's X_API_BASE_URL default, until the branches meet). */
+const X_API_DEFAULT_BASE_URL = 'https://api.x.com';
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
@@ -54,6 +60,11 @@ export interface StartOptions {
   requireAssets?: boolean;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
   webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
+  /**
+   * The X channel's DMs (x-dm): X's API base URL (the fake in tests; x-connect's X_API_BASE_URL when wired),
+   * polling intervals, or `false` = no dispatcher, poller nor inbox sweep on this node.
+   */
+  x?: { apiBaseUrl?: string; fetch?: typeof fetch; dmPollMs?: number; mentionsPollMs?: number } | false;
 }
 
 export interface RunningServer {
@@ -135,6 +146,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       accepting: () => readiness.accepting,
       limits,
     });
+    const attachmentService = createAttachmentService(database.db, blobs);
+    const xHttp = createXHttp({ baseUrl: (options.x || undefined)?.apiBaseUrl ?? X_API_DEFAULT_BASE_URL, fetch: (options.x || undefined)?.fetch });
+    const xTokens = createStoredTokenSource(credentials);
     const services = createServices({
       db: database.db,
       clock,
@@ -145,7 +159,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       routing: { presenceGraceMs: env.presenceGraceMs },
       site: { publicUrl: () => publicUrl },
       writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
-      attachmentFiles: createAttachmentService(database.db, blobs),
+      attachmentFiles: attachmentService,
+      x: { media: createXDmMedia({ http: xHttp, tokens: xTokens, uploads: attachmentService, fetch: (options.x || undefined)?.fetch }) },
     });
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
     const attachments = { blobs, tokens, clock };
@@ -162,6 +177,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       attachments,
       ops,
       limits,
+      x: { consumerSecret: env.xConsumerSecret },
     });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
@@ -195,6 +211,24 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         ? null
         : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
+    // X DMs (x-dm): the outbound queue, polling and the inbox sweep; claims keep the nodes from doing one thing twice.
+    const xRuntime =
+      options.x === false
+        ? null
+        : startXDmRuntime({
+            db: database.db,
+            clock,
+            logger,
+            publisher: gateway.publisher,
+            http: xHttp,
+            tokens: xTokens,
+            blobs,
+            sink: services.xSink,
+            inbound: services.xInbound,
+            onQueued: services.xOutboundSignal.listen,
+            dmPollMs: options.x?.dmPollMs,
+            mentionsPollMs: options.x?.mentionsPollMs,
+          });
     if ((options.requireAssets ?? true) && !assets.every((file) => existsSync(file))) {
       logger.error({ widget: staticPaths.widget, desktop: staticPaths.desktop }, 'front-end bundles missing: run `npm run build`; /readyz answers 503 until they exist');
     }
@@ -213,6 +247,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         stopBackground: async () => {
           await sweeper.stop();
           await webhookDispatcher?.stop();
+          await xRuntime?.stop();
         },
         closeAdapter: async () => {
           await closeAdapter();

@@ -11,6 +11,8 @@ import { scopeFilter, type Caller } from '../core/access.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
+import { channelOfConversation, insertOutbound } from '../db/stores/x-dm-store.ts';
+import type { ConversationRow, MessageRow } from '../db/schema.ts';
 
 /** The agent desktop's conversation use cases; routing decisions go through the session service. */
 export type AgentIdentity = Pick<AgentRow, 'id' | 'name'> & Partial<Pick<AgentRow, 'role'>>;
@@ -21,10 +23,36 @@ export interface AgentServiceDeps extends ServiceDeps {
   sessions: SessionService;
   writer: MessageWriter;
   details: ConversationDetails;
+  /** Told after an agent's message to X was queued (x_outbound) and committed: the dispatcher sends it soon. */
+  xOutboundQueued?: () => void;
 }
 
-export function createAgentService({ db, publisher, routing, sessions, writer, details }: AgentServiceDeps) {
+/** Conversations' channels, which never change: X conversations skip the batched path (their outbound row shares the message's transaction). */
+const CHANNEL_CACHE_SIZE = 5_000;
+
+export function createAgentService({ db, publisher, routing, sessions, writer, details, xOutboundQueued }: AgentServiceDeps) {
   const { summary: summaryOrThrow, open } = details;
+  const channels = new Map<string, ConversationRow['channel']>();
+
+  async function channelOf(conversationId: string): Promise<ConversationRow['channel'] | null> {
+    const known = channels.get(conversationId);
+    if (known) return known;
+    const channel = await channelOfConversation(db, conversationId);
+    if (channel) {
+      if (channels.size >= CHANNEL_CACHE_SIZE) channels.delete(channels.keys().next().value!);
+      channels.set(conversationId, channel);
+    }
+    return channel;
+  }
+
+  /**
+   * An agent's message in an X DM thread joins the outbound queue in its own transaction: committed
+   * together, so it is never lost, and keyed by the message id, so it is never queued twice.
+   */
+  async function queueForX(tx: Parameters<Parameters<RoutingService['run']>[0]>[0], locked: ConversationRow, row: MessageRow): Promise<boolean> {
+    if (locked.channel !== 'x_dm' || !locked.xAccountId) return false;
+    return (await insertOutbound(tx, { accountId: locked.xAccountId, conversationId: locked.id, messageId: row.id, kind: 'dm' })) !== null;
+  }
 
   /** The caller's chats, and the waiting ones of their scope. */
   async function list(caller: Caller): Promise<ConversationListResponse> {
@@ -48,7 +76,8 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
     const full = async () => toMessage(await sendInTx(agent, input, socketId));
     // A plain text into a session this agent already holds: the batched write path.
     const author = { ...agentAuthor(agent), kind: 'agent' as const };
-    return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
+    if ('attachmentId' in input || (await channelOf(conversationId)) !== 'web') return { message: await full() };
+    return { message: await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
   }
 
   /** The full transaction: taking a waiting conversation, a follow-up outside any session, images; answers the agent's row. */
@@ -58,7 +87,7 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'No such conversation.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
-      if (existing) return { rows: [existing], created: false };
+      if (existing) return { rows: [existing], created: false, queued: false };
       const followUp = !(await lockOpenSession(tx, conversationId));
       const events = followUp ? [] : await sessions.takeInTx(tx, agent, locked, notes);
       const content: MessageDraft =
@@ -70,10 +99,14 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
         : events.length
           ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId }
           : {};
+      // Where it stands on its way to X, shown under the message (updated by the outbound dispatcher).
+      if (locked.channel === 'x_dm') content.xDelivery = { state: 'pending', retryAt: null, reason: null };
       const rows = await insertEvents(tx, locked, [...events, followUp ? { ...content, sessionId: null } : content], patch);
+      const queued = await queueForX(tx, locked, rows[rows.length - 1]!);
       notes.push({ kind: 'messages', conversationId, rows, sender: { socketId, clientId: input.clientId } }, { kind: 'conversation', conversationId });
-      return { rows, created: true };
+      return { rows, created: true, queued };
     });
+    if (outcome.queued) xOutboundQueued?.();
     return outcome.rows[outcome.rows.length - 1]!;
   }
 

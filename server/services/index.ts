@@ -18,6 +18,10 @@ import { createQueueStatusReader } from './queue-status.ts';
 import { createRoutingService, type RoutingOptions } from './routing-service.ts';
 import { createSessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
+import type { InboundPost } from '../channels/x/contracts.ts';
+import type { XAccountRow } from '../db/schema.ts';
+import { createXDmService, type XDmMedia } from './x-dm-service.ts';
+import { createXInboundService } from './x-inbound-service.ts';
 
 export const DEFAULT_ROUTING: RoutingOptions = { presenceGraceMs: 30_000 };
 
@@ -30,20 +34,45 @@ export interface ServicesInput extends ServiceDeps {
   site?: { publicUrl: () => string };
   /** The batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
   writePath?: Partial<WritePathOptions>;
+  /**
+   * The X channel (issue 19). `post`: public posts' ingestion (x-public's `XInboundSink.post`; ignored
+   * until wired). `media`: stores inbound DM images (needs the account's token: wired in main.ts).
+   */
+  x?: { post?: (account: XAccountRow, post: InboundPost) => Promise<void>; media?: XDmMedia };
+}
+
+/** Told when an agent's message to X was queued; the outbound dispatcher (main.ts) listens. */
+export function createSignal() {
+  const listeners = new Set<() => void>();
+  return {
+    notify: () => {
+      for (const l of listeners) l();
+    },
+    listen: (l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
 }
 
 /**
  * The composition of the use cases. Each service takes one object naming what it uses, and is
  * built after everything it uses: no references filled in later, no positional arguments.
  */
-export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, ...deps }: ServicesInput) {
+export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, x = {}, ...deps }: ServicesInput) {
   const status = createQueueStatusReader(deps);
   const routing = createRoutingService({ ...deps, status, options: routingOptions });
   const details = createConversationDetails(deps);
   // Drain it on graceful shutdown: services.writer.drain().
   const writer = createMessageWriter(deps, { ...DEFAULT_WRITE_PATH, ...writePath });
   const sessions = createSessionService({ ...deps, routing, details });
-  const agent = createAgentService({ ...deps, routing, sessions, writer, details });
+  // X channel (x-dm): an agent's message to X wakes the outbound dispatcher.
+  const xOutboundSignal = createSignal();
+  const agent = createAgentService({ ...deps, routing, sessions, writer, details, xOutboundQueued: xOutboundSignal.notify });
+  const xDm = createXDmService({ ...deps, routing, sessions, media: x.media });
+  const ignorePost = async (_account: XAccountRow, post: InboundPost) => deps.logger.info({ postId: post.id }, 'X public post received; public posts are not handled on this server yet');
+  const xSink = { dm: xDm.receive, post: x.post ?? ignorePost };
+  const xInbound = createXInboundService({ ...deps, sink: xSink });
   const bot = createBotService(deps);
   const auth = createAuthService(deps);
   const audit = createAuditService(deps);
@@ -67,6 +96,10 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     audit,
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
+    xDm,
+    xSink,
+    xInbound,
+    xOutboundSignal,
   };
 }
 export type Services = ReturnType<typeof createServices>;

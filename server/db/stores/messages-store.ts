@@ -81,6 +81,11 @@ export function toMessage(row: MessageRow): Message {
   return { ...base, kind: 'text', text: row.body ?? '' };
 }
 
+export async function messageById(tx: Tx, id: string): Promise<MessageRow | null> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, id));
+  return row ?? null;
+}
+
 /** An agent's message to X changed delivery state: kept in its payload, so every later read (sync, open) shows it. */
 export async function setXDelivery(tx: Tx, messageId: string, delivery: XDeliveryView): Promise<MessageRow | null> {
   const [row] = await tx

@@ -54,6 +54,10 @@ export async function deleteInbox(tx: Tx, id: string): Promise<void> {
   await tx.delete(xInbox).where(eq(xInbox.id, id));
 }
 
+export async function postponeInbox(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.update(xInbox).set({ nextAttemptAt: at }).where(eq(xInbox.id, id));
+}
+
 /** Deduplication keys older than `before` (X redelivers within minutes, not days). */
 export async function forgetSeenEvents(tx: Tx, before: Date): Promise<void> {
   await tx.delete(xEventsSeen).where(lte(xEventsSeen.receivedAt, before));
