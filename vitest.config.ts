@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Node-side tests: protocol, core (pure), server adapters against real PGlite/Postgres and socket.io-client.
+// Node-side tests: protocol, core (pure), server adapters against real PGlite/Postgres and socket.io-client,
+// and the test doubles of outside services (test/fakes).
 export default defineConfig({
   test: {
-    include: ['protocol/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['protocol/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'test/fakes/**/*.test.ts'],
     exclude: ['**/*.browser.test.ts', 'test/e2e/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
