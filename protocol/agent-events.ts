@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Seq, Uuid } from './common.ts';
 import { ConversationSummary } from './conversation.ts';
-import { Author, Message, SendMessage } from './message.ts';
+import { AgentSendMessage, Author, Message } from './message.ts';
 import { AgentCatalog } from './catalog.ts';
 import { Contact, ContactHistory, ContactListItem, ContactPatch, ContactReplied, ContactSearch, ReceiptEvent, Receipts } from './contacts.ts';
 import { ConversationListResponse } from './rest.ts';
@@ -48,7 +48,7 @@ export const agentInbound = {
   'conversation:take': { description: 'Take a waiting conversation without an offer; the socket then follows it live.', input: ConversationTarget, output: z.object({ conversation: ConversationSummary }) },
   'message:send': {
     description: 'Send a message. On a conversation with no open session it is an asynchronous follow-up: stored (no session), shown to the visitor next time, and the sender gets `contact:replied` when they answer.',
-    input: z.intersection(SendMessage, ConversationTarget),
+    input: z.intersection(AgentSendMessage, ConversationTarget),
     output: z.object({ message: Message }),
   },
   read: { description: 'The agent has read the conversation up to `seq`.', input: ConversationTarget.extend({ seq: Seq }), output: Empty },

@@ -58,7 +58,14 @@ function ConversationItem({ kind, item, current, busy, onOpen, onTake }: ItemPro
     <li class={`conversation-item${current ? ' current' : ''}`} data-testid={`${kind}-item`} data-conversation-id={item.id}>
       <button type="button" class="item-open" aria-current={current ? 'true' : undefined} onClick={() => onOpen(item.id)}>
         <span class="item-top">
-          <span class="item-name">{name}</span>
+          <span class="item-name">
+            {item.channel === 'x_dm' && (
+              <span class="channel-icon channel-x" role="img" aria-label={t('x.dm')} data-testid="x-icon">
+                𝕏{' '}
+              </span>
+            )}
+            {name}
+          </span>
           <time class="item-time" dateTime={last?.createdAt ?? item.updatedAt}>
             {formatTime(last?.createdAt ?? item.updatedAt)}
           </time>

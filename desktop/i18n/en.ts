@@ -279,6 +279,12 @@ export const en = {
   'notify.label': 'Notifications',
   'notify.replied': '{name} answered: “{preview}”',
   'notify.show': 'Show',
+  // X channel, direct messages (issue 19, x-dm).
+  'x.dm': 'X direct message',
+  'x.handle': 'X handle {handle}',
+  'x.sending': 'Sending to X…',
+  'x.held': 'Held by X’s limit — sends at {time}',
+  'x.refused': 'Not delivered: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof en;

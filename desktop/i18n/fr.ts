@@ -276,4 +276,10 @@ export const fr: Record<MessageKey, string> = {
   'notify.label': 'Notifications',
   'notify.replied': '{name} a répondu : « {preview} »',
   'notify.show': 'Afficher',
+  // Canal X, messages privés (issue 19, x-dm).
+  'x.dm': 'Message privé X',
+  'x.handle': 'Identifiant X {handle}',
+  'x.sending': 'Envoi vers X…',
+  'x.held': 'Retenu par la limite de X — envoi à {time}',
+  'x.refused': 'Non distribué : {reason}',
 };

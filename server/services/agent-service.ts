@@ -1,4 +1,4 @@
-import { AppError, SYNC_PAGE_SIZE, type Author, type ConversationListResponse, type ConversationSummary, type Message, type SendMessage, type SyncResult } from '../../protocol/index.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type ConversationListResponse, type ConversationSummary, type Message, type AgentSendMessage as SendMessage, type SyncResult, MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { forAgents } from '../core/message-audience.ts';
 import { listForAgent } from '../db/stores/conversations-store.ts';
@@ -76,7 +76,10 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
     const full = async () => toMessage(await sendInTx(agent, input, socketId));
     // A plain text into a session this agent already holds: the batched write path.
     const author = { ...agentAuthor(agent), kind: 'agent' as const };
-    if ('attachmentId' in input || (await channelOf(conversationId)) !== 'web') return { message: await full() };
+    const channel = await channelOf(conversationId);
+    // X DMs take up to 10,000 characters (the schema's bound); everything else keeps the web chat's limit.
+    if (channel !== 'x_dm' && input.text.length > MAX_MESSAGE_LENGTH) throw new AppError('MESSAGE_TOO_LONG', `The message is longer than ${MAX_MESSAGE_LENGTH} characters.`);
+    if ('attachmentId' in input || channel !== 'web') return { message: await full() };
     return { message: await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
   }
 
