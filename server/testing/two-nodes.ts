@@ -29,6 +29,8 @@ export function useTwoNodes(
   poolSize: number,
   limits: NonNullable<StartOptions['env']>['limits'] = {},
   env: Omit<NonNullable<StartOptions['env']>, 'limits'> = {},
+  /** More start options for both nodes, read when they start (e.g. the X channel's fake API, started by an earlier hook). */
+  options: () => Omit<StartOptions, 'database' | 'env'> = () => ({}),
 ): TwoNodes {
   const dbs: Database[] = [];
   const nodes: RunningServer[] = [];
@@ -51,6 +53,7 @@ export function useTwoNodes(
           env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
           banner: false,
           requireAssets: false,
+          ...options(),
         }),
       );
     }

@@ -43,9 +43,9 @@ export const xEnv = { xConsumerSecret: CONSUMER_SECRET };
 export const xOptions = (fakeUrl: string) => ({ apiBaseUrl: fakeUrl, dmPollMs: 3_600_000, mentionsPollMs: 3_600_000 });
 
 /** Connects the brand to the demo website (tokens from the fake, stored encrypted as x-connect stores them). Returns the account id. */
-export async function connectBrand(database: Database, x: FakeXHandle, opts: { webhook?: RunningServer | null } = {}): Promise<string> {
+export async function connectBrand(database: Pick<Database, 'db'>, x: FakeXHandle, opts: { webhook?: RunningServer | null; secret?: string } = {}): Promise<string> {
   const tokens = x.fake.control.authorize();
-  const cipher = createCredentialCipher(createKeyring(X_SECRET));
+  const cipher = createCredentialCipher(createKeyring(opts.secret ?? X_SECRET));
   const [site] = await database.db.select().from(websites).where(eq(websites.key, DEMO.websiteKey));
   const [row] = await database.db
     .insert(xAccounts)

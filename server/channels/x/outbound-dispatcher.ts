@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow, XOutboundRow } from '../../db/schema.ts';
 import { setXDelivery } from '../../db/stores/messages-store.ts';
-import { claimDueOutbound, sentSince, setRateLimited, updateOutbound, xAccountById } from '../../db/stores/x-dm-store.ts';
+import { claimDueOutbound, holdWaiting, sentSince, setRateLimited, updateOutbound, xAccountById } from '../../db/stores/x-dm-store.ts';
 import type { Publisher } from '../../services/publisher.ts';
 import type { XOutboundSender, XTokenSource } from './contracts.ts';
 import { XApiError, type XHttp } from './x-http.ts';
@@ -15,8 +15,8 @@ import { XApiError, type XHttp } from './x-http.ts';
  * mid-send leaves it to another later). Generic over the kinds: a sender per `x_outbound.kind` (`dm`
  * here; x-public adds `reply`, `like`, `unlike`).
  *
- * What X answers decides: sent → `x_id` recorded (our echo filter); 429 → held until `x-rate-limit-reset`
- * (the account too: `rate_limited_until`); 5xx, timeouts, network → retried with backoff; any other
+ * What X answers decides: sent → `x_id` recorded (our echo filter); 429 → held until `x-rate-limit-reset`,
+ * with the account's other waiting rows of that kind (`rate_limited_until` records it for the admin); 5xx, timeouts, network → retried with backoff; any other
  * 4xx → refused with X's reason. DMs also keep a local budget (15 per 15 min, 1,440 per day per account,
  * X's own limits), so X is not asked for what it would refuse. Each change of state is written to the
  * message's payload and published to the agents following the conversation (`x:delivery`).
@@ -90,8 +90,8 @@ export function createOutboundDispatcher(opts: OutboundDispatcherOptions) {
     const sender = senders[row.kind];
     if (!account) return settle(row, { state: 'refused', reason: 'The X account is no longer connected.' });
     if (!sender) return settle(row, { state: 'refused', reason: `This server cannot send "${row.kind}" to X.` });
-    const limited = account.rateLimitedUntil && account.rateLimitedUntil > now ? account.rateLimitedUntil : null;
-    const hold = limited ?? (await budgetHold(account, row.kind, now));
+    // X's limits are per endpoint: a 429 on polling (rate_limited_until, for the admin) does not stop sends.
+    const hold = await budgetHold(account, row.kind, now);
     if (hold) return settle(row, { state: 'held', nextAttemptAt: hold, attempts: Math.max(0, row.attempts - 1) });
     try {
       const token = await tokens.accessToken(account);
@@ -108,6 +108,13 @@ export function createOutboundDispatcher(opts: OutboundDispatcherOptions) {
       const until = err.rateLimit.resetAt && err.rateLimit.resetAt > now ? err.rateLimit.resetAt : new Date(now.getTime() + 15 * 60_000);
       await setRateLimited(db, account.id, until);
       logger.info({ accountId: account.id, until }, 'X rate limit: outbound held');
+      // The account's other messages of this kind wait too, and their agents are told.
+      const others = await holdWaiting(db, account.id, row.kind, until);
+      for (const other of others.filter((o) => o.id !== row.id && o.messageId)) {
+        const delivery = { state: 'held' as const, retryAt: until.toISOString(), reason: null };
+        await setXDelivery(db, other.messageId!, delivery);
+        publisher.xDelivery({ conversationId: other.conversationId, messageId: other.messageId!, ...delivery });
+      }
       // A hold is not a failed attempt: the row keeps its count for the crash check only.
       return settle(row, { state: 'held', nextAttemptAt: until });
     }

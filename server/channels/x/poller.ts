@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow } from '../../db/schema.ts';
-import { allXAccounts, claimPoll, setDmCursor, setMentionsSinceId, setRateLimited } from '../../db/stores/x-dm-store.ts';
+import { allXAccounts, claimPoll, deferPoll, setDmCursor, setMentionsSinceId, setRateLimited } from '../../db/stores/x-dm-store.ts';
 import type { XInboundSink, XTokenSource } from './contracts.ts';
 import { DmEventsPage, dmsOfPage, MentionsPage, postsOfMentionsPage } from './inbound-schemas.ts';
 import { XApiError, type XHttp } from './x-http.ts';
@@ -16,7 +16,7 @@ import { XApiError, type XHttp } from './x-http.ts';
  * One node polls an account at a time: each poll is claimed by moving the account's lease (`x_poll_leases`)
  * forward in one statement. Cursors (`dm_cursor`, `mentions_since_id`) move only after the events up to
  * them were stored, so a restart neither misses nor repeats; a first poll starts at the account's
- * connection (older history is not imported). A 429 pauses the account until X's reset.
+ * connection (older history is not imported). A 429 pauses that kind of poll until X's reset.
  */
 export interface PollerOptions {
   db: Db;
@@ -113,23 +113,33 @@ export function createXPoller(opts: PollerOptions) {
 
   async function pollAccount(account: XAccountRow): Promise<void> {
     const now = clock.now();
-    if (account.tokenExpired || (account.rateLimitedUntil && account.rateLimitedUntil > now)) return;
+    if (account.tokenExpired) return;
     const slow = account.webhookValid ? WEBHOOK_SLOWDOWN : 1;
     const wantDms = await claimPoll(db, account.id, 'dm', now, dmMs * slow);
     const wantMentions = await claimPoll(db, account.id, 'mentions', now, mentionsMs * slow);
     if (!wantDms && !wantMentions) return;
+    const token = await tokens.accessToken(account).catch((err: unknown) => {
+      logger.warn({ err, accountId: account.id }, 'X polling: no token');
+      return null;
+    });
+    if (!token) return;
+    if (wantDms) await guarded(account, 'dm', () => pollDms(account, token));
+    if (wantMentions) await guarded(account, 'mentions', () => pollMentions(account, token));
+  }
+
+  /** A 429 defers that kind's polls until X's reset (each endpoint has its own limit); other failures wait for the next interval. */
+  async function guarded(account: XAccountRow, kind: 'dm' | 'mentions', poll: () => Promise<void>): Promise<void> {
     try {
-      const token = await tokens.accessToken(account);
-      if (wantDms) await pollDms(account, token);
-      if (wantMentions) await pollMentions(account, token);
+      await poll();
     } catch (err) {
       if (err instanceof XApiError && err.rateLimited) {
-        const until = err.rateLimit.resetAt ?? new Date(now.getTime() + 15 * 60_000);
+        const until = err.rateLimit.resetAt ?? new Date(clock.now().getTime() + 15 * 60_000);
+        await deferPoll(db, account.id, kind, until);
         await setRateLimited(db, account.id, until);
-        logger.info({ accountId: account.id, until }, 'X rate limit: polling paused');
+        logger.info({ accountId: account.id, kind, until }, 'X rate limit: polling paused');
         return;
       }
-      logger.warn({ err, accountId: account.id }, 'X polling failed; tried again at the next interval');
+      logger.warn({ err, accountId: account.id, kind }, 'X polling failed; tried again at the next interval');
     }
   }
 

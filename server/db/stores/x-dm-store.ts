@@ -178,6 +178,20 @@ export async function updateOutbound(tx: Tx, id: string, patch: Partial<Pick<XOu
   return row ?? null;
 }
 
+/** X's limit answered for one of these: every other waiting row of the account and kind waits with it (X would refuse them too). */
+export async function holdWaiting(tx: Tx, accountId: string, kind: XOutboundRow['kind'], until: Date): Promise<XOutboundRow[]> {
+  return tx
+    .update(xOutbound)
+    .set({ state: 'held', nextAttemptAt: until })
+    .where(and(eq(xOutbound.accountId, accountId), eq(xOutbound.kind, kind), inArray(xOutbound.state, ['pending', 'held']), lte(xOutbound.nextAttemptAt, until)))
+    .returning();
+}
+
+/** Pushes an account's next poll of `kind` to `until` (X's reset after a 429). */
+export async function deferPoll(tx: Tx, accountId: string, kind: 'dm' | 'mentions', until: Date): Promise<void> {
+  await tx.update(xPollLeases).set({ dueAt: until }).where(and(eq(xPollLeases.accountId, accountId), eq(xPollLeases.kind, kind)));
+}
+
 /** DMs this account sent since `since`, oldest first (the local budget: 15 per 15 min, 1,440 per day). */
 export async function sentSince(tx: Tx, accountId: string, kind: XOutboundRow['kind'], since: Date): Promise<Date[]> {
   const rows = await tx
