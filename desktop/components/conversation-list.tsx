@@ -1,6 +1,7 @@
 import type { ConversationSummary } from '../../protocol/index.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { contactLabel } from './labels.ts';
+import { XMark } from './x-mark.tsx';
 
 interface ConversationListProps {
   kind: 'waiting' | 'mine';
@@ -59,11 +60,7 @@ function ConversationItem({ kind, item, current, busy, onOpen, onTake }: ItemPro
       <button type="button" class="item-open" aria-current={current ? 'true' : undefined} onClick={() => onOpen(item.id)}>
         <span class="item-top">
           <span class="item-name">
-            {item.channel === 'x_dm' && (
-              <span class="channel-icon channel-x" role="img" aria-label={t('x.dm')} data-testid="x-icon">
-                𝕏{' '}
-              </span>
-            )}
+            <XMark channel={item.channel} />
             {name}
           </span>
           <time class="item-time" dateTime={last?.createdAt ?? item.updatedAt}>
