@@ -77,11 +77,11 @@ describe.each(backends)('the X outbound queue on $name', (backend) => {
   const sentDms = () => x.control<SentDm[]>('GET', '/__fake/sent-dms');
 
   it('holds a DM locally once the account sent 15 in 15 minutes, until the oldest leaves the window', async () => {
-    // A little ahead of the database's clock, which stamped the rows' first attempt time.
-    const now = new Date(Date.now() + 2_000);
-    const oldest = new Date(now.getTime() - 14 * 60_000);
+    const oldest = new Date(Date.now() - 14 * 60_000);
     for (let i = 0; i < 15; i++) await queued(`earlier ${i}`, { state: 'sent', sentAt: new Date(oldest.getTime() + i * 1_000), xId: String(1000 + i) });
     const row = await queued('one too many');
+    // Read after the rows were written: a little ahead of the database's clock, which stamped their first attempt time.
+    const now = new Date(Date.now() + 1_000);
     await dispatcher(() => now).tick();
     const [after] = await database.db.select().from(xOutbound).where(eq(xOutbound.id, row.id));
     expect(after!.state).toBe('held');
