@@ -4,7 +4,6 @@ import { dmClientId } from '../channels/x/x-ids.ts';
 import type { XAccountRow } from '../db/schema.ts';
 import { findByClientId, insertEvents, lockConversation, type MessageDraft } from '../db/stores/messages-store.ts';
 import { ensureDmConversation, ensureXContact, outboundByXId, unsettledAttempts } from '../db/stores/x-dm-store.ts';
-import { conversationById } from '../db/stores/conversations-store.ts';
 import { must } from '../db/must.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { RoutingService } from './routing-service.ts';
@@ -104,11 +103,6 @@ export function createXDmService({ db, logger, routing, sessions, media }: XDmSe
     });
   }
 
-  /** Whether a conversation is an X DM thread (the agent send path asks before choosing the write path). */
-  async function isDmConversation(conversationId: string): Promise<boolean> {
-    return (await conversationById(db, conversationId))?.channel === 'x_dm';
-  }
-
-  return { receive, isDmConversation };
+  return { receive };
 }
 export type XDmService = ReturnType<typeof createXDmService>;

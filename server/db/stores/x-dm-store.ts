@@ -101,7 +101,11 @@ export async function xUserOfContact(tx: Tx, websiteId: string, contactId: strin
   return row ?? null;
 }
 
-/** The Parley conversation of one X DM thread, created on first sight (one per account and `dm_conversation_id`). */
+/**
+ * The Parley conversation of one X DM thread, created on first sight (one per account and `dm_conversation_id`).
+ * Created without a session ("ended"): the customer's message opens one in the same transaction as it is
+ * written, so no conversation ever waits in a queue without its message.
+ */
 export async function ensureDmConversation(tx: Tx, account: Pick<XAccountRow, 'id' | 'websiteId'>, threadId: string, contactId: string): Promise<ConversationRow> {
   const where = and(eq(conversations.xAccountId, account.id), eq(conversations.channel, 'x_dm'), eq(conversations.externalThreadId, threadId));
   const [found] = await tx.select().from(conversations).where(where);
@@ -111,7 +115,7 @@ export async function ensureDmConversation(tx: Tx, account: Pick<XAccountRow, 'i
   if (again) return again;
   const [row] = await tx
     .insert(conversations)
-    .values({ websiteId: account.websiteId, contactId, channel: 'x_dm', xAccountId: account.id, externalThreadId: threadId })
+    .values({ websiteId: account.websiteId, contactId, channel: 'x_dm', xAccountId: account.id, externalThreadId: threadId, status: 'ended' })
     .returning();
   return must(row, 'INTERNAL');
 }
