@@ -7,7 +7,8 @@ import { conversations, messages, sessions, xAccounts, xContacts, xInbox, xOutbo
 import { backends } from '../../db/test-backends.ts';
 import type { RunningServer } from '../../main.ts';
 import { png as makePng } from '../../attachments/test-images.ts';
-import { call, closeSockets, connectAgent, expectOk, nextMatching, startTestServer, type AgentSocket } from '../../testing/test-kit.ts';
+import { call, closeSockets, collect, connectAgent, expectOk, nextMatching, startTestServer, type AgentSocket } from '../../testing/test-kit.ts';
+import { DEMO } from '../../services/seed-demo.ts';
 import { until, waitFor } from '../../testing/wait-for.ts';
 import { BRAND, connectBrand, CONSUMER_SECRET, CUSTOMER, startFakeX, xEnv, xOptions, type FakeXHandle, type SentDm } from '../../testing/x-kit.ts';
 import { signatureOf } from './webhook-signature.ts';
@@ -69,7 +70,12 @@ describe.each(backends)('X direct messages on $name', (backend) => {
   });
 
   it('a DM reaches the agent Ready on Twitter as an offer; the answer reaches X exactly once and shows as sent', async () => {
+    // Grace works chat only: Ready there, she is never offered an X DM.
+    const grace = await connectAgent(server, DEMO.agent2Email, DEMO.agentPassword);
+    await expectOk(call(grace, 'presence:set', { channel: 'chat', state: 'ready' }));
+    const graceOffers = collect<Offer>(grace, 'offer');
     const { agent, offer, detail } = await acceptedDm('Where is my order?');
+    expect(graceOffers).toEqual([]);
     expect(offer.queue.name).toBe('Twitter');
     expect(offer.preview).toBe('Where is my order?');
     expect(detail.conversation.channel).toBe('x_dm');
@@ -95,6 +101,19 @@ describe.each(backends)('X direct messages on $name', (backend) => {
     expect(agentTexts).toEqual(['It ships today.']);
     const synced = await expectOk(call<SyncResult>(agent, 'sync', { conversationId: offer.conversationId, afterSeq: 0 }));
     expect(synced.events.find((m) => m.id === reply.message.id)?.xDelivery).toEqual({ state: 'sent', retryAt: null, reason: null });
+  });
+
+  it('a DM into an ended conversation opens a new session, offered again on Twitter', async () => {
+    const { agent, offer } = await acceptedDm('First question');
+    const ended = await expectOk(call<{ session: { sessionId: string } }>(agent, 'session:end', { conversationId: offer.conversationId }));
+    await expectOk(call(agent, 'session:wrap-up', { sessionId: ended.session.sessionId }));
+    const again = nextMatching<Offer>(agent, 'offer');
+    await injectDm('One more thing');
+    const second = await again;
+    expect(second).toMatchObject({ conversationId: offer.conversationId, queue: { name: 'Twitter' }, preview: 'One more thing', returning: true });
+    const kinds = (await messagesOf(offer.conversationId)).map((m) => (m.kind === 'event' ? (m.payload as { type: string }).type : m.body));
+    expect(kinds.slice(-2)).toEqual(['conversation_reopened', 'One more thing']);
+    expect(await database.db.select().from(sessions).where(eq(sessions.conversationId, offer.conversationId))).toHaveLength(2);
   });
 
   it('a webhook with a bad signature gets 401 and creates nothing', async () => {
