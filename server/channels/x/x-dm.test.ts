@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDetail, Message, Offer, SyncResult, XDelivery } from '../../../protocol/index.ts';
 import type { Database } from '../../db/client.ts';
-import { conversations, messages, sessions, xAccounts, xContacts, xInbox, xOutbound } from '../../db/schema.ts';
+import { contacts, conversations, messages, sessions, xAccounts, xContacts, xInbox, xOutbound } from '../../db/schema.ts';
 import { backends } from '../../db/test-backends.ts';
 import type { RunningServer } from '../../main.ts';
 import { png as makePng } from '../../attachments/test-images.ts';
@@ -114,6 +114,22 @@ describe.each(backends)('X direct messages on $name', (backend) => {
     const kinds = (await messagesOf(offer.conversationId)).map((m) => (m.kind === 'event' ? (m.payload as { type: string }).type : m.body));
     expect(kinds.slice(-2)).toEqual(['conversation_reopened', 'One more thing']);
     expect(await database.db.select().from(sessions).where(eq(sessions.conversationId, offer.conversationId))).toHaveLength(2);
+  });
+
+  it('matches the X sender by user id, never by handle, and follows their new name and handle', async () => {
+    await injectDm('first');
+    const [before] = await until(() => database.db.select().from(xContacts), (rows) => rows.length === 1);
+    await x.control('POST', '/__fake/inject/dm', { from: { id: CUSTOMER.id, username: 'jo_new', name: 'Jo New' }, text: 'renamed' });
+    await until(async () => (await database.db.select().from(xContacts))[0]!.username, (u) => u === 'jo_new');
+    const [after] = await database.db.select().from(xContacts);
+    expect(after!.contactId).toBe(before!.contactId);
+    const [contact] = await database.db.select().from(contacts).where(eq(contacts.id, before!.contactId));
+    expect(contact!.name).toBe('Jo New');
+    // Someone else now holding the old handle is someone else.
+    await x.control('POST', '/__fake/inject/dm', { from: { id: '5550001', username: 'jo', name: 'Another Jo' }, text: 'hi' });
+    const rows = await until(() => database.db.select().from(xContacts), (r) => r.length === 2);
+    expect(new Set(rows.map((r) => r.contactId)).size).toBe(2);
+    expect(await database.db.select().from(conversations).where(eq(conversations.channel, 'x_dm'))).toHaveLength(2);
   });
 
   it('a webhook with a bad signature gets 401 and creates nothing', async () => {

@@ -83,6 +83,13 @@ export async function ensureXContact(tx: Tx, websiteId: string, user: XUserRef):
         .update(xContacts)
         .set({ username: user.username, name: user.name ?? found.name, updatedAt: sql`now()` })
         .where(and(eq(xContacts.websiteId, websiteId), eq(xContacts.xUserId, user.id)));
+      // The contact's name follows X's while it is still the one X gave (an agent's own edit stays).
+      const fromX = [found.name, `@${found.username}`].filter((n): n is string => n !== null);
+      const next = user.name ?? `@${user.username}`;
+      await tx
+        .update(contacts)
+        .set({ name: next, attributes: sql`${contacts.attributes} || jsonb_build_object('x_username', ${user.username}::text)` })
+        .where(and(eq(contacts.id, found.contactId), inArray(contacts.name, fromX)));
     }
     return found.contactId;
   }
