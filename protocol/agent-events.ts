@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Seq, Uuid } from './common.ts';
 import { ConversationSummary } from './conversation.ts';
-import { Author, Message, SendMessage } from './message.ts';
+import { AgentSendMessage, Author, Message } from './message.ts';
 import { AgentCatalog } from './catalog.ts';
 import { Contact, ContactHistory, ContactListItem, ContactPatch, ContactReplied, ContactSearch, ReceiptEvent, Receipts } from './contacts.ts';
 import { ConversationListResponse } from './rest.ts';
@@ -9,6 +9,7 @@ import { PingResult, SyncResult, TypingInput } from './visitor-events.ts';
 import { ChannelPresence, Directory, MediaChannel, Offer, OfferRevoked, SessionCard, SessionState, SetPresenceInput, TransferTarget, WrapUpInput } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
 import { xPublicInbound } from './x-public.ts';
+import { XDelivery } from './channels.ts';
 
 /** Socket.IO namespace of the agent desktop; authenticated by the session cookie. */
 export const AGENT_NAMESPACE = '/agent';
@@ -48,7 +49,7 @@ export const agentInbound = {
   'conversation:take': { description: 'Take a waiting conversation without an offer; the socket then follows it live.', input: ConversationTarget, output: z.object({ conversation: ConversationSummary }) },
   'message:send': {
     description: 'Send a message. On a conversation with no open session it is an asynchronous follow-up: stored (no session), shown to the visitor next time, and the sender gets `contact:replied` when they answer.',
-    input: z.intersection(SendMessage, ConversationTarget),
+    input: z.intersection(AgentSendMessage, ConversationTarget),
     output: z.object({ message: Message }),
   },
   read: { description: 'The agent has read the conversation up to `seq`.', input: ConversationTarget.extend({ seq: Seq }), output: Empty },
@@ -89,6 +90,8 @@ export const agentOutbound = {
   receipt: ReceiptEvent.describe('How far the visitor has read a conversation this socket follows.'),
   'contact:replied': ContactReplied.describe('A contact answered this agent\'s asynchronous follow-up.'),
   'contact:updated': Contact.describe('A contact changed: details, verified flag or attributes.'),
+  // X channel (issue 19, x-dm): the outbound queue's news about an agent's message to X.
+  'x:delivery': XDelivery.describe("Where an agent's message to X stands (sending, held by X's limit until `retryAt`, sent, refused with `reason`): to the agents following the conversation."),
 } as const;
 
 export type AgentClientEvents = ClientToServer<typeof agentInbound>;

@@ -3,7 +3,7 @@ import { Attachment } from './attachments.ts';
 import { BotOutput } from './bots.ts';
 import { XDelivery, XMessageRef } from './channels.ts';
 import { ClientId, IsoDate, MessageText, Seq, Uuid } from './common.ts';
-import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { MAX_MESSAGE_LENGTH, MAX_X_DM_LENGTH } from './limits.ts';
 import { SafeText } from './storable-text.ts';
 
 export const AuthorKind = z.enum(['visitor', 'agent', 'bot', 'system']);
@@ -75,6 +75,16 @@ export const SendMessage = z.union([
   SendText,
 ]);
 export type SendMessage = z.infer<typeof SendMessage>;
+
+/**
+ * What an agent sends (`message:send` on /agent): as SendMessage, but up to X's 10,000 characters, which an X DM
+ * conversation allows; the server holds every other conversation to MAX_MESSAGE_LENGTH (MESSAGE_TOO_LONG).
+ */
+export const AgentSendMessage = z.union([
+  SendImage.extend({ text: SafeText.trim().max(MAX_X_DM_LENGTH).default('') }),
+  SendText.extend({ text: SafeText.trim().min(1).max(MAX_X_DM_LENGTH) }),
+]);
+export type AgentSendMessage = z.infer<typeof AgentSendMessage>;
 
 /**
  * A secret the widget makes with a message it sends without a visitor token (the one that opens its

@@ -30,6 +30,9 @@ import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/
 import { startSweeper } from './services/sweeper.ts';
 import { startXMaintenance } from './services/x-maintenance.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
+import { createPostSenders } from './channels/x/post-senders.ts';
+import { startXDmRuntime } from './channels/x/x-dm-runtime.ts';
+
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
@@ -59,6 +62,12 @@ export interface StartOptions {
   afterStart?: (server: RunningServer) => Promise<void>;
   /** Webhook dispatcher tuning (interval, timeout, backoff…); `false` = do not run one on this node. */
   webhooks?: Omit<DispatcherOptions, 'db' | 'credentials' | 'clock' | 'logger'> | false;
+  /**
+   * The X channel's background work on this node: polling intervals (default X_POLL_INTERVAL_SEC and
+   * X_MENTIONS_POLL_INTERVAL_SEC), or `false` = no outbound dispatcher, poller nor inbox sweep here.
+   * Where X is (the fake in tests) and its secrets are settings: `env.x`.
+   */
+  x?: { dmPollMs?: number; mentionsPollMs?: number } | false;
 }
 
 export interface RunningServer {
@@ -140,6 +149,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       accepting: () => readiness.accepting,
       limits,
     });
+    const attachmentService = createAttachmentService(database.db, blobs);
     const services = createServices({
       db: database.db,
       clock,
@@ -150,8 +160,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       routing: { presenceGraceMs: env.presenceGraceMs },
       site: { publicUrl: () => publicUrl },
       writePath: { onBatch: ({ size, durationMs }) => metrics.observeBatch(size, durationMs / 1000) },
-      attachmentFiles: createAttachmentService(database.db, blobs),
-      x: { settings: env.x },
+      attachmentFiles: attachmentService,
+      x: { settings: env.x, uploads: attachmentService },
     });
     const secureCookies = (env.publicUrl ?? '').startsWith('https://');
     const attachments = { blobs, tokens, clock };
@@ -168,6 +178,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       attachments,
       ops,
       limits,
+      x: { consumerSecret: env.x.consumerSecret },
     });
 
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
@@ -203,6 +214,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         ? null
         : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
+    // X DMs (x-dm): the outbound queue, polling and the inbox sweep; claims keep the nodes from doing one thing twice.
+    const xRuntime =
+      options.x === false
+        ? null
+        : startXDmRuntime({
+            db: database.db,
+            clock,
+            logger,
+            publisher: gateway.publisher,
+            http: services.xAccounts.http,
+            tokens: services.xAccounts.tokens,
+            senders: createPostSenders({ db: database.db }),
+            blobs,
+            sink: services.xSink,
+            inbound: services.xInbound,
+            onQueued: services.xOutboundSignal.listen,
+            dmPollMs: options.x?.dmPollMs ?? env.x.pollIntervalSec * 1000,
+            mentionsPollMs: options.x?.mentionsPollMs ?? env.x.mentionsPollIntervalSec * 1000,
+          });
     if ((options.requireAssets ?? true) && !assets.every((file) => existsSync(file))) {
       logger.error({ widget: staticPaths.widget, desktop: staticPaths.desktop }, 'front-end bundles missing: run `npm run build`; /readyz answers 503 until they exist');
     }
@@ -222,6 +252,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           await sweeper.stop();
           await xMaintenance.stop();
           await webhookDispatcher?.stop();
+          await xRuntime?.stop();
         },
         closeAdapter: async () => {
           await closeAdapter();

@@ -4,6 +4,7 @@ import { formatDuration } from '../state/clock.ts';
 import { contactTimers } from '../state/contact-timers.ts';
 import type { Desk } from '../state/desk.ts';
 import { contactLabel } from './labels.ts';
+import { XMark } from './x-mark.tsx';
 
 /** Up to 12 concurrent chats (seed 001); more are still listed, the server caps capacity. */
 export const MAX_TABS = 12;
@@ -62,7 +63,10 @@ function ContactTab({ desk, item, current }: { desk: Desk; item: ConversationSum
         data-conversation-id={item.id}
       >
         <span class="item-top">
-          <span class="item-name">{name}</span>
+          <span class="item-name">
+            <XMark channel={item.channel} />
+            {name}
+          </span>
           {unread > 0 && (
             <span class="tab-unread" data-testid="tab-unread">
               {unread}

@@ -1,6 +1,7 @@
 import type { ConversationSummary } from '../../protocol/index.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { contactLabel } from './labels.ts';
+import { XMark } from './x-mark.tsx';
 
 interface ConversationListProps {
   kind: 'waiting' | 'mine';
@@ -58,7 +59,10 @@ function ConversationItem({ kind, item, current, busy, onOpen, onTake }: ItemPro
     <li class={`conversation-item${current ? ' current' : ''}`} data-testid={`${kind}-item`} data-conversation-id={item.id}>
       <button type="button" class="item-open" aria-current={current ? 'true' : undefined} onClick={() => onOpen(item.id)}>
         <span class="item-top">
-          <span class="item-name">{name}</span>
+          <span class="item-name">
+            <XMark channel={item.channel} />
+            {name}
+          </span>
           <time class="item-time" dateTime={last?.createdAt ?? item.updatedAt}>
             {formatTime(last?.createdAt ?? item.updatedAt)}
           </time>

@@ -56,15 +56,36 @@ export function Transcript({ messages, pending, outbox, meId, label, visitorName
               <span class="author">{authorLabel(message.author, meId, visitorName)}</span>
               <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
               {message.author.kind === 'bot' && <span class="bot-badge">{t('transcript.assistant')}</span>}
-              {message.author.kind === 'agent' && <Receipt state={deliveryState(message, receipts)} />}
+              {message.x && message.author.kind === 'visitor' && (
+                <span class="x-handle" aria-label={t('x.handle', { handle: `@${message.x.username}` })}>
+                  @{message.x.username}
+                </span>
+              )}
+              {message.author.kind === 'agent' && !message.xDelivery && <Receipt state={deliveryState(message, receipts)} />}
             </div>
             <Body message={message} />
+            {message.xDelivery && message.xDelivery.state !== 'sent' && <XDeliveryLine delivery={message.xDelivery} />}
           </li>
         ),
       )}
       <OutboxRows entries={pending} rowClass="row text from-agent mine" actions={outbox} />
       </ol>
     </div>
+  );
+}
+
+/** Where an agent's message to X stands (the outbound queue); nothing once sent. */
+function XDeliveryLine({ delivery }: { delivery: NonNullable<Message['xDelivery']> }) {
+  const text =
+    delivery.state === 'held'
+      ? t('x.held', { time: delivery.retryAt ? formatTime(delivery.retryAt) : '…' })
+      : delivery.state === 'refused'
+        ? t('x.refused', { reason: delivery.reason ?? '' })
+        : t('x.sending');
+  return (
+    <p class={`x-delivery x-delivery-${delivery.state}`} data-testid="x-delivery" data-state={delivery.state} role={delivery.state === 'refused' ? 'alert' : undefined}>
+      {text}
+    </p>
   );
 }
 

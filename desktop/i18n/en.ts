@@ -356,6 +356,12 @@ export const en = {
   'contact.linkNone': 'No other contact matches.',
   'contact.linked': 'Linked: the whole history is now with {name}.',
   'comm.channelX': 'X',
+  // X channel, direct messages (issue 19, x-dm).
+  'x.dm': 'X direct message',
+  'x.handle': 'X handle {handle}',
+  'x.sending': 'Sending to X…',
+  'x.held': 'Held by X’s limit — sends at {time}',
+  'x.refused': 'Not delivered: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof en;

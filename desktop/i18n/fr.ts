@@ -353,4 +353,10 @@ export const fr: Record<MessageKey, string> = {
   'contact.linkNone': 'Aucun autre contact ne correspond.',
   'contact.linked': "Lié : tout l'historique est désormais avec {name}.",
   'comm.channelX': 'X',
+  // Canal X, messages privés (issue 19, x-dm).
+  'x.dm': 'Message privé X',
+  'x.handle': 'Identifiant X {handle}',
+  'x.sending': 'Envoi vers X…',
+  'x.held': 'Retenu par la limite de X — envoi à {time}',
+  'x.refused': 'Non distribué : {reason}',
 };

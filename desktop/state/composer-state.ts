@@ -10,6 +10,8 @@ export interface ComposerOptions {
   newId?: () => string;
   storage?: DraftStorage;
   upload?: Uploader;
+  /** The longest message a conversation takes (X DMs: 10,000; default MAX_MESSAGE_LENGTH). */
+  limitOf?: (conversationId: string) => number;
 }
 
 /**
@@ -44,8 +46,9 @@ export function createComposerState(outbox: Outbox, options: ComposerOptions = {
   function sendDraft(conversationId: string): void {
     const text = (drafts.value[conversationId] ?? '').trim();
     if (!text) return;
-    if (text.length > MAX_MESSAGE_LENGTH) {
-      setError(conversationId, t('composer.tooLong', { count: text.length, max: MAX_MESSAGE_LENGTH }));
+    const max = options.limitOf?.(conversationId) ?? MAX_MESSAGE_LENGTH;
+    if (text.length > max) {
+      setError(conversationId, t('composer.tooLong', { count: text.length, max }));
       return;
     }
     // The server would refuse it (VALIDATION_FAILED): say why here, where the agent can fix it.

@@ -1,5 +1,6 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { AgentProfile, ConversationDetail, ConversationSummary, Message } from '../../protocol/index.ts';
+import { MAX_MESSAGE_LENGTH, MAX_X_DM_LENGTH } from '../../protocol/index.ts';
 import type { AgentClient, ConnectionState } from '../api/agent-client.ts';
 import { toApiError, type ApiError } from '../api/api-error.ts';
 import { contactLabel } from '../components/labels.ts';
@@ -66,7 +67,9 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
     storage: options.outboxStorage ?? sessionOutboxStorage(me.id),
     schedule: options.schedule,
   });
-  const composer = createComposerState(outbox, { newId: options.newId, storage: options.storage, upload: options.upload });
+  // X DMs take X's 10,000 characters; web chats keep theirs.
+  const limitOf = (conversationId: string) => (findSummary(conversationId)?.channel === 'x_dm' ? MAX_X_DM_LENGTH : MAX_MESSAGE_LENGTH);
+  const composer = createComposerState(outbox, { newId: options.newId, storage: options.storage, upload: options.upload, limitOf });
   const typingSender = createTypingSender((conversationId, typing) => {
     client.request('typing', { conversationId, typing }).catch(() => undefined); // best effort
   });
@@ -277,6 +280,7 @@ export function createDesk(client: AgentClient, me: AgentProfile, options: DeskO
   const unsubscribe = [
     client.on('message', onMessage),
     client.on('conversation:updated', onUpdated),
+    client.on('x:delivery', (delivery) => transcripts.xDelivery(delivery)),
     client.on('typing', (event) => {
       if (event.author.kind === 'visitor') visitorTyping.set(event.conversationId, event.typing, event.author.name);
     }),

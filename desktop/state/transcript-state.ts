@@ -1,4 +1,4 @@
-import type { Message } from '../../protocol/index.ts';
+import type { Message, XDelivery } from '../../protocol/index.ts';
 
 /** One conversation's transcript: server messages by seq (what the agent has not sent yet is in the outbox). */
 export interface TranscriptState {
@@ -16,7 +16,9 @@ export function mergeMessages(state: TranscriptState, incoming: readonly Message
   for (const message of state.messages) bySeq.set(message.seq, message);
   let added = false;
   for (const message of incoming) {
-    if (!bySeq.has(message.seq)) {
+    const known = bySeq.get(message.seq);
+    // A message to X seen again (sync, open) may carry a newer delivery state than the one shown.
+    if (!known || (message.xDelivery && !sameDelivery(known.xDelivery, message.xDelivery))) {
       bySeq.set(message.seq, message);
       added = true;
     }
@@ -35,4 +37,18 @@ export function hasClientId(state: TranscriptState, clientId: string): boolean {
 /** True when a live message skips seqs we never saw: the client must `sync`. */
 export function hasGapBefore(state: TranscriptState, message: Message): boolean {
   return state.lastSeq > 0 && message.seq > state.lastSeq + 1;
+}
+
+const sameDelivery = (a: Message['xDelivery'], b: Message['xDelivery']) => a?.state === b?.state && a?.retryAt === b?.retryAt && a?.reason === b?.reason;
+
+/** An agent's message to X changed delivery state (`x:delivery`): the message shows it; unknown messages are left to the next sync. */
+export function applyXDelivery(state: TranscriptState, delivery: XDelivery): TranscriptState {
+  const at = state.messages.findIndex((m) => m.id === delivery.messageId);
+  if (at < 0) return state;
+  const current = state.messages[at]!;
+  const next = { state: delivery.state, retryAt: delivery.retryAt, reason: delivery.reason };
+  if (sameDelivery(current.xDelivery, next)) return state;
+  const messages = [...state.messages];
+  messages[at] = { ...current, xDelivery: next };
+  return { ...state, messages };
 }

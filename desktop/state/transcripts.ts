@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
-import type { Message } from '../../protocol/index.ts';
-import { emptyTranscript, mergeMessages, type TranscriptState } from './transcript-state.ts';
+import type { Message, XDelivery } from '../../protocol/index.ts';
+import { applyXDelivery, emptyTranscript, mergeMessages, type TranscriptState } from './transcript-state.ts';
 
 /** Transcripts by conversation id, as one signal so any change re-renders its readers. */
 export function createTranscripts() {
@@ -28,6 +28,10 @@ export function createTranscripts() {
     get,
     has,
     merge: (conversationId: string, messages: readonly Message[]) => update(conversationId, (s) => mergeMessages(s, messages)),
+    /** X channel (x-dm): where an agent's message to X stands. */
+    xDelivery: (delivery: XDelivery) => {
+      if (has(delivery.conversationId)) update(delivery.conversationId, (s) => applyXDelivery(s, delivery));
+    },
   };
 }
 

@@ -34,6 +34,12 @@ export type Rule =
    * open only in development and the demo.
    */
   | { auth: 'bearer-token' }
+  /**
+   * Signed by the sender instead of a cookie or token: the X webhook (`x-twitter-webhooks-signature`,
+   * HMAC-SHA256 with X_CONSUMER_SECRET, checked by the route before parsing). No cookie, so outside
+   * the cookie-CSRF rule (server/http/app.ts).
+   */
+  | { auth: 'signed-webhook' }
   /** A visitor token: the socket's context (or the token's contact) is the only conversation reachable. */
   | { auth: 'visitor' }
   /** A visitor token or a staff session; staff are then checked as `staff` with this guard. */
@@ -117,6 +123,9 @@ export const REST_POLICY: Record<string, Rule> = {
   'POST /api/v1/channels/x/accounts/:id/webhook/revalidate': staff(ADMINS),
   'PATCH /api/v1/channels/x/accounts/:id/capabilities': staff(ADMINS),
   'GET /api/v1/channels/x/callback': { auth: 'public' },
+  // The X channel (issue 19, x-dm): X's CRC challenge and its signed event deliveries (docs/security.md#x-webhooks).
+  'GET /api/v1/channels/x/webhook': { auth: 'signed-webhook' },
+  'POST /api/v1/channels/x/webhook': { auth: 'signed-webhook' },
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },

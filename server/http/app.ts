@@ -31,6 +31,7 @@ import { assistantRoutes } from './routes/assistants.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { xChannelsRoutes } from './routes/x-channels.ts';
+import { X_WEBHOOK_PATH, xWebhookRoutes } from './routes/x-webhook.ts';
 import { mountStatic, type StaticPaths } from './static.ts';
 
 export interface AppDeps {
@@ -52,6 +53,8 @@ export interface AppDeps {
   ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */
   limits: Limits;
+  /** The X channel's webhook (x-dm): X_CONSUMER_SECRET, null when unset. */
+  x?: { consumerSecret: string | null };
 }
 
 const documentRoute = defineRoute({
@@ -82,7 +85,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   // Request bodies: 64 KB unless the route sets its own (uploads after authentication, assistant drafts).
   app.use('*', except(['/api/v1/attachments', '/api/v1/assistants/:id/draft'], maxBody(DEFAULT_BODY_LIMIT_BYTES)));
   // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
-  app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*'], csrfProtection({ publicUrl: deps.publicUrl })));
+  // The X webhook carries no cookie: X signs it instead (its route checks, before parsing).
+  app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*', `/api/v1${X_WEBHOOK_PATH}`], csrfProtection({ publicUrl: deps.publicUrl })));
   // Who may call what: the authorization table (server/auth/policy.ts), before any handler runs.
   app.use('*', authorizeRequests(deps.services.access));
   // The audit log records the client address of every admin change.
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   app.route('/api/v1', privacyRoutes(deps.services));
   // The X channel's admin routes and OAuth callback (issue 19, x-connect).
   app.route('/api/v1', xChannelsRoutes(deps.services, deps.limits));
+  app.route('/api/v1', xWebhookRoutes({ inbound: deps.services.xInbound, consumerSecret: deps.x?.consumerSecret ?? null, logger: deps.logger }));
   app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials, audit: deps.services.audit.record }));
   // Built from the routes above on the first request; the same for every node and every start.
   app.openapi(documentRoute, (c) => c.json(apiDocument(app) as { openapi: string }, 200, { 'Cache-Control': 'public, max-age=300' }));

@@ -196,6 +196,9 @@ export function createGateway(logger: Logger, opts: GatewayOptions): Gateway {
       const rooms = [websiteSupervisorsRoom(websiteId), ADMINS_ROOM, ...(card.agent ? [agentRoom(card.agent.id)] : [])];
       agents.to(rooms).emit('session:card', card);
     },
+    xDelivery(delivery) {
+      audience(agents, conversationRoom(delivery.conversationId))?.emit('x:delivery', delivery);
+    },
     contactUpdated(contact, websiteId) {
       agents.to([websiteRoom(websiteId), ADMINS_ROOM]).emit('contact:updated', contact);
     },

@@ -1,4 +1,4 @@
-import { AppError, SYNC_PAGE_SIZE, type Author, type ConversationListResponse, type ConversationSummary, type Message, type SendMessage, type SyncResult } from '../../protocol/index.ts';
+import { AppError, SYNC_PAGE_SIZE, type Author, type ConversationListResponse, type ConversationSummary, type Message, type AgentSendMessage as SendMessage, type SyncResult, MAX_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import { attachImage } from '../attachments/attach.ts';
 import { forAgents } from '../core/message-audience.ts';
 import { listForAgent } from '../db/stores/conversations-store.ts';
@@ -11,6 +11,8 @@ import { scopeFilter, type Caller } from '../core/access.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
+import { channelOfConversation, insertOutbound } from '../db/stores/x-dm-store.ts';
+import type { ConversationRow, MessageRow } from '../db/schema.ts';
 
 /** The agent desktop's conversation use cases; routing decisions go through the session service. */
 export type AgentIdentity = Pick<AgentRow, 'id' | 'name'> & Partial<Pick<AgentRow, 'role'>>;
@@ -21,10 +23,36 @@ export interface AgentServiceDeps extends ServiceDeps {
   sessions: SessionService;
   writer: MessageWriter;
   details: ConversationDetails;
+  /** Told after an agent's message to X was queued (x_outbound) and committed: the dispatcher sends it soon. */
+  xOutboundQueued?: () => void;
 }
 
-export function createAgentService({ db, publisher, routing, sessions, writer, details }: AgentServiceDeps) {
+/** Conversations' channels, which never change: X conversations skip the batched path (their outbound row shares the message's transaction). */
+const CHANNEL_CACHE_SIZE = 5_000;
+
+export function createAgentService({ db, publisher, routing, sessions, writer, details, xOutboundQueued }: AgentServiceDeps) {
   const { summary: summaryOrThrow, open } = details;
+  const channels = new Map<string, ConversationRow['channel']>();
+
+  async function channelOf(conversationId: string): Promise<ConversationRow['channel'] | null> {
+    const known = channels.get(conversationId);
+    if (known) return known;
+    const channel = await channelOfConversation(db, conversationId);
+    if (channel) {
+      if (channels.size >= CHANNEL_CACHE_SIZE) channels.delete(channels.keys().next().value!);
+      channels.set(conversationId, channel);
+    }
+    return channel;
+  }
+
+  /**
+   * An agent's message in an X DM thread joins the outbound queue in its own transaction: committed
+   * together, so it is never lost, and keyed by the message id, so it is never queued twice.
+   */
+  async function queueForX(tx: Parameters<Parameters<RoutingService['run']>[0]>[0], locked: ConversationRow, row: MessageRow): Promise<boolean> {
+    if (locked.channel !== 'x_dm' || !locked.xAccountId) return false;
+    return (await insertOutbound(tx, { accountId: locked.xAccountId, conversationId: locked.id, messageId: row.id, kind: 'dm' })) !== null;
+  }
 
   /** The caller's chats, and the waiting ones of their scope. */
   async function list(caller: Caller): Promise<ConversationListResponse> {
@@ -48,7 +76,11 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
     const full = async () => toMessage(await sendInTx(agent, input, socketId));
     // A plain text into a session this agent already holds: the batched write path.
     const author = { ...agentAuthor(agent), kind: 'agent' as const };
-    return { message: 'attachmentId' in input ? await full() : await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
+    const channel = await channelOf(conversationId);
+    // X DMs take up to 10,000 characters (the schema's bound); everything else keeps the web chat's limit.
+    if (channel !== 'x_dm' && input.text.length > MAX_MESSAGE_LENGTH) throw new AppError('MESSAGE_TOO_LONG', `The message is longer than ${MAX_MESSAGE_LENGTH} characters.`);
+    if ('attachmentId' in input || channel !== 'web') return { message: await full() };
+    return { message: await writer.send({ conversationId, clientId: input.clientId, text: input.text, author, originSocketId: socketId }, full) };
   }
 
   /** The full transaction: taking a waiting conversation, a follow-up outside any session, images; answers the agent's row. */
@@ -58,7 +90,7 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
       const locked = await lockConversation(tx, conversationId);
       if (!locked) throw new AppError('NOT_FOUND', 'No such conversation.');
       const existing = await findByClientId(tx, conversationId, input.clientId);
-      if (existing) return { rows: [existing], created: false };
+      if (existing) return { rows: [existing], created: false, queued: false };
       const followUp = !(await lockOpenSession(tx, conversationId));
       const events = followUp ? [] : await sessions.takeInTx(tx, agent, locked, notes);
       const content: MessageDraft =
@@ -70,10 +102,14 @@ export function createAgentService({ db, publisher, routing, sessions, writer, d
         : events.length
           ? { status: 'active' as const, assignedAgentId: agent.id, currentSessionId: locked.currentSessionId }
           : {};
+      // Where it stands on its way to X, shown under the message (updated by the outbound dispatcher).
+      if (locked.channel === 'x_dm') content.xDelivery = { state: 'pending', retryAt: null, reason: null };
       const rows = await insertEvents(tx, locked, [...events, followUp ? { ...content, sessionId: null } : content], patch);
+      const queued = await queueForX(tx, locked, rows[rows.length - 1]!);
       notes.push({ kind: 'messages', conversationId, rows, sender: { socketId, clientId: input.clientId } }, { kind: 'conversation', conversationId });
-      return { rows, created: true };
+      return { rows, created: true, queued };
     });
+    if (outcome.queued) xOutboundQueued?.();
     return outcome.rows[outcome.rows.length - 1]!;
   }
 

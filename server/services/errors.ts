@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, MAX_MESSAGE_LENGTH, type WireError } from '../../protocol/index.ts';
+import { AppError, MAX_MESSAGE_LENGTH, MAX_X_DM_LENGTH, type WireError } from '../../protocol/index.ts';
 import { failureKind } from '../db/sql-errors.ts';
 
 /**
@@ -33,7 +33,8 @@ export function zodDetails(error: z.ZodError): NonNullable<WireError['details']>
 
 /** Bad input → VALIDATION_FAILED; over-long text gets its own code so clients keep the text and say why. */
 export function appErrorFromZod(error: z.ZodError): AppError {
-  const tooLong = error.issues.some((i) => i.code === 'too_big' && i.path.at(-1) === 'text' && Number(i.maximum) === MAX_MESSAGE_LENGTH);
-  if (tooLong) return new AppError('MESSAGE_TOO_LONG', `The message is longer than ${MAX_MESSAGE_LENGTH} characters.`);
+  // Web chats' limit, and X DMs' (an agent's message:send takes up to X's 10,000 characters).
+  const over = error.issues.find((i) => i.code === 'too_big' && i.path.at(-1) === 'text' && [MAX_MESSAGE_LENGTH, MAX_X_DM_LENGTH].includes(Number(i.maximum)));
+  if (over && over.code === 'too_big') return new AppError('MESSAGE_TOO_LONG', `The message is longer than ${Number(over.maximum)} characters.`);
   return new AppError('VALIDATION_FAILED', undefined, zodDetails(error));
 }

@@ -19,9 +19,13 @@ import { createRoutingService, type RoutingOptions } from './routing-service.ts'
 import { createSessionService } from './session-service.ts';
 import { createVisitorService } from './visitor-service.ts';
 import { X_CHANNEL_OFF, type XSettings } from '../env.ts';
-import { createXAccountsService } from './x-accounts-service.ts';
-// X public posts (issue 19, x-public)
+import type { AttachmentService } from '../attachments/attachment-service.ts';
+import type { XInboundSink } from '../channels/x/contracts.ts';
+import { createXDmMedia } from '../channels/x/x-dm-runtime.ts';
 import { createContactLinkService } from './contact-link-service.ts';
+import { createXAccountsService } from './x-accounts-service.ts';
+import { createXDmService } from './x-dm-service.ts';
+import { createXInboundService } from './x-inbound-service.ts';
 import { createXPublicActions } from './x-public-actions.ts';
 import { createXPublicService } from './x-public-service.ts';
 
@@ -36,25 +40,51 @@ export interface ServicesInput extends ServiceDeps {
   site?: { publicUrl: () => string };
   /** The batched message writer's window, batch cap, batches in flight, preview interval and `onBatch` metrics hook (see message-writer.ts). */
   writePath?: Partial<WritePathOptions>;
-  /** The X channel's settings (X_*) and the fetch its calls go through; off when omitted. */
-  x?: { settings: XSettings; fetch?: typeof fetch };
+  /**
+   * The X channel (issue 19): its settings (X_*; off when omitted), the fetch its calls go through, and
+   * where inbound DM images are stored (as uploads; without it they are skipped).
+   */
+  x?: { settings?: XSettings; fetch?: typeof fetch; uploads?: Pick<AttachmentService, 'upload'> };
+}
+
+/** Told when an agent's message to X was queued; the outbound dispatcher (main.ts) listens. */
+export function createSignal() {
+  const listeners = new Set<() => void>();
+  return {
+    notify: () => {
+      for (const l of listeners) l();
+    },
+    listen: (l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
 }
 
 /**
  * The composition of the use cases. Each service takes one object naming what it uses, and is
  * built after everything it uses: no references filled in later, no positional arguments.
  */
-export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, x, ...deps }: ServicesInput) {
+export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site = { publicUrl: () => '' }, writePath = {}, attachmentFiles, x = {}, ...deps }: ServicesInput) {
   const status = createQueueStatusReader(deps);
   const routing = createRoutingService({ ...deps, status, options: routingOptions });
   const details = createConversationDetails(deps);
   // Drain it on graceful shutdown: services.writer.drain().
   const writer = createMessageWriter(deps, { ...DEFAULT_WRITE_PATH, ...writePath });
   const sessions = createSessionService({ ...deps, routing, details });
-  const agent = createAgentService({ ...deps, routing, sessions, writer, details });
+  // X channel (x-dm): an agent's message to X wakes the outbound dispatcher.
+  const xOutboundSignal = createSignal();
+  const agent = createAgentService({ ...deps, routing, sessions, writer, details, xOutboundQueued: xOutboundSignal.notify });
+  // What the X webhook and the poller hand over: DMs become chats, posts public threads.
+  const audit = createAuditService(deps);
+  const xAccounts = createXAccountsService({ ...deps, audit: audit.record, site, settings: x.settings ?? X_CHANNEL_OFF, fetch: x.fetch });
+  const media = x.uploads ? createXDmMedia({ http: xAccounts.http, tokens: xAccounts.tokens, uploads: x.uploads, fetch: x.fetch }) : undefined;
+  const xDm = createXDmService({ ...deps, routing, sessions, media });
+  const xPublic = createXPublicService({ ...deps, routing, sessions });
+  const xSink: XInboundSink = { dm: xDm.receive, post: xPublic.post };
+  const xInbound = createXInboundService({ ...deps, sink: xSink });
   const bot = createBotService(deps);
   const auth = createAuthService(deps);
-  const audit = createAuditService(deps);
   routing.onTimer('bot_reminder', (tx, sessionId, notes) => bot.onTimer(tx, 'reminder', sessionId, notes));
   routing.onTimer('bot_close', (tx, sessionId, notes) => bot.onTimer(tx, 'close', sessionId, notes));
   return {
@@ -75,12 +105,16 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     audit,
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
-    // The X channel (issue 19), x-connect: connected accounts, OAuth, webhook setup, the token source.
-    xAccounts: createXAccountsService({ ...deps, audit: audit.record, site, settings: x?.settings ?? X_CHANNEL_OFF, fetch: x?.fetch }),
-    // X public posts (issue 19, x-public): `xPublic.sink.post` is the public half of the XInboundSink.
-    xPublic: createXPublicService({ ...deps, routing, sessions }),
+    // The X channel (issue 19): connected accounts, OAuth, webhook setup, the token source; DMs, public posts,
+    // the inbox of webhook deliveries, and the signal that wakes the outbound dispatcher.
+    xAccounts,
+    xPublic,
     xPublicActions: createXPublicActions({ ...deps, routing, sessions, details }),
     contactLink: createContactLinkService({ ...deps, routing, audit: audit.record }),
+    xDm,
+    xSink,
+    xInbound,
+    xOutboundSignal,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,4 +1,4 @@
-import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, QueueStatus, ReceiptEvent, SessionCard } from '../../protocol/index.ts';
+import type { AgentServerEvents, Author, Contact, ConversationSummary, Message, QueueStatus, ReceiptEvent, SessionCard, XDelivery } from '../../protocol/index.ts';
 
 /**
  * How services announce committed changes. The realtime gateway implements it
@@ -31,6 +31,8 @@ export interface Publisher {
   receipt(event: ReceiptEvent): void;
   /** A contact's profile changed: to the staff of its website and admins. */
   contactUpdated(contact: Contact, websiteId: string): void;
+  /** An agent's message to X changed delivery state: to the agents following its conversation (x-dm). */
+  xDelivery(delivery: XDelivery): void;
   /** Closes every desktop of one agent, on every node (their login sessions were revoked). */
   disconnectAgent(agentId: string): void;
   /** Closes the desktops signed in with one login session (by its token's hash), on every node. */

@@ -51,8 +51,8 @@ export function demoOrigins(publicUrl: string, port: number): string[] {
   return [...new Set(origins)];
 }
 
-async function ensureQueue(db: Db, websiteId: string, name: string, isDefault: boolean) {
-  await db.insert(queues).values({ websiteId, name, isDefault, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45 }).onConflictDoNothing();
+async function ensureQueue(db: Db, websiteId: string, name: string, isDefault: boolean, channel: 'chat' | 'twitter' = 'chat') {
+  await db.insert(queues).values({ websiteId, name, isDefault, channel, policy: 'longest_idle', offerTimeoutSec: 45 }).onConflictDoNothing();
   const [row] = await db.select().from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.name, name)));
   return row!;
 }
@@ -92,8 +92,21 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; 
       await db.insert(teamMembers).values({ teamId: support!.id, agentId: agent.id }).onConflictDoNothing();
     }
   }
+  await seedTwitterQueue(db, site.id);
   await seedDeskLists(db);
   if (opts.assistant ?? true) await seedDemoAssistant(db, site.id, general.id);
+}
+
+/**
+ * The X channel (issue 19, x-dm): X conversations wait in the website's Twitter queue (media channel
+ * `twitter`). Made once, with the demo agents enabled on Twitter as members; later edits are kept.
+ */
+async function seedTwitterQueue(db: Db, websiteId: string): Promise<void> {
+  const [existing] = await db.select({ id: queues.id }).from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.channel, 'twitter'))).limit(1);
+  if (existing) return;
+  const twitter = await ensureQueue(db, websiteId, 'Twitter', false, 'twitter');
+  const onTwitter = (await db.select({ id: agents.id, channels: agents.channels }).from(agents)).filter((a) => a.channels.includes('twitter'));
+  if (onTwitter.length) await db.insert(agentQueues).values(onTwitter.map((a) => ({ agentId: a.id, queueId: twitter.id }))).onConflictDoNothing();
 }
 
 /**

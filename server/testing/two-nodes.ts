@@ -28,7 +28,10 @@ export function useTwoNodes(
   redisUrl: string,
   poolSize: number,
   limits: NonNullable<StartOptions['env']>['limits'] = {},
-  env: Omit<NonNullable<StartOptions['env']>, 'limits'> = {},
+  /** Or a function, read when the nodes start (e.g. settings naming a fake API an earlier hook started). */
+  env: Omit<NonNullable<StartOptions['env']>, 'limits'> | (() => Omit<NonNullable<StartOptions['env']>, 'limits'>) = {},
+  /** More start options for both nodes, read when they start (e.g. the X channel's fake API, started by an earlier hook). */
+  options: () => Omit<StartOptions, 'database' | 'env'> = () => ({}),
 ): TwoNodes {
   const dbs: Database[] = [];
   const nodes: RunningServer[] = [];
@@ -48,9 +51,10 @@ export function useTwoNodes(
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...env, limits: { keyPrefix, ...limits } },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...(typeof env === 'function' ? env() : env), limits: { keyPrefix, ...limits } },
           banner: false,
           requireAssets: false,
+          ...options(),
         }),
       );
     }

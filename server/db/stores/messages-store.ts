@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { BotOutput, structuredFallbackText, XMessageRef, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
+import { BotOutput, structuredFallbackText, XDelivery, XMessageRef, type Attachment, type AuthorKind, type ConversationEventType, type Message } from '../../../protocol/index.ts';
 import type { Db, Tx } from '../client.ts';
 import { conversations, messages, type ConversationRow, type MessageRow } from '../schema.ts';
 import { must } from '../must.ts';
@@ -19,7 +19,8 @@ export type MessageDraft = (
   | { kind: 'structured'; payload: BotOutput; author: DraftAuthor }
   | { kind: 'image'; text: string; attachment: Attachment; clientId: string | null; author: DraftAuthor; x?: XMessageRef }
   | { kind: 'event'; type: ConversationEventType; actorName: string | null; author: DraftAuthor }
-) & { sessionId?: string | null };
+) & { sessionId?: string | null; /** Messages of X conversations: the X object mirrored, and where an agent's message to X stands (issue 19). */ x?: XMessageRef; xDelivery?: XDeliveryView };
+type XDeliveryView = NonNullable<Message['xDelivery']>;
 export interface DraftAuthor {
   kind: AuthorKind;
   id: string | null;
@@ -37,11 +38,23 @@ const previewOf = (d: MessageDraft): string | null => (d.kind === 'text' ? d.tex
 
 const bodyOf = (d: MessageDraft): string | null => (d.kind === 'event' ? null : d.kind === 'structured' ? structuredFallbackText(d.payload) : d.text);
 function payloadOf(d: MessageDraft): Record<string, unknown> | null {
+  const p = ownPayloadOf(d);
+  return d.x || d.xDelivery ? { ...p, ...(d.x ? { x: d.x } : {}), ...(d.xDelivery ? { xDelivery: d.xDelivery } : {}) } : p;
+}
+function ownPayloadOf(d: MessageDraft): Record<string, unknown> | null {
   if (d.kind === 'event') return { type: d.type, actorName: d.actorName };
   if (d.kind === 'image') return { attachment: d.attachment, ...(d.x ? { x: d.x } : {}) };
   if (d.kind === 'structured') return { output: d.payload };
   if (d.x) return { x: d.x, ...(d.postback !== undefined ? { postback: d.postback } : {}) };
   return d.postback !== undefined ? { postback: d.postback } : null;
+}
+
+/** `payload.x` (the X object) and `payload.xDelivery` (where an agent's message to X stands), when valid. */
+function xFieldsOf(payload: Record<string, unknown> | null): Pick<Message, 'x' | 'xDelivery'> {
+  if (!payload || (!('x' in payload) && !('xDelivery' in payload))) return {};
+  const x = XMessageRef.safeParse(payload.x);
+  const delivery = XDelivery.pick({ state: true, retryAt: true, reason: true }).safeParse(payload.xDelivery);
+  return { ...(x.success ? { x: x.data } : {}), ...(delivery.success ? { xDelivery: delivery.data } : {}) };
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -53,7 +66,7 @@ export function toMessage(row: MessageRow): Message {
     author: { kind: row.authorKind, id: row.authorId, name: row.authorName },
     createdAt: row.createdAt.toISOString(),
     sessionId: row.sessionId,
-    ...xRefOf(row),
+    ...xFieldsOf(row.payload),
   };
   if (row.kind === 'image') {
     const p = (row.payload ?? {}) as { attachment?: Attachment };
@@ -70,12 +83,19 @@ export function toMessage(row: MessageRow): Message {
   return { ...base, kind: 'text', text: row.body ?? '' };
 }
 
-/** The X object a message mirrors (issue 19), when its payload names one. */
-function xRefOf(row: MessageRow): { x?: XMessageRef } {
-  const raw = (row.payload as { x?: unknown } | null)?.x;
-  if (raw === undefined) return {};
-  const parsed = XMessageRef.safeParse(raw);
-  return parsed.success ? { x: parsed.data } : {};
+export async function messageById(tx: Tx, id: string): Promise<MessageRow | null> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, id));
+  return row ?? null;
+}
+
+/** An agent's message to X changed delivery state: kept in its payload, so every later read (sync, open) shows it. */
+export async function setXDelivery(tx: Tx, messageId: string, delivery: XDeliveryView): Promise<MessageRow | null> {
+  const [row] = await tx
+    .update(messages)
+    .set({ payload: sql`coalesce(${messages.payload}, '{}'::jsonb) || jsonb_build_object('xDelivery', ${JSON.stringify(delivery)}::jsonb)` })
+    .where(eq(messages.id, messageId))
+    .returning();
+  return row ?? null;
 }
 
 export async function lockConversation(tx: Tx, conversationId: string): Promise<ConversationRow | null> {

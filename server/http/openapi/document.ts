@@ -44,6 +44,7 @@ const SECURITY_SCHEMES = {
   sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The agent desktop session, set by POST /api/v1/auth/login (HttpOnly, SameSite=Strict).' },
   visitorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A visitor token, as the widget's socket received it." },
   metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the server is configured with one.' },
+  xSignature: { type: 'apiKey', in: 'header', name: 'x-twitter-webhooks-signature', description: 'X signs what it posts: `sha256=` + base64 HMAC-SHA256 of the raw body with the X app\'s consumer secret (X_CONSUMER_SECRET).' },
 };
 
 const documents = new WeakMap<OpenAPIHono, object>();
@@ -101,6 +102,8 @@ function securityOf(rule: Rule): Record<string, string[]>[] {
       return [{ metricsToken: [] }, {}];
     case 'visitor':
       return [{ visitorToken: [] }];
+    case 'signed-webhook':
+      return [{ xSignature: [] }];
   }
 }
 
@@ -110,6 +113,7 @@ function derivedErrors(operation: Operation, rule: Rule, path: string, csrf: boo
   if (path.startsWith('/api/')) codes.push('RATE_LIMITED');
   if (rule.auth === 'staff' || rule.auth === 'visitor-or-staff') codes.push('UNAUTHENTICATED', 'FORBIDDEN');
   if (rule.auth === 'visitor-or-staff') codes.push('TOKEN_INVALID', 'TOKEN_REVOKED');
+  if (rule.auth === 'signed-webhook' && operation.requestBody === undefined && !operation.parameters?.some((p) => p.in === 'query')) codes.push('PAYLOAD_TOO_LARGE');
   if (csrf) codes.push('ORIGIN_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE');
   const body = operation.requestBody?.content;
   if (body) codes.push('PAYLOAD_TOO_LARGE');
