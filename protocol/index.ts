@@ -20,3 +20,4 @@ export * from './visitor-events.ts';
 export * from './agent-events.ts';
 export * from './privacy.ts';
 export * from './channels.ts';
+export * from './engagement.ts';
