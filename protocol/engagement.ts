@@ -205,9 +205,8 @@ export const WidgetEngagement = z.object({
 });
 export type WidgetEngagement = z.infer<typeof WidgetEngagement>;
 
-/** `POST /api/v1/widget/engagement/counters`: anonymous aggregate increments, never per person. */
+/** `POST /api/v1/widget/engagement/counters?websiteKey=`: anonymous aggregate increments, never per person. */
 export const CounterIncrements = z.object({
-  websiteKey: EngagementQuery.shape.websiteKey,
   increments: z
     .array(z.object({ ruleId: Uuid, shown: z.number().int().min(0).max(L.counterStep).default(0), dismissed: z.number().int().min(0).max(L.counterStep).default(0) }))
     .min(1)

@@ -54,6 +54,9 @@ export const REST_POLICY: Record<string, Rule> = {
   'POST /api/v1/auth/logout': { auth: 'public' },
   'GET /api/v1/auth/me': staff(STAFF, { kind: 'own' }),
   'GET /api/v1/widget/config': { auth: 'public' },
+  // The widget's rules and its anonymous counters: no person is named (docs/engagement.md).
+  'GET /api/v1/widget/engagement': { auth: 'public' },
+  'POST /api/v1/widget/engagement/counters': { auth: 'public' },
   // The OpenAPI description of this API (server/http/openapi/document.ts).
   'GET /api/v1/openapi.json': { auth: 'public' },
   'POST /api/v1/attachments': { auth: 'visitor-or-staff', roles: STAFF, guard: conversation('write') },
@@ -109,6 +112,20 @@ export const REST_POLICY: Record<string, Rule> = {
   'GET /api/v1/admin/contacts/:id/export': staff(ADMINS),
   'POST /api/v1/admin/contacts/:id/erase': staff(ADMINS),
   'GET /api/v1/admin/audit-log': staff(ADMINS),
+  // Engagement (issue 20): rules, outcomes, segments and the report, administrators only.
+  'GET /api/v1/admin/engagement/rules': staff(ADMINS),
+  'POST /api/v1/admin/engagement/rules': staff(ADMINS),
+  'PATCH /api/v1/admin/engagement/rules/:id': staff(ADMINS),
+  'DELETE /api/v1/admin/engagement/rules/:id': staff(ADMINS),
+  'GET /api/v1/admin/engagement/outcomes': staff(ADMINS),
+  'POST /api/v1/admin/engagement/outcomes': staff(ADMINS),
+  'PATCH /api/v1/admin/engagement/outcomes/:id': staff(ADMINS),
+  'DELETE /api/v1/admin/engagement/outcomes/:id': staff(ADMINS),
+  'GET /api/v1/admin/engagement/segments': staff(ADMINS),
+  'POST /api/v1/admin/engagement/segments': staff(ADMINS),
+  'PATCH /api/v1/admin/engagement/segments/:id': staff(ADMINS),
+  'DELETE /api/v1/admin/engagement/segments/:id': staff(ADMINS),
+  'GET /api/v1/admin/engagement/report': staff(ADMINS),
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },

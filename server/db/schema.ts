@@ -11,3 +11,4 @@ export * from './tables/attachments.ts';
 export * from './tables/bots.ts';
 export * from './tables/privacy.ts';
 export * from './tables/channels.ts';
+export * from './tables/engagement.ts';
