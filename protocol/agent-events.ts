@@ -8,6 +8,7 @@ import { ConversationListResponse } from './rest.ts';
 import { PingResult, SyncResult, TypingInput } from './visitor-events.ts';
 import { ChannelPresence, Directory, MediaChannel, Offer, OfferRevoked, SessionCard, SessionState, SetPresenceInput, TransferTarget, WrapUpInput } from './routing.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
+import { Journey, JourneyRequest } from './engagement.ts';
 
 /** Socket.IO namespace of the agent desktop; authenticated by the session cookie. */
 export const AGENT_NAMESPACE = '/agent';
@@ -68,6 +69,7 @@ export const agentInbound = {
   'contact:history': { description: 'Conversation and Communication tabs: every session and message with this contact.', input: ConversationTarget, output: ContactHistory },
   'contact:update': { description: 'Edit a contact\'s name, email or phone.', input: z.object({ contactId: Uuid, patch: ContactPatch }), output: z.object({ contact: Contact }) },
   'contact:verify': { description: 'Mark a contact verified, or not, by hand.', input: z.object({ contactId: Uuid, verified: z.boolean() }), output: z.object({ contact: Contact }) },
+  'journey:get': { description: 'The journey map of the conversation\'s contact: web sessions, pages, events and conversation events in time order, and where each chat began (docs/engagement.md).', input: JourneyRequest, output: Journey },
   'conversation:open-as-chat': { description: '"Open as chat": a live session connected to this agent, so handling time is recorded.', input: ConversationTarget, output: ConversationDetail },
 } as const satisfies InboundTable;
 

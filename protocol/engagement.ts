@@ -100,6 +100,26 @@ export const WebSession = z.object({
 });
 export type WebSession = z.infer<typeof WebSession>;
 
+/**
+ * The evaluator's memory as the server knows it, answered to `page:view` for a visitor with a session
+ * (protocol/engagement-eval.ts `Memory` adds what the widget itself remembers: offers shown, dismissals).
+ */
+export const EngagementMemory = z.object({
+  pagesInSession: z.number().int().min(0),
+  /** Web sessions of this contact, the current one included. */
+  visits: z.number().int().min(0),
+  returning: z.boolean(),
+  sessionUrls: z.array(z.string()).max(50),
+  sessionEvents: z.array(z.string()).max(50),
+  /** Conversation events of the last 90 days, `at` in ms since the epoch. */
+  conversationEvents: z.array(z.object({ type: ConversationTrigger, at: z.number() })).max(50),
+});
+export type EngagementMemory = z.infer<typeof EngagementMemory>;
+/** Nothing is recorded without a session, or (page views) when the website turned page tracking off. */
+export const PageViewResult = z.object({ recorded: z.boolean(), memory: EngagementMemory.nullable() });
+export type PageViewResult = z.infer<typeof PageViewResult>;
+export const TrackEventResult = z.object({ recorded: z.boolean() });
+
 /** `journey:get` (agents): a contact's web sessions and entries, oldest first, with where each chat began. */
 export const JourneyRequest = z.object({ conversationId: Uuid, limit: z.number().int().min(1).max(500).default(200) });
 export const Journey = z.object({

@@ -8,6 +8,7 @@ import { WebsiteKey } from './rest.ts';
 import { QueueStatus } from './routing.ts';
 import { SendPostback } from './bots.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
+import { PageViewInput, PageViewResult, TrackEventInput, TrackEventResult } from './engagement.ts';
 
 /** Socket.IO namespace of the widget. */
 export const VISITOR_NAMESPACE = '/visitor';
@@ -103,6 +104,16 @@ export const visitorInbound = {
   },
   'attributes:set': { description: 'Merge custom attributes into the contact (`null` deletes a key). Needs a session: the widget holds them until there is one.', input: SetAttributesInput, output: Empty },
   logout: { description: '`Messenger(\'logout\')`: revokes every token of this browser; the conversation stays on the server.', input: Empty, output: Empty },
+  'page:view': {
+    description: 'A page view of a visitor with a session (docs/engagement.md): grouped into web sessions (30 minutes of inactivity ends one), outcomes recorded. Answers the evaluator\'s memory. Without a session, or with page tracking off for the website, nothing is stored (`recorded: false`).',
+    input: PageViewInput,
+    output: PageViewResult,
+  },
+  'event:track': {
+    description: '`Messenger(\'trackEvent\', name, data)` of a visitor with a session: a journey event (outcomes recorded). Without a session nothing is stored (`recorded: false`).',
+    input: TrackEventInput,
+    output: TrackEventResult,
+  },
 } as const satisfies InboundTable;
 
 export const TypingEvent = z.object({ author: Author, typing: z.boolean() });

@@ -149,6 +149,8 @@ export const AGENT_EVENT_POLICY: { [E in keyof typeof agentInbound]: Rule } = {
   'conversation:open': staff(STAFF, conversation('read')),
   sync: staff(STAFF, conversation('read')),
   'contact:history': staff(STAFF, conversation('read')),
+  // The journey map is contact history: scoped like it.
+  'journey:get': staff(STAFF, conversation('read')),
   'conversation:take': staff(STAFF, conversation('write')),
   'conversation:open-as-chat': staff(STAFF, conversation('write')),
   'message:send': staff(STAFF, conversation('write')),
@@ -178,6 +180,8 @@ export const VISITOR_EVENT_POLICY: { [E in keyof typeof visitorInbound]: Rule } 
   identify: { auth: 'visitor' },
   'attributes:set': { auth: 'visitor' },
   logout: { auth: 'visitor' },
+  'page:view': { auth: 'visitor' },
+  'event:track': { auth: 'visitor' },
 };
 
 /** The key of a REST rule. */

@@ -70,6 +70,8 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
         joinConversation(socket);
         return result;
       },
+      'page:view': (socket, input) => services.journeys.pageView(socket.data.ctx, input),
+      'event:track': (socket, input) => services.journeys.trackEvent(socket.data.ctx, input),
       'attributes:set': (socket, { attributes }) => services.identity.setAttributes(socket.data.ctx, attributes),
       logout: async (socket) => {
         const { visitorId } = await services.identity.logout(socket.data.ctx);

@@ -13,6 +13,7 @@ import { createConversationDetails } from './conversation-details.ts';
 import { createDeskService } from './desk-service.ts';
 import { createDirectoryService } from './directory-service.ts';
 import { createEngagementService } from './engagement-service.ts';
+import { createJourneyService } from './journey-service.ts';
 import { createIdentityService } from './identity-service.ts';
 import { createMessageWriter, DEFAULT_WRITE_PATH, type WritePathOptions } from './message-writer.ts';
 import { createQueueStatusReader } from './queue-status.ts';
@@ -67,6 +68,7 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     catalogAdmin: createCatalogAdminService({ ...deps, audit: audit.record }),
     audit,
     engagement: createEngagementService({ ...deps, audit: audit.record }),
+    journeys: createJourneyService(deps),
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
   };

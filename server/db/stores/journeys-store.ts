@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { JourneyEntry, JourneyEntryKind, WebSession } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
-import { journeyEvents, outcomeHits, pageViews, sessions, webSessions, type WebSessionRow } from '../schema.ts';
+import { conversations, journeyEvents, outcomeHits, pageViews, sessionEvents, sessions, webSessions, websites, type WebSessionRow } from '../schema.ts';
 
 /** A visitor's web sessions, page views and journey events, outcome hits, and their retention (issue 20). */
 
@@ -147,4 +147,47 @@ export async function deleteOldWebSessions(tx: Tx, websiteId: string, cutoff: Da
     .limit(limit);
   const rows = await tx.delete(webSessions).where(inArray(webSessions.id, batch)).returning({ id: webSessions.id });
   return rows.length;
+}
+
+export async function conversationIdsOfContact(tx: Tx, contactId: string): Promise<string[]> {
+  return (await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId))).map((r) => r.id);
+}
+
+export const CONVERSATION_TRIGGERS = ['queued', 'connected', 'ended_by_agent', 'abandoned'] as const;
+
+/**
+ * The conversation events that are journey events (queued, connected, ended by agent, abandoned),
+ * read from the sessions' own events rather than copied: newest `limit` since `since`, oldest first.
+ */
+export async function conversationEventsOf(tx: Tx, conversationIds: string[], since: Date, limit: number) {
+  if (!conversationIds.length) return [];
+  const rows = await tx
+    .select({ id: sessionEvents.id, sessionId: sessionEvents.sessionId, type: sessionEvents.type, at: sessionEvents.at })
+    .from(sessionEvents)
+    .innerJoin(sessions, eq(sessions.id, sessionEvents.sessionId))
+    .where(and(inArray(sessions.conversationId, conversationIds), inArray(sessionEvents.type, [...CONVERSATION_TRIGGERS]), gte(sessionEvents.at, since)))
+    .orderBy(desc(sessionEvents.at))
+    .limit(limit);
+  return rows.reverse() as { id: string; sessionId: string; type: (typeof CONVERSATION_TRIGGERS)[number]; at: Date }[];
+}
+
+export async function webSessionCount(tx: Tx, contactId: string): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(webSessions).where(eq(webSessions.contactId, contactId));
+  return Number(row?.n ?? 0);
+}
+
+/** The newest `limit` page URLs and event names of a web session, oldest first. */
+export async function webSessionTrail(tx: Tx, webSessionId: string, limit: number): Promise<{ urls: string[]; events: string[] }> {
+  const urls = await tx.select({ url: pageViews.url }).from(pageViews).where(eq(pageViews.webSessionId, webSessionId)).orderBy(desc(pageViews.at)).limit(limit);
+  const events = await tx
+    .select({ name: journeyEvents.name })
+    .from(journeyEvents)
+    .where(and(eq(journeyEvents.webSessionId, webSessionId), eq(journeyEvents.kind, 'custom_event')))
+    .orderBy(desc(journeyEvents.at))
+    .limit(limit);
+  return { urls: urls.map((r) => r.url).reverse(), events: events.map((r) => r.name ?? '').reverse() };
+}
+
+export async function journeyRetentionPolicies(tx: Tx): Promise<{ websiteId: string; days: number }[]> {
+  return tx.select({ websiteId: websites.id, days: websites.journeyRetentionDays }).from(websites);
 }

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionMap, EngagementReport, Journey, Outcome, PageViewResult, VisitorSendResult } from '../../protocol/index.ts';
+import { fakeClock } from '../core/clock.ts';
+import type { Database } from '../db/client.ts';
+import { journeyEvents, outcomeHits, pageViews, sessions, webSessions, websites } from '../db/schema.ts';
+import { backends } from '../db/test-backends.ts';
+import type { RunningServer } from '../main.ts';
+import { DEMO } from '../services/seed-demo.ts';
+import { api, call, closeSockets, connectAgent, connectVisitor, expectOk, loginCookie, startTestServer } from '../testing/test-kit.ts';
+
+/**
+ * Journeys over the visitor socket (issue 20): nothing is stored for a visitor without a session;
+ * with one, page views and events group into web sessions (30 minutes idle ends one), the ack
+ * carries the evaluator's memory, outcomes are recorded once per web session and attributed to
+ * the rule whose offer started the conversation, and agents read the journey map.
+ */
+describe.each(backends)('journeys on $name', (backend) => {
+  let database: Database;
+  let server: RunningServer;
+  let admin: string;
+  let websiteId: string;
+  const clock = fakeClock(new Date('2026-12-07T10:00:00Z'));
+  const shop = 'https://shop.example';
+
+  beforeAll(async () => {
+    database = await backend.open();
+    server = await startTestServer(database, {}, { clock });
+    admin = await loginCookie(server);
+    const [site] = await database.db.select().from(websites).where(eq(websites.key, DEMO.websiteKey));
+    websiteId = site!.id;
+  });
+  afterAll(async () => {
+    closeSockets();
+    await server?.close();
+    await database?.close();
+  });
+
+  const rows = async () => ({
+    webSessions: Number((await database.db.select({ n: count() }).from(webSessions))[0]!.n),
+    pageViews: Number((await database.db.select({ n: count() }).from(pageViews))[0]!.n),
+    events: Number((await database.db.select({ n: count() }).from(journeyEvents))[0]!.n),
+  });
+
+  it('stores nothing for a visitor without a session', async () => {
+    const before = await rows();
+    const socket = await connectVisitor(server);
+    expect(await expectOk(call(socket, 'page:view', { url: `${shop}/tea/`, title: 'Teas' }))).toEqual({ recorded: false, memory: null });
+    expect(await expectOk(call(socket, 'event:track', { name: 'cart', data: { sku: 'x' } }))).toEqual({ recorded: false });
+    expect(await rows()).toEqual(before);
+  });
+
+  it('refuses malformed input with a typed error', async () => {
+    const socket = await connectVisitor(server);
+    const bad = await call(socket, 'page:view', { url: 'javascript:alert(1)' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const long = await call(socket, 'event:track', { name: 'x'.repeat(65) });
+    expect(long).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('groups page views into web sessions, answers the memory, and shows agents the journey map', async () => {
+    const socket = await connectVisitor(server);
+    const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'Hello' }));
+    const first = await expectOk(call<PageViewResult>(socket, 'page:view', { url: `${shop}/`, title: 'Home', referrer: 'https://search.example/' }));
+    expect(first).toMatchObject({ recorded: true, memory: { pagesInSession: 1, visits: 1, returning: false, sessionUrls: [`${shop}/`] } });
+    clock.advance(20_000);
+    const second = await expectOk(call<PageViewResult>(socket, 'page:view', { url: `${shop}/tea/`, title: 'Teas', timeOnPrevSec: 20 }));
+    expect(second.memory).toMatchObject({ pagesInSession: 2, visits: 1, sessionUrls: [`${shop}/`, `${shop}/tea/`] });
+    await expectOk(call(socket, 'event:track', { name: 'added_to_cart', data: { sku: 'sencha' }, url: `${shop}/tea/` }));
+    clock.advance(31 * 60_000);
+    const later = await expectOk(call<PageViewResult>(socket, 'page:view', { url: `${shop}/tea/`, title: 'Teas' }));
+    expect(later.memory).toMatchObject({ pagesInSession: 1, visits: 2, returning: true, sessionUrls: [`${shop}/tea/`], sessionEvents: [] });
+
+    const agent = await connectAgent(server);
+    const journey = await expectOk(call<Journey>(agent, 'journey:get', { conversationId: sent.conversationId }));
+    expect(journey.webSessions).toHaveLength(2);
+    expect(journey.webSessions[0]).toMatchObject({ entryUrl: `${shop}/`, referrer: 'https://search.example/', pageViews: 2, events: 1 });
+    const trail = journey.entries.filter((e) => e.kind !== 'conversation_event').map((e) => [e.kind, e.url, e.name]);
+    expect(trail).toEqual([
+      ['page_view', `${shop}/`, null],
+      ['page_view', `${shop}/tea/`, null],
+      ['custom_event', `${shop}/tea/`, 'added_to_cart'],
+      ['page_view', `${shop}/tea/`, null],
+    ]);
+    expect(journey.entries.find((e) => e.url === `${shop}/`)?.timeOnPageSec).toBe(20);
+    expect(journey.chatStarts).toHaveLength(1);
+    expect(journey.chatStarts[0]).toMatchObject({ origin: 'visitor', ruleId: null });
+    expect(await call(agent, 'journey:get', { conversationId: randomUUID() })).toMatchObject({ ok: false });
+  });
+
+  it('records an outcome once per web session, attributed to the rule whose offer started the conversation', async () => {
+    const outcome = await api<{ outcome: Outcome }>(server, admin, 'POST', '/admin/engagement/outcomes', { websiteId, name: 'Bought', match: { type: 'url', pattern: '/checkout/thanks*' }, attributionWindowHours: 2 });
+    const rule = await api<{ actionMap: ActionMap }>(server, admin, 'POST', '/admin/engagement/rules', {
+      websiteId,
+      name: 'Tea offer',
+      conditions: [{ type: 'url', pattern: '/tea*' }],
+      action: { type: 'offer', message: { en: 'Hi!' }, from: { kind: 'assistant' } },
+    });
+    const socket = await connectVisitor(server);
+    const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'About sencha' }));
+    // What offer:accept will record (the widget side comes later): the session began from the rule's offer.
+    await database.db.update(sessions).set({ origin: 'proactive_offer', actionMapId: rule.body.actionMap.id, createdAt: clock.now() }).where(eq(sessions.conversationId, sent.conversationId));
+    await expectOk(call(socket, 'page:view', { url: `${shop}/checkout/thanks?order=1`, title: 'Thanks' }));
+    await expectOk(call(socket, 'page:view', { url: `${shop}/checkout/thanks?order=1`, title: 'Thanks' }));
+    const hits = await database.db.select().from(outcomeHits).where(eq(outcomeHits.outcomeId, outcome.body.outcome.id));
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ ruleId: rule.body.actionMap.id });
+
+    const day = clock.now().toISOString().slice(0, 10);
+    const report = await api<EngagementReport>(server, admin, 'GET', `/admin/engagement/report?from=${day}&to=${day}&ruleId=${rule.body.actionMap.id}`);
+    expect(report.body.rows[0]).toMatchObject({ conversationsStarted: 1, outcomesReached: 1 });
+
+    // Past the window, a new web session's outcome is recorded but attributed to no rule.
+    clock.advance(3 * 3_600_000);
+    await expectOk(call(socket, 'page:view', { url: `${shop}/checkout/thanks?order=2`, title: 'Thanks' }));
+    const after = await database.db.select().from(outcomeHits).where(eq(outcomeHits.outcomeId, outcome.body.outcome.id));
+    expect(after.map((h) => h.ruleId).sort()).toEqual([rule.body.actionMap.id, null].sort());
+  });
+
+  it('stores no page view when the website turned page tracking off', async () => {
+    await database.db.update(websites).set({ trackPages: false }).where(eq(websites.id, websiteId));
+    try {
+      const socket = await connectVisitor(server);
+      await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Hi' }));
+      const before = await rows();
+      expect(await expectOk(call(socket, 'page:view', { url: `${shop}/` }))).toEqual({ recorded: false, memory: null });
+      expect(await rows()).toEqual(before);
+    } finally {
+      await database.db.update(websites).set({ trackPages: true }).where(eq(websites.id, websiteId));
+    }
+  });
+});
