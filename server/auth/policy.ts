@@ -180,6 +180,7 @@ export const VISITOR_EVENT_POLICY: { [E in keyof typeof visitorInbound]: Rule } 
   identify: { auth: 'visitor' },
   'attributes:set': { auth: 'visitor' },
   logout: { auth: 'visitor' },
+  'offer:accept': { auth: 'visitor' },
   'page:view': { auth: 'visitor' },
   'event:track': { auth: 'visitor' },
 };

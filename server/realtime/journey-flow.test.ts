@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionMap, EngagementReport, Journey, Outcome, PageViewResult, VisitorSendResult } from '../../protocol/index.ts';
+import type { ActionMap, EngagementReport, Journey, Outcome, PageViewResult, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
 import { fakeClock } from '../core/clock.ts';
 import type { Database } from '../db/client.ts';
-import { journeyEvents, outcomeHits, pageViews, sessions, webSessions, websites } from '../db/schema.ts';
+import { agents, contacts, journeyEvents, outcomeHits, pageViews, sessions, webSessions, websites } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
@@ -98,9 +98,7 @@ describe.each(backends)('journeys on $name', (backend) => {
       action: { type: 'offer', message: { en: 'Hi!' }, from: { kind: 'assistant' } },
     });
     const socket = await connectVisitor(server);
-    const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'About sencha' }));
-    // What offer:accept will record (the widget side comes later): the session began from the rule's offer.
-    await database.db.update(sessions).set({ origin: 'proactive_offer', actionMapId: rule.body.actionMap.id, createdAt: clock.now() }).where(eq(sessions.conversationId, sent.conversationId));
+    await expectOk(call<VisitorSendResult>(socket, 'offer:accept', { ruleId: rule.body.actionMap.id, clientId: randomUUID(), locale: 'en' }));
     await expectOk(call(socket, 'page:view', { url: `${shop}/checkout/thanks?order=1`, title: 'Thanks' }));
     await expectOk(call(socket, 'page:view', { url: `${shop}/checkout/thanks?order=1`, title: 'Thanks' }));
     const hits = await database.db.select().from(outcomeHits).where(eq(outcomeHits.outcomeId, outcome.body.outcome.id));
@@ -116,6 +114,48 @@ describe.each(backends)('journeys on $name', (backend) => {
     await expectOk(call(socket, 'page:view', { url: `${shop}/checkout/thanks?order=2`, title: 'Thanks' }));
     const after = await database.db.select().from(outcomeHits).where(eq(outcomeHits.outcomeId, outcome.body.outcome.id));
     expect(after.map((h) => h.ruleId).sort()).toEqual([rule.body.actionMap.id, null].sort());
+  });
+
+  it('starts a conversation from an accepted offer: nothing stored before, the offer as the agent’s first message, the session’s origin set', async () => {
+    const [ada] = await database.db.select().from(agents).where(eq(agents.email, DEMO.agentEmail));
+    const rule = await api<{ actionMap: ActionMap }>(server, admin, 'POST', '/admin/engagement/rules', {
+      websiteId,
+      name: 'Accept me',
+      conditions: [],
+      action: { type: 'offer', message: { en: 'Can I help?', fr: 'Je peux aider ?' }, from: { kind: 'agent', agentId: ada!.id } },
+    });
+    const ruleId = rule.body.actionMap.id;
+    const people = async () => Number((await database.db.select({ n: count() }).from(contacts))[0]!.n);
+    const before = await people();
+    const socket = await connectVisitor(server);
+    // Shown and dismissed are anonymous counters: still no row about anyone.
+    expect(await people()).toBe(before);
+    expect(await call(socket, 'offer:accept', { ruleId: randomUUID(), clientId: randomUUID(), locale: 'en' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await people()).toBe(before);
+
+    const clientId = randomUUID();
+    const accepted = await expectOk(call<VisitorSendResult>(socket, 'offer:accept', { ruleId, clientId, locale: 'fr' }));
+    expect(accepted.token).toEqual(expect.any(String));
+    expect(accepted.message).toMatchObject({ text: 'Je peux aider ?', author: { kind: 'agent', id: ada!.id, name: DEMO.agentName } });
+    expect(await people()).toBe(before + 1);
+    const [session] = await database.db.select().from(sessions).where(eq(sessions.conversationId, accepted.conversationId));
+    expect(session).toMatchObject({ origin: 'proactive_offer', actionMapId: ruleId, state: 'waiting' });
+
+    // A retry answers the stored message; the visitor's reply joins the same session.
+    const again = await expectOk(call<VisitorSendResult>(socket, 'offer:accept', { ruleId, clientId, locale: 'fr' }));
+    expect(again.message.id).toBe(accepted.message.id);
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'Oui, le sencha' }));
+    const synced = await expectOk(call<SyncResult>(socket, 'sync', { afterSeq: 0 }));
+    expect(synced.events.filter((e) => e.kind === 'text').map((e) => e.text)).toEqual(['Je peux aider ?', 'Oui, le sencha']);
+    expect(await database.db.select().from(sessions).where(eq(sessions.conversationId, accepted.conversationId))).toHaveLength(1);
+
+    const day = clock.now().toISOString().slice(0, 10);
+    const report = await api<EngagementReport>(server, admin, 'GET', `/admin/engagement/report?from=${day}&to=${day}&ruleId=${ruleId}`);
+    expect(report.body.rows[0]).toMatchObject({ accepted: 1, conversationsStarted: 1 });
+
+    await api(server, admin, 'PATCH', `/admin/engagement/rules/${ruleId}`, { enabled: false });
+    const other = await connectVisitor(server);
+    expect(await call(other, 'offer:accept', { ruleId, clientId: randomUUID(), locale: 'en' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('stores no page view when the website turned page tracking off', async () => {

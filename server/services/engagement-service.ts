@@ -19,7 +19,7 @@ import type { Tx } from '../db/client.ts';
 import type { ActionMapRow } from '../db/schema.ts';
 import { agentById } from '../db/stores/agents-store.ts';
 import * as E from '../db/stores/engagement-store.ts';
-import { attributedHits, offerSessionsStarted } from '../db/stores/journeys-store.ts';
+import { attributedHits } from '../db/stores/journeys-store.ts';
 import { queuesOfWebsite, readyCount } from '../db/stores/routing-store.ts';
 import { websiteById, websiteByKey } from '../db/stores/websites-store.ts';
 import type { AuditActor, RecordAudit } from './audit.ts';
@@ -153,12 +153,12 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
   // ——— what the widget fetches ———
 
   /** A rule as the widget sees it: segments inlined, the agent by name, no queue or agent id. */
-  async function toWireRule(tx: Tx, row: ActionMapRow, segmentConditions: Map<string, WireCondition[]>): Promise<WireRule> {
+  async function toWireRule(tx: Tx, row: ActionMapRow, segmentConditions: Map<string, WireCondition[]>, siteName: string): Promise<WireRule> {
     const conditions = row.conditions.flatMap((c: RuleCondition): WireCondition[] => (c.type === 'segment' ? (segmentConditions.get(c.segmentId) ?? []) : [c]));
     const a = row.action;
     let action: WireRule['action'];
     if (a.type === 'offer') {
-      const name = a.from.kind === 'agent' ? ((await agentById(tx, a.from.agentId))?.name ?? '') : '';
+      const name = a.from.kind === 'agent' ? ((await agentById(tx, a.from.agentId))?.name ?? '') : siteName;
       action = { type: 'offer', message: a.message, from: { kind: a.from.kind, name } };
     } else action = a.message ? { type: 'open_assistant', message: a.message } : { type: 'open_assistant' };
     return { id: row.id, priority: row.priority, conditions, action, cap: { oncePerSession: row.cap.oncePerSession, dismissCooldownDays: row.cap.dismissCooldownDays } };
@@ -173,7 +173,7 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
     const rows = await E.enabledActionMaps(db, site.id);
     const segmentIds = [...new Set(rows.flatMap((r) => r.conditions.flatMap((c) => (c.type === 'segment' ? [c.segmentId] : []))))];
     const segmentConditions = new Map((await E.segmentsByIds(db, segmentIds)).map((s) => [s.id, s.conditions]));
-    const rules = await Promise.all(rows.map((r) => toWireRule(db, r, segmentConditions)));
+    const rules = await Promise.all(rows.map((r) => toWireRule(db, r, segmentConditions, site.name)));
     const queues = rows.length ? await queuesOfWebsite(db, site.id) : [];
     const availability: WidgetEngagement['availability'] = {};
     const now = clock.now();
@@ -212,7 +212,6 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
     const from = new Date(`${q.from}T00:00:00Z`);
     const to = new Date(new Date(`${q.to}T00:00:00Z`).getTime() + DAY_MS);
     const ids = totals.map((t) => t.ruleId);
-    const started = await offerSessionsStarted(db, from, to, ids);
     const hits = await attributedHits(db, from, to, ids);
     return {
       from: q.from,
@@ -224,7 +223,7 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
         shown: t.shown,
         dismissed: t.dismissed,
         accepted: t.accepted,
-        conversationsStarted: started.get(t.ruleId) ?? 0,
+        conversationsStarted: t.started,
         outcomesReached: hits.get(t.ruleId) ?? 0,
       })),
     };

@@ -14,6 +14,7 @@ import { createDeskService } from './desk-service.ts';
 import { createDirectoryService } from './directory-service.ts';
 import { createEngagementService } from './engagement-service.ts';
 import { createJourneyService } from './journey-service.ts';
+import { createOfferAcceptance } from './offer-acceptance.ts';
 import { createIdentityService } from './identity-service.ts';
 import { createMessageWriter, DEFAULT_WRITE_PATH, type WritePathOptions } from './message-writer.ts';
 import { createQueueStatusReader } from './queue-status.ts';
@@ -69,6 +70,7 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     audit,
     engagement: createEngagementService({ ...deps, audit: audit.record }),
     journeys: createJourneyService(deps),
+    offers: createOfferAcceptance({ ...deps, routing, sessions }),
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
   };

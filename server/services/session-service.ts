@@ -203,13 +203,16 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
    * Under the conversation lock: a visitor message opens a waiting session in the default queue
    * when none is open; a returning contact's agent is offered it first when Ready.
    */
-  async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[]): Promise<Partial<ConversationRow> | null> {
+  /** `from`: a session begun by accepting a proactive offer (issue 20) is queued in the rule's queue and says so. */
+  async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[], from?: { actionMapId: string; queueId: string | null }): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
-    const queue = await ensureDefaultQueue(tx, conv.websiteId);
+    const target = from?.queueId ? await queueById(tx, from.queueId) : null;
+    const queue = target && target.websiteId === conv.websiteId ? target : await ensureDefaultQueue(tx, conv.websiteId);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
     const preferredAgentId = await returningAgentOf(tx, conv);
-    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId });
+    const origin = from ? { origin: 'proactive_offer' as const, actionMapId: from.actionMapId } : {};
+    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId, ...origin });
     for (const e of events) await recordSessionEvent(tx, s, e);
     notes.push({ kind: 'card', sessionId: s.id }, { kind: 'queue', queueId: queue.id }, { kind: 'visitor', conversationId: conv.id }, { kind: 'dispatch' });
     return { currentSessionId: s.id, status: 'waiting', assignedAgentId: null };

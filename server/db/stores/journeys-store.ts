@@ -92,10 +92,10 @@ export async function journeyEntries(tx: Tx, contactId: string, limit: number): 
 export async function chatStartsOf(tx: Tx, conversationIds: string[]) {
   if (!conversationIds.length) return [];
   return tx
-    .select({ sessionId: sessions.id, at: sessions.createdAt, origin: sessions.origin, ruleId: sessions.actionMapId })
+    .select({ sessionId: sessions.id, at: sessions.queuedAt, origin: sessions.origin, ruleId: sessions.actionMapId })
     .from(sessions)
     .where(inArray(sessions.conversationId, conversationIds))
-    .orderBy(asc(sessions.createdAt));
+    .orderBy(asc(sessions.queuedAt));
 }
 
 /** The contact's latest session begun from an offer since `since`, for attributing an outcome. */
@@ -104,8 +104,8 @@ export async function latestOfferSessionSince(tx: Tx, conversationIds: string[],
   const [row] = await tx
     .select({ sessionId: sessions.id, ruleId: sessions.actionMapId })
     .from(sessions)
-    .where(and(inArray(sessions.conversationId, conversationIds), eq(sessions.origin, 'proactive_offer'), isNotNull(sessions.actionMapId), gte(sessions.createdAt, since)))
-    .orderBy(desc(sessions.createdAt))
+    .where(and(inArray(sessions.conversationId, conversationIds), eq(sessions.origin, 'proactive_offer'), isNotNull(sessions.actionMapId), gte(sessions.queuedAt, since)))
+    .orderBy(desc(sessions.queuedAt))
     .limit(1);
   return row?.ruleId ? { sessionId: row.sessionId, ruleId: row.ruleId } : null;
 }
@@ -124,17 +124,6 @@ export async function attributedHits(tx: Tx, from: Date, to: Date, ruleIds: stri
     .from(outcomeHits)
     .where(and(inArray(outcomeHits.ruleId, ruleIds), gte(outcomeHits.at, from), lt(outcomeHits.at, to)))
     .groupBy(outcomeHits.ruleId);
-  return new Map(rows.map((r) => [r.ruleId!, Number(r.n)]));
-}
-
-/** Sessions begun from an offer of these rules over [from, to): conversations started. */
-export async function offerSessionsStarted(tx: Tx, from: Date, to: Date, ruleIds: string[]): Promise<Map<string, number>> {
-  if (!ruleIds.length) return new Map();
-  const rows = await tx
-    .select({ ruleId: sessions.actionMapId, n: sql<number>`count(*)::int` })
-    .from(sessions)
-    .where(and(inArray(sessions.actionMapId, ruleIds), eq(sessions.origin, "proactive_offer"), gte(sessions.createdAt, from), lt(sessions.createdAt, to)))
-    .groupBy(sessions.actionMapId);
   return new Map(rows.map((r) => [r.ruleId!, Number(r.n)]));
 }
 
