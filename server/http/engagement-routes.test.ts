@@ -120,6 +120,15 @@ describe.each(backends)('engagement REST on $name', (backend) => {
     expect((await api(server, admin, 'GET', '/admin/engagement/report?from=2026-12-08&to=2026-12-07')).status).toBe(400);
   });
 
+  it('lets an admin turn page tracking off and set the journey retention of a website', async () => {
+    const saved = await api<{ website: { trackPages: boolean; journeyRetentionDays: number } }>(server, admin, 'PATCH', `/websites/${websiteId}`, { trackPages: false, journeyRetentionDays: 30 });
+    expect(saved.status).toBe(200);
+    expect(saved.body.website).toMatchObject({ trackPages: false, journeyRetentionDays: 30 });
+    expect(((await (await widget()).json()) as WidgetEngagement).trackPages).toBe(false);
+    expect((await api(server, admin, 'PATCH', `/websites/${websiteId}`, { journeyRetentionDays: 0 })).status).toBe(400);
+    await api(server, admin, 'PATCH', `/websites/${websiteId}`, { trackPages: true, journeyRetentionDays: 90 });
+  });
+
   it('creates, changes and deletes outcomes', async () => {
     const created = await api<{ outcome: Outcome }>(server, admin, 'POST', '/admin/engagement/outcomes', { websiteId, name: 'Bought', match: { type: 'url', pattern: '/checkout/thanks*' } });
     expect(created.status).toBe(201);

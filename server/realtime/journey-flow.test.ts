@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionMap, EngagementReport, Journey, Outcome, PageViewResult, SyncResult, VisitorSendResult } from '../../protocol/index.ts';
 import { fakeClock } from '../core/clock.ts';
 import type { Database } from '../db/client.ts';
-import { agents, contacts, journeyEvents, outcomeHits, pageViews, sessions, webSessions, websites } from '../db/schema.ts';
+import { agents, contacts, conversations, journeyEvents, outcomeHits, pageViews, sessions, webSessions, websites } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
@@ -156,6 +156,23 @@ describe.each(backends)('journeys on $name', (backend) => {
     await api(server, admin, 'PATCH', `/admin/engagement/rules/${ruleId}`, { enabled: false });
     const other = await connectVisitor(server);
     expect(await call(other, 'offer:accept', { ruleId, clientId: randomUUID(), locale: 'en' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('erasing the contact deletes its journey', async () => {
+    const socket = await connectVisitor(server);
+    const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'Forget me later' }));
+    await expectOk(call(socket, 'page:view', { url: `${shop}/tea/` }));
+    await expectOk(call(socket, 'event:track', { name: 'viewed_price' }));
+    const [conv] = await database.db.select().from(conversations).where(eq(conversations.id, sent.conversationId));
+    const contactId = conv!.contactId;
+    const mine = async () => (await database.db.select().from(webSessions).where(eq(webSessions.contactId, contactId))).length;
+    expect(await mine()).toBe(1);
+    await expectOk(call(socket, 'conversation:end', {}));
+    const erased = await api(server, admin, 'POST', `/admin/contacts/${contactId}/erase`, { confirm: contactId });
+    expect(erased.status).toBe(200);
+    expect(await mine()).toBe(0);
+    expect(await database.db.select().from(pageViews).where(eq(pageViews.contactId, contactId))).toEqual([]);
+    expect(await database.db.select().from(journeyEvents).where(eq(journeyEvents.contactId, contactId))).toEqual([]);
   });
 
   it('stores no page view when the website turned page tracking off', async () => {

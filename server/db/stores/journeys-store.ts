@@ -84,7 +84,9 @@ export async function journeyEntries(tx: Tx, contactId: string, limit: number): 
       ruleId: e.ruleId,
     })),
   ];
-  entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
+  // At the same instant a page view comes first (an event happens on a page); then by id, for a stable order.
+  const rank = (e: JourneyEntry) => (e.kind === 'page_view' ? 0 : 1);
+  entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : rank(a) - rank(b) || (a.id < b.id ? -1 : 1)));
   return entries.slice(-limit);
 }
 
