@@ -127,6 +127,8 @@ export const Journey = z.object({
   webSessions: z.array(WebSession),
   entries: z.array(JourneyEntry),
   chatStarts: z.array(z.object({ sessionId: Uuid, at: IsoDate, origin: z.enum(['visitor', 'proactive_offer']), ruleId: Uuid.nullable(), url: z.string().nullable() })),
+  /** The website's segments the contact is in now (their attributes and memory, on their last page). */
+  segments: z.array(z.object({ id: Uuid, name: z.string() })),
   hasMore: z.boolean(),
 });
 export type Journey = z.infer<typeof Journey>;

@@ -72,8 +72,14 @@ describe.each(backends)('journeys on $name', (backend) => {
     const later = await expectOk(call<PageViewResult>(socket, 'page:view', { url: `${shop}/tea/`, title: 'Teas' }));
     expect(later.memory).toMatchObject({ pagesInSession: 1, visits: 2, returning: true, sessionUrls: [`${shop}/tea/`], sessionEvents: [] });
 
+    const teaLover = await api<{ segment: { id: string } }>(server, admin, 'POST', '/admin/engagement/segments', { websiteId, name: 'Tea lover', conditions: [{ type: 'visited', pattern: '/tea/*' }, { type: 'returning_visitor', is: true }] });
+    await api(server, admin, 'POST', '/admin/engagement/segments', { websiteId, name: 'Gold', conditions: [{ type: 'attribute', key: 'plan', op: 'equals', value: 'gold' }] });
     const agent = await connectAgent(server);
     const journey = await expectOk(call<Journey>(agent, 'journey:get', { conversationId: sent.conversationId }));
+    expect(journey.segments).toEqual([{ id: teaLover.body.segment.id, name: 'Tea lover' }]);
+    await expectOk(call(socket, 'attributes:set', { attributes: { plan: 'gold' } }));
+    const withPlan = await expectOk(call<Journey>(agent, 'journey:get', { conversationId: sent.conversationId }));
+    expect(withPlan.segments.map((s) => s.name).sort()).toEqual(['Gold', 'Tea lover']);
     expect(journey.webSessions).toHaveLength(2);
     expect(journey.webSessions[0]).toMatchObject({ entryUrl: `${shop}/`, referrer: 'https://search.example/', pageViews: 2, events: 1 });
     const trail = journey.entries.filter((e) => e.kind !== 'conversation_event').map((e) => [e.kind, e.url, e.name]);

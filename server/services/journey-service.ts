@@ -1,8 +1,9 @@
 import { ENGAGEMENT_LIMITS, type EngagementMemory, type Journey, type PageViewInput, type PageViewResult, type TrackEventInput } from '../../protocol/index.ts';
-import { urlMatches } from '../../protocol/engagement-eval.ts';
+import { conditionHolds, urlMatches, type EvalContext } from '../../protocol/engagement-eval.ts';
+import { contactById } from '../db/stores/contacts-store.ts';
 import type { Tx } from '../db/client.ts';
 import { conversationById } from '../db/stores/conversations-store.ts';
-import { listOutcomes } from '../db/stores/engagement-store.ts';
+import { listOutcomes, listSegments } from '../db/stores/engagement-store.ts';
 import * as J from '../db/stores/journeys-store.ts';
 import { must } from '../db/must.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -79,6 +80,28 @@ export function createJourneyService({ db, clock }: Pick<ServiceDeps, 'db' | 'cl
     });
   }
 
+  /**
+   * The website's segments a contact is in now: the evaluator's own conditions, on the contact's last page with
+   * their attributes and the memory of their latest web session (page-only signals such as scroll depth are unknown
+   * here, so conditions on them do not hold).
+   */
+  async function segmentsOf(tx: Tx, websiteId: string, contactId: string): Promise<{ id: string; name: string }[]> {
+    const segments = await listSegments(tx, websiteId);
+    if (!segments.length) return [];
+    const contact = await contactById(tx, contactId);
+    const [latest] = await J.webSessionsOf(tx, contactId, 1);
+    const now = clock.now();
+    const memory = latest ? await memoryOf(tx, contactId, latest.id, latest.pageViews, now) : undefined;
+    const ctx: EvalContext = {
+      page: { url: memory?.sessionUrls.at(-1) ?? '', timeOnPageSec: 0, scrollPercent: 0, exitIntent: false, events: [], attributes: contact?.attributes ?? {}, shown: [], dismissed: [] },
+      locale: 'en',
+      defaultLocale: 'en',
+      availability: {},
+      ...(memory ? { memory: { ...memory, shownThisSession: [], dismissedAt: {} } } : {}),
+    };
+    return segments.filter((s) => s.conditions.every((c) => conditionHolds(c, ctx, '', now.getTime()))).map((s) => ({ id: s.id, name: s.name }));
+  }
+
   /** The journey map of a conversation's contact: web sessions, pages and events in time order, where each chat began. */
   async function journey(conversationId: string, limit: number): Promise<Journey> {
     const conv = must(await conversationById(db, conversationId), 'NOT_FOUND', 'No such conversation.');
@@ -102,6 +125,7 @@ export function createJourneyService({ db, clock }: Pick<ServiceDeps, 'db' | 'cl
       contactId: conv.contactId,
       webSessions: webSessions.map(J.toWebSession).reverse(),
       entries: merged.slice(-limit),
+      segments: await segmentsOf(db, conv.websiteId, conv.contactId),
       chatStarts: starts.map((s) => ({ sessionId: s.sessionId, at: s.at.toISOString(), origin: s.origin, ruleId: s.ruleId, url: pageAt(s.at) })),
       hasMore,
     };
