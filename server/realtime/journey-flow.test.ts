@@ -173,6 +173,10 @@ describe.each(backends)('journeys on $name', (backend) => {
     const contactId = conv!.contactId;
     const mine = async () => (await database.db.select().from(webSessions).where(eq(webSessions.contactId, contactId))).length;
     expect(await mine()).toBe(1);
+    const exported = (await (await fetch(`${server.url}/api/v1/admin/contacts/${contactId}/export`, { headers: { cookie: admin } })).json()) as { webSessions: { entryUrl: string; entries: { kind: string; name?: string }[] }[] };
+    expect(exported.webSessions).toHaveLength(1);
+    expect(exported.webSessions[0]!.entryUrl).toBe(`${shop}/tea/`);
+    expect(exported.webSessions[0]!.entries.map((e) => e.kind)).toEqual(['page_view', 'custom_event']);
     await expectOk(call(socket, 'conversation:end', {}));
     const erased = await api(server, admin, 'POST', `/admin/contacts/${contactId}/erase`, { confirm: contactId });
     expect(erased.status).toBe(200);

@@ -90,6 +90,16 @@ export async function journeyEntries(tx: Tx, contactId: string, limit: number): 
   return entries.slice(-limit);
 }
 
+/** Every page view and journey event of one web session, oldest first (a contact's export). */
+export async function webSessionEntries(tx: Tx, webSessionId: string) {
+  const views = await tx.select().from(pageViews).where(eq(pageViews.webSessionId, webSessionId)).orderBy(asc(pageViews.at));
+  const events = await tx.select().from(journeyEvents).where(eq(journeyEvents.webSessionId, webSessionId)).orderBy(asc(journeyEvents.at));
+  return [
+    ...views.map((v) => ({ kind: 'page_view' as const, at: v.at.toISOString(), url: v.url, title: v.title, referrer: v.referrer, timeOnPageSec: v.timeOnPageSec })),
+    ...events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), name: e.name, url: e.url, data: e.data, ruleId: e.ruleId })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
 /** The conversation sessions of a contact's conversations, oldest first: where each chat began. */
 export async function chatStartsOf(tx: Tx, conversationIds: string[]) {
   if (!conversationIds.length) return [];
