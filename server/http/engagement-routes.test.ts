@@ -98,6 +98,18 @@ describe.each(backends)('engagement REST on $name', (backend) => {
     expect((await widget({ 'if-none-match': etag })).status).toBe(200);
   });
 
+  it('tells the widget’s config whether the website has enabled rules', async () => {
+    const config = async () => ((await (await fetch(`${server.url}/api/v1/widget/config?websiteKey=${DEMO.websiteKey}`, { headers: { origin } })).json()) as { engagement?: boolean }).engagement;
+    const rules = await api<{ actionMaps: ActionMap[] }>(server, admin, 'GET', `/admin/engagement/rules?websiteId=${websiteId}`);
+    for (const r of rules.body.actionMaps) await api(server, admin, 'DELETE', `/admin/engagement/rules/${r.id}`);
+    expect(await config()).toBe(false);
+    const rule = await api<{ actionMap: ActionMap }>(server, admin, 'POST', '/admin/engagement/rules', teaRule());
+    expect(await config()).toBe(true);
+    await api(server, admin, 'PATCH', `/admin/engagement/rules/${rule.body.actionMap.id}`, { enabled: false });
+    expect(await config()).toBe(false);
+    await api(server, admin, 'DELETE', `/admin/engagement/rules/${rule.body.actionMap.id}`);
+  });
+
   it('does not hand a website’s rules to another origin', async () => {
     const res = await widget({ origin: 'https://evil.example' });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();

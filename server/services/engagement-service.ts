@@ -189,6 +189,9 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
     return { body, etag };
   }
 
+  /** Whether the website has an enabled rule: the widget's config says so, and only then is the evaluator loaded. */
+  const hasRules = async (websiteId: string) => (await E.enabledActionMaps(db, websiteId)).length > 0;
+
   /** Anonymous aggregate increments (shown, dismissed); ids that are not enabled rules of the website are ignored. */
   async function countAnonymous(websiteKey: string, input: CounterIncrements): Promise<{ counted: number }> {
     const site = must(await websiteByKey(db, websiteKey), 'UNKNOWN_WEBSITE');
@@ -229,7 +232,7 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
     };
   }
 
-  return { listRules, createRule, updateRule, deleteRule, listOutcomes, createOutcome, updateOutcome, deleteOutcome, listSegments, createSegment, updateSegment, deleteSegment, forWidget, countAnonymous, report };
+  return { listRules, createRule, updateRule, deleteRule, listOutcomes, createOutcome, updateOutcome, deleteOutcome, listSegments, createSegment, updateSegment, deleteSegment, forWidget, hasRules, countAnonymous, report };
 }
 
 export type EngagementService = ReturnType<typeof createEngagementService>;

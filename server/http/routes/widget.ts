@@ -65,7 +65,7 @@ export function widgetRoutes(db: Db, engagement: EngagementService) {
   app.openapi(widgetApi.config, async (c) => {
     const website = await websiteByKey(db, c.req.valid('query').websiteKey);
     if (!website) throw new AppError('UNKNOWN_WEBSITE');
-    return c.json(toWidgetConfig(website), 200);
+    return c.json({ ...toWidgetConfig(website), engagement: await engagement.hasRules(website.id) }, 200);
   });
 
   app.openapi(widgetApi.engagement, async (c) => {
