@@ -261,7 +261,12 @@ export const Outcome = OutcomeInput.extend({ id: Uuid, websiteId: Uuid, createdA
 export type Outcome = z.infer<typeof Outcome>;
 
 /** Named conditions over attributes, journey and conversation events; all must hold. */
-export const SegmentInput = z.object({ name: SafeText.trim().min(1).max(100), conditions: z.array(WireCondition).min(1).max(L.conditionsPerRule) });
+export const SegmentInput = z.object({
+  name: SafeText.trim().min(1).max(100),
+  conditions: z.array(WireCondition).min(1).max(L.conditionsPerRule),
+  /** Routing: a new session of a contact in this segment is queued here (the first such segment by name wins). */
+  queueId: Uuid.nullable().default(null),
+});
 export type SegmentInput = z.infer<typeof SegmentInput>;
 export const Segment = SegmentInput.extend({ id: Uuid, websiteId: Uuid, createdAt: IsoDate });
 export type Segment = z.infer<typeof Segment>;

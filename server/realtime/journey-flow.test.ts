@@ -164,6 +164,24 @@ describe.each(backends)('journeys on $name', (backend) => {
     expect(await call(other, 'offer:accept', { ruleId, clientId: randomUUID(), locale: 'en' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('routes a new session of a contact in a segment with a queue to that queue', async () => {
+    const vip = await api<{ queue: { id: string } }>(server, admin, 'POST', '/queues', { websiteKey: DEMO.websiteKey, name: 'VIP' });
+    expect(vip.status).toBe(201);
+    expect((await api(server, admin, 'POST', '/admin/engagement/segments', { websiteId, name: 'Bad', conditions: [{ type: 'exit_intent' }], queueId: randomUUID() })).status).toBe(400);
+    const segment = await api(server, admin, 'POST', '/admin/engagement/segments', { websiteId, name: 'VIP customers', conditions: [{ type: 'attribute', key: 'plan', op: 'equals', value: 'vip' }], queueId: vip.body.queue.id });
+    expect(segment.status).toBe(201);
+    const rule = await api<{ actionMap: ActionMap }>(server, admin, 'POST', '/admin/engagement/rules', { websiteId, name: 'Any page', conditions: [], action: { type: 'offer', message: { en: 'Hello' }, from: { kind: 'assistant' } } });
+    const socket = await connectVisitor(server);
+    const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'Hi' }));
+    await expectOk(call(socket, 'attributes:set', { attributes: { plan: 'vip' } }));
+    await expectOk(call(socket, 'conversation:end', {}));
+    await expectOk(call(socket, 'offer:accept', { ruleId: rule.body.actionMap.id, clientId: randomUUID(), locale: 'en' }));
+    const all = await database.db.select().from(sessions).where(eq(sessions.conversationId, sent.conversationId));
+    const offered = all.find((s) => s.origin === 'proactive_offer')!;
+    expect(offered.queueId).toBe(vip.body.queue.id);
+    await api(server, admin, 'DELETE', `/admin/engagement/rules/${rule.body.actionMap.id}`);
+  });
+
   it('erasing the contact deletes its journey', async () => {
     const socket = await connectVisitor(server);
     const sent = await expectOk(call<VisitorSendResult>(socket, 'message:send', { clientId: randomUUID(), text: 'Forget me later' }));

@@ -119,9 +119,14 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
   // ——— segments ———
   const listSegments = async (websiteId: string) => ({ segments: (await E.listSegments(db, (await website(db, websiteId)).id)).map(E.toSegment) });
 
+  async function checkSegmentQueue(tx: Tx, websiteId: string, queueId: string | null | undefined) {
+    if (queueId && !(await queuesOfWebsite(tx, websiteId)).some((q) => q.id === queueId)) throw invalid('queueId', 'Unknown queue for this website.');
+  }
+
   async function createSegment(websiteId: string, input: SegmentInput, actor: AuditActor) {
     const row = await db.transaction(async (tx) => {
       await website(tx, websiteId);
+      await checkSegmentQueue(tx, websiteId, input.queueId);
       if ((await E.countSegments(tx, websiteId)) >= ENGAGEMENT_LIMITS.segmentsPerWebsite) throw new AppError('CONFLICT', `At most ${ENGAGEMENT_LIMITS.segmentsPerWebsite} segments per website.`);
       const created = await E.insertSegment(tx, websiteId, input);
       await audit(tx, actor, { action: 'segment.create', targetType: 'segment', targetId: created.id, changes: { websiteId, ...input } });
@@ -132,6 +137,8 @@ export function createEngagementService({ db, clock, audit }: Pick<ServiceDeps, 
 
   async function updateSegment(id: string, patch: Partial<SegmentInput>, actor: AuditActor) {
     const row = await db.transaction(async (tx) => {
+      const current = must((await E.segmentsByIds(tx, [id]))[0], 'NOT_FOUND', 'No such segment.');
+      await checkSegmentQueue(tx, current.websiteId, patch.queueId);
       const saved = must(await E.updateSegment(tx, id, patch), 'NOT_FOUND', 'No such segment.');
       await audit(tx, actor, { action: 'segment.update', targetType: 'segment', targetId: id, changes: patch });
       return saved;

@@ -1,9 +1,9 @@
-import { ENGAGEMENT_LIMITS, type EngagementMemory, type Journey, type PageViewInput, type PageViewResult, type TrackEventInput } from '../../protocol/index.ts';
-import { conditionHolds, urlMatches, type EvalContext } from '../../protocol/engagement-eval.ts';
-import { contactById } from '../db/stores/contacts-store.ts';
+import { ENGAGEMENT_LIMITS, type Journey, type PageViewInput, type PageViewResult, type TrackEventInput } from '../../protocol/index.ts';
+import { urlMatches } from '../../protocol/engagement-eval.ts';
+import { memoryOf, segmentsOfContact } from './segment-membership.ts';
 import type { Tx } from '../db/client.ts';
 import { conversationById } from '../db/stores/conversations-store.ts';
-import { listOutcomes, listSegments } from '../db/stores/engagement-store.ts';
+import { listOutcomes } from '../db/stores/engagement-store.ts';
 import * as J from '../db/stores/journeys-store.ts';
 import { must } from '../db/must.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -17,8 +17,6 @@ import type { VisitorContext } from './visitor-service.ts';
  * session is answered `recorded: false` and nothing is written.
  */
 const HOUR_MS = 3_600_000;
-const MEMORY_DAYS = 90;
-const TRAIL = 50;
 
 type Who = { websiteId: string; contactId: string; visitorId: string };
 
@@ -44,13 +42,6 @@ export function createJourneyService({ db, clock }: Pick<ServiceDeps, 'db' | 'cl
       const recorded = await J.recordOutcomeHit(tx, { outcomeId: outcome.id, websiteId: w.websiteId, contactId: w.contactId, webSessionId, at, ruleId: attributed?.ruleId ?? null, sessionId: attributed?.sessionId ?? null });
       if (recorded) await J.insertJourneyEvent(tx, { ...w, webSessionId, at, kind: 'outcome', name: outcome.name, url: hit.url ?? null, ruleId: attributed?.ruleId ?? null, sessionId: attributed?.sessionId ?? null });
     }
-  }
-
-  async function memoryOf(tx: Tx, contactId: string, webSessionId: string, pagesInSession: number, now: Date): Promise<EngagementMemory> {
-    const visits = await J.webSessionCount(tx, contactId);
-    const trail = await J.webSessionTrail(tx, webSessionId, TRAIL);
-    const events = await J.conversationEventsOf(tx, await J.conversationIdsOfContact(tx, contactId), new Date(now.getTime() - MEMORY_DAYS * 24 * HOUR_MS), TRAIL);
-    return { pagesInSession, visits, returning: visits > 1, sessionUrls: trail.urls, sessionEvents: trail.events, conversationEvents: events.map((e) => ({ type: e.type, at: e.at.getTime() })) };
   }
 
   async function pageView(ctx: VisitorContext, input: PageViewInput): Promise<PageViewResult> {
@@ -80,28 +71,6 @@ export function createJourneyService({ db, clock }: Pick<ServiceDeps, 'db' | 'cl
     });
   }
 
-  /**
-   * The website's segments a contact is in now: the evaluator's own conditions, on the contact's last page with
-   * their attributes and the memory of their latest web session (page-only signals such as scroll depth are unknown
-   * here, so conditions on them do not hold).
-   */
-  async function segmentsOf(tx: Tx, websiteId: string, contactId: string): Promise<{ id: string; name: string }[]> {
-    const segments = await listSegments(tx, websiteId);
-    if (!segments.length) return [];
-    const contact = await contactById(tx, contactId);
-    const [latest] = await J.webSessionsOf(tx, contactId, 1);
-    const now = clock.now();
-    const memory = latest ? await memoryOf(tx, contactId, latest.id, latest.pageViews, now) : undefined;
-    const ctx: EvalContext = {
-      page: { url: memory?.sessionUrls.at(-1) ?? '', timeOnPageSec: 0, scrollPercent: 0, exitIntent: false, events: [], attributes: contact?.attributes ?? {}, shown: [], dismissed: [] },
-      locale: 'en',
-      defaultLocale: 'en',
-      availability: {},
-      ...(memory ? { memory: { ...memory, shownThisSession: [], dismissedAt: {} } } : {}),
-    };
-    return segments.filter((s) => s.conditions.every((c) => conditionHolds(c, ctx, '', now.getTime()))).map((s) => ({ id: s.id, name: s.name }));
-  }
-
   /** The journey map of a conversation's contact: web sessions, pages and events in time order, where each chat began. */
   async function journey(conversationId: string, limit: number): Promise<Journey> {
     const conv = must(await conversationById(db, conversationId), 'NOT_FOUND', 'No such conversation.');
@@ -125,7 +94,7 @@ export function createJourneyService({ db, clock }: Pick<ServiceDeps, 'db' | 'cl
       contactId: conv.contactId,
       webSessions: webSessions.map(J.toWebSession).reverse(),
       entries: merged.slice(-limit),
-      segments: await segmentsOf(db, conv.websiteId, conv.contactId),
+      segments: await segmentsOfContact(db, conv.websiteId, conv.contactId, clock.now()),
       chatStarts: starts.map((s) => ({ sessionId: s.sessionId, at: s.at.toISOString(), origin: s.origin, ruleId: s.ruleId, url: pageAt(s.at) })),
       hasMore,
     };

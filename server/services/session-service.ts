@@ -15,6 +15,7 @@ import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
+import { queueBySegment } from './segment-membership.ts';
 import { must } from '../db/must.ts';
 
 /**
@@ -207,7 +208,9 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
   async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[], from?: { actionMapId: string; queueId: string | null }): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
-    const target = from?.queueId ? await queueById(tx, from.queueId) : null;
+    // The offer's queue, else the queue of a segment the contact is in (routing by segment, issue 20), else the default.
+    const targetId = from?.queueId ?? (await queueBySegment(tx, conv.websiteId, conv.contactId, clock.now()));
+    const target = targetId ? await queueById(tx, targetId) : null;
     const queue = target && target.websiteId === conv.websiteId ? target : await ensureDefaultQueue(tx, conv.websiteId);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
     const preferredAgentId = await returningAgentOf(tx, conv);

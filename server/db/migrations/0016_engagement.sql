@@ -75,6 +75,7 @@ CREATE TABLE "segments" (
 	"website_id" uuid NOT NULL,
 	"name" text NOT NULL,
 	"conditions" jsonb NOT NULL,
+	"queue_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

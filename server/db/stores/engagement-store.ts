@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { ActionMap, ActionMapInput, Outcome, OutcomeInput, Segment, SegmentInput } from '../../../protocol/index.ts';
 import type { Tx } from '../client.ts';
 import { actionMaps, engagementCounters, outcomes, segments, type ActionMapRow, type OutcomeRow, type SegmentRow } from '../schema.ts';
@@ -25,7 +25,7 @@ export const toOutcome = (r: OutcomeRow): Outcome => ({
   attributionWindowHours: r.attributionWindowHours,
   createdAt: r.createdAt.toISOString(),
 });
-export const toSegment = (r: SegmentRow): Segment => ({ id: r.id, websiteId: r.websiteId, name: r.name, conditions: r.conditions, createdAt: r.createdAt.toISOString() });
+export const toSegment = (r: SegmentRow): Segment => ({ id: r.id, websiteId: r.websiteId, name: r.name, conditions: r.conditions, queueId: r.queueId, createdAt: r.createdAt.toISOString() });
 
 const queueOf = (action: ActionMapInput['action']) => (action.type === 'offer' ? action.queueId : null);
 
@@ -84,6 +84,10 @@ export async function deleteOutcome(tx: Tx, id: string): Promise<boolean> {
 
 export async function listSegments(tx: Tx, websiteId: string): Promise<SegmentRow[]> {
   return tx.select().from(segments).where(eq(segments.websiteId, websiteId)).orderBy(asc(segments.name), asc(segments.id));
+}
+/** The website's segments that pick a queue, by name. */
+export async function routingSegments(tx: Tx, websiteId: string): Promise<SegmentRow[]> {
+  return tx.select().from(segments).where(and(eq(segments.websiteId, websiteId), isNotNull(segments.queueId))).orderBy(asc(segments.name), asc(segments.id));
 }
 export async function segmentsByIds(tx: Tx, ids: string[]): Promise<SegmentRow[]> {
   return ids.length ? tx.select().from(segments).where(inArray(segments.id, ids)) : [];

@@ -55,6 +55,8 @@ export const segments = pgTable(
     websiteId: uuid('website_id').notNull().references(() => websites.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     conditions: jsonb('conditions').$type<WireCondition[]>().notNull(),
+    /** Routing by segment: a new session of a contact in this segment goes to this queue (no FK: see above). */
+    queueId: uuid('queue_id'),
     createdAt: createdAt(),
   },
   (t) => [index('segments_website_idx').on(t.websiteId)],
