@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { boundedJson } from './bounded-json.ts';
 import { IsoDate, Locale, Uuid } from './common.ts';
 import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTE_VALUE_LENGTH } from './limits.ts';
-import { SafeText } from './storable-text.ts';
+import { isStorableText, SafeText, UNSTORABLE_TEXT_MESSAGE, unstorablePath } from './storable-text.ts';
 
 /**
  * Journeys and proactive engagement (issue 20, seed 003): what a visitor browses (web sessions,
@@ -42,8 +42,12 @@ const L = ENGAGEMENT_LIMITS;
  */
 export const UrlPattern = SafeText.trim().min(1).max(L.patternLength);
 export const EventName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$/, 'Letters, digits, space and _ . : - (at most 64).');
-export const EventData = boundedJson({ maxDepth: L.eventDataDepth, maxBytes: L.eventDataBytes });
-const PageUrl = z.url({ protocol: /^https?$/ }).max(L.urlLength);
+/** Bounded, and storable: no NUL or lone surrogate in any string or key (what Postgres refuses). */
+export const EventData = boundedJson({ maxDepth: L.eventDataDepth, maxBytes: L.eventDataBytes }).superRefine((value, ctx) => {
+  const path = unstorablePath(value);
+  if (path) ctx.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
+});
+const PageUrl = z.url({ protocol: /^https?$/ }).max(L.urlLength).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 // ————— What the widget reports (visitors with a session) —————
 
