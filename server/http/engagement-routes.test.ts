@@ -123,6 +123,11 @@ describe.each(backends)('engagement REST on $name', (backend) => {
     expect(await first.json()).toEqual({ counted: 1 });
     expect((await count({ increments: [{ ruleId: id, shown: 1, dismissed: 1 }] })).status).toBe(200);
     expect((await count({ increments: [{ ruleId: id, shown: 1 }] }, 'https://evil.example')).status).toBe(403);
+    // The browser's preflight for the JSON POST is granted to the website's origins only.
+    const preflight = (from: string) =>
+      fetch(`${server.url}/api/v1/widget/engagement/counters?websiteKey=${DEMO.websiteKey}`, { method: 'OPTIONS', headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect((await preflight(origin)).headers.get('access-control-allow-origin')).toBe(origin);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
     expect((await count({ increments: [{ ruleId: id, shown: 1000 }] })).status).toBe(400);
     const report = await api<EngagementReport>(server, admin, 'GET', `/admin/engagement/report?from=2026-12-07&to=2026-12-07&ruleId=${id}`);
     expect(report.status).toBe(200);
