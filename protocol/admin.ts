@@ -31,6 +31,10 @@ export const Website = z.object({
   messageRetentionDays: z.number().int().nullable(),
   /** Days an attachment (and its bytes) is kept; null keeps them forever. */
   attachmentRetentionDays: z.number().int().nullable(),
+  /** Days web sessions (page views, events) are kept after their last activity (docs/engagement.md). */
+  journeyRetentionDays: z.number().int(),
+  /** Whether visitors with a session report page views (docs/engagement.md). */
+  trackPages: z.boolean(),
   createdAt: IsoDate,
 });
 export type Website = z.infer<typeof Website>;
@@ -41,6 +45,8 @@ export const WebsiteInput = z.object({
   primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f46e5'),
   messageRetentionDays: RetentionDays.default(null),
   attachmentRetentionDays: RetentionDays.default(null),
+  journeyRetentionDays: z.number().int().min(1).max(36_500).default(90),
+  trackPages: z.boolean().default(true),
 });
 export const WebsiteCreate = WebsiteInput.extend({ key: WebsiteKey });
 /** `POST /api/v1/websites/:id/identity-secret` answer: the new secret, shown once. */

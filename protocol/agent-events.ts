@@ -10,6 +10,7 @@ import { ChannelPresence, Directory, MediaChannel, Offer, OfferRevoked, SessionC
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
 import { xPublicInbound } from './x-public.ts';
 import { XDelivery } from './channels.ts';
+import { Journey, JourneyRequest } from './engagement.ts';
 
 /** Socket.IO namespace of the agent desktop; authenticated by the session cookie. */
 export const AGENT_NAMESPACE = '/agent';
@@ -70,6 +71,7 @@ export const agentInbound = {
   'contact:history': { description: 'Conversation and Communication tabs: every session and message with this contact.', input: ConversationTarget, output: ContactHistory },
   'contact:update': { description: 'Edit a contact\'s name, email or phone.', input: z.object({ contactId: Uuid, patch: ContactPatch }), output: z.object({ contact: Contact }) },
   'contact:verify': { description: 'Mark a contact verified, or not, by hand.', input: z.object({ contactId: Uuid, verified: z.boolean() }), output: z.object({ contact: Contact }) },
+  'journey:get': { description: 'The journey map of the conversation\'s contact: web sessions, pages, events and conversation events in time order, and where each chat began (docs/engagement.md).', input: JourneyRequest, output: Journey },
   'conversation:open-as-chat': { description: '"Open as chat": a live session connected to this agent, so handling time is recorded.', input: ConversationTarget, output: ConversationDetail },
   // X public posts (issue 19, x-public): threads, public reply, like, move to DM, linking contacts.
   ...xPublicInbound,

@@ -22,3 +22,4 @@ export * from './privacy.ts';
 export * from './channels.ts';
 export * from './x-channels-admin.ts';
 export * from './x-public.ts';
+export * from './engagement.ts';

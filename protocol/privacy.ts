@@ -19,7 +19,7 @@ export const ContactEraseResult = z.object({
 export type ContactEraseResult = z.infer<typeof ContactEraseResult>;
 
 /** What an audit entry is about. */
-export const AuditTargetType = z.enum(['agent', 'website', 'webhook', 'assistant', 'queue', 'team', 'quick_reply', 'disposition', 'tag', 'contact', 'x_account']);
+export const AuditTargetType = z.enum(['agent', 'website', 'webhook', 'assistant', 'queue', 'team', 'quick_reply', 'disposition', 'tag', 'contact', 'x_account', 'action_map', 'outcome', 'segment']);
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
 
 export const AuditEntry = z.object({

@@ -21,6 +21,11 @@ export const WidgetConfig = z.object({
   name: z.string(),
   locale: Locale,
   theme: z.object({ primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/) }),
+  /**
+   * Whether the website has enabled proactive rules (docs/engagement.md): only then does the widget fetch them
+   * (`GET /api/v1/widget/engagement`) and load its evaluator. Absent from servers before issue 20: read as false.
+   */
+  engagement: z.boolean().optional(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
 

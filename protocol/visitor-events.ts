@@ -8,6 +8,7 @@ import { WebsiteKey } from './rest.ts';
 import { QueueStatus } from './routing.ts';
 import { SendPostback } from './bots.ts';
 import type { ClientToServer, InboundTable, ServerToClient } from './event-map.ts';
+import { OfferAcceptInput, PageViewInput, PageViewResult, TrackEventInput, TrackEventResult } from './engagement.ts';
 
 /** Socket.IO namespace of the widget. */
 export const VISITOR_NAMESPACE = '/visitor';
@@ -103,6 +104,21 @@ export const visitorInbound = {
   },
   'attributes:set': { description: 'Merge custom attributes into the contact (`null` deletes a key). Needs a session: the widget holds them until there is one.', input: SetAttributesInput, output: Empty },
   logout: { description: '`Messenger(\'logout\')`: revokes every token of this browser; the conversation stays on the server.', input: Empty, output: Empty },
+  'offer:accept': {
+    description: 'The visitor accepted a proactive offer (docs/engagement.md): like a first message it may create the session (its ack carries the token); the offer\'s text becomes the first message, from the named agent or the assistant, and a session is queued in the rule\'s queue with origin `proactive_offer`. Idempotent by `clientId` once the visitor has a session. An unknown or disabled rule answers `NOT_FOUND`.',
+    input: OfferAcceptInput,
+    output: VisitorSendResult,
+  },
+  'page:view': {
+    description: 'A page view of a visitor with a session (docs/engagement.md): grouped into web sessions (30 minutes of inactivity ends one), outcomes recorded. Answers the evaluator\'s memory. Without a session, or with page tracking off for the website, nothing is stored (`recorded: false`).',
+    input: PageViewInput,
+    output: PageViewResult,
+  },
+  'event:track': {
+    description: '`Messenger(\'trackEvent\', name, data)` of a visitor with a session: a journey event (outcomes recorded). Without a session nothing is stored (`recorded: false`).',
+    input: TrackEventInput,
+    output: TrackEventResult,
+  },
 } as const satisfies InboundTable;
 
 export const TypingEvent = z.object({ author: Author, typing: z.boolean() });

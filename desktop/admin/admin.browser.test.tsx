@@ -22,6 +22,8 @@ const WEBSITE = {
   snippet: '<script async src="/widget/loader.js" data-website-key="demo-shop"></script>',
   messageRetentionDays: null,
   attachmentRetentionDays: null,
+  journeyRetentionDays: 90,
+  trackPages: true,
   createdAt: '2025-01-01T09:00:00.000Z',
 };
 const QUEUE = { ...GENERAL, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45, businessHours: null, wrapUpRequired: false, isDefault: true };

@@ -60,6 +60,9 @@ export const REST_POLICY: Record<string, Rule> = {
   'POST /api/v1/auth/logout': { auth: 'public' },
   'GET /api/v1/auth/me': staff(STAFF, { kind: 'own' }),
   'GET /api/v1/widget/config': { auth: 'public' },
+  // The widget's rules and its anonymous counters: no person is named (docs/engagement.md).
+  'GET /api/v1/widget/engagement': { auth: 'public' },
+  'POST /api/v1/widget/engagement/counters': { auth: 'public' },
   // The OpenAPI description of this API (server/http/openapi/document.ts).
   'GET /api/v1/openapi.json': { auth: 'public' },
   'POST /api/v1/attachments': { auth: 'visitor-or-staff', roles: STAFF, guard: conversation('write') },
@@ -126,6 +129,20 @@ export const REST_POLICY: Record<string, Rule> = {
   // The X channel (issue 19, x-dm): X's CRC challenge and its signed event deliveries (docs/security.md#x-webhooks).
   'GET /api/v1/channels/x/webhook': { auth: 'signed-webhook' },
   'POST /api/v1/channels/x/webhook': { auth: 'signed-webhook' },
+  // Engagement (issue 20): rules, outcomes, segments and the report, administrators only.
+  'GET /api/v1/admin/engagement/rules': staff(ADMINS),
+  'POST /api/v1/admin/engagement/rules': staff(ADMINS),
+  'PATCH /api/v1/admin/engagement/rules/:id': staff(ADMINS),
+  'DELETE /api/v1/admin/engagement/rules/:id': staff(ADMINS),
+  'GET /api/v1/admin/engagement/outcomes': staff(ADMINS),
+  'POST /api/v1/admin/engagement/outcomes': staff(ADMINS),
+  'PATCH /api/v1/admin/engagement/outcomes/:id': staff(ADMINS),
+  'DELETE /api/v1/admin/engagement/outcomes/:id': staff(ADMINS),
+  'GET /api/v1/admin/engagement/segments': staff(ADMINS),
+  'POST /api/v1/admin/engagement/segments': staff(ADMINS),
+  'PATCH /api/v1/admin/engagement/segments/:id': staff(ADMINS),
+  'DELETE /api/v1/admin/engagement/segments/:id': staff(ADMINS),
+  'GET /api/v1/admin/engagement/report': staff(ADMINS),
   // The static bundles and the demo shop.
   'GET /desktop': { auth: 'public' },
   'GET /desktop/*': { auth: 'public' },
@@ -149,6 +166,8 @@ export const AGENT_EVENT_POLICY: { [E in keyof typeof agentInbound]: Rule } = {
   'conversation:open': staff(STAFF, conversation('read')),
   sync: staff(STAFF, conversation('read')),
   'contact:history': staff(STAFF, conversation('read')),
+  // The journey map is contact history: scoped like it.
+  'journey:get': staff(STAFF, conversation('read')),
   'conversation:take': staff(STAFF, conversation('write')),
   'conversation:open-as-chat': staff(STAFF, conversation('write')),
   'message:send': staff(STAFF, conversation('write')),
@@ -185,6 +204,9 @@ export const VISITOR_EVENT_POLICY: { [E in keyof typeof visitorInbound]: Rule } 
   identify: { auth: 'visitor' },
   'attributes:set': { auth: 'visitor' },
   logout: { auth: 'visitor' },
+  'offer:accept': { auth: 'visitor' },
+  'page:view': { auth: 'visitor' },
+  'event:track': { auth: 'visitor' },
 };
 
 /** The key of a REST rule. */

@@ -12,3 +12,4 @@ export * from './tables/bots.ts';
 export * from './tables/privacy.ts';
 export * from './tables/channels.ts';
 export * from './tables/x-dm.ts';
+export * from './tables/engagement.ts';

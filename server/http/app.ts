@@ -29,6 +29,7 @@ import { routingRoutes } from './routes/routing.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { assistantRoutes } from './routes/assistants.ts';
 import { privacyRoutes } from './routes/privacy.ts';
+import { engagementRoutes } from './routes/engagement.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { xChannelsRoutes } from './routes/x-channels.ts';
 import { X_WEBHOOK_PATH, xWebhookRoutes } from './routes/x-webhook.ts';
@@ -85,8 +86,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   // Request bodies: 64 KB unless the route sets its own (uploads after authentication, assistant drafts).
   app.use('*', except(['/api/v1/attachments', '/api/v1/assistants/:id/draft'], maxBody(DEFAULT_BODY_LIMIT_BYTES)));
   // Cookie-authenticated writes: JSON from the own origin only (the upload route checks its agents itself).
-  // The X webhook carries no cookie: X signs it instead (its route checks, before parsing).
-  app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*', `/api/v1${X_WEBHOOK_PATH}`], csrfProtection({ publicUrl: deps.publicUrl })));
+  // The X webhook carries no cookie: X signs it instead (its route checks, before parsing). The widget's
+  // anonymous engagement counters carry no cookie either and check the website's origins themselves.
+  app.use('/api/v1/*', except(['/api/v1/attachments', '/api/v1/attachments/*', `/api/v1${X_WEBHOOK_PATH}`, '/api/v1/widget/engagement/counters'], csrfProtection({ publicUrl: deps.publicUrl })));
   // Who may call what: the authorization table (server/auth/policy.ts), before any handler runs.
   app.use('*', authorizeRequests(deps.services.access));
   // The audit log records the client address of every admin change.
@@ -95,7 +97,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   app.route('/', healthRoutes(deps.ops.readiness));
   app.route('/', metricsRoutes(deps.ops.metrics, deps.ops.metricsAccess));
   app.route('/api/v1/auth', authRoutes(deps.services.auth, { secureCookies: deps.secureCookies, limits: deps.limits }));
-  app.route('/api/v1/widget', widgetRoutes(deps.db));
+  app.route('/api/v1/widget', widgetRoutes(deps.db, deps.services.engagement));
   app.route('/api/v1/attachments', attachmentRoutes({ db: deps.db, access: deps.services.access, publicUrl: deps.publicUrl, ...deps.attachments, limits: deps.limits }));
   app.route('/api/v1', routingRoutes(deps.services));
   app.route('/api/v1', adminRoutes(deps.services));
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   // The X channel's admin routes and OAuth callback (issue 19, x-connect).
   app.route('/api/v1', xChannelsRoutes(deps.services, deps.limits));
   app.route('/api/v1', xWebhookRoutes({ inbound: deps.services.xInbound, consumerSecret: deps.x?.consumerSecret ?? null, logger: deps.logger }));
+  app.route('/api/v1', engagementRoutes(deps.services));
   app.route('/api/v1/webhooks', webhookRoutes(deps.db, { allowPrivateWebhookTargets: deps.allowPrivateWebhookTargets, credentials: deps.credentials, audit: deps.services.audit.record }));
   // Built from the routes above on the first request; the same for every node and every start.
   app.openapi(documentRoute, (c) => c.json(apiDocument(app) as { openapi: string }, 200, { 'Cache-Control': 'public, max-age=300' }));

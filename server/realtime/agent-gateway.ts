@@ -100,6 +100,7 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
       'catalog:get': (_, __, caller) => services.desk.catalog(caller),
       'contacts:search': (_, input, caller) => services.desk.search(input, caller),
       'contact:history': (_, { conversationId }) => services.desk.history(conversationId),
+      'journey:get': (_, { conversationId, limit }) => services.journeys.journey(conversationId, limit),
       'contact:update': (_, { contactId, patch }) => services.desk.update(contactId, patch),
       'contact:verify': (_, { contactId, verified }) => services.desk.verify(contactId, verified),
       'conversation:open-as-chat': async (socket, { conversationId }, caller) => {

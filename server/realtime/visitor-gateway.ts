@@ -70,6 +70,15 @@ export function attachVisitorGateway(nsp: VisitorNamespace, services: Services, 
         joinConversation(socket);
         return result;
       },
+      'offer:accept': async (socket, input) => {
+        // Like a first message, accepting may start a conversation: counted per address.
+        if (!socket.data.ctx.conversationId) await limits.newConversation(socket.handshake.address);
+        const result = await services.offers.accept(socket.data.ctx, input);
+        joinConversation(socket);
+        return result;
+      },
+      'page:view': (socket, input) => services.journeys.pageView(socket.data.ctx, input),
+      'event:track': (socket, input) => services.journeys.trackEvent(socket.data.ctx, input),
       'attributes:set': (socket, { attributes }) => services.identity.setAttributes(socket.data.ctx, attributes),
       logout: async (socket) => {
         const { visitorId } = await services.identity.logout(socket.data.ctx);

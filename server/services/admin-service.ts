@@ -78,6 +78,8 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
       snippet: `<script async src="${base}/widget/loader.js" data-website-key="${row.key}"></script>`,
       messageRetentionDays: row.messageRetentionDays,
       attachmentRetentionDays: row.attachmentRetentionDays,
+      journeyRetentionDays: row.journeyRetentionDays,
+      trackPages: row.trackPages,
       createdAt: row.createdAt.toISOString(),
     };
   }
@@ -98,7 +100,7 @@ export function createAdminService({ db, clock, credentials, publisher, routing,
   }
 
   type WebsitePatch = Partial<Omit<z.output<typeof WebsiteCreate>, 'key'>>;
-  const RETENTION = ['messageRetentionDays', 'attachmentRetentionDays'] as const;
+  const RETENTION = ['messageRetentionDays', 'attachmentRetentionDays', 'journeyRetentionDays'] as const;
 
   /** A retention change is its own audit entry (`website.retention_update`), so it is easy to find. */
   async function updateWebsite(id: string, patch: WebsitePatch, actor: AuditActor) {

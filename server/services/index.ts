@@ -12,6 +12,9 @@ import { createCatalogAdminService } from './catalog-admin-service.ts';
 import { createConversationDetails } from './conversation-details.ts';
 import { createDeskService } from './desk-service.ts';
 import { createDirectoryService } from './directory-service.ts';
+import { createEngagementService } from './engagement-service.ts';
+import { createJourneyService } from './journey-service.ts';
+import { createOfferAcceptance } from './offer-acceptance.ts';
 import { createIdentityService } from './identity-service.ts';
 import { createMessageWriter, DEFAULT_WRITE_PATH, type WritePathOptions } from './message-writer.ts';
 import { createQueueStatusReader } from './queue-status.ts';
@@ -103,6 +106,9 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     admin: createAdminService({ ...deps, routing, auth, site, audit: audit.record }),
     catalogAdmin: createCatalogAdminService({ ...deps, audit: audit.record }),
     audit,
+    engagement: createEngagementService({ ...deps, audit: audit.record }),
+    journeys: createJourneyService(deps),
+    offers: createOfferAcceptance({ ...deps, routing, sessions }),
     privacy: createPrivacyService({ ...deps, files: attachmentFiles, audit: audit.record }),
     retention: createRetentionService({ ...deps, files: attachmentFiles }),
     // The X channel (issue 19): connected accounts, OAuth, webhook setup, the token source; DMs, public posts,

@@ -16,6 +16,10 @@ import { toSessionEvent } from '../db/stores/sessions-store.ts';
 import type { AttachmentRow, ConversationRow } from '../db/schema.ts';
 import type { AuditActor, RecordAudit } from './audit.ts';
 import type { ServiceDeps } from './deps.ts';
+import { toWebSession, webSessionEntries, webSessionsOf } from '../db/stores/journeys-store.ts';
+
+/** Web sessions in an export: far above what a retention period leaves. */
+const JOURNEY_EXPORT_MAX = 100_000;
 
 /**
  * A data subject's requests (docs/widget/privacy.md): everything stored about a contact, as one JSON
@@ -58,6 +62,11 @@ export function createPrivacyService({ db, clock, publisher, files, audit }: Pri
     yield '],"attachments":[';
     for (const [i, file] of (await attachmentsOfConversations(db, convs.map((c) => c.id))).entries()) {
       yield (i ? ',' : '') + JSON.stringify(await attachmentEntry(file));
+    }
+    // The journey (issue 20): web sessions, then their page views, events and outcomes reached, one web session at a time.
+    yield '],"webSessions":[';
+    for (const [i, ws] of (await webSessionsOf(db, contactId, JOURNEY_EXPORT_MAX)).reverse().entries()) {
+      yield (i ? ',' : '') + JSON.stringify({ ...toWebSession(ws), entries: await webSessionEntries(db, ws.id) });
     }
     yield ']}';
   }

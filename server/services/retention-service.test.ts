@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { VisitorSendResult } from '../../protocol/index.ts';
 import { fakeClock } from '../core/clock.ts';
 import type { Database } from '../db/client.ts';
-import { conversations, messages, websites } from '../db/schema.ts';
+import { conversations, messages, pageViews, webSessions, websites } from '../db/schema.ts';
 import { backends } from '../db/test-backends.ts';
 import type { RunningServer } from '../main.ts';
 import { DEMO } from './seed-demo.ts';
@@ -40,7 +40,7 @@ describe.each(backends)('the retention sweep on $name', (backend) => {
     const old = await conversationWith(['one', 'two', 'three', 'four', 'five']);
     expect(await messagesOf(old)).toBeGreaterThanOrEqual(5);
     // Without a policy nothing goes.
-    expect(await node().runDaily()).toEqual({ messages: 0, attachments: 0 });
+    expect(await node().runDaily()).toEqual({ messages: 0, attachments: 0, webSessions: 0 });
     await database.db.update(websites).set({ messageRetentionDays: 30 }).where(eq(websites.key, DEMO.websiteKey));
     const report = await node(fakeClock(new Date(Date.now() + 80 * DAY_MS))).runDaily();
     expect(report!.messages).toBeGreaterThanOrEqual(5);
@@ -52,8 +52,23 @@ describe.each(backends)('the retention sweep on $name', (backend) => {
   it('keeps messages younger than the policy', async () => {
     await database.db.update(websites).set({ messageRetentionDays: 60 }).where(eq(websites.key, DEMO.websiteKey));
     const recent = await conversationWith(['still needed']);
-    expect(await node().runDaily()).toEqual({ messages: 0, attachments: 0 });
+    expect(await node().runDaily()).toEqual({ messages: 0, attachments: 0, webSessions: 0 });
     expect(await messagesOf(recent)).toBeGreaterThan(0);
+  });
+
+  it('sweeps web sessions idle past the journey retention (90 days by default) with their page views', async () => {
+    const socket = await connectVisitor(server);
+    await expectOk(call(socket, 'message:send', { clientId: randomUUID(), text: 'hi' }));
+    await expectOk(call(socket, 'page:view', { url: 'https://shop.example/tea/' }));
+    socket.disconnect();
+    const views = async () => Number((await database.db.select({ n: count() }).from(pageViews))[0]!.n);
+    expect(await views()).toBe(1);
+    // 40 days on: younger than the default 90.
+    expect((await node().runDaily())!.webSessions).toBe(0);
+    await database.db.update(websites).set({ journeyRetentionDays: 30 }).where(eq(websites.key, DEMO.websiteKey));
+    expect((await node(fakeClock(new Date(Date.now() + 80 * DAY_MS))).runDaily())!.webSessions).toBe(1);
+    expect(await views()).toBe(0);
+    expect(await database.db.select().from(webSessions)).toEqual([]);
   });
 
   it('runs once a day whichever node asks, and again the next day', async () => {

@@ -1,10 +1,12 @@
+import { deleteOldWebSessions, journeyRetentionPolicies } from '../db/stores/journeys-store.ts';
 import { claimRun, clearOldPreviews, deleteOldAttachments, deleteOldMessages, retentionPolicies } from '../db/stores/retention-store.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { AttachmentFiles } from './privacy-service.ts';
 
 /**
  * The daily retention sweep: per website, messages and attachments older than its retention days are
- * deleted (null keeps them). Every node's sweeper asks; one node a day wins the claim. Deletes in
+ * deleted (null keeps them), and web sessions idle for longer than its journey retention (default 90
+ * days) with their page views, journey events and outcome hits. Every node's sweeper asks; one node a day wins the claim. Deletes in
  * bounded batches, each its own short transaction, so a big backlog never holds long locks.
  */
 export const RETENTION_JOB = 'retention';
@@ -17,6 +19,7 @@ export interface RetentionOptions {
 export interface SweepReport {
   messages: number;
   attachments: number;
+  webSessions: number;
 }
 
 export interface RetentionDeps extends ServiceDeps {
@@ -30,12 +33,12 @@ export function createRetentionService({ db, clock, logger, files, options = { b
     const now = clock.now();
     if (!(await claimRun(db, RETENTION_JOB, now, DAY_MS))) return null;
     const report = await sweep(now);
-    if (report.messages || report.attachments) logger.info(report, 'retention sweep');
+    if (report.messages || report.attachments || report.webSessions) logger.info(report, 'retention sweep');
     return report;
   }
 
   async function sweep(now: Date): Promise<SweepReport> {
-    const report: SweepReport = { messages: 0, attachments: 0 };
+    const report: SweepReport = { messages: 0, attachments: 0, webSessions: 0 };
     const cutoff = (days: number) => new Date(now.getTime() - days * DAY_MS);
     for (const policy of await retentionPolicies(db)) {
       if (policy.attachmentRetentionDays !== null) {
@@ -59,6 +62,14 @@ export function createRetentionService({ db, clock, logger, files, options = { b
           if (n < options.batchSize) break;
         }
         await clearOldPreviews(db, policy.websiteId, before);
+      }
+    }
+    for (const { websiteId, days } of await journeyRetentionPolicies(db)) {
+      const before = cutoff(days);
+      for (;;) {
+        const n = await deleteOldWebSessions(db, websiteId, before, options.batchSize);
+        report.webSessions += n;
+        if (n < options.batchSize) break;
       }
     }
     return report;

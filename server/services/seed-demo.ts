@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { agentByEmail, ensureAgent } from '../db/stores/agents-store.ts';
 import { upsertWebsite } from '../db/stores/websites-store.ts';
+import { countActionMaps, countOutcomes, insertActionMap, insertOutcome } from '../db/stores/engagement-store.ts';
 import { DEMO_ASSISTANT, demoAssistantDefinition } from '../core/bots/index.ts';
 import { agentQueues, agents, assistants, assistantVersions, dispositions, queues, quickReplies, tags, teamMembers, teams, websiteAssistants } from '../db/schema.ts';
 import { PUBLIC_DEMO_PASSWORD } from '../env.ts';
@@ -19,6 +20,22 @@ export const DEMO = {
   agentName: 'Ada Lovelace',
   agent2Email: 'agent2@demo.shop',
   agent2Name: 'Grace Hopper',
+} as const;
+
+/**
+ * Issue 20: a second demo website with one proactive rule and one outcome. No demo page uses it yet
+ * (a later change points the tea page at it), so the shop's pages keep their single request.
+ */
+export const DEMO_TEA = {
+  websiteKey: 'demo-tea',
+  websiteName: 'Parley Tea',
+  queueName: 'Tea room',
+  ruleName: 'Tea page: offer help after 10 s when an agent is Ready',
+  /** The demo's tea page. */
+  teaPagePattern: '/demo/product.html*',
+  outcomeName: 'Added to cart',
+  /** `Messenger('trackEvent', 'added_to_cart')` on the tea page's button (the demo has no checkout). */
+  outcomeEvent: 'added_to_cart',
 } as const;
 
 /** Issue 4's desk lists: global quick replies, dispositions and tags. */
@@ -95,6 +112,32 @@ export async function seedDemo(db: Db, opts: { publicUrl: string; port: number; 
   await seedTwitterQueue(db, site.id);
   await seedDeskLists(db);
   if (opts.assistant ?? true) await seedDemoAssistant(db, site.id, general.id);
+  await seedDemoTea(db, opts);
+}
+
+/** The second website, its queue (both demo agents in it), its rule and its outcome; the rule and outcome once only. */
+async function seedDemoTea(db: Db, opts: { publicUrl: string; port: number }): Promise<void> {
+  const site = await upsertWebsite(db, { key: DEMO_TEA.websiteKey, name: DEMO_TEA.websiteName, allowedOrigins: demoOrigins(opts.publicUrl, opts.port), defaultLocale: 'en', theme: { primaryColor: '#2f6b45' } });
+  const room = await ensureQueue(db, site.id, DEMO_TEA.queueName, true);
+  const ada = await agentByEmail(db, DEMO.agentEmail);
+  const grace = await agentByEmail(db, DEMO.agent2Email);
+  const people = [ada, grace].filter((a) => a !== null);
+  if (people.length) await db.insert(agentQueues).values(people.map((a) => ({ agentId: a.id, queueId: room.id }))).onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    if (ada && (await countActionMaps(tx, site.id)) === 0) {
+      await insertActionMap(tx, site.id, {
+        name: DEMO_TEA.ruleName,
+        enabled: true,
+        priority: 100,
+        conditions: [{ type: 'url', pattern: DEMO_TEA.teaPagePattern, negate: false }, { type: 'time_on_page', atLeastSec: 10 }, { type: 'agents_available' }],
+        action: { type: 'offer', message: { en: 'Hello! Questions about this tea? I am happy to help.', fr: 'Bonjour ! Une question sur ce thé ? Je suis là pour vous aider.' }, from: { kind: 'agent', agentId: ada.id }, queueId: room.id },
+        cap: { oncePerSession: true, dismissCooldownDays: 7 },
+      });
+    }
+    if ((await countOutcomes(tx, site.id)) === 0) {
+      await insertOutcome(tx, site.id, { name: DEMO_TEA.outcomeName, match: { type: 'event', name: DEMO_TEA.outcomeEvent }, attributionWindowHours: 72 });
+    }
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import type { ServiceDeps } from './deps.ts';
 import { checkWrapUp } from './wrap-up-check.ts';
 import type { Note } from './routing-notes.ts';
 import type { RoutingService } from './routing-service.ts';
+import { queueBySegment } from './segment-membership.ts';
 import { must } from '../db/must.ts';
 
 /**
@@ -205,13 +206,19 @@ export function createSessionService({ db, clock, routing, details }: SessionSer
    * Under the conversation lock: a visitor message opens a waiting session in the default queue
    * (X conversations: the website's Twitter queue) when none is open; a returning contact's agent is offered it first when Ready.
    */
-  async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[]): Promise<Partial<ConversationRow> | null> {
+  /** `from`: a session begun by accepting a proactive offer (issue 20) is queued in the rule's queue and says so. */
+  async function openSessionForVisitor(tx: Tx, conv: ConversationRow, notes: Note[], from?: { actionMapId: string; queueId: string | null }): Promise<Partial<ConversationRow> | null> {
     const open = await lockOpenSession(tx, conv.id);
     if (open) return null;
-    const queue = await queueForChannel(tx, conv);
+    // The offer's queue, else (web chats) the queue of a segment the contact is in (routing by segment, issue 20),
+    // else the channel's queue: the default one for web chats, the Twitter queue for X conversations.
+    const targetId = from?.queueId ?? (conv.channel === 'web' ? await queueBySegment(tx, conv.websiteId, conv.contactId, clock.now()) : null);
+    const target = targetId ? await queueById(tx, targetId) : null;
+    const queue = target && target.websiteId === conv.websiteId ? target : await queueForChannel(tx, conv);
     const { snapshot, events } = M.enqueue(queue.id, clock.now());
     const preferredAgentId = await returningAgentOf(tx, conv);
-    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId });
+    const origin = from ? { origin: 'proactive_offer' as const, actionMapId: from.actionMapId } : {};
+    const s = await insertSession(tx, { ...snapshot, conversationId: conv.id, websiteId: conv.websiteId, channel: queue.channel, preferredAgentId, ...origin });
     for (const e of events) await recordSessionEvent(tx, s, e);
     notes.push({ kind: 'card', sessionId: s.id }, { kind: 'queue', queueId: queue.id }, { kind: 'visitor', conversationId: conv.id }, { kind: 'dispatch' });
     return { currentSessionId: s.id, status: 'waiting', assignedAgentId: null };

@@ -12,7 +12,7 @@ import { AssistantsSection } from './assistants-section.tsx';
 
 const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
 const ID = '77777777-7777-4777-8777-777777777777';
-const SITE = { id: '33333333-3333-4333-8333-333333333333', key: 'demo-shop', name: 'Demo Shop', allowedOrigins: [], defaultLocale: 'en', primaryColor: '#4f46e5', hasIdentitySecret: false, snippet: '', messageRetentionDays: null, attachmentRetentionDays: null, createdAt: '2025-01-01T09:00:00.000Z' };
+const SITE = { id: '33333333-3333-4333-8333-333333333333', key: 'demo-shop', name: 'Demo Shop', allowedOrigins: [], defaultLocale: 'en', primaryColor: '#4f46e5', hasIdentitySecret: false, snippet: '', messageRetentionDays: null, attachmentRetentionDays: null, journeyRetentionDays: 90, trackPages: true, createdAt: '2025-01-01T09:00:00.000Z' };
 const QUEUE = { ...GENERAL, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45, businessHours: null, wrapUpRequired: false, isDefault: true };
 const ASSISTANT = { id: ID, name: 'Helper', brand: null, languages: ['en', 'fr'], status: 'draft', channels: [], publishedVersion: null };
 const STARTER = {

@@ -18,6 +18,7 @@ import {
   type SessionEventRow,
   type SessionRow,
   type VisitorRow,
+  webSessions,
 } from '../schema.ts';
 
 /** A contact's data for its export (read) and its erasure (write): docs/widget/privacy.md. */
@@ -68,7 +69,7 @@ export interface ErasedRows {
 
 /**
  * Everything personal about a contact, in the caller's transaction. Deleted: messages, attachments,
- * browsers (visitors, so their tokens stop working), the assistant's runs, webhook deliveries about its
+ * browsers (visitors, so their tokens stop working), the journey (web sessions, page views, events, outcome hits), the assistant's runs, webhook deliveries about its
  * sessions. Emptied: the contact (name, email, phone, attributes, the site's user id), its conversations'
  * previews, its sessions' notes and follow-up emails, its session events' data. Kept, so reports still
  * count them: the rows of conversations, sessions and session events with their times, queue, agent,
@@ -81,6 +82,8 @@ export async function eraseContactRows(tx: Tx, contact: ContactRow, at: Date): P
   const removedVisitors = await tx.delete(visitors).where(eq(visitors.contactId, contact.id)).returning({ id: visitors.id });
   // Issue 19: the X accounts behind the contact go too; the same X user writing again is a new contact.
   await tx.delete(xContacts).where(eq(xContacts.contactId, contact.id));
+  // The journey (issue 20): web sessions, and with them their page views, events and outcome hits.
+  await tx.delete(webSessions).where(eq(webSessions.contactId, contact.id));
   await tx
     .update(contacts)
     .set({ name: null, email: null, phone: null, attributes: {}, externalId: null, verified: false, erasedAt: contact.erasedAt ?? at })

@@ -35,6 +35,9 @@ export const websites = pgTable('websites', {
   /** Retention (docs/widget/privacy.md): messages and attachments older than this many days are swept daily; null keeps them. */
   messageRetentionDays: integer('message_retention_days'),
   attachmentRetentionDays: integer('attachment_retention_days'),
+  /** Journeys (issue 20): page views and events older than this are swept daily; page tracking can be off. */
+  journeyRetentionDays: integer('journey_retention_days').notNull().default(90),
+  trackPages: boolean('track_pages').notNull().default(true),
   createdAt: createdAt(),
 });
 

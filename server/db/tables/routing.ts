@@ -10,6 +10,7 @@ import {
   type BusinessHours,
 } from '../../../protocol/index.ts';
 import { agents, conversations, websites } from './core.ts';
+import { actionMaps, sessionOrigin } from './engagement.ts';
 
 /**
  * Routing (issue 3): queues, teams, presence per channel, sessions and their
@@ -115,6 +116,9 @@ export const sessions = pgTable(
      * session answers): offered first whenever Ready with room, else routing goes on as usual.
      */
     preferredAgentId: uuid('preferred_agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    /** How the interaction began (issue 20): the visitor wrote, or accepted a proactive offer of `action_map_id`. */
+    origin: sessionOrigin('origin').$type<'visitor' | 'proactive_offer'>().notNull().default('visitor'),
+    actionMapId: uuid('action_map_id').references(() => actionMaps.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [
