@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { openDatabase, type Database } from './client.ts';
+import { createPglitePool } from './test-pglite-pool.ts';
 import { createDatabase, databaseUrl, dropDatabase, migratedPgliteDump, readPgliteDump, uniqueDatabaseName } from './test-templates.ts';
 
 /**
@@ -10,6 +11,7 @@ import { createDatabase, databaseUrl, dropDatabase, migratedPgliteDump, readPgli
  * Fresh but not re-migrated: each `open()` clones a template migrated once per run by the
  * vitest global setup (server/testing/global-setup.ts). Without that setup (another config),
  * the PGlite template is migrated once per process and Postgres databases migrate one by one.
+ * PGlite clients are recycled within a process, emptied between tests (test-pglite-pool.ts).
  */
 export interface TestBackend {
   name: 'pglite' | 'postgres';
@@ -32,12 +34,8 @@ function pgliteTemplate(): Promise<Blob> {
   return pgliteDump;
 }
 
-const pglite: TestBackend = {
-  name: 'pglite',
-  async open() {
-    return openDatabase({ kind: 'pglite', dataDir: null, fromDump: await pgliteTemplate() });
-  },
-};
+const pglitePool = createPglitePool(pgliteTemplate);
+const pglite: TestBackend = { name: 'pglite', open: () => pglitePool.open() };
 
 function postgresBackend(baseUrl: string): TestBackend {
   return {
