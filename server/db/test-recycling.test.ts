@@ -1,14 +1,17 @@
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { toAppError } from '../services/errors.ts';
 import { PGLITE_OPTIONS, type Database } from './client.ts';
-import { websites } from './schema.ts';
+import { contacts, websites } from './schema.ts';
+import { createVisitorWithContact } from './stores/visitors-store.ts';
 import { upsertWebsite } from './stores/websites-store.ts';
 import { createPglitePool } from './test-pglite-pool.ts';
-import { migratedPgliteDump } from './test-templates.ts';
+import { backends } from './test-backends.ts';
+import { databaseUrl, migratedPgliteDump } from './test-templates.ts';
 
-/** The recycled PGlite test databases must still look like fresh clones to every test. */
+/** Recycled test databases (test-pglite-pool.ts, test-postgres-pool.ts) must still look like fresh clones to every test. */
 describe('recycled PGlite test databases', () => {
   let dump: Promise<Blob> | undefined;
   const template = () => (dump ??= migratedPgliteDump());
@@ -59,5 +62,30 @@ describe('recycled PGlite test databases', () => {
     const withRows = await seeded.dumpDataDir('none');
     await seeded.close();
     await expect(createPglitePool(async () => withRows).open()).rejects.toThrow('has rows in public.websites');
+  });
+});
+
+describe.runIf(backends.some((b) => b.name === 'postgres'))('recycled Postgres test databases', () => {
+  const backend = backends.find((b) => b.name === 'postgres')!;
+  const name = async (database: Database) => ((await database.db.execute(sql`SELECT current_database() AS name`)) as unknown as { name: string }[])[0]!.name;
+
+  it('hand the next test the same database emptied, and cut any connection the last test left on it', async () => {
+    const first = await backend.open();
+    const site = await upsertWebsite(first.db, { key: 'left-behind', name: 'Left behind', allowedOrigins: [] });
+    // Rows that reference each other: emptied whatever the order.
+    await createVisitorWithContact(first.db, site.id);
+    const straggler = postgres(databaseUrl(process.env.DATABASE_URL!, await name(first)), { max: 1, onnotice: () => {} });
+    await straggler`SELECT pg_advisory_lock(42)`;
+    const used = await name(first);
+    await first.close();
+
+    const second = await backend.open();
+    expect(await name(second)).toBe(used);
+    expect(await second.db.select().from(websites)).toEqual([]);
+    expect(await second.db.select().from(contacts)).toEqual([]);
+    expect(await second.db.execute(sql`SELECT count(*)::int AS locks FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).toEqual([{ locks: 0 }]);
+    // (The lock is gone because its connection was ended; postgres.js would open a new one if asked.)
+    await straggler.end({ timeout: 1 });
+    await second.close();
   });
 });
