@@ -29,6 +29,9 @@ function provided<K extends 'pgliteTemplate' | 'postgresTemplate'>(key: K) {
   }
 }
 
+/** The run's migrated Postgres template, when the global setup made one: copy it instead of migrating. */
+export const postgresTemplateName = (): string | undefined => provided('postgresTemplate') ?? undefined;
+
 let pgliteDump: Promise<Blob> | undefined;
 function pgliteTemplate(): Promise<Blob> {
   const path = provided('pgliteTemplate');
@@ -40,7 +43,7 @@ const pglitePool = createPglitePool(pgliteTemplate);
 const pglite: TestBackend = { name: 'pglite', open: () => pglitePool.open() };
 
 function postgresBackend(baseUrl: string): TestBackend {
-  const template = provided('postgresTemplate') ?? undefined;
+  const template = postgresTemplateName();
   // The run's global teardown drops what a pool kept; without one, every database is dropped on close.
   if (template) return { name: 'postgres', open: createPostgresPool(baseUrl, template).open };
   return {
