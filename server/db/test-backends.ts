@@ -33,7 +33,8 @@ function provided<K extends 'pgliteTemplate' | 'postgresTemplate'>(key: K) {
 export const postgresTemplateName = (): string | undefined => provided('postgresTemplate') ?? undefined;
 
 let pgliteDump: Promise<Blob> | undefined;
-function pgliteTemplate(): Promise<Blob> {
+/** The migrated PGlite cluster test databases start from (the run's, else one migrated in this process). */
+export function pgliteTemplate(): Promise<Blob> {
   const path = provided('pgliteTemplate');
   pgliteDump ??= path ? readPgliteDump(path) : migratedPgliteDump();
   return pgliteDump;

@@ -8,13 +8,12 @@ import { contacts, websites } from './schema.ts';
 import { createVisitorWithContact } from './stores/visitors-store.ts';
 import { upsertWebsite } from './stores/websites-store.ts';
 import { createPglitePool } from './test-pglite-pool.ts';
-import { backends } from './test-backends.ts';
-import { databaseUrl, migratedPgliteDump } from './test-templates.ts';
+import { backends, pgliteTemplate } from './test-backends.ts';
+import { databaseUrl } from './test-templates.ts';
 
 /** Recycled test databases (test-pglite-pool.ts, test-postgres-pool.ts) must still look like fresh clones to every test. */
 describe('recycled PGlite test databases', () => {
-  let dump: Promise<Blob> | undefined;
-  const template = () => (dump ??= migratedPgliteDump());
+  const template = pgliteTemplate;
 
   /** The one row of a query on a PGlite database. */
   const one = async <T>(database: Database, query: ReturnType<typeof sql>): Promise<T> => ((await database.db.execute(query)) as unknown as { rows: T[] }).rows[0]!;
