@@ -9,13 +9,13 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 /**
- * npm scripts, by lane, about as long as each other. The end-to-end suite, which waits the most, runs while the
- * node suite, which waits the least, does. `size` builds (rollup) before it measures: the bundles the e2e servers
- * serve come from there. The browser suite needs no build.
+ * npm scripts, by lane, about as long as each other (measured with both lanes running: node 320 s; typecheck 55,
+ * size 39, e2e 163, chaos 36, browser about 45). `size` builds (rollup) before it measures: the bundles the e2e
+ * servers serve come from there.
  */
 const LANES = [
-  ['test:node', 'test:browser'],
-  ['typecheck', 'size', 'test:e2e', 'test:chaos'],
+  ['test:node'],
+  ['typecheck', 'size', 'test:browser', 'test:e2e', 'test:chaos'],
 ];
 /** The order the outputs are printed in. */
 const STEPS = ['typecheck', 'test:node', 'size', 'test:browser', 'test:e2e', 'test:chaos'];
