@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    // With DATABASE_URL: one migrated Postgres template per run, copied for each system's database.
+    globalSetup: ['test/e2e/global-setup.ts'],
   },
 });

@@ -85,7 +85,8 @@ describe('npm run admin:create on a fresh embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-create-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('migrates DATA_DIR’s PGlite first, then creates the administrator there', async () => {
+  // An embedded database on disk, created and migrated, then opened again: over the default 20 s on a busy machine.
+  it('migrates DATA_DIR’s PGlite first, then creates the administrator there', { timeout: 90_000 }, async () => {
     expect(await adminCreate(['--email', 'first@example.com', '--name', 'First'], { dataDir })).toMatchObject({ code: 0 });
     const database = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
     try {

@@ -140,7 +140,9 @@ describe('npm run secrets:reencrypt on the embedded database in DATA_DIR', () =>
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-reencrypt-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('encrypts credentials stored in plain text, in place', async () => {
+  // An embedded database on disk, created, migrated and opened three times: seconds of CPU, and over the default
+  // 20 s when the machine is busy (npm test runs other suites beside this one).
+  it('encrypts credentials stored in plain text, in place', { timeout: 90_000 }, async () => {
     const target = targetFromEnv({ databaseUrl: null, dataDir });
     let database = await openDatabase(target);
     await database.migrate();

@@ -15,7 +15,7 @@ const codeSpans = (text: string) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) =
 
 /** SETTING_LIKE names the docs may use that are neither settings nor error codes: knobs of the test and bench tools, and others'. */
 const OTHER_NAMES = new Set([
-  ...['CHROME_PATH', 'REDIS_SERVER', 'CHAOS_VISITORS', 'CHAOS_MESSAGES', 'CHAOS_PACE_MS', 'CHAOS_BUDGET_MS', 'CHAOS_LOG_LEVEL', 'BENCH_SERVER_LOGS', 'BENCH_NODE_ARGS', 'FUZZ_SEED', 'FUZZ_SCALE'],
+  ...['CHROME_PATH', 'REDIS_SERVER', 'CHAOS_VISITORS', 'CHAOS_MESSAGES', 'CHAOS_PACE_MS', 'CHAOS_BUDGET_MS', 'CHAOS_LOG_LEVEL', 'BENCH_SERVER_LOGS', 'BENCH_NODE_ARGS', 'FUZZ_SEED', 'FUZZ_SCALE', 'TEST_ALL_SERIAL'],
   ...['DEBIAN_FRONTEND', 'ALLOW_CONNECTIONS', 'DEFAULT_WRITE_PATH'],
   // Tables in the code the docs point at (server/auth/policy.ts).
   ...['REST_POLICY', 'AGENT_EVENT_POLICY', 'VISITOR_EVENT_POLICY'],

@@ -49,18 +49,23 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const options = { ...PGLITE_BYTEA, ...(target.fromDump ? { loadDataDir: target.fromDump } : {}) };
+  const options = { ...PGLITE_OPTIONS, ...(target.fromDump ? { loadDataDir: target.fromDump } : {}) };
   const client = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
   await client.waitReady;
+  return pgliteDatabase(client, async () => {
+    if (!client.closed) await client.close();
+  });
+}
+
+/** A started PGlite client as a Database; `close` is how it is let go (tests lend recycled clients: server/db/test-pglite-pool.ts). */
+export function pgliteDatabase(client: PGlite, close: () => Promise<void>): Database {
   const pg = drizzlePglite({ client, schema });
   const migrationLock = createInProcessLock();
   return {
     db: pg as unknown as Db,
     kind: 'pglite',
     migrate: () => migrationLock(() => migratePglite(pg, { migrationsFolder: MIGRATIONS_FOLDER })),
-    close: async () => {
-      if (!client.closed) await client.close();
-    },
+    close,
   };
 }
 
@@ -69,7 +74,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
  * for attachment chunks; Buffer's hex is native. Same text format (`\\x` + hex), same Uint8Array out.
  */
 const BYTEA_OID = 17;
-const PGLITE_BYTEA = {
+/** The options every PGlite client of the server is started with. */
+export const PGLITE_OPTIONS = {
   serializers: { [BYTEA_OID]: (v: Uint8Array) => `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}` },
   parsers: { [BYTEA_OID]: (v: string) => new Uint8Array(Buffer.from(v.slice(2), 'hex')) },
 };

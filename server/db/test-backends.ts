@@ -1,5 +1,7 @@
 import { inject } from 'vitest';
 import { openDatabase, type Database } from './client.ts';
+import { createPglitePool } from './test-pglite-pool.ts';
+import { createPostgresPool } from './test-postgres-pool.ts';
 import { createDatabase, databaseUrl, dropDatabase, migratedPgliteDump, readPgliteDump, uniqueDatabaseName } from './test-templates.ts';
 
 /**
@@ -10,6 +12,8 @@ import { createDatabase, databaseUrl, dropDatabase, migratedPgliteDump, readPgli
  * Fresh but not re-migrated: each `open()` clones a template migrated once per run by the
  * vitest global setup (server/testing/global-setup.ts). Without that setup (another config),
  * the PGlite template is migrated once per process and Postgres databases migrate one by one.
+ * With the global setup, databases are recycled within a process, emptied between tests
+ * (test-pglite-pool.ts, test-postgres-pool.ts).
  */
 export interface TestBackend {
   name: 'pglite' | 'postgres';
@@ -25,29 +29,31 @@ function provided<K extends 'pgliteTemplate' | 'postgresTemplate'>(key: K) {
   }
 }
 
+/** The run's migrated Postgres template, when the global setup made one: copy it instead of migrating. */
+export const postgresTemplateName = (): string | undefined => provided('postgresTemplate') ?? undefined;
+
 let pgliteDump: Promise<Blob> | undefined;
-function pgliteTemplate(): Promise<Blob> {
+/** The migrated PGlite cluster test databases start from (the run's, else one migrated in this process). */
+export function pgliteTemplate(): Promise<Blob> {
   const path = provided('pgliteTemplate');
   pgliteDump ??= path ? readPgliteDump(path) : migratedPgliteDump();
   return pgliteDump;
 }
 
-const pglite: TestBackend = {
-  name: 'pglite',
-  async open() {
-    return openDatabase({ kind: 'pglite', dataDir: null, fromDump: await pgliteTemplate() });
-  },
-};
+const pglitePool = createPglitePool(pgliteTemplate);
+const pglite: TestBackend = { name: 'pglite', open: () => pglitePool.open() };
 
 function postgresBackend(baseUrl: string): TestBackend {
+  const template = postgresTemplateName();
+  // The run's global teardown drops what a pool kept; without one, every database is dropped on close.
+  if (template) return { name: 'postgres', open: createPostgresPool(baseUrl, template).open };
   return {
     name: 'postgres',
     async open() {
-      const template = provided('postgresTemplate') ?? undefined;
       const name = uniqueDatabaseName('parley_test');
-      await createDatabase(baseUrl, name, template);
+      await createDatabase(baseUrl, name);
       const database = await openDatabase({ kind: 'postgres', url: databaseUrl(baseUrl, name), max: 10 });
-      if (!template) await database.migrate();
+      await database.migrate();
       return {
         ...database,
         async close() {

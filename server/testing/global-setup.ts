@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { dropRecycledDatabases } from '../db/test-postgres-pool.ts';
 import { createPostgresTemplate, dropDatabase, writePgliteDump } from '../db/test-templates.ts';
 
 /**
@@ -29,6 +30,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresTemplate', postgresTemplate);
   return async () => {
     await rm(dir, { recursive: true, force: true });
-    if (databaseUrl && postgresTemplate) await dropDatabase(databaseUrl, postgresTemplate);
+    if (databaseUrl && postgresTemplate) {
+      // The databases the workers' pools kept (server/db/test-postgres-pool.ts), then the template.
+      await dropRecycledDatabases(databaseUrl, postgresTemplate);
+      await dropDatabase(databaseUrl, postgresTemplate);
+    }
   };
 }

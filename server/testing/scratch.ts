@@ -24,13 +24,14 @@ export interface ScratchDatabase {
   adminUrl: string;
 }
 
-export async function createScratchDatabase(baseUrl: string, prefix: string): Promise<ScratchDatabase> {
+/** `template`: a migrated database to copy (the node suite's, server/testing/global-setup.ts); else an empty one. */
+export async function createScratchDatabase(baseUrl: string, prefix: string, template?: string): Promise<ScratchDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new URL(baseUrl);
   admin.pathname = '/postgres';
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
   try {
-    await sql.unsafe(`CREATE DATABASE "${name}"`);
+    await sql.unsafe(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   } finally {
     await sql.end();
   }

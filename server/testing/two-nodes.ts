@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../db/client.ts';
 import { websites } from '../db/schema.ts';
+import { postgresTemplateName } from '../db/test-backends.ts';
 import { startServer, type RunningServer, type StartOptions } from '../main.ts';
 import { DEMO } from '../services/seed-demo.ts';
 import { createScratchDatabase, dropScratchDatabase, type ScratchDatabase } from './scratch.ts';
@@ -41,9 +42,11 @@ export function useTwoNodes(
   beforeAll(async () => {
     // The cluster's own limit counters in the shared Redis: suites running side by side from the same address stay apart.
     const keyPrefix = `parley:test:${randomBytes(6).toString('hex')}`;
-    scratch = await createScratchDatabase(databaseUrl, 'parley_nodes');
+    // A copy of the run's migrated template when there is one (the node suite's), else migrated here.
+    const template = postgresTemplateName();
+    scratch = await createScratchDatabase(databaseUrl, 'parley_nodes', template);
     for (let i = 0; i < 2; i++) dbs.push(await openDatabase({ kind: 'postgres', url: scratch.url, max: poolSize }));
-    await dbs[0]!.migrate();
+    if (!template) await dbs[0]!.migrate();
     for (const [i, database] of dbs.entries()) {
       // Each node its own disk, as on two machines: only what they share (Postgres, Redis) crosses.
       const dataDir = join(tmpdir(), `parley-node-${keyPrefix.slice(-12)}-${i}`);

@@ -1,7 +1,8 @@
 /**
  * Starts the real system for end-to-end tests: a server process (the same
  * entry point as `npm start`) on a free port with a fresh database — a new
- * Postgres database when DATABASE_URL is set, else an empty PGlite data dir.
+ * Postgres database when DATABASE_URL is set (under the e2e config, a copy of
+ * the run's migrated template: test/e2e/global-setup.ts), else an empty PGlite data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { createScratchDatabase, dropScratchDatabase, freePort } from '../../server/testing/scratch.ts';
 
 export interface RunningSystem {
@@ -22,6 +24,15 @@ export interface RunningSystem {
 export const DEMO_AGENT = { email: 'agent@demo.shop', password: 'parley-demo', name: 'Ada Lovelace' };
 export const SECOND_AGENT = { email: 'agent2@demo.shop', password: 'parley-demo', name: 'Grace Hopper' };
 export const DEMO_WEBSITE_KEY = 'demo-shop';
+
+/** The run's migrated Postgres template (test/e2e/global-setup.ts), or undefined outside the e2e config. */
+function postgresTemplate(): string | undefined {
+  try {
+    return inject('e2ePostgresTemplate') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -98,7 +109,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningC
   // One node: its own URL is public. Several: a shared public origin, as behind a proxy.
   const publicUrl = nodes === 1 ? urls[0]! : (options.publicUrl ?? 'http://parley.localhost');
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'e2e') : undefined;
+  // A copy of the run's migrated template when there is one: the first node's start then finds its migrations applied.
+  const db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'e2e', postgresTemplate()) : undefined;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
