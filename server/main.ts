@@ -230,6 +230,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             sink: services.xSink,
             inbound: services.xInbound,
             onQueued: services.xOutboundSignal.listen,
+            noteRateLimited: services.xAccounts.noteRateLimited,
             dmPollMs: options.x?.dmPollMs ?? env.x.pollIntervalSec * 1000,
             mentionsPollMs: options.x?.mentionsPollMs ?? env.x.mentionsPollIntervalSec * 1000,
           });

@@ -109,7 +109,7 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     // the inbox of webhook deliveries, and the signal that wakes the outbound dispatcher.
     xAccounts,
     xPublic,
-    xPublicActions: createXPublicActions({ ...deps, routing, sessions, details }),
+    xPublicActions: createXPublicActions({ ...deps, routing, sessions, details, xOutboundQueued: xOutboundSignal.notify }),
     contactLink: createContactLinkService({ ...deps, routing, audit: audit.record }),
     xDm,
     xSink,

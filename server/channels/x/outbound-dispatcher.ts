@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow, XOutboundRow } from '../../db/schema.ts';
 import { setXDelivery } from '../../db/stores/messages-store.ts';
-import { claimDueOutbound, holdWaiting, sentSince, setRateLimited, updateOutbound, xAccountById } from '../../db/stores/x-dm-store.ts';
+import { claimDueOutbound, holdWaiting, sentSince, updateOutbound, xAccountById } from '../../db/stores/x-dm-store.ts';
 import type { Publisher } from '../../services/publisher.ts';
 import type { XOutboundSender, XTokenSource } from './contracts.ts';
 import { XApiError, type XHttp } from './x-http.ts';
@@ -29,6 +29,8 @@ export interface OutboundDispatcherOptions {
   http: XHttp;
   tokens: XTokenSource;
   senders: Partial<Record<XOutboundRow['kind'], XOutboundSender>>;
+  /** Records X's 429 on the account, for Admin › Channels (x-connect's `xAccounts.noteRateLimited`). */
+  noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
   /** How often due rows are looked for, besides `kick()` (ms). */
   intervalMs?: number;
   /** Per kind, how many sends X allows per window; DMs: 15 per 15 min and 1,440 per day. */
@@ -53,7 +55,7 @@ const MAX_ATTEMPTS = 12;
 const backoffMs = (attempts: number) => Math.min(10 * 60_000, 2_000 * 2 ** Math.max(0, attempts - 1));
 
 export function createOutboundDispatcher(opts: OutboundDispatcherOptions) {
-  const { db, clock, logger, publisher, http, tokens, senders } = opts;
+  const { db, clock, logger, publisher, http, tokens, senders, noteRateLimited } = opts;
   const budgets = { dm: DM_BUDGETS, ...opts.budgets };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -106,7 +108,7 @@ export function createOutboundDispatcher(opts: OutboundDispatcherOptions) {
     const now = clock.now();
     if (err instanceof XApiError && err.rateLimited) {
       const until = err.rateLimit.resetAt && err.rateLimit.resetAt > now ? err.rateLimit.resetAt : new Date(now.getTime() + 15 * 60_000);
-      await setRateLimited(db, account.id, until);
+      await noteRateLimited(account.id, until);
       logger.info({ accountId: account.id, until }, 'X rate limit: outbound held');
       // The account's other messages of this kind wait too, and their agents are told.
       const others = await holdWaiting(db, account.id, row.kind, until);

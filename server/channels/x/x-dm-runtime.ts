@@ -32,6 +32,8 @@ export interface XDmRuntimeDeps {
   sink: XInboundSink;
   inbound: XInboundService;
   onQueued: (listener: () => void) => void;
+  /** A 429 from X, recorded on the account (x-connect's `xAccounts.noteRateLimited`). */
+  noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
   /** X_POLL_INTERVAL_SEC (DMs; mentions poll at a third of it, at least every 20 s), in ms. */
   dmPollMs?: number;
   mentionsPollMs?: number;
@@ -63,7 +65,7 @@ export async function readAttachmentBytes(db: Db, blobs: BlobStore, attachment: 
 }
 
 export function startXDmRuntime(deps: XDmRuntimeDeps) {
-  const { db, clock, logger, publisher, http, tokens, blobs, sink, inbound } = deps;
+  const { db, clock, logger, publisher, http, tokens, blobs, sink, inbound, noteRateLimited } = deps;
   const dispatcher = createOutboundDispatcher({
     db,
     clock,
@@ -71,11 +73,12 @@ export function startXDmRuntime(deps: XDmRuntimeDeps) {
     publisher,
     http,
     tokens,
+    noteRateLimited,
     senders: { dm: createDmSender({ db, readAttachment: (a) => readAttachmentBytes(db, blobs, a) }), ...deps.senders },
   });
   deps.onQueued(dispatcher.kick);
   dispatcher.start();
-  const poller = createXPoller({ db, clock, logger, http, tokens, sink, dmIntervalMs: deps.dmPollMs, mentionsIntervalMs: deps.mentionsPollMs });
+  const poller = createXPoller({ db, clock, logger, http, tokens, sink, noteRateLimited, dmIntervalMs: deps.dmPollMs, mentionsIntervalMs: deps.mentionsPollMs });
   poller.start();
   let sweeping: Promise<unknown> | null = null;
   let lastForget = 0;

@@ -210,13 +210,6 @@ export async function knownXIds(tx: Tx, accountId: string, ids: string[]): Promi
   return new Set(rows.map((r) => r.xId!));
 }
 
-export async function setRateLimited(tx: Tx, accountId: string, until: Date | null, lastError?: string | null): Promise<void> {
-  await tx
-    .update(xAccounts)
-    .set({ rateLimitedUntil: until, ...(lastError !== undefined ? { lastError } : {}), updatedAt: sql`now()` })
-    .where(eq(xAccounts.id, accountId));
-}
-
 // ── polling ────────────────────────────────────────────────────────────────
 
 /** Claims the account's next poll of `kind`: one node wins per interval (the lease moves on atomically). */
