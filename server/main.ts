@@ -214,7 +214,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         ? null
         : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
-    // X DMs (x-dm): the outbound queue, polling and the inbox sweep; claims keep the nodes from doing one thing twice.
+    // The X channel: the outbound queue (DMs, replies, likes), polling and the inbox sweep; claims keep the nodes from doing one thing twice.
     const xRuntime =
       options.x === false
         ? null

@@ -1,44 +1,34 @@
-import type { Logger } from 'pino';
 import type { Attachment } from '../../../protocol/index.ts';
 import type { AttachmentService } from '../../attachments/attachment-service.ts';
 import type { BlobStore } from '../../attachments/storage/index.ts';
-import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow } from '../../db/schema.ts';
 import { attachmentById } from '../../db/stores/attachments-store.ts';
-import type { Publisher } from '../../services/publisher.ts';
 import type { XDmMedia } from '../../services/x-dm-service.ts';
 import type { XInboundService } from '../../services/x-inbound-service.ts';
 import type { XInboundSink, XMediaRef, XTokenSource } from './contracts.ts';
 import { downloadMedia } from './dm-media.ts';
 import { createDmSender } from './dm-sender.ts';
-import { createOutboundDispatcher } from './outbound-dispatcher.ts';
+import { createOutboundDispatcher, type OutboundDispatcherOptions } from './outbound-dispatcher.ts';
 import { createXPoller } from './poller.ts';
 import type { XHttp } from './x-http.ts';
 
 /**
- * The background work of the X channel's DMs on one node (main.ts starts it): the outbound dispatcher,
- * the polling fallback and the inbox sweep (webhook deliveries a node left unprocessed). Every node
- * runs them; claims in the database keep two nodes from doing one thing twice.
+ * The background work of the X channel on one node (main.ts starts it): the outbound dispatcher (DMs,
+ * public replies, likes), the polling fallback (DMs and mentions) and the inbox sweep (webhook
+ * deliveries a node left unprocessed). Every node runs them; claims in the database keep two nodes
+ * from doing one thing twice.
  */
-export interface XDmRuntimeDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  publisher: Publisher;
-  http: XHttp;
-  tokens: XTokenSource;
+export interface XDmRuntimeDeps extends Pick<OutboundDispatcherOptions, 'db' | 'clock' | 'logger' | 'publisher' | 'http' | 'tokens' | 'noteRateLimited'> {
   blobs: BlobStore;
   sink: XInboundSink;
   inbound: XInboundService;
   onQueued: (listener: () => void) => void;
-  /** A 429 from X, recorded on the account (x-connect's `xAccounts.noteRateLimited`). */
-  noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
   /** X_POLL_INTERVAL_SEC (DMs; mentions poll at a third of it, at least every 20 s), in ms. */
   dmPollMs?: number;
   mentionsPollMs?: number;
-  /** Extra senders by kind (x-public: reply, like, unlike). */
-  senders?: Parameters<typeof createOutboundDispatcher>[0]['senders'];
+  /** Extra senders by kind (public posts: reply, like, unlike). */
+  senders?: OutboundDispatcherOptions['senders'];
 }
 
 const INBOX_SWEEP_MS = 5_000;

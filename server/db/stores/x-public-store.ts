@@ -11,10 +11,7 @@ import { conversations, messages, sessions, xAccounts, xOutbound, type Conversat
 
 const OPEN_STATES = ['bot', 'waiting', 'offered', 'active', 'wrap_up'] as const;
 
-/**
- * The conversation of this X thread (`x_dm`: `{smaller}-{larger}` participant ids; `x_public`: the
- * root post's id), created for `contactId` on first sight. Two nodes racing meet on the unique index.
- */
+/** The conversation of this X thread (`x_dm`: `{smaller}-{larger}` participant ids; `x_public`: the root post's id). */
 export async function xConversationOf(tx: Tx, input: { accountId: string; channel: Exclude<ConversationChannel, 'web'>; threadId: string }): Promise<ConversationRow | null> {
   const [row] = await tx
     .select()
@@ -23,6 +20,12 @@ export async function xConversationOf(tx: Tx, input: { accountId: string; channe
   return row ?? null;
 }
 
+/**
+ * The conversation of this X thread, created for `contactId` on first sight (DMs, posts, Move to DM).
+ * Created without a session ("ended"): the customer's message opens one in the transaction that
+ * writes it, so no conversation waits in a queue without its message. Two nodes racing meet on the
+ * unique index.
+ */
 export async function findOrCreateXConversation(
   tx: Tx,
   input: { websiteId: string; contactId: string; accountId: string; channel: Exclude<ConversationChannel, 'web'>; threadId: string },
@@ -31,14 +34,9 @@ export async function findOrCreateXConversation(
   if (found) return found;
   await tx
     .insert(conversations)
-    .values({ websiteId: input.websiteId, contactId: input.contactId, channel: input.channel, xAccountId: input.accountId, externalThreadId: input.threadId })
+    .values({ websiteId: input.websiteId, contactId: input.contactId, channel: input.channel, xAccountId: input.accountId, externalThreadId: input.threadId, status: 'ended' })
     .onConflictDoNothing();
   return (await xConversationOf(tx, input))!;
-}
-
-export async function xAccountById(tx: Tx, id: string): Promise<XAccountRow | null> {
-  const [row] = await tx.select().from(xAccounts).where(eq(xAccounts.id, id));
-  return row ?? null;
 }
 
 export async function xAccountOfWebsite(tx: Tx, websiteId: string): Promise<XAccountRow | null> {
@@ -96,12 +94,6 @@ export async function enqueuePostAction(
   input: { accountId: string; conversationId: string; kind: 'reply' | 'like' | 'unlike'; messageId: string | null; targetPostId: string; at: Date },
 ): Promise<void> {
   await tx.insert(xOutbound).values({ ...input, nextAttemptAt: input.at, createdAt: input.at }).onConflictDoNothing();
-}
-
-/** Our own send X echoed back: the outbound row whose answer was this post id. */
-export async function outboundByXId(tx: Tx, accountId: string, xId: string): Promise<XOutboundRow | null> {
-  const [row] = await tx.select().from(xOutbound).where(and(eq(xOutbound.accountId, accountId), eq(xOutbound.xId, xId))).limit(1);
-  return row ?? null;
 }
 
 /** Moves every conversation of a contact to another contact (linking contacts); answers the ids moved. */
