@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDetail, Message, Offer, PublicThreads, XAccount, XDelivery } from '../../../protocol/index.ts';
+import { png as makePng } from '../../attachments/test-images.ts';
 import type { Database } from '../../db/client.ts';
 import { conversations, messages, xAccounts } from '../../db/schema.ts';
 import { backends } from '../../db/test-backends.ts';
@@ -48,7 +49,7 @@ describe.each(backends)('the X channel wired end to end on $name', (backend) => 
     return agent;
   }
 
-  it('a mention on the webhook is offered on Twitter; the reply is threaded on X, the like reaches X (enterprise)', async () => {
+  it('a mention on the webhook is offered on Twitter; the reply (text, then an image) is threaded on X, the like reaches X (enterprise)', async () => {
     server = await startTestServer(database, xEnv(x.url), { x: xOptions() });
     const accountId = await connectBrand(database, x, { webhook: server });
     const agent = await readyOnTwitter(server);
@@ -70,6 +71,23 @@ describe.each(backends)('the X channel wired end to end on $name', (backend) => 
     // X's echo of our reply (if any) never doubles it.
     const agentPosts = async () => (await database.db.select().from(messages).where(eq(messages.conversationId, offer.conversationId))).filter((m) => m.authorKind === 'agent' && m.kind === 'text');
     expect(await agentPosts()).toHaveLength(1);
+
+    // An image reply: uploaded through v2 media upload as a post's image, then posted with its media id.
+    const form = new FormData();
+    form.set('conversationId', offer.conversationId);
+    form.set('file', new Blob([Buffer.from(makePng(4, 3))], { type: 'image/png' }), 'kettle.png');
+    const cookie = (agent.io.opts.extraHeaders as Record<string, string>).cookie!;
+    const up = await fetch(`${server.url}/api/v1/attachments`, { method: 'POST', headers: { cookie, origin: new URL(server.url).origin }, body: form });
+    expect(up.status).toBe(201);
+    const { attachment } = (await up.json()) as { attachment: { id: string } };
+    const imageSent = nextMatching<XDelivery>(agent, 'x:delivery', (d) => d.state === 'sent');
+    await expectOk(call(agent, 'x:reply', { conversationId: offer.conversationId, clientId: randomUUID(), inReplyToPostId: mention.id, text: 'Like this one?', attachmentId: attachment.id }));
+    await imageSent;
+    const withImage = (await x.control<(FakePost & { media_keys: string[] })[]>('GET', '/__fake/posts')).find((p) => p.text === 'Like this one?');
+    expect(withImage).toMatchObject({ reply: { in_reply_to_tweet_id: mention.id } });
+    expect(withImage!.media_keys).toHaveLength(1);
+    const media = await x.control<{ media_category: string }>('GET', `/__fake/media/${withImage!.media_keys[0]}`);
+    expect(media.media_category).toBe('tweet_image');
 
     // Likes: an Enterprise plan on X, and the capability on the account.
     await x.control('POST', '/__fake/mode', { mode: 'enterprise' });

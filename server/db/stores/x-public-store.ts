@@ -102,7 +102,3 @@ export async function moveConversations(tx: Tx, fromContactId: string, toContact
   return rows.map((r) => r.id);
 }
 
-export async function messageById(tx: Tx, id: string): Promise<MessageRow | null> {
-  const [row] = await tx.select().from(messages).where(eq(messages.id, id));
-  return row ?? null;
-}

@@ -8,7 +8,8 @@ import type { XDmMedia } from '../../services/x-dm-service.ts';
 import type { XInboundService } from '../../services/x-inbound-service.ts';
 import type { XInboundSink, XMediaRef, XTokenSource } from './contracts.ts';
 import { downloadMedia } from './dm-media.ts';
-import { createDmSender } from './dm-sender.ts';
+import { createDmSender, uploadImage } from './dm-sender.ts';
+import { createPostSenders } from './post-senders.ts';
 import { createOutboundDispatcher, type OutboundDispatcherOptions } from './outbound-dispatcher.ts';
 import { createXPoller } from './poller.ts';
 import type { XHttp } from './x-http.ts';
@@ -19,7 +20,7 @@ import type { XHttp } from './x-http.ts';
  * deliveries a node left unprocessed). Every node runs them; claims in the database keep two nodes
  * from doing one thing twice.
  */
-export interface XDmRuntimeDeps extends Pick<OutboundDispatcherOptions, 'db' | 'clock' | 'logger' | 'publisher' | 'http' | 'tokens' | 'noteRateLimited'> {
+export interface XRuntimeDeps extends Pick<OutboundDispatcherOptions, 'db' | 'clock' | 'logger' | 'publisher' | 'http' | 'tokens' | 'noteRateLimited'> {
   blobs: BlobStore;
   sink: XInboundSink;
   inbound: XInboundService;
@@ -27,8 +28,6 @@ export interface XDmRuntimeDeps extends Pick<OutboundDispatcherOptions, 'db' | '
   /** X_POLL_INTERVAL_SEC (DMs; mentions poll at a third of it, at least every 20 s), in ms. */
   dmPollMs?: number;
   mentionsPollMs?: number;
-  /** Extra senders by kind (public posts: reply, like, unlike). */
-  senders?: OutboundDispatcherOptions['senders'];
 }
 
 const INBOX_SWEEP_MS = 5_000;
@@ -54,8 +53,9 @@ export async function readAttachmentBytes(db: Db, blobs: BlobStore, attachment: 
   return new Uint8Array(await new Response(body.stream).arrayBuffer());
 }
 
-export function startXDmRuntime(deps: XDmRuntimeDeps) {
+export function startXRuntime(deps: XRuntimeDeps) {
   const { db, clock, logger, publisher, http, tokens, blobs, sink, inbound, noteRateLimited } = deps;
+  const readAttachment = (a: Attachment) => readAttachmentBytes(db, blobs, a);
   const dispatcher = createOutboundDispatcher({
     db,
     clock,
@@ -64,7 +64,17 @@ export function startXDmRuntime(deps: XDmRuntimeDeps) {
     http,
     tokens,
     noteRateLimited,
-    senders: { dm: createDmSender({ db, readAttachment: (a) => readAttachmentBytes(db, blobs, a) }), ...deps.senders },
+    senders: {
+      dm: createDmSender({ db, readAttachment }),
+      ...createPostSenders({
+        db,
+        uploadMedia: async ({ http: api, token }, attachment) => {
+          const bytes = await readAttachment(attachment);
+          if (!bytes) throw new Error('the image is no longer stored');
+          return uploadImage(api, token, bytes, attachment.type, 'tweet_image');
+        },
+      }),
+    },
   });
   deps.onQueued(dispatcher.kick);
   dispatcher.start();
@@ -91,4 +101,4 @@ export function startXDmRuntime(deps: XDmRuntimeDeps) {
   }
   return { dispatcher, poller, stop };
 }
-export type XDmRuntime = ReturnType<typeof startXDmRuntime>;
+export type XRuntime = ReturnType<typeof startXRuntime>;
