@@ -13,7 +13,7 @@ import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
 
 /**
- * X direct messages in (issue 19, x-dm; docs/channels/x.md#direct-messages). A DM thread is one
+ * X direct messages in (issue 19; docs/channels/x.md#direct-messages). A DM thread is one
  * Parley conversation (channel `x_dm`, one per account and `dm_conversation_id`) with the X sender as
  * its contact (matched by X user id). A customer's DM is written like a web visitor's message, under
  * the conversation lock, and routes the same way, but on the website's Twitter queue: a new or ended

@@ -9,7 +9,7 @@ import { DEMO } from '../services/seed-demo.ts';
 
 /**
  * Tests of the X channel against the fake X API (test/fakes/x-api/), over real HTTP on a free port:
- * the brand's account connected to the demo website (what x-connect's OAuth flow stores, written
+ * the brand's account connected to the demo website (what the OAuth flow of Admin › Channels stores, written
  * directly here), its webhook registered on the fake (which runs a real CRC against the server) and
  * subscribed to the brand's DM and post events.
  */
@@ -43,7 +43,7 @@ export const xEnv = (fakeUrl?: string) => ({ x: { consumerSecret: CONSUMER_SECRE
 /** Polling out of the way: a test delivers by webhook unless it polls on purpose. */
 export const xOptions = () => ({ dmPollMs: 3_600_000, mentionsPollMs: 3_600_000 });
 
-/** Connects the brand to the demo website (tokens from the fake, stored encrypted as x-connect stores them). Returns the account id. */
+/** Connects the brand to the demo website (tokens from the fake, stored encrypted as the OAuth callback stores them). Returns the account id. */
 export async function connectBrand(database: Pick<Database, 'db'>, x: FakeXHandle, opts: { webhook?: RunningServer | null; secret?: string } = {}): Promise<string> {
   const tokens = x.fake.control.authorize();
   const cipher = createCredentialCipher(createKeyring(opts.secret ?? X_SECRET));
@@ -66,7 +66,7 @@ export async function connectBrand(database: Pick<Database, 'db'>, x: FakeXHandl
   return row!.id;
 }
 
-/** What x-connect does on connect: the webhook (X runs its CRC now) and the brand's subscriptions. */
+/** What connecting does: the webhook (X runs its CRC now) and the brand's subscriptions. */
 export async function subscribeWebhook(x: FakeXHandle, serverUrl: string): Promise<string> {
   const app = x.fake.control.appBearerToken;
   const call = async (path: string, body: unknown) => {

@@ -14,7 +14,7 @@ import { XApiError, type XHttp } from './x-http.ts';
  * The outbound queue to X (docs/channels/x.md#direct-messages): every node runs one; rows are claimed
  * with `FOR UPDATE SKIP LOCKED` (a claim moves the row's next attempt a lease ahead, so a node that dies
  * mid-send leaves it to another later). Generic over the kinds: a sender per `x_outbound.kind` (`dm`
- * here; x-public adds `reply`, `like`, `unlike`).
+ * for DMs, `reply`, `like`, `unlike` for public posts: the senders are built in x-runtime.ts).
  *
  * What X answers decides: sent → `x_id` recorded (our echo filter); 429 → held until `x-rate-limit-reset`,
  * with the account's other waiting rows of that kind (`rate_limited_until` records it for the admin); 5xx, timeouts, network → retried with backoff; any other
@@ -30,7 +30,7 @@ export interface OutboundDispatcherOptions {
   http: XHttp;
   tokens: XTokenSource;
   senders: Partial<Record<XOutboundRow['kind'], XOutboundSender>>;
-  /** Records X's 429 on the account, for Admin › Channels (x-connect's `xAccounts.noteRateLimited`). */
+  /** Records X's 429 on the account, for Admin › Channels (`xAccounts.noteRateLimited`). */
   noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
   /** How often due rows are looked for, besides `kick()` (ms). */
   intervalMs?: number;

@@ -25,9 +25,9 @@ export interface PollerOptions {
   http: XHttp;
   tokens: XTokenSource;
   sink: XInboundSink;
-  /** Records X's 429 on the account, for Admin › Channels (x-connect's `xAccounts.noteRateLimited`). */
+  /** Records X's 429 on the account, for Admin › Channels (`xAccounts.noteRateLimited`). */
   noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
-  /** X_POLL_INTERVAL_SEC for DMs (default 60 s) and mentions (default 20 s), in ms. */
+  /** X_POLL_INTERVAL_SEC for DMs (default 60 s) and X_MENTIONS_POLL_INTERVAL_SEC for mentions (default 30 s), in ms. */
   dmIntervalMs?: number;
   mentionsIntervalMs?: number;
   /** How often this node looks for accounts due (ms). */
@@ -74,7 +74,7 @@ async function handOver<T>(items: T[], store: (item: T) => Promise<void>, idOf: 
 export function createXPoller(opts: PollerOptions) {
   const { db, clock, logger, http, tokens, sink, noteRateLimited } = opts;
   const dmMs = opts.dmIntervalMs ?? 60_000;
-  const mentionsMs = opts.mentionsIntervalMs ?? 20_000;
+  const mentionsMs = opts.mentionsIntervalMs ?? 30_000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 

@@ -25,7 +25,7 @@ export interface XRuntimeDeps extends Pick<OutboundDispatcherOptions, 'db' | 'cl
   sink: XInboundSink;
   inbound: XInboundService;
   onQueued: (listener: () => void) => void;
-  /** X_POLL_INTERVAL_SEC (DMs; mentions poll at a third of it, at least every 20 s), in ms. */
+  /** X_POLL_INTERVAL_SEC (DMs) and X_MENTIONS_POLL_INTERVAL_SEC (mentions), in ms. */
   dmPollMs?: number;
   mentionsPollMs?: number;
 }

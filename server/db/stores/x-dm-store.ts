@@ -3,7 +3,7 @@ import type { Tx } from '../client.ts';
 import { must } from '../must.ts';
 import { conversations, xAccounts, xContacts, xEventsSeen, xInbox, xOutbound, xPollLeases, type ConversationRow, type XAccountRow, type XInboxRow, type XOutboundRow } from '../schema.ts';
 
-/** The SQL of receiving X direct messages and of the outbound queue (issue 19, x-dm). */
+/** The SQL of receiving X direct messages and of the outbound queue (issue 19). */
 
 export async function xAccountByUserId(tx: Tx, xUserId: string): Promise<XAccountRow | null> {
   const [row] = await tx.select().from(xAccounts).where(eq(xAccounts.xUserId, xUserId));
@@ -56,7 +56,7 @@ export async function forgetSeenEvents(tx: Tx, before: Date): Promise<void> {
   await tx.delete(xEventsSeen).where(lte(xEventsSeen.receivedAt, before));
 }
 
-// ── contacts and conversations (created in x-contacts-store.ts and x-public-store.ts) ──
+// ── contacts and conversations (created by x-contacts-store.ts and x-public-store.ts) ──
 
 /** The X user behind a contact on this website (for the DM sender: who to write to). */
 export async function xUserOfContact(tx: Tx, websiteId: string, contactId: string): Promise<{ xUserId: string; username: string } | null> {

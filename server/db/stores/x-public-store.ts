@@ -4,7 +4,7 @@ import type { Tx } from '../client.ts';
 import { conversations, messages, sessions, xAccounts, xOutbound, type ConversationRow, type MessageRow, type XAccountRow, type XOutboundRow } from '../schema.ts';
 
 /**
- * The X threads of the x-public part (issue 19): one Parley conversation per X thread (the partial
+ * The X threads (issue 19): one Parley conversation per X thread (the partial
  * unique index `conversations_x_thread_uq`), the outbound rows of public replies and likes, and the
  * `x` reference messages carry in their payload.
  */
