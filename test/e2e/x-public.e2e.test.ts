@@ -6,15 +6,12 @@
  * (`in_reply_to_tweet_id`) and, on an Enterprise plan, the like. The server is `startServer`, the
  * composition `npm start` runs, serving the built desktop.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xAccounts } from '../../server/db/schema.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
-import { BRAND, connectBrand, CUSTOMER, startFakeX, xEnv, xOptions, type FakeXHandle } from '../../server/testing/x-kit.ts';
+import type { RunningServer } from '../../server/main.ts';
+import { BRAND, CUSTOMER, startFakeX, startServerOnFake, type FakeXHandle } from '../../server/testing/x-kit.ts';
 import { launchChromium } from './browser.ts';
 import { AgentDesk, eventually } from './pages.ts';
 
@@ -31,27 +28,18 @@ describe('X public posts (fake X API → server → desktop → fake X API)', ()
   let server: RunningServer;
   let browser: Browser;
   let x: FakeXHandle;
-  let dataDir: string;
+  let stack: Awaited<ReturnType<typeof startServerOnFake>> | undefined;
   let accountId: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'parley-x-public-e2e-'));
     x = await startFakeX();
-    [server, browser] = await Promise.all([
-      startServer({
-        env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: SECRET, ...xEnv(x.url) },
-        banner: false,
-        x: xOptions(),
-      }),
-      launchChromium(),
-    ]);
-    accountId = await connectBrand(server.database, x, { webhook: server, secret: SECRET });
+    [stack, browser] = await Promise.all([startServerOnFake(x, SECRET), launchChromium()]);
+    ({ server, accountId } = stack);
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await stack?.close();
     await x?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const brandPosts = () => x.control<FakePost[]>('GET', '/__fake/posts').then((posts) => posts.filter((p) => p.author_id === BRAND.id));

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationDetail, Message, Offer, XDelivery } from '../../../protocol/index.ts';
 import { conversations, messages, xAccounts } from '../../db/schema.ts';
-import { startServer } from '../../main.ts';
 import { call, connectAgent, expectOk, nextMatching } from '../../testing/test-kit.ts';
-import { useTwoNodes } from '../../testing/two-nodes.ts';
 import { waitFor } from '../../testing/wait-for.ts';
-import { BRAND, connectBrand, CUSTOMER, startFakeX, xEnv, type FakeXHandle } from '../../testing/x-kit.ts';
+import { BRAND, CUSTOMER, useXOnTwoNodes } from '../../testing/x-kit.ts';
 
 /**
  * X public posts across two nodes (Postgres + Redis, issue 19): a mention arrives on node A's webhook
@@ -16,7 +14,6 @@ import { BRAND, connectBrand, CUSTOMER, startFakeX, xEnv, type FakeXHandle } fro
  */
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECRET = 'multi-node-test-secret-0123456789';
 
 interface FakePost {
   id: string;
@@ -25,24 +22,16 @@ interface FakePost {
 }
 
 describe.skipIf(!databaseUrl)('X public posts on two nodes', () => {
-  let x: FakeXHandle;
-  beforeAll(async () => {
-    x = await startFakeX();
-  });
-  const xOptions = () => ({ x: { dmPollMs: 3_600_000, mentionsPollMs: 1_000 } });
-  const { nodes, db } = useTwoNodes(databaseUrl!, redisUrl, 6, {}, () => xEnv(x.url), xOptions);
-  afterAll(async () => {
-    await x?.close();
-  });
+  const { nodes, db, fake, connect, restartFirst } = useXOnTwoNodes(databaseUrl!, redisUrl, { dmPollMs: 3_600_000, mentionsPollMs: 1_000 });
 
   const texts = async (conversationId: string) => (await db().select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.seq)).filter((m) => m.kind === 'text').map((m) => m.body);
   const mention = (text: string, inReplyToTweetId?: string) =>
-    x.control<{ id: string; conversation_id: string }>('POST', '/__fake/inject/mention', { from: CUSTOMER, text, ...(inReplyToTweetId ? { inReplyToTweetId } : {}) });
+    fake().control<{ id: string; conversation_id: string }>('POST', '/__fake/inject/mention', { from: CUSTOMER, text, ...(inReplyToTweetId ? { inReplyToTweetId } : {}) });
   const cursor = async () => (await db().select().from(xAccounts))[0]!.mentionsSinceId;
 
   it('a mention on node A is offered to the agent on node B; the reply goes out once; a restart of A keeps the mentions cursor', { timeout: 60_000 }, async () => {
     const [a, b] = nodes;
-    await connectBrand({ db: db() }, x, { webhook: a!, secret: SECRET });
+    await connect();
     await db().update(xAccounts).set({ connectedAt: new Date(Date.now() - 60_000) });
     const agent = await connectAgent(b!);
     await expectOk(call(agent, 'presence:set', { channel: 'twitter', state: 'ready' }));
@@ -56,12 +45,10 @@ describe.skipIf(!databaseUrl)('X public posts on two nodes', () => {
     const sent = nextMatching<XDelivery>(agent, 'x:delivery', (d) => d.state === 'sent');
     await expectOk(call<{ message: Message }>(agent, 'x:reply', { conversationId, clientId: randomUUID(), inReplyToPostId: first.id, text: 'Sorry! Sending a new one.' }));
     await sent;
-    const replies = (await x.control<FakePost[]>('GET', '/__fake/posts')).filter((p) => p.reply?.in_reply_to_tweet_id === first.id);
+    const replies = (await fake().control<FakePost[]>('GET', '/__fake/posts')).filter((p) => p.reply?.in_reply_to_tweet_id === first.id);
     expect(replies.map((p) => p.text)).toEqual(['Sorry! Sending a new one.']);
 
     // Node A stops; its webhook no longer counts: node B's polling brings the next mention and moves the cursor.
-    const port = new URL(a!.url).port;
-    const database = a!.database;
     await a!.close();
     await db().update(xAccounts).set({ webhookValid: false });
     const whileDown = nextMatching<Message>(agent, 'message', (m) => m.kind === 'text' && m.text.endsWith('still waiting'));
@@ -70,14 +57,7 @@ describe.skipIf(!databaseUrl)('X public posts on two nodes', () => {
     await waitFor(async () => (await cursor()) === second.id, { what: 'the mentions cursor at the polled mention' });
 
     // Node A starts again on the same address with what is stored; both nodes poll from the cursor.
-    const restarted = await startServer({
-      database,
-      env: { port: Number(port), host: '127.0.0.1', publicUrl: null, seedDemo: false, logLevel: 'silent', secret: SECRET, redisUrl, ...xEnv(x.url) },
-      banner: false,
-      requireAssets: false,
-      ...xOptions(),
-    });
-    nodes[0] = restarted;
+    await restartFirst(a!);
     const after = nextMatching<Message>(agent, 'message', (m) => m.kind === 'text' && m.text.endsWith('got it, thanks'));
     const third = await mention('got it, thanks', replies[0]!.id);
     await after;
