@@ -96,6 +96,27 @@ describe.each(backends)('the X channel wired end to end on $name', (backend) => 
     await waitFor(async () => (await x.control<{ tweet_id: string }[]>('GET', '/__fake/likes')).some((l) => l.tweet_id === mention.id), { what: 'the like on X' });
   });
 
+  it('moving a thread to a DM: the agent writes in the DM conversation, X receives one DM to the author, whose answer joins it', async () => {
+    server = await startTestServer(database, xEnv(x.url), { x: xOptions() });
+    await connectBrand(database, x, { webhook: server });
+    const agent = await readyOnTwitter(server);
+    const offered = nextMatching<Offer>(agent, 'offer');
+    await injectMention('can I change my address?');
+    const offer = await offered;
+    await expectOk(call(agent, 'offer:accept', { offerId: offer.id }));
+    const moved = await expectOk(call<{ conversation: { id: string; channel: string } }>(agent, 'x:move-to-dm', { conversationId: offer.conversationId }));
+    expect(moved.conversation.channel).toBe('x_dm');
+    const sent = nextMatching<XDelivery>(agent, 'x:delivery', (d) => d.state === 'sent' && d.conversationId === moved.conversation.id);
+    await expectOk(call(agent, 'message:send', { conversationId: moved.conversation.id, clientId: randomUUID(), text: 'Send me the new address here.' }));
+    await sent;
+    const dms = await x.control<{ text: string; recipient_id: string }[]>('GET', '/__fake/sent-dms');
+    expect(dms).toMatchObject([{ text: 'Send me the new address here.', recipient_id: CUSTOMER.id }]);
+    // The customer's answer by DM joins that conversation.
+    await x.control('POST', '/__fake/inject/dm', { from: CUSTOMER, text: '12 Tea Street' });
+    await waitFor(async () => (await database.db.select().from(messages).where(eq(messages.conversationId, moved.conversation.id))).some((m) => m.body === '12 Tea Street'), { what: 'the DM in the moved conversation' });
+    expect(await database.db.select().from(conversations).where(eq(conversations.channel, 'x_dm'))).toHaveLength(1);
+  });
+
   it('a 429 on a reply holds it and shows the account rate-limited in Admin › Channels', async () => {
     server = await startTestServer(database, xEnv(x.url), { x: xOptions() });
     await connectBrand(database, x, { webhook: server });
