@@ -30,8 +30,7 @@ import { assertSocketIoInternalsVersions } from './realtime/socket-io-internals/
 import { startSweeper } from './services/sweeper.ts';
 import { startXMaintenance } from './services/x-maintenance.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
-import { createPostSenders } from './channels/x/post-senders.ts';
-import { startXDmRuntime } from './channels/x/x-dm-runtime.ts';
+import { startXRuntime } from './channels/x/x-runtime.ts';
 
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
@@ -214,22 +213,22 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         ? null
         : createWebhookDispatcher({ db: database.db, credentials, clock, logger, allowPrivateTargets: env.webhooksAllowPrivateTargets, ...options.webhooks });
     webhookDispatcher?.start();
-    // X DMs (x-dm): the outbound queue, polling and the inbox sweep; claims keep the nodes from doing one thing twice.
+    // The X channel: the outbound queue (DMs, replies, likes), polling and the inbox sweep; claims keep the nodes from doing one thing twice.
     const xRuntime =
       options.x === false
         ? null
-        : startXDmRuntime({
+        : startXRuntime({
             db: database.db,
             clock,
             logger,
             publisher: gateway.publisher,
             http: services.xAccounts.http,
             tokens: services.xAccounts.tokens,
-            senders: createPostSenders({ db: database.db }),
             blobs,
             sink: services.xSink,
             inbound: services.xInbound,
             onQueued: services.xOutboundSignal.listen,
+            noteRateLimited: services.xAccounts.noteRateLimited,
             dmPollMs: options.x?.dmPollMs ?? env.x.pollIntervalSec * 1000,
             mentionsPollMs: options.x?.mentionsPollMs ?? env.x.mentionsPollIntervalSec * 1000,
           });

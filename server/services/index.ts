@@ -24,7 +24,7 @@ import { createVisitorService } from './visitor-service.ts';
 import { X_CHANNEL_OFF, type XSettings } from '../env.ts';
 import type { AttachmentService } from '../attachments/attachment-service.ts';
 import type { XInboundSink } from '../channels/x/contracts.ts';
-import { createXDmMedia } from '../channels/x/x-dm-runtime.ts';
+import { createXDmMedia } from '../channels/x/x-runtime.ts';
 import { createContactLinkService } from './contact-link-service.ts';
 import { createXAccountsService } from './x-accounts-service.ts';
 import { createXDmService } from './x-dm-service.ts';
@@ -115,7 +115,7 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
     // the inbox of webhook deliveries, and the signal that wakes the outbound dispatcher.
     xAccounts,
     xPublic,
-    xPublicActions: createXPublicActions({ ...deps, routing, sessions, details }),
+    xPublicActions: createXPublicActions({ ...deps, routing, sessions, details, xOutboundQueued: xOutboundSignal.notify }),
     contactLink: createContactLinkService({ ...deps, routing, audit: audit.record }),
     xDm,
     xSink,

@@ -2,15 +2,18 @@ import type { Attachment } from '../../protocol/index.ts';
 import type { InboundDm, XMediaRef } from '../channels/x/contracts.ts';
 import { dmClientId } from '../channels/x/x-ids.ts';
 import type { XAccountRow } from '../db/schema.ts';
+import type { Tx } from '../db/client.ts';
 import { findByClientId, insertEvents, lockConversation, type MessageDraft } from '../db/stores/messages-store.ts';
-import { ensureDmConversation, ensureXContact, outboundByXId, unsettledAttempts } from '../db/stores/x-dm-store.ts';
+import { outboundByXId, unsettledAttempts } from '../db/stores/x-dm-store.ts';
+import { upsertXContact } from '../db/stores/x-contacts-store.ts';
+import { findOrCreateXConversation } from '../db/stores/x-public-store.ts';
 import { must } from '../db/must.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { RoutingService } from './routing-service.ts';
 import type { SessionService } from './session-service.ts';
 
 /**
- * X direct messages in (issue 19, x-dm; docs/channels/x.md#direct-messages). A DM thread is one
+ * X direct messages in (issue 19; docs/channels/x.md#direct-messages). A DM thread is one
  * Parley conversation (channel `x_dm`, one per account and `dm_conversation_id`) with the X sender as
  * its contact (matched by X user id). A customer's DM is written like a web visitor's message, under
  * the conversation lock, and routes the same way, but on the website's Twitter queue: a new or ended
@@ -41,14 +44,17 @@ export interface XDmServiceDeps extends ServiceDeps {
   media?: XDmMedia;
 }
 
+const dmConversation = (tx: Tx, account: XAccountRow, threadId: string, contactId: string) =>
+  findOrCreateXConversation(tx, { websiteId: account.websiteId, accountId: account.id, channel: 'x_dm', threadId, contactId });
+
 export function createXDmService({ db, logger, routing, sessions, media }: XDmServiceDeps) {
   async function receive(account: XAccountRow, dm: InboundDm): Promise<void> {
     if (dm.sender.id === account.xUserId) return fromBrand(account, dm);
     if (dm.recipientId !== account.xUserId) return; // not this account's thread
     const clientId = dmClientId(dm.eventId);
     const { conversationId, contactId } = await db.transaction(async (tx) => {
-      const contactId = await ensureXContact(tx, account.websiteId, dm.sender);
-      const conv = await ensureDmConversation(tx, account, dm.dmConversationId, contactId);
+      const { contactId } = await upsertXContact(tx, { websiteId: account.websiteId, xUserId: dm.sender.id, username: dm.sender.username, name: dm.sender.name });
+      const conv = await dmConversation(tx, account, dm.dmConversationId, contactId);
       return { conversationId: conv.id, contactId: conv.contactId };
     });
     // A repeated delivery stops here, before any download.
@@ -80,8 +86,8 @@ export function createXDmService({ db, logger, routing, sessions, media }: XDmSe
     if (await outboundByXId(db, account.id, dm.eventId)) return; // the echo of our own send
     const conv = await db.transaction(async (tx) => {
       const other = dm.dmConversationId.split('-').find((id) => id !== account.xUserId) ?? dm.recipientId;
-      const contactId = await ensureXContact(tx, account.websiteId, { id: other, username: other, name: null });
-      return ensureDmConversation(tx, account, dm.dmConversationId, contactId);
+      const { contactId } = await upsertXContact(tx, { websiteId: account.websiteId, xUserId: other, username: other, name: null });
+      return dmConversation(tx, account, dm.dmConversationId, contactId);
     });
     // One of our sends is out with X and not recorded yet: this may be its echo. Asked again shortly.
     if (await unsettledAttempts(db, conv.id)) throw new RetryLater('an X send of this conversation is not settled yet');

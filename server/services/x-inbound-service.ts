@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { XInboundSink } from '../channels/x/contracts.ts';
 import { eventsOfWebhook, webhookHead } from '../channels/x/inbound-schemas.ts';
-import { claimInbox, deleteInbox, postponeInbox, forgetSeenEvents, recordDelivery, xAccountById, xAccountByUserId } from '../db/stores/x-dm-store.ts';
+import { claimInbox, deleteInbox, postponeInbox, forgetSeenEvents, recordDelivery, xAccountByUserId } from '../db/stores/x-dm-store.ts';
+import { xAccountById } from '../db/stores/x-accounts-store.ts';
 import type { XInboxRow } from '../db/schema.ts';
 import type { ServiceDeps } from './deps.ts';
 import { RetryLater } from './x-dm-service.ts';

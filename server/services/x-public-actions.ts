@@ -5,7 +5,8 @@ import { must } from '../db/must.ts';
 import { findByClientId, insertEvents, lockConversation, toMessage, type MessageDraft } from '../db/stores/messages-store.ts';
 import { lockOpenSession } from '../db/stores/sessions-store.ts';
 import { xContactsOf } from '../db/stores/x-contacts-store.ts';
-import { enqueuePostAction, findOrCreateXConversation, messageOfPost, patchMessageX, xAccountById } from '../db/stores/x-public-store.ts';
+import { xAccountById } from '../db/stores/x-accounts-store.ts';
+import { enqueuePostAction, findOrCreateXConversation, messageOfPost, patchMessageX } from '../db/stores/x-public-store.ts';
 import type { Tx } from '../db/client.ts';
 import type { ConversationRow, XAccountRow } from '../db/schema.ts';
 import type { AgentIdentity } from './agent-service.ts';
@@ -24,6 +25,8 @@ export interface XPublicActionsDeps extends ServiceDeps {
   routing: RoutingService;
   sessions: SessionService;
   details: ConversationDetails;
+  /** Wakes the outbound dispatcher: a reply or a like was just queued (it also looks every second). */
+  xOutboundQueued?: () => void;
 }
 
 /** The X DM conversation id of two users: `{smaller}-{larger}`, compared as numbers (ids are up to 19 digits). */
@@ -39,7 +42,7 @@ async function publicThread(tx: Tx, conversationId: string): Promise<{ conv: Con
   return { conv, account };
 }
 
-export function createXPublicActions({ clock, routing, sessions, details }: XPublicActionsDeps) {
+export function createXPublicActions({ clock, routing, sessions, details, xOutboundQueued }: XPublicActionsDeps) {
   /** `socketId`: the sending desktop, which has the message from its ack. */
   async function reply(agent: AgentIdentity, input: XReplyInput, socketId?: string): Promise<{ message: Message }> {
     if (!input.text && !input.attachmentId) throw new AppError('VALIDATION_FAILED', 'A reply needs text or an image.', [{ path: 'text', message: 'Required' }]);
@@ -72,12 +75,13 @@ export function createXPublicActions({ clock, routing, sessions, details }: XPub
       notes.push({ kind: 'messages', conversationId: conv.id, rows, sender: { socketId, clientId: input.clientId } }, { kind: 'conversation', conversationId: conv.id });
       return own;
     });
+    xOutboundQueued?.();
     return { message: toMessage(row) };
   }
 
   /** Likes need an X plan with likes (Enterprise since 2026-04-20): refused up front otherwise. Asking for the state it has already queues nothing. */
   async function like(_agent: AgentIdentity, input: XLikeInput): Promise<{ postId: string; liked: boolean }> {
-    return routing.run(async (tx) => {
+    const result = await routing.run(async (tx) => {
       const { conv, account } = await publicThread(tx, input.conversationId);
       if (!account.capabilities.likes) throw new AppError('X_NOT_ALLOWED', 'Likes need an X plan that includes them (Enterprise); this account cannot like posts.');
       const target = await messageOfPost(tx, conv.id, input.postId);
@@ -88,6 +92,8 @@ export function createXPublicActions({ clock, routing, sessions, details }: XPub
       await enqueuePostAction(tx, { accountId: account.id, conversationId: conv.id, kind: input.liked ? 'like' : 'unlike', messageId: null, targetPostId: input.postId, at: clock.now() });
       return { postId: input.postId, liked: input.liked };
     });
+    xOutboundQueued?.();
+    return result;
   }
 
   /** The X DM conversation with the thread's contact (found, or opened empty): the agent writes there, the DM part sends. */

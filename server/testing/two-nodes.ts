@@ -12,6 +12,9 @@ import { DEMO } from '../services/seed-demo.ts';
 import { createScratchDatabase, dropScratchDatabase, type ScratchDatabase } from './scratch.ts';
 import { closeSockets } from './test-kit.ts';
 
+/** The SECRET both nodes share (what they encrypt credentials with). */
+export const TWO_NODES_SECRET = 'multi-node-test-secret-0123456789';
+
 export interface TwoNodes {
   /** Node A (seeded the demo) and node B, each with its own pool, Socket.IO server and sweeper. */
   nodes: RunningServer[];
@@ -54,7 +57,7 @@ export function useTwoNodes(
       nodes.push(
         await startServer({
           database,
-          env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: 'multi-node-test-secret-0123456789', redisUrl, sweepIntervalMs: 100, ...(typeof env === 'function' ? env() : env), limits: { keyPrefix, ...limits } },
+          env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, uploadDir: join(dataDir, 'uploads'), seedDemo: i === 0, seedDemoAssistant: false, logLevel: 'silent', secret: TWO_NODES_SECRET, redisUrl, sweepIntervalMs: 100, ...(typeof env === 'function' ? env() : env), limits: { keyPrefix, ...limits } },
           banner: false,
           requireAssets: false,
           ...options(),

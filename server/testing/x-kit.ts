@@ -4,12 +4,17 @@ import { createKeyring } from '../keys/keyring.ts';
 import type { Database } from '../db/client.ts';
 import { xAccounts, websites } from '../db/schema.ts';
 import { eq } from 'drizzle-orm';
-import type { RunningServer } from '../main.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type RunningServer } from '../main.ts';
+import { TWO_NODES_SECRET, useTwoNodes } from './two-nodes.ts';
 import { DEMO } from '../services/seed-demo.ts';
 
 /**
  * Tests of the X channel against the fake X API (test/fakes/x-api/), over real HTTP on a free port:
- * the brand's account connected to the demo website (what x-connect's OAuth flow stores, written
+ * the brand's account connected to the demo website (what the OAuth flow of Admin › Channels stores, written
  * directly here), its webhook registered on the fake (which runs a real CRC against the server) and
  * subscribed to the brand's DM and post events.
  */
@@ -43,7 +48,7 @@ export const xEnv = (fakeUrl?: string) => ({ x: { consumerSecret: CONSUMER_SECRE
 /** Polling out of the way: a test delivers by webhook unless it polls on purpose. */
 export const xOptions = () => ({ dmPollMs: 3_600_000, mentionsPollMs: 3_600_000 });
 
-/** Connects the brand to the demo website (tokens from the fake, stored encrypted as x-connect stores them). Returns the account id. */
+/** Connects the brand to the demo website (tokens from the fake, stored encrypted as the OAuth callback stores them). Returns the account id. */
 export async function connectBrand(database: Pick<Database, 'db'>, x: FakeXHandle, opts: { webhook?: RunningServer | null; secret?: string } = {}): Promise<string> {
   const tokens = x.fake.control.authorize();
   const cipher = createCredentialCipher(createKeyring(opts.secret ?? X_SECRET));
@@ -66,7 +71,7 @@ export async function connectBrand(database: Pick<Database, 'db'>, x: FakeXHandl
   return row!.id;
 }
 
-/** What x-connect does on connect: the webhook (X runs its CRC now) and the brand's subscriptions. */
+/** What connecting does: the webhook (X runs its CRC now) and the brand's subscriptions. */
 export async function subscribeWebhook(x: FakeXHandle, serverUrl: string): Promise<string> {
   const app = x.fake.control.appBearerToken;
   const call = async (path: string, body: unknown) => {
@@ -88,4 +93,58 @@ export interface SentDm {
   dm_conversation_id: string;
   text: string;
   media_keys: string[];
+}
+
+/**
+ * Two nodes (Postgres + Redis) pointed at one fake X API, for the X channel's multi-node tests; the
+ * brand is connected with the nodes' secret by `connect`. `restartFirst` starts node A again on the
+ * address and database it had (after the test closed it), with what is stored.
+ */
+export function useXOnTwoNodes(databaseUrl: string, redisUrl: string, polling: { dmPollMs: number; mentionsPollMs: number }) {
+  let x: FakeXHandle;
+  beforeAll(async () => {
+    x = await startFakeX();
+  });
+  const two = useTwoNodes(databaseUrl, redisUrl, 6, {}, () => xEnv(x.url), () => ({ x: polling }));
+  afterAll(async () => {
+    await x?.close();
+  });
+  return {
+    ...two,
+    fake: () => x,
+    connect: () => connectBrand({ db: two.db() }, x, { webhook: two.nodes[0]!, secret: TWO_NODES_SECRET }),
+    async restartFirst(stopped: { url: string; database: RunningServer['database'] }): Promise<RunningServer> {
+      const restarted = await startServer({
+        database: stopped.database,
+        env: { port: Number(new URL(stopped.url).port), host: '127.0.0.1', publicUrl: null, seedDemo: false, logLevel: 'silent', secret: TWO_NODES_SECRET, redisUrl, ...xEnv(x.url) },
+        banner: false,
+        requireAssets: false,
+        x: polling,
+      });
+      two.nodes[0] = restarted;
+      return restarted;
+    },
+  };
+}
+
+/**
+ * The end-to-end tests' server: `startServer`, the composition `npm start` runs (the demo seeded, the built
+ * desktop served), pointed at the fake, with the brand connected and its webhook registered.
+ */
+export async function startServerOnFake(x: FakeXHandle, secret: string): Promise<{ server: RunningServer; accountId: string; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-x-e2e-'));
+  const server = await startServer({
+    env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret, ...xEnv(x.url) },
+    banner: false,
+    x: xOptions(),
+  });
+  const accountId = await connectBrand(server.database, x, { webhook: server, secret });
+  return {
+    server,
+    accountId,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -6,13 +6,10 @@
  * badly signed webhook gets 401 and creates nothing; a duplicate delivery creates one message; a 429 holds
  * the reply (the agent is told until when) and it is sent after X's reset.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { startServer, type RunningServer } from '../../server/main.ts';
-import { connectBrand, CONSUMER_SECRET, CUSTOMER, startFakeX, xEnv, xOptions, type FakeXHandle, type SentDm } from '../../server/testing/x-kit.ts';
+import type { RunningServer } from '../../server/main.ts';
+import { CUSTOMER, startFakeX, startServerOnFake, type FakeXHandle, type SentDm } from '../../server/testing/x-kit.ts';
 import { signatureOf } from '../../server/channels/x/webhook-signature.ts';
 import { launchChromium } from './browser.ts';
 import { AgentDesk, eventually } from './pages.ts';
@@ -22,29 +19,20 @@ const SECRET = 'e2e-x-dm-secret-0123456789abcdef';
 describe('X direct messages in the desktop', () => {
   let x: FakeXHandle;
   let server: RunningServer;
+  let stack: Awaited<ReturnType<typeof startServerOnFake>> | undefined;
   let browser: Browser;
-  let dataDir: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'parley-x-e2e-'));
     x = await startFakeX();
-    [server, browser] = await Promise.all([
-      startServer({
-        env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret: SECRET, ...xEnv(x.url) },
-        banner: false,
-        x: xOptions(),
-      }),
-      launchChromium(),
-    ]);
-    await connectBrand(server.database, x, { webhook: server, secret: SECRET });
+    [stack, browser] = await Promise.all([startServerOnFake(x, SECRET), launchChromium()]);
+    ({ server } = stack);
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();
     await browser?.close();
-    await server?.close();
+    await stack?.close();
     await x?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   const newContext = async () => {
     const context = await browser.newContext();

@@ -45,7 +45,7 @@ export function createDmSender({ db, readAttachment }: DmSenderDeps): XOutboundS
     if (message.kind === 'image') {
       const bytes = await readAttachment(message.attachment);
       if (!bytes) throw new Error('the image is no longer stored');
-      attachments = [{ media_id: await uploadDmImage(http, token, bytes, message.attachment.type) }];
+      attachments = [{ media_id: await uploadImage(http, token, bytes, message.attachment.type, 'dm_image') }];
     }
     const answer = await http.request(
       { method: 'POST', path: `/2/dm_conversations/${encodeURIComponent(thread)}/messages`, bearer: token, body: { ...(text ? { text } : {}), ...(attachments ? { attachments } : {}) } },
@@ -55,9 +55,9 @@ export function createDmSender({ db, readAttachment }: DmSenderDeps): XOutboundS
   };
 }
 
-/** v2 media upload in one segment (DM images are at most the attachments' 10 MB). */
-async function uploadDmImage(http: XHttp, token: string, bytes: Uint8Array, type: string): Promise<string> {
-  const init = await http.request({ method: 'POST', path: '/2/media/upload/initialize', bearer: token, body: { media_type: type, total_bytes: bytes.byteLength, media_category: 'dm_image' } }, MediaInit);
+/** v2 media upload in one segment (an agent's image is at most the attachments' 10 MB): a DM's (`dm_image`) or a public reply's (`tweet_image`). */
+export async function uploadImage(http: XHttp, token: string, bytes: Uint8Array, type: string, category: 'dm_image' | 'tweet_image'): Promise<string> {
+  const init = await http.request({ method: 'POST', path: '/2/media/upload/initialize', bearer: token, body: { media_type: type, total_bytes: bytes.byteLength, media_category: category } }, MediaInit);
   const id = init.data.data.id;
   await http.request({ method: 'POST', path: `/2/media/upload/${id}/append`, bearer: token, body: { media: Buffer.from(bytes).toString('base64'), segment_index: 0 } }, z.unknown());
   await http.request({ method: 'POST', path: `/2/media/upload/${id}/finalize`, bearer: token }, MediaDone);

@@ -9,13 +9,9 @@ import { backends } from '../../db/test-backends.ts';
 import type { RunningServer } from '../../main.ts';
 import { closeSockets, startTestServer } from '../../testing/test-kit.ts';
 import { waitFor } from '../../testing/wait-for.ts';
-import { BRAND, connectBrand, CUSTOMER, startFakeX, X_SECRET, xEnv, type FakeXHandle, type SentDm } from '../../testing/x-kit.ts';
-import { createKeyring } from '../../keys/keyring.ts';
-import { createCredentialCipher } from '../../keys/credential-cipher.ts';
+import { BRAND, connectBrand, CUSTOMER, startFakeX, xEnv, type FakeXHandle, type SentDm } from '../../testing/x-kit.ts';
 import { createDmSender } from './dm-sender.ts';
 import { createOutboundDispatcher } from './outbound-dispatcher.ts';
-import { createStoredTokenSource } from './stored-token-source.ts';
-import { createXHttp } from './x-http.ts';
 
 /**
  * The outbound queue's promises, one at a time against the fake X API (issue 19, x-dm): the local budget
@@ -33,7 +29,7 @@ describe.each(backends)('the X outbound queue on $name', (backend) => {
   beforeEach(async () => {
     x = await startFakeX();
     database = await backend.open();
-    server = await startTestServer(database, xEnv(), { x: false });
+    server = await startTestServer(database, xEnv(x.url), { x: false });
     accountId = await connectBrand(database, x);
   });
   afterEach(async () => {
@@ -50,8 +46,9 @@ describe.each(backends)('the X outbound queue on $name', (backend) => {
       clock: { now },
       logger: server.logger,
       publisher: { xDelivery: (d: unknown) => published.push(d) } as unknown as Publisher,
-      http: createXHttp({ baseUrl: x.url }),
-      tokens: createStoredTokenSource(createCredentialCipher(createKeyring(X_SECRET))),
+      http: server.services.xAccounts.http,
+      tokens: server.services.xAccounts.tokens,
+      noteRateLimited: server.services.xAccounts.noteRateLimited,
       senders: { dm: createDmSender({ db: database.db, readAttachment: async () => null }) },
     });
 

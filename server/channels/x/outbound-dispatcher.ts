@@ -4,7 +4,8 @@ import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow, XOutboundRow } from '../../db/schema.ts';
 import { setXDelivery } from '../../db/stores/messages-store.ts';
-import { claimDueOutbound, holdWaiting, sentSince, setRateLimited, updateOutbound, xAccountById } from '../../db/stores/x-dm-store.ts';
+import { xAccountById } from '../../db/stores/x-accounts-store.ts';
+import { claimDueOutbound, holdWaiting, sentSince, updateOutbound } from '../../db/stores/x-dm-store.ts';
 import type { Publisher } from '../../services/publisher.ts';
 import type { XOutboundSender, XTokenSource } from './contracts.ts';
 import { XApiError, type XHttp } from './x-http.ts';
@@ -13,7 +14,7 @@ import { XApiError, type XHttp } from './x-http.ts';
  * The outbound queue to X (docs/channels/x.md#direct-messages): every node runs one; rows are claimed
  * with `FOR UPDATE SKIP LOCKED` (a claim moves the row's next attempt a lease ahead, so a node that dies
  * mid-send leaves it to another later). Generic over the kinds: a sender per `x_outbound.kind` (`dm`
- * here; x-public adds `reply`, `like`, `unlike`).
+ * for DMs, `reply`, `like`, `unlike` for public posts: the senders are built in x-runtime.ts).
  *
  * What X answers decides: sent → `x_id` recorded (our echo filter); 429 → held until `x-rate-limit-reset`,
  * with the account's other waiting rows of that kind (`rate_limited_until` records it for the admin); 5xx, timeouts, network → retried with backoff; any other
@@ -29,6 +30,8 @@ export interface OutboundDispatcherOptions {
   http: XHttp;
   tokens: XTokenSource;
   senders: Partial<Record<XOutboundRow['kind'], XOutboundSender>>;
+  /** Records X's 429 on the account, for Admin › Channels (`xAccounts.noteRateLimited`). */
+  noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
   /** How often due rows are looked for, besides `kick()` (ms). */
   intervalMs?: number;
   /** Per kind, how many sends X allows per window; DMs: 15 per 15 min and 1,440 per day. */
@@ -53,7 +56,7 @@ const MAX_ATTEMPTS = 12;
 const backoffMs = (attempts: number) => Math.min(10 * 60_000, 2_000 * 2 ** Math.max(0, attempts - 1));
 
 export function createOutboundDispatcher(opts: OutboundDispatcherOptions) {
-  const { db, clock, logger, publisher, http, tokens, senders } = opts;
+  const { db, clock, logger, publisher, http, tokens, senders, noteRateLimited } = opts;
   const budgets = { dm: DM_BUDGETS, ...opts.budgets };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -106,7 +109,7 @@ export function createOutboundDispatcher(opts: OutboundDispatcherOptions) {
     const now = clock.now();
     if (err instanceof XApiError && err.rateLimited) {
       const until = err.rateLimit.resetAt && err.rateLimit.resetAt > now ? err.rateLimit.resetAt : new Date(now.getTime() + 15 * 60_000);
-      await setRateLimited(db, account.id, until);
+      await noteRateLimited(account.id, until);
       logger.info({ accountId: account.id, until }, 'X rate limit: outbound held');
       // The account's other messages of this kind wait too, and their agents are told.
       const others = await holdWaiting(db, account.id, row.kind, until);

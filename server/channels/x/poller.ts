@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow } from '../../db/schema.ts';
-import { allXAccounts, claimPoll, deferPoll, setDmCursor, setMentionsSinceId, setRateLimited } from '../../db/stores/x-dm-store.ts';
+import { allXAccounts, claimPoll, deferPoll, setDmCursor, setMentionsSinceId } from '../../db/stores/x-dm-store.ts';
 import type { XInboundSink, XTokenSource } from './contracts.ts';
 import { DmEventsPage, dmsOfPage, MentionsPage, postsOfMentionsPage } from './inbound-schemas.ts';
 import { XApiError, type XHttp } from './x-http.ts';
@@ -25,7 +25,9 @@ export interface PollerOptions {
   http: XHttp;
   tokens: XTokenSource;
   sink: XInboundSink;
-  /** X_POLL_INTERVAL_SEC for DMs (default 60 s) and mentions (default 20 s), in ms. */
+  /** Records X's 429 on the account, for Admin › Channels (`xAccounts.noteRateLimited`). */
+  noteRateLimited: (accountId: string, until: Date | null) => Promise<void>;
+  /** X_POLL_INTERVAL_SEC for DMs (default 60 s) and X_MENTIONS_POLL_INTERVAL_SEC for mentions (default 30 s), in ms. */
   dmIntervalMs?: number;
   mentionsIntervalMs?: number;
   /** How often this node looks for accounts due (ms). */
@@ -70,9 +72,9 @@ async function handOver<T>(items: T[], store: (item: T) => Promise<void>, idOf: 
 }
 
 export function createXPoller(opts: PollerOptions) {
-  const { db, clock, logger, http, tokens, sink } = opts;
+  const { db, clock, logger, http, tokens, sink, noteRateLimited } = opts;
   const dmMs = opts.dmIntervalMs ?? 60_000;
-  const mentionsMs = opts.mentionsIntervalMs ?? 20_000;
+  const mentionsMs = opts.mentionsIntervalMs ?? 30_000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
@@ -135,7 +137,7 @@ export function createXPoller(opts: PollerOptions) {
       if (err instanceof XApiError && err.rateLimited) {
         const until = err.rateLimit.resetAt ?? new Date(clock.now().getTime() + 15 * 60_000);
         await deferPoll(db, account.id, kind, until);
-        await setRateLimited(db, account.id, until);
+        await noteRateLimited(account.id, until);
         logger.info({ accountId: account.id, kind, until }, 'X rate limit: polling paused');
         return;
       }

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { Attachment } from '../../../protocol/index.ts';
 import type { Db } from '../../db/client.ts';
-import { toMessage } from '../../db/stores/messages-store.ts';
-import { messageById, patchMessageX } from '../../db/stores/x-public-store.ts';
+import { messageById, toMessage } from '../../db/stores/messages-store.ts';
+import { patchMessageX } from '../../db/stores/x-public-store.ts';
 import type { XOutboundSender } from './contracts.ts';
 import { XApiError } from './x-http.ts';
 
 /**
- * The outbound queue's senders for public posts (issue 19, x-public): `reply` (`POST /2/tweets` threaded
+ * The outbound queue's senders for public posts (issue 19): `reply` (`POST /2/tweets` threaded
  * with `reply.in_reply_to_tweet_id`, with the image's media id when there is one), `like` and `unlike`
- * (`POST /2/users/:id/likes`, `DELETE /2/users/:id/likes/:tweet_id`). The dispatcher (x-dm part) calls
+ * (`POST /2/users/:id/likes`, `DELETE /2/users/:id/likes/:tweet_id`). The outbound dispatcher calls
  * them by `x_outbound.kind` and handles what X answers (429 held until the reset, 5xx retried, other
  * 4xx refused with X's reason); a reply's answer `id` is our echo filter, and becomes the message's
  * `x.postId` at once (so it can be answered and liked in its turn).

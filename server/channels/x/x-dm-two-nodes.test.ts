@@ -1,40 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationDetail, Message, Offer, XDelivery } from '../../../protocol/index.ts';
 import { conversations, messages, xAccounts } from '../../db/schema.ts';
-import { startServer } from '../../main.ts';
 import { call, connectAgent, expectOk, nextMatching } from '../../testing/test-kit.ts';
-import { useTwoNodes } from '../../testing/two-nodes.ts';
 import { until, waitFor } from '../../testing/wait-for.ts';
-import { connectBrand, CONSUMER_SECRET, CUSTOMER, startFakeX, xEnv, type FakeXHandle, type SentDm } from '../../testing/x-kit.ts';
+import { CUSTOMER, useXOnTwoNodes, type SentDm } from '../../testing/x-kit.ts';
 
 /**
- * X DMs across two nodes (Postgres + Redis, issue 19, x-dm): the customer's DM arrives on node A's webhook
+ * X DMs across two nodes (Postgres + Redis, issue 19): the customer's DM arrives on node A's webhook
  * while the agent works on node B; then node A stops (X's deliveries to it fail, polling on node B carries on)
  * and starts again on the same address with what both stored (cursor, webhook state): nothing lost, nothing twice.
  */
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECRET = 'multi-node-test-secret-0123456789';
 
 describe.skipIf(!databaseUrl)('X direct messages on two nodes', () => {
-  let x: FakeXHandle;
-  beforeAll(async () => {
-    x = await startFakeX();
-  });
-  const xOptions = () => ({ x: { dmPollMs: 1_000, mentionsPollMs: 3_600_000 } });
-  const { nodes, db } = useTwoNodes(databaseUrl!, redisUrl, 6, {}, () => xEnv(x.url), xOptions);
-  afterAll(async () => {
-    await x?.close();
-  });
+  const { nodes, db, fake, connect, restartFirst } = useXOnTwoNodes(databaseUrl!, redisUrl, { dmPollMs: 1_000, mentionsPollMs: 3_600_000 });
 
   const texts = async (conversationId: string) => (await db().select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.seq)).filter((m) => m.kind === 'text').map((m) => m.body);
-  const inject = (text: string) => x.control<{ dm_event_id: string; event_uuids: string[] }>('POST', '/__fake/inject/dm', { from: CUSTOMER, text });
+  const inject = (text: string) => fake().control<{ dm_event_id: string; event_uuids: string[] }>('POST', '/__fake/inject/dm', { from: CUSTOMER, text });
 
   it('a DM on node A reaches the agent on node B; the answer goes out once; a restart of A loses and doubles nothing', { timeout: 60_000 }, async () => {
     const [a, b] = nodes;
-    await connectBrand({ db: db() }, x, { webhook: a!, secret: SECRET });
+    await connect();
     const agent = await connectAgent(b!);
     await expectOk(call(agent, 'presence:set', { channel: 'twitter', state: 'ready' }));
     const offered = nextMatching<Offer>(agent, 'offer');
@@ -47,11 +36,9 @@ describe.skipIf(!databaseUrl)('X direct messages on two nodes', () => {
     const sent = nextMatching<XDelivery>(agent, 'x:delivery', (d) => d.state === 'sent');
     await expectOk(call<{ message: Message }>(agent, 'message:send', { conversationId, clientId: randomUUID(), text: 'Hello from Parley' }));
     await sent;
-    expect((await x.control<SentDm[]>('GET', '/__fake/sent-dms')).map((d) => d.text)).toEqual(['Hello from Parley']);
+    expect((await fake().control<SentDm[]>('GET', '/__fake/sent-dms')).map((d) => d.text)).toEqual(['Hello from Parley']);
 
     // Node A stops: X's delivery to it fails; node B's polling brings the DM (the account's webhook still counts as valid: polled more slowly).
-    const port = new URL(a!.url).port;
-    const database = a!.database;
     await a!.close();
     await db().update(xAccounts).set({ webhookValid: false });
     const whileDown = nextMatching<Message>(agent, 'message', (m) => m.kind === 'text' && m.text === 'While A is down');
@@ -62,24 +49,17 @@ describe.skipIf(!databaseUrl)('X direct messages on two nodes', () => {
     expect(cursor).not.toBeNull();
 
     // Node A starts again on the same address, with what is stored: the webhook and the cursor carry on.
-    const restarted = await startServer({
-      database,
-      env: { port: Number(port), host: '127.0.0.1', publicUrl: null, seedDemo: false, logLevel: 'silent', secret: SECRET, redisUrl, ...xEnv(x.url) },
-      banner: false,
-      requireAssets: false,
-      ...xOptions(),
-    });
-    nodes[0] = restarted;
+    await restartFirst(a!);
     await db().update(xAccounts).set({ webhookValid: true });
     const after = nextMatching<Message>(agent, 'message', (m) => m.kind === 'text' && m.text === 'After the restart');
     await inject('After the restart');
     await after;
     // X delivers the first DM again: still one.
-    await x.control('POST', '/__fake/deliver-again', { event_uuid: first.event_uuids[0] });
-    await waitFor(async () => (await x.control<{ eventUuid: string; duplicate: boolean; ok: boolean }[]>('GET', '/__fake/deliveries')).some((d) => d.duplicate && d.ok), { what: 'the duplicate delivered' });
+    await fake().control('POST', '/__fake/deliver-again', { event_uuid: first.event_uuids[0] });
+    await waitFor(async () => (await fake().control<{ eventUuid: string; duplicate: boolean; ok: boolean }[]>('GET', '/__fake/deliveries')).some((d) => d.duplicate && d.ok), { what: 'the duplicate delivered' });
     const final = await until(() => texts(conversationId), (t) => t.length >= 4);
     expect(final).toEqual(['Hello from X', 'Hello from Parley', 'While A is down', 'After the restart']);
     expect((await db().select().from(conversations).where(eq(conversations.channel, 'x_dm'))).length).toBe(1);
-    expect((await x.control<SentDm[]>('GET', '/__fake/sent-dms')).length).toBe(1);
+    expect((await fake().control<SentDm[]>('GET', '/__fake/sent-dms')).length).toBe(1);
   });
 });

@@ -236,8 +236,9 @@ describe.each(backends)('X direct messages on $name', (backend) => {
       db: database.db,
       clock: { now: () => new Date() },
       logger: server.logger,
-      http: (await import('./x-http.ts')).createXHttp({ baseUrl: x.url }),
-      tokens: (await import('./stored-token-source.ts')).createStoredTokenSource((await import('../../keys/credential-cipher.ts')).createCredentialCipher((await import('../../keys/keyring.ts')).createKeyring('integration-test-secret-0123456789'))),
+      http: server.services.xAccounts.http,
+      tokens: server.services.xAccounts.tokens,
+      noteRateLimited: server.services.xAccounts.noteRateLimited,
       sink: server.services.xSink,
     });
     // Connected before the DM: a first poll takes what came since.

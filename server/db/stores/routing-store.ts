@@ -197,12 +197,16 @@ export async function markIdleSince(tx: Tx, agentId: string, channel: MediaChann
 /**
  * X conversations' queue (issue 19, x-public; seed 000: public posts and DMs are routed to agents Ready
  * on Twitter): the website's oldest queue on the `twitter` channel. A website without one gets
- * "Twitter", whose members are those of its default queue (an admin can change them after).
+ * "Twitter", whose members are those of its default queue (an admin can change them after). Created
+ * under a transaction-scoped advisory lock, so two nodes' first X conversations make one queue.
  */
 export async function ensureTwitterQueue(tx: Tx, websiteId: string): Promise<QueueRow> {
   const pick = async () => (await tx.select().from(queues).where(and(eq(queues.websiteId, websiteId), eq(queues.channel, 'twitter'))).orderBy(asc(queues.createdAt)).limit(1))[0];
   const found = await pick();
   if (found) return found;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`twitter-queue:${websiteId}`}))`);
+  const again = await pick();
+  if (again) return again;
   const fallback = await ensureDefaultQueue(tx, websiteId);
   const [created] = await tx.insert(queues).values({ websiteId, name: 'Twitter', channel: 'twitter' }).onConflictDoNothing().returning();
   if (created) {

@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { must } from '../must.ts';
 import type { Tx } from '../client.ts';
 import { contacts, xContacts } from '../schema.ts';
 
@@ -16,24 +17,30 @@ export interface XContactRow {
 
 /**
  * The contact behind this X user on this website, created on first sight; the handle and display
- * name follow what X says now. Serialised per X user (a transaction-scoped advisory lock), so a
- * webhook delivery and a poll of the same user on two nodes make one contact.
+ * name follow what X says now, and so does the contact's name while it is still the one X gave (an
+ * agent's own edit stays). Serialised per X user (a transaction-scoped advisory lock), so a DM and a
+ * post, or a webhook delivery and a poll on two nodes, make one contact.
  */
 export async function upsertXContact(tx: Tx, input: { websiteId: string; xUserId: string; username: string; name: string | null }): Promise<XContactRow> {
-  // The same key and hash as x-dm's ensureXContact (server/db/stores/x-dm-store.ts), so both paths serialise on one lock.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`x-contact:${input.websiteId}:${input.xUserId}`}))`);
-  const [found] = await tx.select().from(xContacts).where(and(eq(xContacts.websiteId, input.websiteId), eq(xContacts.xUserId, input.xUserId)));
+  const { websiteId, xUserId, username, name } = input;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`x-contact:${websiteId}:${xUserId}`}))`);
+  const [found] = await tx.select().from(xContacts).where(and(eq(xContacts.websiteId, websiteId), eq(xContacts.xUserId, xUserId)));
   if (found) {
-    if (found.username !== input.username || (input.name !== null && found.name !== input.name)) {
+    if (found.username !== username || (name !== null && found.name !== name)) {
       await tx
         .update(xContacts)
-        .set({ username: input.username, name: input.name ?? found.name, updatedAt: sql`now()` })
-        .where(and(eq(xContacts.websiteId, input.websiteId), eq(xContacts.xUserId, input.xUserId)));
+        .set({ username, name: name ?? found.name, updatedAt: sql`now()` })
+        .where(and(eq(xContacts.websiteId, websiteId), eq(xContacts.xUserId, xUserId)));
+      const fromX = [found.name, `@${found.username}`].filter((n): n is string => n !== null);
+      await tx
+        .update(contacts)
+        .set({ name: name ?? `@${username}`, attributes: sql`${contacts.attributes} || jsonb_build_object('x_username', ${username}::text)` })
+        .where(and(eq(contacts.id, found.contactId), inArray(contacts.name, fromX)));
     }
-    return { ...found, username: input.username, name: input.name ?? found.name };
+    return { websiteId, xUserId, contactId: found.contactId, username, name: name ?? found.name };
   }
-  const [contact] = await tx.insert(contacts).values({ websiteId: input.websiteId, name: input.name ?? `@${input.username}` }).returning({ id: contacts.id });
-  const row = { websiteId: input.websiteId, xUserId: input.xUserId, contactId: contact!.id, username: input.username, name: input.name };
+  const [contact] = await tx.insert(contacts).values({ websiteId, name: name ?? `@${username}`, attributes: { x_username: username } }).returning({ id: contacts.id });
+  const row = { websiteId, xUserId, contactId: must(contact, 'INTERNAL').id, username, name };
   await tx.insert(xContacts).values(row);
   return row;
 }

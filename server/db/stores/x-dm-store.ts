@@ -1,19 +1,12 @@
 import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { MediaChannel } from '../../../protocol/index.ts';
-import type { XUserRef } from '../../channels/x/contracts.ts';
 import type { Tx } from '../client.ts';
 import { must } from '../must.ts';
-import { contacts, conversations, queues, xAccounts, xContacts, xEventsSeen, xInbox, xOutbound, xPollLeases, type ConversationRow, type QueueRow, type XAccountRow, type XInboxRow, type XOutboundRow } from '../schema.ts';
+import { conversations, xAccounts, xContacts, xEventsSeen, xInbox, xOutbound, xPollLeases, type ConversationRow, type XAccountRow, type XInboxRow, type XOutboundRow } from '../schema.ts';
 
-/** The SQL of receiving X direct messages and of the outbound queue (issue 19, x-dm). */
+/** The SQL of receiving X direct messages and of the outbound queue (issue 19). */
 
 export async function xAccountByUserId(tx: Tx, xUserId: string): Promise<XAccountRow | null> {
   const [row] = await tx.select().from(xAccounts).where(eq(xAccounts.xUserId, xUserId));
-  return row ?? null;
-}
-
-export async function xAccountById(tx: Tx, id: string): Promise<XAccountRow | null> {
-  const [row] = await tx.select().from(xAccounts).where(eq(xAccounts.id, id));
   return row ?? null;
 }
 
@@ -63,68 +56,12 @@ export async function forgetSeenEvents(tx: Tx, before: Date): Promise<void> {
   await tx.delete(xEventsSeen).where(lte(xEventsSeen.receivedAt, before));
 }
 
-// ── contacts and conversations ─────────────────────────────────────────────
-
-/** Serialises the creation of one X contact or thread across nodes (both ways in: webhook and polling). */
-async function lockKey(tx: Tx, key: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
-}
-
-/**
- * The contact behind an X user id on this website, created on first sight; name and handle follow
- * what X says now. Never matched by handle: handles change hands.
- */
-export async function ensureXContact(tx: Tx, websiteId: string, user: XUserRef): Promise<string> {
-  await lockKey(tx, `x-contact:${websiteId}:${user.id}`);
-  const [found] = await tx.select().from(xContacts).where(and(eq(xContacts.websiteId, websiteId), eq(xContacts.xUserId, user.id)));
-  if (found) {
-    if (found.username !== user.username || (user.name !== null && found.name !== user.name)) {
-      await tx
-        .update(xContacts)
-        .set({ username: user.username, name: user.name ?? found.name, updatedAt: sql`now()` })
-        .where(and(eq(xContacts.websiteId, websiteId), eq(xContacts.xUserId, user.id)));
-      // The contact's name follows X's while it is still the one X gave (an agent's own edit stays).
-      const fromX = [found.name, `@${found.username}`].filter((n): n is string => n !== null);
-      const next = user.name ?? `@${user.username}`;
-      await tx
-        .update(contacts)
-        .set({ name: next, attributes: sql`${contacts.attributes} || jsonb_build_object('x_username', ${user.username}::text)` })
-        .where(and(eq(contacts.id, found.contactId), inArray(contacts.name, fromX)));
-    }
-    return found.contactId;
-  }
-  const [contact] = await tx
-    .insert(contacts)
-    .values({ websiteId, name: user.name ?? `@${user.username}`, attributes: { x_username: user.username } })
-    .returning({ id: contacts.id });
-  const contactId = must(contact, 'INTERNAL').id;
-  await tx.insert(xContacts).values({ websiteId, xUserId: user.id, contactId, username: user.username, name: user.name });
-  return contactId;
-}
+// ── contacts and conversations (created by x-contacts-store.ts and x-public-store.ts) ──
 
 /** The X user behind a contact on this website (for the DM sender: who to write to). */
 export async function xUserOfContact(tx: Tx, websiteId: string, contactId: string): Promise<{ xUserId: string; username: string } | null> {
   const [row] = await tx.select({ xUserId: xContacts.xUserId, username: xContacts.username }).from(xContacts).where(and(eq(xContacts.websiteId, websiteId), eq(xContacts.contactId, contactId)));
   return row ?? null;
-}
-
-/**
- * The Parley conversation of one X DM thread, created on first sight (one per account and `dm_conversation_id`).
- * Created without a session ("ended"): the customer's message opens one in the same transaction as it is
- * written, so no conversation ever waits in a queue without its message.
- */
-export async function ensureDmConversation(tx: Tx, account: Pick<XAccountRow, 'id' | 'websiteId'>, threadId: string, contactId: string): Promise<ConversationRow> {
-  const where = and(eq(conversations.xAccountId, account.id), eq(conversations.channel, 'x_dm'), eq(conversations.externalThreadId, threadId));
-  const [found] = await tx.select().from(conversations).where(where);
-  if (found) return found;
-  await lockKey(tx, `x-thread:${account.id}:${threadId}`);
-  const [again] = await tx.select().from(conversations).where(where);
-  if (again) return again;
-  const [row] = await tx
-    .insert(conversations)
-    .values({ websiteId: account.websiteId, contactId, channel: 'x_dm', xAccountId: account.id, externalThreadId: threadId, status: 'ended' })
-    .returning();
-  return must(row, 'INTERNAL');
 }
 
 export async function channelOfConversation(tx: Tx, conversationId: string): Promise<ConversationRow['channel'] | null> {
@@ -208,13 +145,6 @@ export async function knownXIds(tx: Tx, accountId: string, ids: string[]): Promi
   if (!ids.length) return new Set();
   const rows = await tx.select({ xId: xOutbound.xId }).from(xOutbound).where(and(eq(xOutbound.accountId, accountId), inArray(xOutbound.xId, ids)));
   return new Set(rows.map((r) => r.xId!));
-}
-
-export async function setRateLimited(tx: Tx, accountId: string, until: Date | null, lastError?: string | null): Promise<void> {
-  await tx
-    .update(xAccounts)
-    .set({ rateLimitedUntil: until, ...(lastError !== undefined ? { lastError } : {}), updatedAt: sql`now()` })
-    .where(eq(xAccounts.id, accountId));
 }
 
 // ── polling ────────────────────────────────────────────────────────────────

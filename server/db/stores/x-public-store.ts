@@ -4,17 +4,14 @@ import type { Tx } from '../client.ts';
 import { conversations, messages, sessions, xAccounts, xOutbound, type ConversationRow, type MessageRow, type XAccountRow, type XOutboundRow } from '../schema.ts';
 
 /**
- * The X threads of the x-public part (issue 19): one Parley conversation per X thread (the partial
+ * The X threads (issue 19): one Parley conversation per X thread (the partial
  * unique index `conversations_x_thread_uq`), the outbound rows of public replies and likes, and the
  * `x` reference messages carry in their payload.
  */
 
 const OPEN_STATES = ['bot', 'waiting', 'offered', 'active', 'wrap_up'] as const;
 
-/**
- * The conversation of this X thread (`x_dm`: `{smaller}-{larger}` participant ids; `x_public`: the
- * root post's id), created for `contactId` on first sight. Two nodes racing meet on the unique index.
- */
+/** The conversation of this X thread (`x_dm`: `{smaller}-{larger}` participant ids; `x_public`: the root post's id). */
 export async function xConversationOf(tx: Tx, input: { accountId: string; channel: Exclude<ConversationChannel, 'web'>; threadId: string }): Promise<ConversationRow | null> {
   const [row] = await tx
     .select()
@@ -23,6 +20,12 @@ export async function xConversationOf(tx: Tx, input: { accountId: string; channe
   return row ?? null;
 }
 
+/**
+ * The conversation of this X thread, created for `contactId` on first sight (DMs, posts, Move to DM).
+ * Created without a session ("ended"): the customer's message opens one in the transaction that
+ * writes it, so no conversation waits in a queue without its message. Two nodes racing meet on the
+ * unique index.
+ */
 export async function findOrCreateXConversation(
   tx: Tx,
   input: { websiteId: string; contactId: string; accountId: string; channel: Exclude<ConversationChannel, 'web'>; threadId: string },
@@ -31,14 +34,9 @@ export async function findOrCreateXConversation(
   if (found) return found;
   await tx
     .insert(conversations)
-    .values({ websiteId: input.websiteId, contactId: input.contactId, channel: input.channel, xAccountId: input.accountId, externalThreadId: input.threadId })
+    .values({ websiteId: input.websiteId, contactId: input.contactId, channel: input.channel, xAccountId: input.accountId, externalThreadId: input.threadId, status: 'ended' })
     .onConflictDoNothing();
   return (await xConversationOf(tx, input))!;
-}
-
-export async function xAccountById(tx: Tx, id: string): Promise<XAccountRow | null> {
-  const [row] = await tx.select().from(xAccounts).where(eq(xAccounts.id, id));
-  return row ?? null;
 }
 
 export async function xAccountOfWebsite(tx: Tx, websiteId: string): Promise<XAccountRow | null> {
@@ -98,19 +96,9 @@ export async function enqueuePostAction(
   await tx.insert(xOutbound).values({ ...input, nextAttemptAt: input.at, createdAt: input.at }).onConflictDoNothing();
 }
 
-/** Our own send X echoed back: the outbound row whose answer was this post id. */
-export async function outboundByXId(tx: Tx, accountId: string, xId: string): Promise<XOutboundRow | null> {
-  const [row] = await tx.select().from(xOutbound).where(and(eq(xOutbound.accountId, accountId), eq(xOutbound.xId, xId))).limit(1);
-  return row ?? null;
-}
-
 /** Moves every conversation of a contact to another contact (linking contacts); answers the ids moved. */
 export async function moveConversations(tx: Tx, fromContactId: string, toContactId: string): Promise<string[]> {
   const rows = await tx.update(conversations).set({ contactId: toContactId }).where(eq(conversations.contactId, fromContactId)).returning({ id: conversations.id });
   return rows.map((r) => r.id);
 }
 
-export async function messageById(tx: Tx, id: string): Promise<MessageRow | null> {
-  const [row] = await tx.select().from(messages).where(eq(messages.id, id));
-  return row ?? null;
-}

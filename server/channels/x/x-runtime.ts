@@ -1,42 +1,33 @@
-import type { Logger } from 'pino';
 import type { Attachment } from '../../../protocol/index.ts';
 import type { AttachmentService } from '../../attachments/attachment-service.ts';
 import type { BlobStore } from '../../attachments/storage/index.ts';
-import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { XAccountRow } from '../../db/schema.ts';
 import { attachmentById } from '../../db/stores/attachments-store.ts';
-import type { Publisher } from '../../services/publisher.ts';
 import type { XDmMedia } from '../../services/x-dm-service.ts';
 import type { XInboundService } from '../../services/x-inbound-service.ts';
 import type { XInboundSink, XMediaRef, XTokenSource } from './contracts.ts';
 import { downloadMedia } from './dm-media.ts';
-import { createDmSender } from './dm-sender.ts';
-import { createOutboundDispatcher } from './outbound-dispatcher.ts';
+import { createDmSender, uploadImage } from './dm-sender.ts';
+import { createPostSenders } from './post-senders.ts';
+import { createOutboundDispatcher, type OutboundDispatcherOptions } from './outbound-dispatcher.ts';
 import { createXPoller } from './poller.ts';
 import type { XHttp } from './x-http.ts';
 
 /**
- * The background work of the X channel's DMs on one node (main.ts starts it): the outbound dispatcher,
- * the polling fallback and the inbox sweep (webhook deliveries a node left unprocessed). Every node
- * runs them; claims in the database keep two nodes from doing one thing twice.
+ * The background work of the X channel on one node (main.ts starts it): the outbound dispatcher (DMs,
+ * public replies, likes), the polling fallback (DMs and mentions) and the inbox sweep (webhook
+ * deliveries a node left unprocessed). Every node runs them; claims in the database keep two nodes
+ * from doing one thing twice.
  */
-export interface XDmRuntimeDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  publisher: Publisher;
-  http: XHttp;
-  tokens: XTokenSource;
+export interface XRuntimeDeps extends Pick<OutboundDispatcherOptions, 'db' | 'clock' | 'logger' | 'publisher' | 'http' | 'tokens' | 'noteRateLimited'> {
   blobs: BlobStore;
   sink: XInboundSink;
   inbound: XInboundService;
   onQueued: (listener: () => void) => void;
-  /** X_POLL_INTERVAL_SEC (DMs; mentions poll at a third of it, at least every 20 s), in ms. */
+  /** X_POLL_INTERVAL_SEC (DMs) and X_MENTIONS_POLL_INTERVAL_SEC (mentions), in ms. */
   dmPollMs?: number;
   mentionsPollMs?: number;
-  /** Extra senders by kind (x-public: reply, like, unlike). */
-  senders?: Parameters<typeof createOutboundDispatcher>[0]['senders'];
 }
 
 const INBOX_SWEEP_MS = 5_000;
@@ -62,8 +53,9 @@ export async function readAttachmentBytes(db: Db, blobs: BlobStore, attachment: 
   return new Uint8Array(await new Response(body.stream).arrayBuffer());
 }
 
-export function startXDmRuntime(deps: XDmRuntimeDeps) {
-  const { db, clock, logger, publisher, http, tokens, blobs, sink, inbound } = deps;
+export function startXRuntime(deps: XRuntimeDeps) {
+  const { db, clock, logger, publisher, http, tokens, blobs, sink, inbound, noteRateLimited } = deps;
+  const readAttachment = (a: Attachment) => readAttachmentBytes(db, blobs, a);
   const dispatcher = createOutboundDispatcher({
     db,
     clock,
@@ -71,11 +63,22 @@ export function startXDmRuntime(deps: XDmRuntimeDeps) {
     publisher,
     http,
     tokens,
-    senders: { dm: createDmSender({ db, readAttachment: (a) => readAttachmentBytes(db, blobs, a) }), ...deps.senders },
+    noteRateLimited,
+    senders: {
+      dm: createDmSender({ db, readAttachment }),
+      ...createPostSenders({
+        db,
+        uploadMedia: async ({ http: api, token }, attachment) => {
+          const bytes = await readAttachment(attachment);
+          if (!bytes) throw new Error('the image is no longer stored');
+          return uploadImage(api, token, bytes, attachment.type, 'tweet_image');
+        },
+      }),
+    },
   });
   deps.onQueued(dispatcher.kick);
   dispatcher.start();
-  const poller = createXPoller({ db, clock, logger, http, tokens, sink, dmIntervalMs: deps.dmPollMs, mentionsIntervalMs: deps.mentionsPollMs });
+  const poller = createXPoller({ db, clock, logger, http, tokens, sink, noteRateLimited, dmIntervalMs: deps.dmPollMs, mentionsIntervalMs: deps.mentionsPollMs });
   poller.start();
   let sweeping: Promise<unknown> | null = null;
   let lastForget = 0;
@@ -98,4 +101,4 @@ export function startXDmRuntime(deps: XDmRuntimeDeps) {
   }
   return { dispatcher, poller, stop };
 }
-export type XDmRuntime = ReturnType<typeof startXDmRuntime>;
+export type XRuntime = ReturnType<typeof startXRuntime>;
