@@ -31,7 +31,6 @@ import { startSweeper } from './services/sweeper.ts';
 import { startXMaintenance } from './services/x-maintenance.ts';
 import { createAttachmentService } from './attachments/attachment-service.ts';
 import { startXRuntime } from './channels/x/x-runtime.ts';
-
 import { createServices, type Services } from './services/index.ts';
 import { agentsWithPublicDemoPassword, DEMO, seedDemo } from './services/seed-demo.ts';
 import { createVisitorTokens } from './services/visitor-tokens.ts';
@@ -194,7 +193,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     listen(httpServer, services);
     readiness.setRedisProbe(gateway.redisProbe);
     const sweeper = startSweeper(services, logger, env.sweepIntervalMs);
-    // The X channel's upkeep (x-connect): webhook validity as X sees it, expired OAuth authorizations.
+    // The X channel's upkeep: webhook validity as X sees it, expired OAuth authorizations.
     const xMaintenance = startXMaintenance(services.xAccounts, logger);
 
     if (demoPassword) {

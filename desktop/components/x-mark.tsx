@@ -1,7 +1,7 @@
 import type { ConversationSummary } from '../../protocol/index.ts';
 import { t } from '../i18n/index.ts';
 
-/** The X channel's mark before a contact's name in the desk's lists (issue 19, x-dm); nothing for web chats. */
+/** The X channel's mark before a contact's name in the desk's lists (issue 19); nothing for web chats. */
 export function XMark({ channel }: { channel: ConversationSummary['channel'] }) {
   if (channel !== 'x_dm') return null;
   return (

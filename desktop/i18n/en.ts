@@ -322,7 +322,7 @@ export const en = {
   'audit.verb.connect': 'Connected',
   'audit.verb.disconnect': 'Disconnected',
   'audit.verb.capabilities': 'Capabilities changed',
-  // X public posts (issue 19, x-public): the thread view, the reply-length ring, linking contacts.
+  // X public posts (issue 19): the thread view, the reply-length ring, linking contacts.
   'error.X_NOT_ALLOWED': "X does not allow this on the connected account's plan.",
   'xpublic.title': 'Public posts on X',
   'xpublic.loading': 'Loading the public posts…',
@@ -356,7 +356,7 @@ export const en = {
   'contact.linkNone': 'No other contact matches.',
   'contact.linked': 'Linked: the whole history is now with {name}.',
   'comm.channelX': 'X',
-  // X channel, direct messages (issue 19, x-dm).
+  // X channel, direct messages (issue 19).
   'x.dm': 'X direct message',
   'x.handle': 'X handle {handle}',
   'x.sending': 'Sending to X…',

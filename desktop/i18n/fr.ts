@@ -319,7 +319,7 @@ export const fr: Record<MessageKey, string> = {
   'audit.verb.connect': 'Connexion',
   'audit.verb.disconnect': 'Déconnexion',
   'audit.verb.capabilities': 'Capacités modifiées',
-  // Publications publiques X (issue 19, x-public) : la vue des fils, le cercle de longueur, la liaison des contacts.
+  // Publications publiques X (issue 19) : la vue des fils, le cercle de longueur, la liaison des contacts.
   'error.X_NOT_ALLOWED': "X n'autorise pas cette action avec l'offre du compte connecté.",
   'xpublic.title': 'Publications publiques sur X',
   'xpublic.loading': 'Chargement des publications publiques…',
@@ -353,7 +353,7 @@ export const fr: Record<MessageKey, string> = {
   'contact.linkNone': 'Aucun autre contact ne correspond.',
   'contact.linked': "Lié : tout l'historique est désormais avec {name}.",
   'comm.channelX': 'X',
-  // Canal X, messages privés (issue 19, x-dm).
+  // Canal X, messages privés (issue 19).
   'x.dm': 'Message privé X',
   'x.handle': 'Identifiant X {handle}',
   'x.sending': 'Envoi vers X…',

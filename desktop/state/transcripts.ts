@@ -28,7 +28,7 @@ export function createTranscripts() {
     get,
     has,
     merge: (conversationId: string, messages: readonly Message[]) => update(conversationId, (s) => mergeMessages(s, messages)),
-    /** X channel (x-dm): where an agent's message to X stands. */
+    /** X channel: where an agent's message to X stands. */
     xDelivery: (delivery: XDelivery) => {
       if (has(delivery.conversationId)) update(delivery.conversationId, (s) => applyXDelivery(s, delivery));
     },

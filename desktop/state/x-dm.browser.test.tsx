@@ -10,7 +10,7 @@ import type { Message } from '../../protocol/index.ts';
 import { createDesk, type Desk } from './desk.ts';
 import { memoryOutboxStorage } from './outbox-storage.ts';
 
-/** X direct messages in the desktop (issue 19, x-dm): the channel's mark, the handle, delivery state, the 10,000 limit. */
+/** X direct messages in the desktop (issue 19): the channel's mark, the handle, delivery state, the 10,000 limit. */
 const X_SUMMARY = summary({ channel: 'x_dm' });
 const fromX = (seq: number, text: string): Message => ({ ...textMessage(seq, text, { author: { kind: 'visitor', id: null, name: 'Jo' } }), x: { dmEventId: '2080765901528535096', authorXId: '944480690', username: 'jo' } });
 

@@ -126,7 +126,7 @@ export const REST_POLICY: Record<string, Rule> = {
   'POST /api/v1/channels/x/accounts/:id/webhook/revalidate': staff(ADMINS),
   'PATCH /api/v1/channels/x/accounts/:id/capabilities': staff(ADMINS),
   'GET /api/v1/channels/x/callback': { auth: 'public' },
-  // The X channel (issue 19, x-dm): X's CRC challenge and its signed event deliveries (docs/security.md#x-webhooks).
+  // The X channel (issue 19): X's CRC challenge and its signed event deliveries (docs/security.md#x-webhooks).
   'GET /api/v1/channels/x/webhook': { auth: 'signed-webhook' },
   'POST /api/v1/channels/x/webhook': { auth: 'signed-webhook' },
   // Engagement (issue 20): rules, outcomes, segments and the report, administrators only.
@@ -178,7 +178,7 @@ export const AGENT_EVENT_POLICY: { [E in keyof typeof agentInbound]: Rule } = {
   'session:wrap-up': staff(STAFF, { kind: 'session', need: 'manage', key: 'sessionId' }),
   'contact:update': staff(STAFF, { kind: 'contact', need: 'write', key: 'contactId' }),
   'contact:verify': staff(STAFF, { kind: 'contact', need: 'write', key: 'contactId' }),
-  // X public posts (issue 19, x-public): reading threads as the conversation; acting on them as writing into it.
+  // X public posts (issue 19): reading threads as the conversation; acting on them as writing into it.
   'x:threads': staff(STAFF, conversation('read')),
   'x:reply': staff(STAFF, conversation('write')),
   'x:like': staff(STAFF, conversation('write')),

@@ -54,7 +54,7 @@ export interface AppDeps {
   ops: { readiness: Readiness; metrics: Metrics; metricsAccess: MetricsAccess };
   /** Abuse limits: every /api request per address, logins, uploads. */
   limits: Limits;
-  /** The X channel's webhook (x-dm): X_CONSUMER_SECRET, null when unset. */
+  /** The X channel's webhook: X_CONSUMER_SECRET, null when unset. */
   x?: { consumerSecret: string | null };
 }
 
@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<BlankEnv> {
   app.route('/api/v1', adminRoutes(deps.services));
   app.route('/api/v1', assistantRoutes(deps.services));
   app.route('/api/v1', privacyRoutes(deps.services));
-  // The X channel's admin routes and OAuth callback (issue 19, x-connect).
+  // The X channel (issue 19): its admin routes, the OAuth callback and X's signed webhook.
   app.route('/api/v1', xChannelsRoutes(deps.services, deps.limits));
   app.route('/api/v1', xWebhookRoutes({ inbound: deps.services.xInbound, consumerSecret: deps.x?.consumerSecret ?? null, logger: deps.logger }));
   app.route('/api/v1', engagementRoutes(deps.services));

@@ -108,7 +108,7 @@ export function attachAgentGateway(nsp: AgentNamespace, services: Services, logg
         watch(socket, conversationId);
         return detail;
       },
-      // X public posts (issue 19, x-public)
+      // X public posts (issue 19)
       'x:threads': (_, { conversationId }) => services.xPublic.threads(conversationId),
       'x:reply': async (socket, input, caller) => {
         const result = await services.xPublicActions.reply(caller, input, socket.id);

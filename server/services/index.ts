@@ -75,7 +75,7 @@ export function createServices({ routing: routingOptions = DEFAULT_ROUTING, site
   // Drain it on graceful shutdown: services.writer.drain().
   const writer = createMessageWriter(deps, { ...DEFAULT_WRITE_PATH, ...writePath });
   const sessions = createSessionService({ ...deps, routing, details });
-  // X channel (x-dm): an agent's message to X wakes the outbound dispatcher.
+  // The X channel: an agent's message to X wakes the outbound dispatcher.
   const xOutboundSignal = createSignal();
   const agent = createAgentService({ ...deps, routing, sessions, writer, details, xOutboundQueued: xOutboundSignal.notify });
   // What the X webhook and the poller hand over: DMs become chats, posts public threads.

@@ -31,7 +31,7 @@ export interface Publisher {
   receipt(event: ReceiptEvent): void;
   /** A contact's profile changed: to the staff of its website and admins. */
   contactUpdated(contact: Contact, websiteId: string): void;
-  /** An agent's message to X changed delivery state: to the agents following its conversation (x-dm). */
+  /** An agent's message to X changed delivery state: to the agents following its conversation. */
   xDelivery(delivery: XDelivery): void;
   /** Closes every desktop of one agent, on every node (their login sessions were revoked). */
   disconnectAgent(agentId: string): void;

@@ -141,7 +141,7 @@ async function seedDemoTea(db: Db, opts: { publicUrl: string; port: number }): P
 }
 
 /**
- * The X channel (issue 19, x-dm): X conversations wait in the website's Twitter queue (media channel
+ * The X channel (issue 19): X conversations wait in the website's Twitter queue (media channel
  * `twitter`). Made once, with the demo agents enabled on Twitter as members; later edits are kept.
  */
 async function seedTwitterQueue(db: Db, websiteId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { MAX_MESSAGE_LENGTH, type Message, type PublicThreads, type XMessageRef } from '../../protocol/index.ts';
-import { postClientId } from '../channels/x/x-client-ids.ts';
+import { postClientId } from '../channels/x/x-ids.ts';
 import type { InboundPost, XInboundSink } from '../channels/x/contracts.ts';
 import { forAgents } from '../core/message-audience.ts';
 import { must } from '../db/must.ts';

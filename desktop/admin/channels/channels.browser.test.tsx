@@ -8,7 +8,7 @@ import { mountDesk, rerender, until, type MountedDesk } from '../../testing/desk
 import { resetXConnectResult } from './callback-result.ts';
 import { navigation } from './channels-api.ts';
 
-/** Admin › Channels (issue 19, x-connect): per website, the web widget and X, connected or not, with its state. */
+/** Admin › Channels (issue 19): per website, the web widget and X, connected or not, with its state. */
 const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
 const WEBSITE = {
   id: '33333333-3333-4333-8333-333333333333',

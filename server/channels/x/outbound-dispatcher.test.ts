@@ -14,7 +14,7 @@ import { createDmSender } from './dm-sender.ts';
 import { createOutboundDispatcher } from './outbound-dispatcher.ts';
 
 /**
- * The outbound queue's promises, one at a time against the fake X API (issue 19, x-dm): the local budget
+ * The outbound queue's promises, one at a time against the fake X API (issue 19): the local budget
  * (15 DMs per 15 minutes) holds before X would refuse; a row claimed again after a crash finds the DM X
  * already has instead of sending it twice; a webhook delivery left in the inbox by a node that died is
  * processed by the sweep. The server's own dispatcher is off (`x: false`): these drive one by hand.

@@ -34,7 +34,7 @@ const APP_TOKEN = 'x-connect-test-app-bearer';
 /** The test server's secret (server/testing/test-kit.ts): the same cipher reads and writes its stored tokens. */
 const credentials = createCredentialCipher(createKeyring('integration-test-secret-0123456789', []));
 
-/** Stands in for the webhook endpoint (x-dm's part): answers X's CRC, rightly unless told not to. */
+/** Stands in for the webhook endpoint: answers X's CRC, rightly unless told not to. */
 async function startCrcReceiver(): Promise<{ url: string; answerWrong: (wrong: boolean) => void; close: () => Promise<void> }> {
   let wrong = false;
   const server: Server = createServer((req, res) => {

@@ -14,7 +14,7 @@ import { BRAND, connectBrand, CONSUMER_SECRET, CUSTOMER, startFakeX, xEnv, xOpti
 import { signatureOf } from './webhook-signature.ts';
 
 /**
- * X direct messages end to end against the fake X API over real HTTP (issue 19, x-dm): webhook (real CRC,
+ * X direct messages end to end against the fake X API over real HTTP (issue 19): webhook (real CRC,
  * signed deliveries), ingestion and routing on the Twitter queue, the agent's answer through the outbound
  * queue, X's limits, duplicates, echoes, images, and polling, on each database backend.
  */
