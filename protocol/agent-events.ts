@@ -73,7 +73,7 @@ export const agentInbound = {
   'contact:verify': { description: 'Mark a contact verified, or not, by hand.', input: z.object({ contactId: Uuid, verified: z.boolean() }), output: z.object({ contact: Contact }) },
   'journey:get': { description: 'The journey map of the conversation\'s contact: web sessions, pages, events and conversation events in time order, and where each chat began (docs/engagement.md).', input: JourneyRequest, output: Journey },
   'conversation:open-as-chat': { description: '"Open as chat": a live session connected to this agent, so handling time is recorded.', input: ConversationTarget, output: ConversationDetail },
-  // X public posts (issue 19, x-public): threads, public reply, like, move to DM, linking contacts.
+  // X public posts (issue 19): threads, public reply, like, move to DM, linking contacts.
   ...xPublicInbound,
 } as const satisfies InboundTable;
 
@@ -92,7 +92,7 @@ export const agentOutbound = {
   receipt: ReceiptEvent.describe('How far the visitor has read a conversation this socket follows.'),
   'contact:replied': ContactReplied.describe('A contact answered this agent\'s asynchronous follow-up.'),
   'contact:updated': Contact.describe('A contact changed: details, verified flag or attributes.'),
-  // X channel (issue 19, x-dm): the outbound queue's news about an agent's message to X.
+  // X channel (issue 19): the outbound queue's news about an agent's message to X.
   'x:delivery': XDelivery.describe("Where an agent's message to X stands (sending, held by X's limit until `retryAt`, sent, refused with `reason`): to the agents following the conversation."),
 } as const;
 

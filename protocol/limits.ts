@@ -1,6 +1,6 @@
 /** Plain constants shared by every side. Kept free of zod so the widget can import them for a few bytes. */
 export const MAX_MESSAGE_LENGTH = 4000;
-/** An agent's message in an X direct-message conversation: X's own limit (issue 19, x-dm). Web chats keep MAX_MESSAGE_LENGTH. */
+/** An agent's message in an X direct-message conversation: X's own limit (issue 19). Web chats keep MAX_MESSAGE_LENGTH. */
 export const MAX_X_DM_LENGTH = 10_000;
 /** Most events a single `sync` answer carries; the client asks again while `hasMore`. */
 export const SYNC_PAGE_SIZE = 500;

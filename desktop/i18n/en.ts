@@ -280,7 +280,7 @@ export const en = {
   'notify.replied': '{name} answered: “{preview}”',
   'notify.show': 'Show',
 
-  // X channel, x-connect (issue 19): Admin › Channels and the audit log's X entries.
+  // X channel (issue 19): Admin › Channels and the audit log's X entries.
   'admin.section.channels': 'Channels',
   'admin.channels.intro': 'Where each website\'s conversations come from. The web widget is always on; an X (Twitter) account brings its direct messages as chats and its mentions as public posts.',
   'admin.channels.web': 'Web widget',

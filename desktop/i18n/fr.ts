@@ -277,7 +277,7 @@ export const fr: Record<MessageKey, string> = {
   'notify.replied': '{name} a répondu : « {preview} »',
   'notify.show': 'Afficher',
 
-  // X channel, x-connect (issue 19): Admin › Channels and the audit log's X entries.
+  // X channel (issue 19): Admin › Channels and the audit log's X entries.
   'admin.section.channels': 'Canaux',
   'admin.channels.intro': 'D’où viennent les conversations de chaque site. Le widget web est toujours actif ; un compte X (Twitter) apporte ses messages privés comme des chats et ses mentions comme des publications publiques.',
   'admin.channels.web': 'Widget web',
