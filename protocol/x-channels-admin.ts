@@ -3,7 +3,7 @@ import { XAccount } from './channels.ts';
 import { Uuid } from './common.ts';
 
 /**
- * Admin › Channels over REST (issue 19, x-connect): the X accounts connected to websites, starting a
+ * Admin › Channels over REST (issue 19): the X accounts connected to websites, starting a
  * connection (the OAuth authorize URL to send the admin to), the webhook's re-validation and the plan's
  * capabilities. Admins only (server/auth/policy.ts).
  */

@@ -118,7 +118,7 @@ export const REST_POLICY: Record<string, Rule> = {
   'GET /api/v1/admin/contacts/:id/export': staff(ADMINS),
   'POST /api/v1/admin/contacts/:id/erase': staff(ADMINS),
   'GET /api/v1/admin/audit-log': staff(ADMINS),
-  // The X channel, x-connect (issue 19): Admin › Channels, admins only; the OAuth callback is public (X redirects
+  // The X channel (issue 19): Admin › Channels, admins only; the OAuth callback is public (X redirects
   // the admin's browser, whose SameSite=Strict cookie stays behind): the pending authorization is found by `state`.
   'GET /api/v1/channels/x/accounts': staff(ADMINS),
   'POST /api/v1/channels/x/connect': staff(ADMINS),

@@ -195,7 +195,7 @@ export async function markIdleSince(tx: Tx, agentId: string, channel: MediaChann
 }
 
 /**
- * X conversations' queue (issue 19, x-public; seed 000: public posts and DMs are routed to agents Ready
+ * X conversations' queue (issue 19; seed 000: public posts and DMs are routed to agents Ready
  * on Twitter): the website's oldest queue on the `twitter` channel. A website without one gets
  * "Twitter", whose members are those of its default queue (an admin can change them after). Created
  * under a transaction-scoped advisory lock, so two nodes' first X conversations make one queue.

@@ -2,7 +2,7 @@ import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } fro
 import { xAccounts } from './channels.ts';
 
 /**
- * Receiving X events (issue 19, x-dm; docs/channels/x.md#receiving): the inbox of signed webhook
+ * Receiving X events (issue 19; docs/channels/x.md#receiving): the inbox of signed webhook
  * deliveries not processed yet, and the polling leases that let one node at a time poll an account.
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
