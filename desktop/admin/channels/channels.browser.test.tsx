@@ -21,6 +21,8 @@ const WEBSITE = {
   snippet: '<script></script>',
   messageRetentionDays: null,
   attachmentRetentionDays: null,
+  journeyRetentionDays: 90,
+  trackPages: true,
   createdAt: '2025-01-01T09:00:00.000Z',
 };
 const ACCOUNT: XAccount = {
