@@ -56,7 +56,7 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const ok = await fetch(`${server.url}/api/v1/widget/config?websiteKey=demo-shop`, { headers: { origin } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe(origin);
-    expect(await ok.json()).toEqual({ websiteKey: 'demo-shop', name: 'Kettle & Leaf', locale: 'en', theme: { primaryColor: expect.any(String) } });
+    expect(await ok.json()).toEqual({ websiteKey: 'demo-shop', name: 'Kettle & Leaf', locale: 'en', theme: { primaryColor: expect.any(String) }, engagement: false });
     const foreign = await fetch(`${server.url}/api/v1/widget/config?websiteKey=demo-shop`, { headers: { origin: 'https://evil.example' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const unknown = await fetch(`${server.url}/api/v1/widget/config?websiteKey=nope`, { headers: { origin } });
