@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../main.ts';
+import { createScratchDatabase, dropScratchDatabase } from './scratch.ts';
 import { TWO_NODES_SECRET, useTwoNodes } from './two-nodes.ts';
 import { DEMO } from '../services/seed-demo.ts';
 
@@ -133,8 +134,11 @@ export function useXOnTwoNodes(databaseUrl: string, redisUrl: string, polling: {
  */
 export async function startServerOnFake(x: FakeXHandle, secret: string): Promise<{ server: RunningServer; accountId: string; close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-x-e2e-'));
+  // A database of its own: a scratch Postgres database when DATABASE_URL is set (never the shared one, which
+  // other files' servers leave rows in, encrypted with their own secrets), else PGlite in the data dir.
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'e2e_x') : null;
   const server = await startServer({
-    env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret, ...xEnv(x.url) },
+    env: { port: 0, host: '127.0.0.1', publicUrl: null, dataDir, databaseUrl: scratch?.url ?? null, seedDemo: true, seedDemoAssistant: false, logLevel: 'silent', secret, ...xEnv(x.url) },
     banner: false,
     x: xOptions(),
   });
@@ -144,6 +148,7 @@ export async function startServerOnFake(x: FakeXHandle, secret: string): Promise
     accountId,
     async close() {
       await server.close();
+      if (scratch) await dropScratchDatabase(scratch);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -34,7 +34,7 @@ describe('connecting an X account in Admin › Channels', () => {
     const page = ada.page;
     await page.getByTestId('tab-admin').click();
     await page.getByTestId('admin-section-channels').click();
-    await page.getByTestId('x-connect').click();
+    await page.getByTestId('channels-website-demo-shop').getByTestId('x-connect').click();
 
     // X's consent page, on X's site.
     await page.getByTestId('authorize-app').waitFor();
