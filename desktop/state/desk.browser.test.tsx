@@ -8,18 +8,7 @@ import { CONVERSATION_ID, FakeAgentClient, ME, agentMessage, deferred, summary, 
 import { waitFor } from '../../widget/testing/wait-for.ts';
 import { createDesk, type Desk } from './desk.ts';
 import { memoryOutboxStorage } from './outbox-storage.ts';
-
-/** A desk on a fake socket, connected, with the conversation open and one visitor message. */
-async function openDesk(client: FakeAgentClient, ids: string[] = []): Promise<Desk> {
-  client
-    .respond('conversations:list', async () => ({ waiting: [], mine: [summary()] }))
-    .respond('conversation:open', async () => ({ conversation: summary(), messages: [textMessage(1, 'Hello, my order is late')], hasMore: false }))
-    .respond('typing', async () => ({}));
-  const desk = createDesk(client, ME, { newId: () => ids.shift() ?? crypto.randomUUID(), outboxStorage: memoryOutboxStorage() });
-  client.setState('connected');
-  await desk.open(CONVERSATION_ID);
-  return desk;
-}
+import { openDesk } from '../testing/open-desk.ts';
 
 describe('desk state', () => {
   let container: HTMLElement;
@@ -45,7 +34,7 @@ describe('desk state', () => {
   it('shows a reply as pending, then exactly once when the live event and the ack both arrive', async () => {
     const client = new FakeAgentClient();
     const clientId = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
-    desk = await openDesk(client, [clientId]);
+    desk = await openDesk(client, { ids: [clientId] });
     const ack = deferred<{ message: ReturnType<typeof agentMessage> }>();
     client.respond('message:send', () => ack.promise);
 
@@ -72,7 +61,7 @@ describe('desk state', () => {
 
   it('shows a refused reply as not sent, with the reason, and Retry sends it again with the same clientId', async () => {
     const client = new FakeAgentClient();
-    desk = await openDesk(client, ['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc']);
+    desk = await openDesk(client, { ids: ['bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'] });
     client.respond('message:send', async () => {
       throw new ApiError('CONVERSATION_NOT_ACTIVE');
     });

@@ -7,23 +7,15 @@ import { setLocale } from '../i18n/index.ts';
 import { CONVERSATION_ID, FakeAgentClient, ME, agentMessage, summary, textMessage } from '../testing/fakes.ts';
 import { waitFor } from '../../widget/testing/wait-for.ts';
 import type { Message } from '../../protocol/index.ts';
-import { createDesk, type Desk } from './desk.ts';
-import { memoryOutboxStorage } from './outbox-storage.ts';
+import type { Desk } from './desk.ts';
+import { openDesk } from '../testing/open-desk.ts';
 
 /** X direct messages in the desktop (issue 19): the channel's mark, the handle, delivery state, the 10,000 limit. */
 const X_SUMMARY = summary({ channel: 'x_dm' });
 const fromX = (seq: number, text: string): Message => ({ ...textMessage(seq, text, { author: { kind: 'visitor', id: null, name: 'Jo' } }), x: { dmEventId: '2080765901528535096', authorXId: '944480690', username: 'jo' } });
 
-async function openDesk(client: FakeAgentClient, conversation = X_SUMMARY, ids: string[] = []): Promise<Desk> {
-  client
-    .respond('conversations:list', async () => ({ waiting: [], mine: [conversation] }))
-    .respond('conversation:open', async () => ({ conversation, messages: [fromX(1, 'Where is my order?')], hasMore: false }))
-    .respond('typing', async () => ({}));
-  const desk = createDesk(client, ME, { newId: () => ids.shift() ?? crypto.randomUUID(), outboxStorage: memoryOutboxStorage() });
-  client.setState('connected');
-  await desk.open(CONVERSATION_ID);
-  return desk;
-}
+/** A desk with the customer's X DM open. */
+const openXDesk = (client: FakeAgentClient, ids: string[] = []) => openDesk(client, { conversation: X_SUMMARY, messages: [fromX(1, 'Where is my order?')], ids });
 
 describe('X direct messages in the desktop', () => {
   let container: HTMLElement;
@@ -52,7 +44,7 @@ describe('X direct messages in the desktop', () => {
     expect(icons).to.have.length(1);
     expect(icons[0]!.getAttribute('aria-label')).to.equal('X direct message');
     const client = new FakeAgentClient();
-    desk = await openDesk(client);
+    desk = await openXDesk(client);
     render(null, container);
     const [row] = show(desk);
     expect(row!.querySelector('.x-handle')!.textContent).to.equal('@jo');
@@ -61,7 +53,7 @@ describe('X direct messages in the desktop', () => {
   it('shows "Sending to X…", then the hold with its time, then nothing once sent; a refusal with X\'s reason', async () => {
     const client = new FakeAgentClient();
     const clientId = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
-    desk = await openDesk(client, X_SUMMARY, [clientId]);
+    desk = await openXDesk(client, [clientId]);
     const stored: Message = { ...agentMessage(2, 'It ships today', clientId), xDelivery: { state: 'pending', retryAt: null, reason: null } };
     client.respond('message:send', async () => ({ message: stored }));
     desk.editDraft(CONVERSATION_ID, 'It ships today');
@@ -91,7 +83,7 @@ describe('X direct messages in the desktop', () => {
 
   it('takes up to 10,000 characters in an X DM, where a web chat stops at 4,000', async () => {
     const client = new FakeAgentClient();
-    desk = await openDesk(client);
+    desk = await openXDesk(client);
     client.respond('message:send', async (input) => ({ message: { ...agentMessage(2, (input as { text: string }).text, (input as { clientId: string }).clientId) } }));
     desk.editDraft(CONVERSATION_ID, 'a'.repeat(10_000));
     desk.sendDraft(CONVERSATION_ID);
@@ -104,7 +96,7 @@ describe('X direct messages in the desktop', () => {
 
   it('shows the X state a sync brings when the live event was missed', async () => {
     const client = new FakeAgentClient();
-    desk = await openDesk(client);
+    desk = await openXDesk(client);
     const pending: Message = { ...agentMessage(2, 'Hello', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd'), xDelivery: { state: 'pending', retryAt: null, reason: null } };
     desk.transcripts.merge(CONVERSATION_ID, [pending]);
     desk.transcripts.merge(CONVERSATION_ID, [{ ...pending, xDelivery: { state: 'refused', retryAt: null, reason: 'Gone' } }]);
