@@ -7,25 +7,11 @@ import { DeskScreen } from '../components/workspace.tsx';
 import { setLocale } from '../i18n/index.ts';
 import { createDesk } from '../state/desk.ts';
 import { mountDesk, rerender, until, type MountedDesk } from '../testing/desk-harness.tsx';
-import { FakeAgentClient, FakeClock, GENERAL, ME, RecordingAlert } from '../testing/fakes.ts';
+import { DEMO_WEBSITE, FakeAgentClient, FakeClock, GENERAL, ME, RecordingAlert } from '../testing/fakes.ts';
 import { ADMIN_SECTIONS } from './sections.tsx';
 
 const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
-const WEBSITE = {
-  id: '33333333-3333-4333-8333-333333333333',
-  key: 'demo-shop',
-  name: 'Demo Shop',
-  allowedOrigins: ['http://localhost:3000'],
-  defaultLocale: 'en',
-  primaryColor: '#4f46e5',
-  hasIdentitySecret: false,
-  snippet: '<script async src="/widget/loader.js" data-website-key="demo-shop"></script>',
-  messageRetentionDays: null,
-  attachmentRetentionDays: null,
-  journeyRetentionDays: 90,
-  trackPages: true,
-  createdAt: '2025-01-01T09:00:00.000Z',
-};
+const WEBSITE = DEMO_WEBSITE;
 const QUEUE = { ...GENERAL, channel: 'chat', policy: 'longest_idle', offerTimeoutSec: 45, businessHours: null, wrapUpRequired: false, isDefault: true };
 
 /** A stub `fetch` answering the admin REST routes; records every call. */

@@ -1,4 +1,4 @@
-import type { AgentCatalog, AgentProfile, ContactHistory, ConversationSummary, Directory, InboundInput, InboundOutput, Message, Offer, SessionCard } from '../../protocol/index.ts';
+import type { AgentCatalog, AgentProfile, ContactHistory, ConversationSummary, Directory, InboundInput, InboundOutput, Message, Offer, SessionCard, Website } from '../../protocol/index.ts';
 import type { AgentClient, AgentPush, AgentRequest, AgentRequests, ConnectionState, PushPayload } from '../api/agent-client.ts';
 import { ApiError } from '../api/api-error.ts';
 
@@ -57,6 +57,22 @@ export const ME: AgentProfile = { id: '00000000-0000-4000-8000-00000000a6e1', em
 export const CONVERSATION_ID = '11111111-1111-4111-8111-111111111111';
 const CONTACT_ID = '22222222-2222-4222-8222-222222222222';
 const WEBSITE_ID = '33333333-3333-4333-8333-333333333333';
+/** The demo shop as Admin › Websites lists it. */
+export const DEMO_WEBSITE: Website = {
+  id: WEBSITE_ID,
+  key: 'demo-shop',
+  name: 'Demo Shop',
+  allowedOrigins: ['http://localhost:3000'],
+  defaultLocale: 'en',
+  primaryColor: '#4f46e5',
+  hasIdentitySecret: false,
+  snippet: '<script async src="/widget/loader.js" data-website-key="demo-shop"></script>',
+  messageRetentionDays: null,
+  attachmentRetentionDays: null,
+  journeyRetentionDays: 90,
+  trackPages: true,
+  createdAt: '2025-01-01T09:00:00.000Z',
+};
 export const SESSION_ID = '55555555-5555-4555-8555-555555555555';
 export const GENERAL = { id: '66666666-6666-4666-8666-666666666661', name: 'General' };
 export const BILLING = { id: '66666666-6666-4666-8666-666666666662', name: 'Billing' };

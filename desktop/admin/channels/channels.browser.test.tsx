@@ -3,6 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import type { AxeResults, RunOptions } from 'axe-core';
 import 'axe-core';
 import type { XAccount } from '../../../protocol/index.ts';
+import { DEMO_WEBSITE } from '../../testing/fakes.ts';
 import { setLocale } from '../../i18n/index.ts';
 import { mountDesk, rerender, until, type MountedDesk } from '../../testing/desk-harness.tsx';
 import { resetXConnectResult } from './callback-result.ts';
@@ -10,21 +11,7 @@ import { navigation } from './channels-api.ts';
 
 /** Admin › Channels (issue 19): per website, the web widget and X, connected or not, with its state. */
 const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
-const WEBSITE = {
-  id: '33333333-3333-4333-8333-333333333333',
-  key: 'demo-shop',
-  name: 'Demo Shop',
-  allowedOrigins: ['http://localhost:3000'],
-  defaultLocale: 'en',
-  primaryColor: '#4f46e5',
-  hasIdentitySecret: false,
-  snippet: '<script></script>',
-  messageRetentionDays: null,
-  attachmentRetentionDays: null,
-  journeyRetentionDays: 90,
-  trackPages: true,
-  createdAt: '2025-01-01T09:00:00.000Z',
-};
+const WEBSITE = DEMO_WEBSITE;
 const ACCOUNT: XAccount = {
   id: '44444444-4444-4444-8444-444444444444',
   websiteId: WEBSITE.id,
